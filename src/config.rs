@@ -1,0 +1,125 @@
+//! `site.yaml`: the site's settings.
+
+use crate::diag::{Diagnostics, Sources};
+use crate::fields::Fields;
+use crate::model::Text;
+use crate::raw::parse_yaml;
+use jiff::civil::Date;
+use std::path::Path;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: Text,
+    pub description: Option<Text>,
+    /// BCP 47 codes; the first is the default language.
+    pub languages: Vec<String>,
+    /// Always ends with `/`.
+    pub base_url: String,
+    pub as_of: Date,
+    pub theme: String,
+    pub license: Option<String>,
+    pub license_url: Option<String>,
+    pub publisher: Option<Text>,
+    pub repository: Option<String>,
+}
+
+impl Config {
+    pub fn default_lang(&self) -> &str {
+        &self.languages[0]
+    }
+    /// The absolute-or-root URL of a site path ("en/agencies/moj/").
+    pub fn absolute(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+}
+
+const LANG_CHARS: fn(char) -> bool = |c| c.is_ascii_alphanumeric() || c == '-';
+
+pub fn load(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Option<Config> {
+    let path = root.join("site.yaml");
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.error(None, format!("cannot read {}: {e}", path.display())).hint(
+                "run lotrinh in a site folder (one with site.yaml), or pass --root; `lotrinh new <folder>` makes one",
+            );
+            return None;
+        }
+    };
+    let file = sources.add("site.yaml".into(), String::new());
+    let text = crate::raw::utf8(bytes, file, diags)?;
+    *sources_text(sources, file) = text.clone();
+    let node = parse_yaml(&text, file, diags)?;
+    // Languages first: text fields need them.
+    let langs_guess = match &node.kind {
+        crate::raw::Kind::Map(m) => m
+            .iter()
+            .find(|(k, _)| k.name == "languages")
+            .map(|(_, v)| match &v.kind {
+                crate::raw::Kind::Seq(items) => items.iter().filter_map(|i| i.scalar().map(str::to_string)).collect(),
+                _ => Vec::new(),
+            })
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let mut f = Fields::new(&node, "site settings", &langs_guess, diags)?;
+    let title = f.text("title", true);
+    let description = f.text("description", false);
+    let languages_loc = f.list("languages");
+    let base = f.string_loc("base_url", false);
+    let as_of = f.date("as_of");
+    let as_of_missing = as_of.is_none();
+    let theme = f.string("theme", false).unwrap_or_else(|| "default".into());
+    let license = f.string("license", false);
+    let license_url = f.string("license_url", false);
+    let publisher = f.text("publisher", false);
+    let repository = f.string("repository", false);
+    let loc = f.loc;
+    f.finish();
+    let mut languages = Vec::new();
+    for (l, lloc) in languages_loc {
+        if l.is_empty() || !l.chars().all(LANG_CHARS) || l.len() > 35 {
+            diags.error(Some(lloc), format!("`{l}` is not a BCP 47 language code")).hint("e.g. vi, en, fr");
+        } else if languages.contains(&l) {
+            diags.error(Some(lloc), format!("language `{l}` is listed twice"));
+        } else {
+            languages.push(l);
+        }
+    }
+    if languages.is_empty() {
+        diags.error(Some(loc), "`languages` must list at least one language").hint("languages: [vi, en]");
+    }
+    if as_of_missing {
+        diags.error(Some(loc), "missing required field `as_of`").hint(
+            "as_of is the date due and overdue are computed against, e.g. as_of: 2026-11-22",
+        );
+    }
+    let base_url = match base {
+        None => "/".to_string(),
+        Some((b, bloc)) => {
+            let ok = b.starts_with('/') || b.starts_with("https://") || b.starts_with("http://");
+            if !ok || b.contains(['"', '<', '>', ' ', '\'']) {
+                diags.error(Some(bloc), format!("`base_url` cannot be `{b}`")).hint(
+                    "use \"/\", a sub-path like \"/sub/path/\", or a full URL like \"https://example.org/path/\"",
+                );
+            }
+            if b.ends_with('/') { b } else { format!("{b}/") }
+        }
+    };
+    Some(Config {
+        title: title?,
+        description,
+        languages,
+        base_url,
+        as_of: as_of?,
+        theme,
+        license,
+        license_url,
+        publisher,
+        repository,
+    })
+}
+
+fn sources_text(sources: &mut Sources, file: u32) -> &mut String {
+    sources.text_mut(file)
+}

@@ -1,0 +1,252 @@
+//! Diagnostics: every problem found in a site, with its place in a file and a hint.
+//!
+//! Loading and validation never stop at the first problem; they push into a
+//! [`Diagnostics`] and the CLI prints them all at the end, compiler-style.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// Where something came from: a file (index into the [`Sources`] table), 1-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Loc {
+    pub file: u32,
+    pub line: u32,
+    pub col: u32,
+}
+
+/// The files read for a build, so that a diagnostic can quote the offending line.
+#[derive(Debug, Default)]
+pub struct Sources {
+    files: Vec<(PathBuf, String)>,
+}
+
+impl Sources {
+    /// Registers a file (its path as shown to users, relative to the site root) and its text.
+    pub fn add(&mut self, shown: PathBuf, text: String) -> u32 {
+        self.files.push((shown, text));
+        (self.files.len() - 1) as u32
+    }
+    pub fn path(&self, file: u32) -> &Path {
+        &self.files[file as usize].0
+    }
+    pub fn text(&self, file: u32) -> &str {
+        &self.files[file as usize].1
+    }
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+    pub fn text_mut(&mut self, file: u32) -> &mut String {
+        &mut self.files[file as usize].1
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// `None` for problems that belong to no file (a missing folder, say).
+    pub loc: Option<Loc>,
+    pub message: String,
+    pub hint: Option<String>,
+    /// How many characters to underline at `loc` (0: just point at it).
+    pub width: u32,
+}
+
+/// A growing list of problems; order of discovery does not matter because the
+/// list is sorted by place before it is shown.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn error(&mut self, loc: Option<Loc>, message: impl Into<String>) -> &mut Diagnostic {
+        self.push(Severity::Error, loc, message)
+    }
+    pub fn warning(&mut self, loc: Option<Loc>, message: impl Into<String>) -> &mut Diagnostic {
+        self.push(Severity::Warning, loc, message)
+    }
+    fn push(&mut self, severity: Severity, loc: Option<Loc>, message: impl Into<String>) -> &mut Diagnostic {
+        self.items.push(Diagnostic { severity, loc, message: message.into(), hint: None, width: 0 });
+        self.items.last_mut().expect("just pushed")
+    }
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+    pub fn errors(&self) -> usize {
+        self.items.iter().filter(|d| d.severity == Severity::Error).count()
+    }
+    pub fn warnings(&self) -> usize {
+        self.items.iter().filter(|d| d.severity == Severity::Warning).count()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+    /// Sorted by file, line, column, then message, so output is stable.
+    pub fn sorted(&self, sources: &Sources) -> Vec<&Diagnostic> {
+        let mut v: Vec<&Diagnostic> = self.items.iter().collect();
+        v.sort_by(|a, b| {
+            let ka = a.loc.map(|l| (sources.path(l.file).to_path_buf(), l.line, l.col));
+            let kb = b.loc.map(|l| (sources.path(l.file).to_path_buf(), l.line, l.col));
+            ka.cmp(&kb).then_with(|| a.message.cmp(&b.message))
+        });
+        v.dedup_by(|a, b| a == b);
+        v
+    }
+
+    /// Renders every diagnostic as `file:line:col: message`, the offending line
+    /// underlined, and the hint.
+    pub fn render(&self, sources: &Sources, color: bool) -> String {
+        use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+        let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+        let mut out = String::new();
+        for d in self.sorted(sources) {
+            let kind = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            match d.loc {
+                Some(l) => {
+                    let path = sources.path(l.file).display().to_string();
+                    let _ = writeln!(out, "{path}:{}:{}: {kind}: {}", l.line, l.col, d.message);
+                    let text = sources.text(l.file);
+                    if let Some(line_text) = text.lines().nth(l.line.saturating_sub(1) as usize) {
+                        if !line_text.is_empty() && l.line > 0 {
+                            let start = char_to_byte(line_text, l.col.saturating_sub(1) as usize);
+                            let end = char_to_byte(line_text, (l.col.saturating_sub(1) + d.width.max(1)) as usize);
+                            let level = if d.severity == Severity::Error { Level::ERROR } else { Level::WARNING };
+                            let mut groups = vec![level.primary_title(d.message.as_str()).element(
+                                Snippet::source(line_text)
+                                    .line_start(l.line as usize)
+                                    .path(path.as_str())
+                                    .annotation(AnnotationKind::Primary.span(start..end.max(start))),
+                            )];
+                            if let Some(h) = &d.hint {
+                                groups.push(Group::with_title(Level::HELP.secondary_title(h.as_str())));
+                            }
+                            let rendered = renderer.render(&groups);
+                            // The first line repeats the title we already printed in grep-able form.
+                            for line in rendered.lines().skip(1) {
+                                let _ = writeln!(out, "{line}");
+                            }
+                            out.push('\n');
+                            continue;
+                        }
+                    }
+                }
+                None => {
+                    let _ = writeln!(out, "{kind}: {}", d.message);
+                }
+            }
+            if let Some(h) = &d.hint {
+                let _ = writeln!(out, "  = help: {h}");
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The same diagnostics as JSON, for editors and CI.
+    pub fn to_json(&self, sources: &Sources) -> serde_json::Value {
+        let items: Vec<serde_json::Value> = self
+            .sorted(sources)
+            .into_iter()
+            .map(|d| {
+                serde_json::json!({
+                    "severity": match d.severity { Severity::Error => "error", Severity::Warning => "warning" },
+                    "file": d.loc.map(|l| sources.path(l.file).display().to_string()),
+                    "line": d.loc.map(|l| l.line),
+                    "column": d.loc.map(|l| l.col),
+                    "message": d.message,
+                    "hint": d.hint,
+                })
+            })
+            .collect();
+        serde_json::json!({ "errors": self.errors(), "warnings": self.warnings(), "diagnostics": items })
+    }
+}
+
+impl Diagnostic {
+    pub fn hint(&mut self, hint: impl Into<String>) -> &mut Self {
+        self.hint = Some(hint.into());
+        self
+    }
+    pub fn width(&mut self, chars: usize) -> &mut Self {
+        self.width = chars.min(u32::MAX as usize) as u32;
+        self
+    }
+}
+
+fn char_to_byte(s: &str, chars: usize) -> usize {
+    s.char_indices().nth(chars).map(|(i, _)| i).unwrap_or(s.len())
+}
+
+/// Levenshtein distance, for "did you mean" hints.
+pub fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// The known names closest to `wanted` (at most three), closest first, or
+/// nothing when none is plausibly a typo of it.
+pub fn closest<'a>(wanted: &str, known: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let limit = (wanted.chars().count() / 3).max(2);
+    let mut scored: Vec<(usize, &str)> = known
+        .map(|k| (distance(wanted, k), k))
+        .filter(|(d, k)| *d <= limit || k.starts_with(wanted) || wanted.starts_with(k))
+        .collect();
+    scored.sort();
+    scored.into_iter().take(3).map(|(_, k)| k).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distance_counts_edits() {
+        assert_eq!(distance("moj", "moj"), 0);
+        assert_eq!(distance("moj2", "moj"), 1);
+        assert_eq!(distance("mps", "mofa"), 3);
+    }
+
+    #[test]
+    fn closest_suggests_typos_only() {
+        let known = ["moj", "mps", "mofa", "molisa"];
+        assert_eq!(closest("moj2", known.iter().copied()), vec!["moj"]);
+        assert!(closest("zzzzzzzz", known.iter().copied()).is_empty());
+    }
+
+    #[test]
+    fn render_points_at_the_line() {
+        let mut sources = Sources::default();
+        let f = sources.add("data/tasks.yaml".into(), "- id: a\n  lead: [moj2]\n".into());
+        let mut d = Diagnostics::default();
+        d.error(Some(Loc { file: f, line: 2, col: 10 }), "unknown agency `moj2`").width(4).hint("did you mean `moj`?");
+        let out = d.render(&sources, false);
+        assert!(out.starts_with("data/tasks.yaml:2:10: error: unknown agency `moj2`\n"), "{out}");
+        assert!(out.contains("lead: [moj2]"), "{out}");
+        assert!(out.contains("did you mean `moj`?"), "{out}");
+    }
+}

@@ -1,0 +1,430 @@
+//! Turning a located map node into typed fields, reporting every problem.
+//!
+//! One [`Fields`] wraps one record. Each getter consumes a field; `finish`
+//! reports whatever was left as an unknown field, with the closest known name.
+
+use crate::diag::{Diagnostics, Loc, closest};
+use crate::model::{AgencyRef, Due, Provenance, Ref, Text, Translation};
+use crate::raw::{Key, Kind, Node};
+use jiff::civil::Date;
+use std::collections::BTreeMap;
+
+pub struct Fields<'a> {
+    pub loc: Loc,
+    entries: Vec<(&'a Key, &'a Node)>,
+    used: Vec<bool>,
+    known: Vec<&'static str>,
+    langs: &'a [String],
+    pub diags: &'a mut Diagnostics,
+}
+
+impl<'a> Fields<'a> {
+    /// `None` (after reporting) when the node is not a map.
+    pub fn new(node: &'a Node, what: &str, langs: &'a [String], diags: &'a mut Diagnostics) -> Option<Self> {
+        match &node.kind {
+            Kind::Map(m) => Some(Fields {
+                loc: node.loc,
+                entries: m.iter().map(|(k, v)| (k, v)).collect(),
+                used: vec![false; m.len()],
+                known: Vec::new(),
+                langs,
+                diags,
+            }),
+            _ => {
+                diags.error(Some(node.loc), format!("expected a {what} (a map of fields), found {}", node.describe()));
+                None
+            }
+        }
+    }
+
+    fn take(&mut self, name: &'static str) -> Option<&'a Node> {
+        self.known.push(name);
+        let i = self.entries.iter().position(|(k, _)| k.name == name)?;
+        self.used[i] = true;
+        let node = self.entries[i].1;
+        if matches!(node.kind, Kind::Null) { None } else { Some(node) }
+    }
+
+    fn missing(&mut self, name: &str) {
+        self.diags.error(Some(self.loc), format!("missing required field `{name}`"));
+    }
+
+    fn scalar_of(&mut self, name: &str, node: &'a Node) -> Option<(&'a str, Loc)> {
+        match &node.kind {
+            Kind::Scalar { text, .. } => Some((text.as_str(), node.loc)),
+            _ => {
+                self.diags.error(Some(node.loc), format!("`{name}` should be a single value, found {}", node.describe()));
+                None
+            }
+        }
+    }
+
+    pub fn string(&mut self, name: &'static str, required: bool) -> Option<String> {
+        self.string_loc(name, required).map(|(s, _)| s)
+    }
+
+    pub fn string_loc(&mut self, name: &'static str, required: bool) -> Option<(String, Loc)> {
+        match self.take(name) {
+            Some(n) => self.scalar_of(name, n).map(|(s, l)| (s.trim().to_string(), l)).filter(|(s, _)| !s.is_empty()),
+            None => {
+                if required {
+                    self.missing(name);
+                }
+                None
+            }
+        }
+    }
+
+    pub fn id_ref(&mut self, name: &'static str, required: bool) -> Option<Ref> {
+        self.string_loc(name, required).map(|(id, loc)| Ref { id, loc })
+    }
+
+    /// A text: a plain value (same in every language), a map `{vi: .., en: ..}`,
+    /// or (in CSV, or YAML) `name_vi` / `name_en` fields.
+    pub fn text(&mut self, name: &'static str, required: bool) -> Option<Text> {
+        let mut out = BTreeMap::new();
+        if let Some(n) = self.take(name) {
+            match &n.kind {
+                Kind::Scalar { text, .. } => {
+                    out.insert(String::new(), text.clone());
+                }
+                Kind::Map(m) => {
+                    for (k, v) in m {
+                        if !self.langs.iter().any(|l| *l == k.name) {
+                            self.diags
+                                .error(Some(k.loc), format!("`{}` is not a language of this site", k.name))
+                                .width(k.name.chars().count())
+                                .hint(format!("the site's languages are: {}", self.langs.join(", ")));
+                            continue;
+                        }
+                        match &v.kind {
+                            Kind::Scalar { text, .. } => {
+                                out.insert(k.name.clone(), text.clone());
+                            }
+                            Kind::Null => {}
+                            _ => {
+                                self.diags.error(Some(v.loc), format!("`{name}.{}` should be text, found {}", k.name, v.describe()));
+                            }
+                        }
+                    }
+                }
+                _ => {
+                    self.diags.error(Some(n.loc), format!("`{name}` should be text or a map of languages, found {}", n.describe()));
+                }
+            }
+        }
+        for (i, (k, v)) in self.entries.iter().enumerate() {
+            if let Some(lang) = k.name.strip_prefix(name).and_then(|r| r.strip_prefix('_')) {
+                if self.langs.iter().any(|l| l == lang) {
+                    self.used[i] = true;
+                    if let Kind::Scalar { text, .. } = &v.kind {
+                        out.insert(lang.to_string(), text.clone());
+                    }
+                }
+            }
+        }
+        if out.values().all(|s| s.trim().is_empty()) {
+            if required {
+                self.missing(name);
+            }
+            return None;
+        }
+        Some(Text(out))
+    }
+
+    /// A list: a YAML list, or a `;`-separated CSV cell (a single YAML value is a list of one).
+    pub fn list(&mut self, name: &'static str) -> Vec<(String, Loc)> {
+        let Some(n) = self.take(name) else { return Vec::new() };
+        self.items(name, n)
+    }
+
+    fn items(&mut self, name: &str, n: &'a Node) -> Vec<(String, Loc)> {
+        match &n.kind {
+            Kind::Scalar { text, csv: true } => {
+                text.split(';').map(str::trim).filter(|s| !s.is_empty()).map(|s| (s.to_string(), n.loc)).collect()
+            }
+            Kind::Scalar { text, csv: false } => vec![(text.trim().to_string(), n.loc)],
+            Kind::Seq(items) => items
+                .iter()
+                .filter_map(|i| match &i.kind {
+                    Kind::Scalar { text, .. } => Some((text.trim().to_string(), i.loc)),
+                    Kind::Null => None,
+                    _ => {
+                        self.diags.error(Some(i.loc), format!("items of `{name}` should be single values, found {}", i.describe()));
+                        None
+                    }
+                })
+                .collect(),
+            _ => {
+                self.diags.error(Some(n.loc), format!("`{name}` should be a list, found {}", n.describe()));
+                Vec::new()
+            }
+        }
+    }
+
+    pub fn refs(&mut self, name: &'static str) -> Vec<Ref> {
+        self.list(name).into_iter().map(|(id, loc)| Ref { id, loc }).collect()
+    }
+
+    /// Agency refs: `moj`, `moj (penal code)`, or in YAML `{agency: moj, note: {...}}`.
+    pub fn agency_refs(&mut self, name: &'static str) -> Vec<AgencyRef> {
+        let Some(n) = self.take(name) else { return Vec::new() };
+        let nodes: Vec<&'a Node> = match &n.kind {
+            Kind::Seq(items) => items.iter().collect(),
+            _ => vec![n],
+        };
+        let mut out = Vec::new();
+        for item in nodes {
+            match &item.kind {
+                Kind::Scalar { text, csv } => {
+                    let parts: Vec<&str> = if *csv { split_outside_parens(text) } else { vec![text.as_str()] };
+                    for p in parts {
+                        if let Some(r) = parse_agency_ref(p, item.loc) {
+                            out.push(r);
+                        }
+                    }
+                }
+                Kind::Map(_) => {
+                    let langs = self.langs;
+                    let Some(mut f) = Fields::new(item, "agency ref", langs, self.diags) else { continue };
+                    let agency = f.id_ref("agency", true);
+                    let note = f.text("note", false);
+                    f.finish();
+                    if let Some(agency) = agency {
+                        out.push(AgencyRef { agency, note });
+                    }
+                }
+                Kind::Null => {}
+                Kind::Seq(_) => {
+                    self.diags.error(Some(item.loc), format!("items of `{name}` should be agency ids, found a list"));
+                }
+            }
+        }
+        out
+    }
+
+    pub fn bool(&mut self, name: &'static str) -> Option<bool> {
+        let n = self.take(name)?;
+        let (s, loc) = self.scalar_of(name, n)?;
+        match s.trim() {
+            "true" => Some(true),
+            "false" => Some(false),
+            other => {
+                self.diags.error(Some(loc), format!("`{name}` should be `true` or `false`, found `{other}`"));
+                None
+            }
+        }
+    }
+
+    pub fn date(&mut self, name: &'static str) -> Option<Date> {
+        let (s, loc) = self.string_loc(name, false)?;
+        match parse_date(&s) {
+            Some(d) => Some(d),
+            None => {
+                self.diags
+                    .error(Some(loc), format!("`{name}` is not a date: `{s}`"))
+                    .width(s.chars().count())
+                    .hint("write dates as YYYY-MM-DD, e.g. 2019-09-26");
+                None
+            }
+        }
+    }
+
+    /// One of a fixed set of words.
+    pub fn choice(&mut self, name: &'static str, allowed: &[&str], required: bool) -> Option<String> {
+        let (s, loc) = self.string_loc(name, required)?;
+        if allowed.contains(&s.as_str()) {
+            Some(s)
+        } else {
+            let near = closest(&s, allowed.iter().copied());
+            let d = self.diags.error(Some(loc), format!("`{name}` cannot be `{s}`"));
+            d.width(s.chars().count());
+            match near.first() {
+                Some(n) => d.hint(format!("did you mean `{n}`? allowed: {}", allowed.join(", "))),
+                None => d.hint(format!("allowed: {}", allowed.join(", "))),
+            };
+            None
+        }
+    }
+
+    pub fn due(&mut self, name: &'static str) -> Vec<Due> {
+        let mut out = Vec::new();
+        for (s, loc) in self.list(name) {
+            match parse_due(&s) {
+                Some(date) => out.push(Due { date, label: s }),
+                None => {
+                    self.diags
+                        .error(Some(loc), format!("`{name}` item `{s}` is not a year or a date"))
+                        .width(s.chars().count())
+                        .hint("write a year (2022) or a date (2022-06-30); keep the printed wording in `timeframe`");
+                }
+            }
+        }
+        out
+    }
+
+    pub fn number(&mut self, name: &'static str) -> Option<(f64, String)> {
+        let (s, loc) = self.string_loc(name, false)?;
+        match s.parse::<f64>() {
+            Ok(v) if v.is_finite() => Some((v, s)),
+            _ => {
+                self.diags.error(Some(loc), format!("`{name}` should be a number, found `{s}`")).width(s.chars().count());
+                None
+            }
+        }
+    }
+
+    /// A nested map field, handed back as its own `Fields`.
+    pub fn nested(&mut self, name: &'static str) -> Option<&'a Node> {
+        self.take(name)
+    }
+
+    pub fn provenance(&mut self) -> Provenance {
+        let langs = self.langs;
+        let original = self.string_loc("original", false).and_then(|(s, loc)| {
+            if langs.iter().any(|l| *l == s) {
+                Some(s)
+            } else {
+                self.diags
+                    .error(Some(loc), format!("`original` is `{s}`, which is not a language of this site"))
+                    .hint(format!("the site's languages are: {}", langs.join(", ")));
+                None
+            }
+        });
+        let translation = match self.choice("translation", &["official", "unofficial"], false).as_deref() {
+            Some("official") => Translation::Official,
+            _ => Translation::Unofficial,
+        };
+        Provenance { original, translation }
+    }
+
+    /// Reports every field no getter asked for.
+    pub fn finish(self) {
+        for (i, (k, _)) in self.entries.iter().enumerate() {
+            if self.used[i] {
+                continue;
+            }
+            // `name_xx` where `name` is a known text field and xx is not a site language.
+            let d = self.diags.error(Some(k.loc), format!("unknown field `{}`", k.name));
+            d.width(k.name.chars().count());
+            let near = closest(&k.name, self.known.iter().copied());
+            match near.first() {
+                Some(n) => d.hint(format!("did you mean `{n}`?")),
+                None => {
+                    let mut known = self.known.clone();
+                    known.sort();
+                    known.dedup();
+                    d.hint(format!("known fields: {}", known.join(", ")))
+                }
+            };
+        }
+    }
+}
+
+/// Splits a CSV cell of agency refs on `;`, but not inside a note's parentheses.
+fn split_outside_parens(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ';' if depth <= 0 => {
+                out.push(&s[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&s[start..]);
+    out.into_iter().map(str::trim).filter(|p| !p.is_empty()).collect()
+}
+
+/// `moj` or `moj (penal code)`.
+pub fn parse_agency_ref(s: &str, loc: Loc) -> Option<AgencyRef> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    if let Some(open) = s.find('(') {
+        if s.ends_with(')') {
+            let id = s[..open].trim().to_string();
+            let note = s[open + 1..s.len() - 1].trim();
+            let note = (!note.is_empty()).then(|| Text::neutral(note));
+            return Some(AgencyRef { agency: Ref { id, loc }, note });
+        }
+    }
+    Some(AgencyRef { agency: Ref { id: s.to_string(), loc }, note: None })
+}
+
+pub fn parse_date(s: &str) -> Option<Date> {
+    let s = s.trim();
+    if s.len() != 10 {
+        return None;
+    }
+    s.parse::<Date>().ok()
+}
+
+/// A year (31 December of it) or a full date.
+pub fn parse_due(s: &str) -> Option<Date> {
+    let s = s.trim();
+    if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) {
+        let y: i16 = s.parse().ok()?;
+        return Date::new(y, 12, 31).ok();
+    }
+    parse_date(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::raw::parse_yaml;
+
+    fn langs() -> Vec<String> {
+        vec!["vi".into(), "en".into()]
+    }
+
+    #[test]
+    fn agency_ref_with_note() {
+        let r = parse_agency_ref("moj (penal code)", Loc::default()).unwrap();
+        assert_eq!(r.agency.id, "moj");
+        assert_eq!(r.note, Some(Text::neutral("penal code")));
+        assert_eq!(split_outside_parens("moj (a; b); mps"), vec!["moj (a; b)", "mps"]);
+    }
+
+    #[test]
+    fn due_years_and_dates() {
+        assert_eq!(parse_due("2022").unwrap().to_string(), "2022-12-31");
+        assert_eq!(parse_due("2022-06-30").unwrap().to_string(), "2022-06-30");
+        assert!(parse_due("soon").is_none());
+        assert!(parse_due("2022-13-01").is_none());
+    }
+
+    #[test]
+    fn unknown_field_gets_a_hint() {
+        let mut d = Diagnostics::default();
+        let n = parse_yaml("id: x\ntitel: y\n", 0, &mut d).unwrap();
+        let langs = langs();
+        let mut f = Fields::new(&n, "record", &langs, &mut d).unwrap();
+        f.string("id", true);
+        f.text("title", true);
+        f.finish();
+        let out = format!("{:?}", d);
+        assert!(out.contains("unknown field `titel`"), "{out}");
+        assert!(out.contains("did you mean `title`?"), "{out}");
+        assert!(out.contains("missing required field `title`"), "{out}");
+    }
+
+    #[test]
+    fn text_from_suffixed_columns() {
+        let mut d = Diagnostics::default();
+        let n = parse_yaml("name_vi: Bộ Tư pháp\nname_en: Ministry of Justice\n", 0, &mut d).unwrap();
+        let langs = langs();
+        let mut f = Fields::new(&n, "record", &langs, &mut d).unwrap();
+        let t = f.text("name", true).unwrap();
+        f.finish();
+        assert!(!d.has_errors());
+        assert_eq!(t.exact("vi"), Some("Bộ Tư pháp"));
+    }
+}

@@ -1,0 +1,498 @@
+//! The cross-link index, built once from validated data: who answers which
+//! recommendation, which agency leads what, what is overdue as of `as_of`.
+//!
+//! Everything the pages need to navigate is computed here, so rendering never
+//! scans the whole dataset per page.
+
+use crate::model::*;
+use jiff::civil::Date;
+use std::collections::{BTreeSet, HashMap};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    Lead,
+    Coordinating,
+}
+
+/// Where a task stands against `as_of`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Deadline {
+    /// Last milestone passed and the task is not done.
+    Overdue,
+    /// Last milestone on or after `as_of`.
+    Upcoming,
+    /// Done (whatever the dates).
+    Done,
+    /// Recurs every year with no end date.
+    Recurring,
+    /// No dated milestone.
+    None,
+}
+
+impl Deadline {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Deadline::Overdue => "overdue",
+            Deadline::Upcoming => "upcoming",
+            Deadline::Done => "done",
+            Deadline::Recurring => "recurring",
+            Deadline::None => "no-deadline",
+        }
+    }
+}
+
+/// A link from an agency to a task, with the note the plan attaches.
+#[derive(Debug, Clone)]
+pub struct Duty<'a> {
+    pub task: usize,
+    pub role: Role,
+    pub note: Option<&'a Text>,
+}
+
+pub struct Index<'a> {
+    pub data: &'a Data,
+    pub as_of: Date,
+    pub mechanism: HashMap<&'a str, usize>,
+    pub document: HashMap<&'a str, usize>,
+    pub agency: HashMap<&'a str, usize>,
+    pub theme: HashMap<&'a str, usize>,
+    pub rec: HashMap<&'a str, usize>,
+    pub plan: HashMap<&'a str, usize>,
+    pub task: HashMap<&'a str, usize>,
+    pub indicator: HashMap<&'a str, usize>,
+
+    pub rec_related: Vec<Vec<usize>>,
+    pub rec_tasks: Vec<Vec<usize>>,
+    pub rec_agencies: Vec<Vec<usize>>,
+    pub task_parent: Vec<Option<usize>>,
+    pub task_children: Vec<Vec<usize>>,
+    /// Ancestors, outermost first.
+    pub task_path: Vec<Vec<usize>>,
+    pub task_last_due: Vec<Option<Date>>,
+    pub task_deadline: Vec<Deadline>,
+    /// Who answers for the task today: its `current_lead`, else each lead
+    /// followed through `successors` where a lead has ended with a single successor.
+    pub task_current: Vec<Vec<(usize, Option<&'a Text>)>>,
+    pub task_lead_ended: Vec<bool>,
+    pub task_indicators: Vec<Vec<usize>>,
+    pub agency_duties: Vec<Vec<Duty<'a>>>,
+    /// Tasks an agency answers for because a body it succeeded led them.
+    pub agency_inherited: Vec<Vec<usize>>,
+    pub agency_recs: Vec<Vec<usize>>,
+    pub agency_predecessors: Vec<Vec<(usize, Option<&'a Text>)>>,
+    pub agency_children: Vec<Vec<usize>>,
+    pub theme_recs: Vec<Vec<usize>>,
+    pub theme_tasks: Vec<Vec<usize>>,
+    pub theme_agencies: Vec<Vec<usize>>,
+    pub theme_indicators: Vec<Vec<usize>>,
+    pub plan_tasks: Vec<Vec<usize>>,
+    pub plan_successor: Vec<Option<Succ>>,
+    pub plan_predecessors: Vec<Vec<usize>>,
+    pub doc_recs: Vec<Vec<usize>>,
+    pub doc_plans: Vec<Vec<usize>>,
+    pub doc_answered_by: Vec<Vec<usize>>,
+    pub doc_indicators: Vec<Vec<usize>>,
+    pub mech_docs: Vec<Vec<usize>>,
+    pub mech_recs: Vec<Vec<usize>>,
+    pub mech_plans: Vec<Vec<usize>>,
+    pub ind_values: Vec<Vec<usize>>,
+    pub ind_tasks: Vec<Vec<usize>>,
+}
+
+/// What replaced a plan: another plan of the site, or only a document.
+#[derive(Debug, Clone, Copy)]
+pub enum Succ {
+    Plan(usize),
+    Document(usize),
+}
+
+fn ids<'a, T>(items: &'a [T], id: impl Fn(&'a T) -> &'a str) -> HashMap<&'a str, usize> {
+    items.iter().enumerate().map(|(i, x)| (id(x), i)).collect()
+}
+
+fn sorted(set: BTreeSet<usize>) -> Vec<usize> {
+    set.into_iter().collect()
+}
+
+impl<'a> Index<'a> {
+    /// Builds every link in one pass per collection. Assumes validated data:
+    /// dangling references are skipped, never followed.
+    pub fn build(data: &'a Data, as_of: Date) -> Self {
+        let mechanism = ids(&data.mechanisms, |x| x.id.id.as_str());
+        let document = ids(&data.documents, |x| x.id.id.as_str());
+        let agency = ids(&data.agencies, |x| x.id.id.as_str());
+        let theme = ids(&data.themes, |x| x.id.id.as_str());
+        let rec = ids(&data.recommendations, |x| x.id.id.as_str());
+        let plan = ids(&data.plans, |x| x.id.id.as_str());
+        let task = ids(&data.tasks, |x| x.id.id.as_str());
+        let indicator = ids(&data.indicators, |x| x.id.id.as_str());
+        let (nr, nt, na, nth, np, nd, nm, ni) = (
+            data.recommendations.len(),
+            data.tasks.len(),
+            data.agencies.len(),
+            data.themes.len(),
+            data.plans.len(),
+            data.documents.len(),
+            data.mechanisms.len(),
+            data.indicators.len(),
+        );
+
+        let mut related = vec![BTreeSet::new(); nr];
+        for (i, r) in data.recommendations.iter().enumerate() {
+            for x in &r.related {
+                if let Some(&j) = rec.get(x.id.as_str()) {
+                    if i != j {
+                        related[i].insert(j);
+                        related[j].insert(i);
+                    }
+                }
+            }
+        }
+
+        // Tasks: parents (explicit, else the task whose ref is this ref minus its last part).
+        let by_ref: HashMap<(&str, &str), usize> =
+            data.tasks.iter().enumerate().map(|(i, t)| ((t.plan.id.as_str(), t.ref_.as_str()), i)).collect();
+        let task_parent: Vec<Option<usize>> = data
+            .tasks
+            .iter()
+            .map(|t| match &t.parent {
+                Some(p) => task.get(p.id.as_str()).copied(),
+                None => t
+                    .ref_
+                    .trim_end_matches('.')
+                    .rsplit_once('.')
+                    .and_then(|(head, _)| by_ref.get(&(t.plan.id.as_str(), head)).copied()),
+            })
+            .collect();
+        let mut task_children = vec![Vec::new(); nt];
+        for (i, p) in task_parent.iter().enumerate() {
+            if let Some(p) = p {
+                task_children[*p].push(i);
+            }
+        }
+        let task_path: Vec<Vec<usize>> = (0..nt)
+            .map(|i| {
+                let mut path = Vec::new();
+                let mut cur = task_parent[i];
+                while let Some(p) = cur {
+                    if path.contains(&p) || path.len() > nt {
+                        break;
+                    }
+                    path.push(p);
+                    cur = task_parent[p];
+                }
+                path.reverse();
+                path
+            })
+            .collect();
+
+        let task_last_due: Vec<Option<Date>> = data.tasks.iter().map(|t| t.due.iter().map(|d| d.date).max()).collect();
+        let mut task_deadline: Vec<Deadline> = data
+            .tasks
+            .iter()
+            .zip(&task_last_due)
+            .map(|(t, due)| {
+                if t.status == Status::Done {
+                    Deadline::Done
+                } else if t.heading {
+                    Deadline::None
+                } else {
+                    match due {
+                        Some(d) if *d < as_of => Deadline::Overdue,
+                        Some(_) => Deadline::Upcoming,
+                        None if t.recurring == Recurring::Annual => Deadline::Recurring,
+                        None => Deadline::None,
+                    }
+                }
+            })
+            .collect();
+        // A heading is overdue when one of its tasks is.
+        for i in 0..nt {
+            if task_deadline[i] == Deadline::Overdue && !data.tasks[i].heading {
+                for &a in &task_path[i] {
+                    if data.tasks[a].heading {
+                        task_deadline[a] = Deadline::Overdue;
+                    }
+                }
+            }
+        }
+
+        let ended: Vec<bool> = data.agencies.iter().map(|a| a.ended.is_some_and(|e| e <= as_of)).collect();
+        let mut task_current = Vec::with_capacity(nt);
+        let mut task_lead_ended = Vec::with_capacity(nt);
+        for t in &data.tasks {
+            let any_ended = t.lead.iter().any(|l| agency.get(l.agency.id.as_str()).is_some_and(|&a| ended[a]));
+            task_lead_ended.push(any_ended);
+            let mut cur: Vec<(usize, Option<&Text>)> = Vec::new();
+            if !t.current_lead.is_empty() {
+                for l in &t.current_lead {
+                    if let Some(&a) = agency.get(l.agency.id.as_str()) {
+                        cur.push((a, l.note.as_ref()));
+                    }
+                }
+            } else if any_ended {
+                for l in &t.lead {
+                    let Some(&a) = agency.get(l.agency.id.as_str()) else { continue };
+                    let mut a = a;
+                    let mut hops = 0;
+                    // Follow a chain of single successors (A merged into B, B into C).
+                    while ended[a] && data.agencies[a].successors.len() == 1 && hops < na {
+                        match agency.get(data.agencies[a].successors[0].agency.id.as_str()) {
+                            Some(&s) => a = s,
+                            None => break,
+                        }
+                        hops += 1;
+                    }
+                    if !ended[a] && !cur.iter().any(|(x, _)| *x == a) {
+                        cur.push((a, l.note.as_ref()));
+                    }
+                }
+            }
+            task_current.push(cur);
+        }
+
+        let mut agency_duties: Vec<Vec<Duty<'a>>> = vec![Vec::new(); na];
+        let mut agency_inherited = vec![BTreeSet::new(); na];
+        for (ti, t) in data.tasks.iter().enumerate() {
+            for (role, refs) in [(Role::Lead, &t.lead), (Role::Coordinating, &t.coordinating)] {
+                for r in refs {
+                    if let Some(&a) = agency.get(r.agency.id.as_str()) {
+                        agency_duties[a].push(Duty { task: ti, role, note: r.note.as_ref() });
+                    }
+                }
+            }
+            if task_lead_ended[ti] {
+                for (a, _) in &task_current[ti] {
+                    if !t.lead.iter().any(|l| l.agency.id == data.agencies[*a].id.id) {
+                        agency_inherited[*a].insert(ti);
+                    }
+                }
+            }
+        }
+        let mut agency_predecessors = vec![Vec::new(); na];
+        let mut agency_children = vec![Vec::new(); na];
+        for (i, a) in data.agencies.iter().enumerate() {
+            for s in &a.successors {
+                if let Some(&j) = agency.get(s.agency.id.as_str()) {
+                    agency_predecessors[j].push((i, s.note.as_ref()));
+                }
+            }
+            if let Some(p) = a.parent.as_ref().and_then(|p| agency.get(p.id.as_str())) {
+                agency_children[*p].push(i);
+            }
+        }
+
+        let mut rec_tasks = vec![BTreeSet::new(); nr];
+        let mut task_recs_idx = vec![Vec::new(); nt];
+        for (ti, t) in data.tasks.iter().enumerate() {
+            for r in &t.recommendations {
+                if let Some(&ri) = rec.get(r.id.as_str()) {
+                    rec_tasks[ri].insert(ti);
+                    task_recs_idx[ti].push(ri);
+                }
+            }
+        }
+        let rec_tasks: Vec<Vec<usize>> = rec_tasks.into_iter().map(sorted).collect();
+        let rec_agencies: Vec<Vec<usize>> = rec_tasks
+            .iter()
+            .map(|ts| {
+                let mut s = BTreeSet::new();
+                for &t in ts {
+                    for l in data.tasks[t].lead.iter().chain(&data.tasks[t].coordinating) {
+                        if let Some(&a) = agency.get(l.agency.id.as_str()) {
+                            s.insert(a);
+                        }
+                    }
+                }
+                sorted(s)
+            })
+            .collect();
+        let mut agency_recs = vec![BTreeSet::new(); na];
+        for (ri, ags) in rec_agencies.iter().enumerate() {
+            for &a in ags {
+                agency_recs[a].insert(ri);
+            }
+        }
+
+        let mut theme_recs = vec![BTreeSet::new(); nth];
+        let mut theme_tasks = vec![BTreeSet::new(); nth];
+        let mut theme_indicators = vec![BTreeSet::new(); nth];
+        for (ri, r) in data.recommendations.iter().enumerate() {
+            for t in &r.themes {
+                if let Some(&th) = theme.get(t.id.as_str()) {
+                    theme_recs[th].insert(ri);
+                    theme_tasks[th].extend(rec_tasks[ri].iter().copied());
+                }
+            }
+        }
+        for (ti, t) in data.tasks.iter().enumerate() {
+            for th in &t.themes {
+                if let Some(&th) = theme.get(th.id.as_str()) {
+                    theme_tasks[th].insert(ti);
+                }
+            }
+        }
+        for (ii, i) in data.indicators.iter().enumerate() {
+            for th in &i.themes {
+                if let Some(&th) = theme.get(th.id.as_str()) {
+                    theme_indicators[th].insert(ii);
+                }
+            }
+        }
+        let theme_agencies: Vec<Vec<usize>> = theme_tasks
+            .iter()
+            .map(|ts| {
+                let mut s = BTreeSet::new();
+                for &t in ts {
+                    for l in &data.tasks[t].lead {
+                        if let Some(&a) = agency.get(l.agency.id.as_str()) {
+                            s.insert(a);
+                        }
+                    }
+                }
+                sorted(s)
+            })
+            .collect();
+
+        let mut plan_tasks = vec![Vec::new(); np];
+        for (ti, t) in data.tasks.iter().enumerate() {
+            if let Some(&p) = plan.get(t.plan.id.as_str()) {
+                plan_tasks[p].push(ti);
+            }
+        }
+        let mut plan_predecessors = vec![Vec::new(); np];
+        let plan_successor: Vec<Option<Succ>> = data
+            .plans
+            .iter()
+            .enumerate()
+            .map(|(pi, p)| {
+                let s = p.superseded_by.as_ref()?;
+                if let Some(&q) = plan.get(s.id.as_str()) {
+                    plan_predecessors[q].push(pi);
+                    Some(Succ::Plan(q))
+                } else {
+                    document.get(s.id.as_str()).map(|&d| Succ::Document(d))
+                }
+            })
+            .collect();
+
+        let mut doc_recs = vec![Vec::new(); nd];
+        let mut mech_recs = vec![Vec::new(); nm];
+        for (ri, r) in data.recommendations.iter().enumerate() {
+            if let Some(&d) = document.get(r.document.id.as_str()) {
+                doc_recs[d].push(ri);
+            }
+            if let Some(&m) = mechanism.get(r.mechanism.id.as_str()) {
+                mech_recs[m].push(ri);
+            }
+        }
+        let mut doc_plans = vec![Vec::new(); nd];
+        let mut doc_answered_by = vec![Vec::new(); nd];
+        let mut mech_plans = vec![Vec::new(); nm];
+        for (pi, p) in data.plans.iter().enumerate() {
+            if let Some(&d) = document.get(p.document.id.as_str()) {
+                doc_plans[d].push(pi);
+            }
+            for a in &p.answers {
+                if let Some(&d) = document.get(a.id.as_str()) {
+                    doc_answered_by[d].push(pi);
+                }
+            }
+            for m in &p.mechanisms {
+                if let Some(&m) = mechanism.get(m.id.as_str()) {
+                    mech_plans[m].push(pi);
+                }
+            }
+        }
+        let mut mech_docs = vec![Vec::new(); nm];
+        for (di, d) in data.documents.iter().enumerate() {
+            if let Some(&m) = d.mechanism.as_ref().and_then(|m| mechanism.get(m.id.as_str())) {
+                mech_docs[m].push(di);
+            }
+        }
+        let mut ind_values = vec![Vec::new(); ni];
+        for (vi, v) in data.values.iter().enumerate() {
+            if let Some(&i) = indicator.get(v.indicator.id.as_str()) {
+                ind_values[i].push(vi);
+            }
+        }
+        let mut ind_tasks = vec![BTreeSet::new(); ni];
+        let mut task_indicators = vec![BTreeSet::new(); nt];
+        let mut doc_indicators = vec![Vec::new(); nd];
+        for (ii, i) in data.indicators.iter().enumerate() {
+            for t in &i.tasks {
+                if let Some(&t) = task.get(t.id.as_str()) {
+                    ind_tasks[ii].insert(t);
+                    task_indicators[t].insert(ii);
+                }
+            }
+            if let Some(&d) = i.source.as_ref().and_then(|s| document.get(s.id.as_str())) {
+                doc_indicators[d].push(ii);
+            }
+        }
+        for (ti, t) in data.tasks.iter().enumerate() {
+            for i in &t.indicators {
+                if let Some(&i) = indicator.get(i.id.as_str()) {
+                    ind_tasks[i].insert(ti);
+                    task_indicators[ti].insert(i);
+                }
+            }
+        }
+
+        Index {
+            data,
+            as_of,
+            mechanism,
+            document,
+            agency,
+            theme,
+            rec,
+            plan,
+            task,
+            indicator,
+            rec_related: related.into_iter().map(sorted).collect(),
+            rec_tasks,
+            rec_agencies,
+            task_parent,
+            task_children,
+            task_path,
+            task_last_due,
+            task_deadline,
+            task_current,
+            task_lead_ended,
+            task_indicators: task_indicators.into_iter().map(sorted).collect(),
+            agency_duties,
+            agency_inherited: agency_inherited.into_iter().map(sorted).collect(),
+            agency_recs: agency_recs.into_iter().map(sorted).collect(),
+            agency_predecessors,
+            agency_children,
+            theme_recs: theme_recs.into_iter().map(sorted).collect(),
+            theme_tasks: theme_tasks.into_iter().map(sorted).collect(),
+            theme_agencies,
+            theme_indicators: theme_indicators.into_iter().map(sorted).collect(),
+            plan_tasks,
+            plan_successor,
+            plan_predecessors,
+            doc_recs,
+            doc_plans,
+            doc_answered_by,
+            doc_indicators,
+            mech_docs,
+            mech_recs,
+            mech_plans,
+            ind_values,
+            ind_tasks: ind_tasks.into_iter().map(sorted).collect(),
+        }
+    }
+
+    /// Counts of tasks (not headings) by deadline state.
+    pub fn count_deadlines(&self, tasks: impl Iterator<Item = usize>) -> HashMap<Deadline, usize> {
+        let mut m = HashMap::new();
+        for t in tasks {
+            if !self.data.tasks[t].heading {
+                *m.entry(self.task_deadline[t]).or_insert(0) += 1;
+            }
+        }
+        m
+    }
+}

@@ -1,0 +1,21 @@
+//! lotrinh: a static open-data site generator for human-rights action plans.
+//!
+//! Data flows one way: [`load`] (YAML/CSV → typed records) → [`validate`] →
+//! [`index`] (cross-links, deadlines) → [`export`] (datasets) and [`render`]
+//! (pages) → [`output`] (write only what changed). [`site`] drives it.
+
+pub mod cli;
+pub mod config;
+pub mod diag;
+pub mod export;
+pub mod fields;
+pub mod index;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod raw;
+pub mod render;
+pub mod site;
+pub mod theme;
+pub mod validate;

@@ -1,0 +1,614 @@
+//! Loading a site folder: `site.yaml`, every collection under `data/` (YAML,
+//! CSV, or a folder of either) and the Markdown pages of `content/`.
+//!
+//! Files are read and parsed in parallel; records are then sorted by id so no
+//! order on disk changes anything downstream.
+
+use crate::config::{self, Config};
+use crate::diag::{Diagnostics, Loc, Sources, closest};
+use crate::fields::Fields;
+use crate::model::*;
+use crate::raw::{Kind, Node, parse_csv, parse_yaml, utf8};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// The collections of data-format.md: the name of their file or folder under `data/`.
+pub const COLLECTIONS: [&str; 9] = [
+    "mechanisms",
+    "documents",
+    "agencies",
+    "themes",
+    "recommendations",
+    "plans",
+    "tasks",
+    "indicators",
+    "indicator-values",
+];
+
+pub const DOCUMENT_KINDS: [&str; 4] = ["concluding-observations", "upr-report", "decision", "other"];
+pub const AGENCY_KINDS: [&str; 8] = ["ministry", "court", "procuracy", "legislature", "local", "front", "group", "other"];
+
+pub struct Loaded {
+    pub config: Config,
+    pub data: Data,
+    pub pages: Vec<Page>,
+}
+
+/// Loads everything; on any error the diagnostics say what and where.
+pub fn site(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Option<Loaded> {
+    let config = config::load(root, sources, diags)?;
+    let langs = config.languages.clone();
+    let files = discover(root, diags);
+    let first = sources_len(sources);
+    let parsed: Vec<(PathBuf, String, Data, Diagnostics)> = files
+        .par_iter()
+        .enumerate()
+        .map(|(i, (collection, path))| {
+            let file = first + i as u32;
+            let mut d = Diagnostics::default();
+            let mut data = Data::default();
+            let shown = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+            let text = match std::fs::read(path) {
+                Ok(bytes) => utf8(bytes, file, &mut d).unwrap_or_default(),
+                Err(e) => {
+                    d.error(None, format!("cannot read {}: {e}", shown.display()));
+                    String::new()
+                }
+            };
+            if !d.has_errors() {
+                let is_csv = path.extension().is_some_and(|e| e == "csv");
+                let node = if is_csv {
+                    parse_csv(&text, file, &mut d)
+                } else if text.trim().is_empty() {
+                    d.error(Some(Loc { file, line: 1, col: 1 }), "empty file")
+                        .hint("a collection file holds a list of records; delete the file if it has none");
+                    None
+                } else {
+                    parse_yaml(&text, file, &mut d)
+                };
+                if let Some(node) = node {
+                    convert_file(collection, &node, &langs, &mut d, &mut data);
+                }
+            }
+            (shown, text, data, d)
+        })
+        .collect();
+    let mut data = Data::default();
+    for (shown, text, part, d) in parsed {
+        sources.add(shown, text);
+        diags.extend(d);
+        merge(&mut data, part);
+    }
+    sort(&mut data);
+    let pages = content(root, &langs, sources, diags);
+    Some(Loaded { config, data, pages })
+}
+
+fn sources_len(sources: &Sources) -> u32 {
+    sources.len() as u32
+}
+
+/// Every data file, sorted by path, tagged with its collection. Files under
+/// `data/` that belong to no collection are errors, since a misspelt name
+/// would otherwise be silently ignored.
+fn discover(root: &Path, diags: &mut Diagnostics) -> Vec<(&'static str, PathBuf)> {
+    let data = root.join("data");
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(&data) else {
+        diags.warning(None, "no data/ folder: the site has no records");
+        return out;
+    };
+    let mut names: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    names.sort();
+    for path in names {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
+        if name.starts_with('.') {
+            continue;
+        }
+        let stem = if path.is_dir() { name.clone() } else { name.rsplit_once('.').map(|(s, _)| s.to_string()).unwrap_or(name.clone()) };
+        let Some(collection) = COLLECTIONS.iter().find(|c| **c == stem) else {
+            let near = closest(&stem, COLLECTIONS.iter().copied());
+            let d = diags.error(None, format!("data/{name} is not a collection"));
+            match near.first() {
+                Some(n) => d.hint(format!("did you mean data/{n}? collections: {}", COLLECTIONS.join(", "))),
+                None => d.hint(format!("collections: {}", COLLECTIONS.join(", "))),
+            };
+            continue;
+        };
+        if path.is_dir() {
+            let walker = walkdir::WalkDir::new(&path).sort_by_file_name().follow_links(false);
+            for entry in walker.into_iter().filter_map(Result::ok) {
+                let p = entry.path();
+                let fname = entry.file_name().to_string_lossy();
+                if !entry.file_type().is_file() || fname.starts_with('.') {
+                    continue;
+                }
+                if is_data_file(p) {
+                    out.push((*collection, p.to_path_buf()));
+                } else {
+                    diags.warning(None, format!("ignoring {}: not a .yaml, .yml or .csv file", p.strip_prefix(root).unwrap_or(p).display()));
+                }
+            }
+        } else if is_data_file(&path) {
+            out.push((*collection, path));
+        } else {
+            diags.error(None, format!("data/{name}: a collection file must end in .yaml, .yml or .csv"));
+        }
+    }
+    out
+}
+
+fn is_data_file(p: &Path) -> bool {
+    matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "csv"))
+}
+
+fn convert_file(collection: &str, node: &Node, langs: &[String], d: &mut Diagnostics, data: &mut Data) {
+    let Kind::Seq(items) = &node.kind else {
+        d.error(Some(node.loc), format!("expected a list of {collection}, found {}", node.describe()))
+            .hint("start each record with `- ` (a YAML list)");
+        return;
+    };
+    for item in items {
+        let Some(mut f) = Fields::new(item, "record", langs, d) else { continue };
+        match collection {
+            "mechanisms" => push(&mut data.mechanisms, mechanism(&mut f)),
+            "documents" => push(&mut data.documents, document(&mut f)),
+            "agencies" => push(&mut data.agencies, agency(&mut f)),
+            "themes" => push(&mut data.themes, theme(&mut f)),
+            "recommendations" => push(&mut data.recommendations, recommendation(&mut f)),
+            "plans" => push(&mut data.plans, plan(&mut f)),
+            "tasks" => push(&mut data.tasks, task(&mut f)),
+            "indicators" => push(&mut data.indicators, indicator(&mut f)),
+            "indicator-values" => push(&mut data.values, indicator_value(&mut f)),
+            _ => unreachable!("collections come from COLLECTIONS"),
+        }
+        f.finish();
+    }
+}
+
+fn push<T>(v: &mut Vec<T>, r: Option<T>) {
+    if let Some(r) = r {
+        v.push(r);
+    }
+}
+
+fn mechanism(f: &mut Fields<'_>) -> Option<Mechanism> {
+    let id = f.id_ref("id", true);
+    let name = f.text("name", true);
+    let body = f.text("body", false);
+    let treaty = f.text("treaty", false);
+    let description = f.text("description", false);
+    let url = f.string("url", false);
+    let prov = f.provenance();
+    Some(Mechanism { id: id?, name: name?, body, treaty, description, url, prov })
+}
+
+fn document(f: &mut Fields<'_>) -> Option<Document> {
+    let id = f.id_ref("id", true);
+    let symbol = f.string("symbol", false);
+    let title = f.text("title", true);
+    let kind = f.choice("kind", &DOCUMENT_KINDS, true);
+    let mechanism = f.id_ref("mechanism", false);
+    let cycle = f.string("cycle", false);
+    let date = f.date("date");
+    let url = f.string("url", false);
+    let description = f.text("description", false);
+    let prov = f.provenance();
+    Some(Document { id: id?, symbol, title: title?, kind: kind?, mechanism, cycle, date, url, description, prov })
+}
+
+fn agency(f: &mut Fields<'_>) -> Option<Agency> {
+    let id = f.id_ref("id", true);
+    let name = f.text("name", true);
+    let short = f.text("short", false);
+    let kind = f.choice("kind", &AGENCY_KINDS, false);
+    let parent = f.id_ref("parent", false);
+    let url = f.string("url", false);
+    let ended = f.date("ended");
+    let successors = f.agency_refs("successors");
+    let legal_basis = f.text("legal_basis", false);
+    let description = f.text("description", false);
+    let prov = f.provenance();
+    Some(Agency { id: id?, name: name?, short, kind, parent, url, ended, successors, legal_basis, description, prov })
+}
+
+fn theme(f: &mut Fields<'_>) -> Option<Theme> {
+    let id = f.id_ref("id", true);
+    let name = f.text("name", true);
+    let description = f.text("description", false);
+    let prov = f.provenance();
+    Some(Theme { id: id?, name: name?, description, prov })
+}
+
+fn recommendation(f: &mut Fields<'_>) -> Option<Recommendation> {
+    let id = f.id_ref("id", true);
+    let mechanism = f.id_ref("mechanism", true);
+    let document = f.id_ref("document", true);
+    let paragraph = f.string("paragraph", false);
+    let heading = f.text("heading", false);
+    let text = f.text("text", true);
+    let themes = f.refs("themes");
+    let groups = f.list("groups").into_iter().map(|(s, _)| s).collect();
+    let sdgs = f.list("sdgs").into_iter().map(|(s, _)| s).collect();
+    let follow_up = f.bool("follow_up").unwrap_or(false);
+    let response = f.choice("response", &["supported", "noted"], false);
+    let recommending_states = f.list("recommending_states").into_iter().map(|(s, _)| s).collect();
+    let related = f.refs("related");
+    let url = f.string("url", false);
+    let prov = f.provenance();
+    Some(Recommendation {
+        id: id?,
+        mechanism: mechanism?,
+        document: document?,
+        paragraph,
+        heading,
+        text: text?,
+        themes,
+        groups,
+        sdgs,
+        follow_up,
+        response,
+        recommending_states,
+        related,
+        url,
+        prov,
+    })
+}
+
+fn plan(f: &mut Fields<'_>) -> Option<Plan> {
+    let id = f.id_ref("id", true);
+    let document = f.id_ref("document", true);
+    let title = f.text("title", true);
+    let mechanisms = f.refs("mechanisms");
+    let coordinator = f.id_ref("coordinator", false);
+    let adopted = f.date("adopted");
+    let period = f.string("period", false);
+    let answers = f.refs("answers");
+    let superseded_by = f.id_ref("superseded_by", false);
+    let description = f.text("description", false);
+    let prov = f.provenance();
+    Some(Plan {
+        id: id?,
+        document: document?,
+        title: title?,
+        mechanisms,
+        coordinator,
+        adopted,
+        period,
+        answers,
+        superseded_by,
+        description,
+        prov,
+    })
+}
+
+fn task(f: &mut Fields<'_>) -> Option<Task> {
+    let id = f.id_ref("id", false);
+    let plan = f.id_ref("plan", true);
+    let ref_ = f.string_loc("ref", true);
+    let parent = f.id_ref("parent", false);
+    let heading = f.bool("heading").unwrap_or(false);
+    let text = f.text("text", true);
+    let lead = f.agency_refs("lead");
+    let coordinating = f.agency_refs("coordinating");
+    let expected = f.text("expected", false);
+    let timeframe = f.text("timeframe", false);
+    let due = f.due("due");
+    let recurring = match f.choice("recurring", &["annual", "none"], false).as_deref() {
+        Some("annual") => Recurring::Annual,
+        _ => Recurring::None,
+    };
+    let recommendations = f.refs("recommendations");
+    let current_lead = f.agency_refs("current_lead");
+    let indicators = f.refs("indicators");
+    let themes = f.refs("themes");
+    let status = match f.choice("status", &["not-started", "in-progress", "done", "unknown"], false).as_deref() {
+        Some("not-started") => Status::NotStarted,
+        Some("in-progress") => Status::InProgress,
+        Some("done") => Status::Done,
+        _ => Status::Unknown,
+    };
+    let status_note = f.text("status_note", false);
+    let evidence = f.list("evidence").into_iter().map(|(s, _)| s).collect();
+    let prov = f.provenance();
+    let plan = plan?;
+    let (ref_, ref_loc) = ref_?;
+    let id = id.unwrap_or_else(|| Ref { id: format!("{}-{}", plan.id, slug(&ref_)), loc: ref_loc });
+    Some(Task {
+        id,
+        plan,
+        ref_,
+        parent,
+        heading,
+        text: text?,
+        lead,
+        coordinating,
+        expected,
+        timeframe,
+        due,
+        recurring,
+        recommendations,
+        current_lead,
+        indicators,
+        themes,
+        status,
+        status_note,
+        evidence,
+        prov,
+    })
+}
+
+fn indicator(f: &mut Fields<'_>) -> Option<Indicator> {
+    let id = f.id_ref("id", true);
+    let title = f.text("title", true);
+    let unit = f.text("unit", false);
+    let scale = f.list("scale").into_iter().map(|(s, _)| s).collect();
+    let target = f.nested("target").and_then(|n| {
+        let langs: Vec<String> = Vec::new();
+        let mut t = Fields::new(n, "target", &langs, f.diags)?;
+        let op = t.choice("op", &[">=", "<=", ">", "<", "="], true);
+        let value = t.number("value");
+        let year = t.string_loc("year", false).and_then(|(y, loc)| match y.parse::<i32>() {
+            Ok(v) => Some(v),
+            Err(_) => {
+                t.diags.error(Some(loc), format!("target `year` should be a year, found `{y}`"));
+                None
+            }
+        });
+        let loc = t.loc;
+        t.finish();
+        if value.is_none() {
+            f.diags.error(Some(loc), "a target needs a numeric `value`");
+        }
+        Some(Target { op: op?, value: value?.0, year })
+    });
+    let source = f.id_ref("source", false);
+    let themes = f.refs("themes");
+    let tasks = f.refs("tasks");
+    let description = f.text("description", false);
+    let prov = f.provenance();
+    Some(Indicator { id: id?, title: title?, unit, scale, target, source, themes, tasks, description, prov })
+}
+
+fn indicator_value(f: &mut Fields<'_>) -> Option<IndicatorValue> {
+    let loc = f.loc;
+    let indicator = f.id_ref("indicator", true);
+    let period = f.string("period", true);
+    let breakdown = f.string("breakdown", false);
+    let value = f.string("value", false);
+    let change = f.choice("change", &["unchanged", "increase", "decrease"], false);
+    let note = f.text("note", false);
+    let source = f.id_ref("source", false);
+    let prov = f.provenance();
+    let number = value.as_deref().and_then(|v| v.parse::<f64>().ok()).filter(|v| v.is_finite());
+    Some(IndicatorValue { loc, indicator: indicator?, period: period?, breakdown, value, number, change, note, source, prov })
+}
+
+/// The slug of a task ref: `A.II.1.3` → `a-ii-1-3`; Đ becomes `dd` so that
+/// sections D and Đ stay distinct.
+pub fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        let piece: String = match c {
+            'Đ' | 'đ' | 'Ð' | 'ð' => "dd".into(),
+            c if c.is_ascii_alphanumeric() => c.to_ascii_lowercase().to_string(),
+            c if c.is_ascii() => "-".into(),
+            c => deunicode::deunicode_char(c).unwrap_or("-").to_ascii_lowercase(),
+        };
+        for p in piece.chars() {
+            let p = if p.is_ascii_alphanumeric() { p } else { '-' };
+            if p == '-' && (out.is_empty() || out.ends_with('-')) {
+                continue;
+            }
+            out.push(p);
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+fn merge(into: &mut Data, part: Data) {
+    into.mechanisms.extend(part.mechanisms);
+    into.documents.extend(part.documents);
+    into.agencies.extend(part.agencies);
+    into.themes.extend(part.themes);
+    into.recommendations.extend(part.recommendations);
+    into.plans.extend(part.plans);
+    into.tasks.extend(part.tasks);
+    into.indicators.extend(part.indicators);
+    into.values.extend(part.values);
+}
+
+fn sort(d: &mut Data) {
+    d.mechanisms.sort_by(|a, b| a.id.id.cmp(&b.id.id));
+    d.documents.sort_by(|a, b| a.id.id.cmp(&b.id.id));
+    d.agencies.sort_by(|a, b| a.id.id.cmp(&b.id.id));
+    d.themes.sort_by(|a, b| a.id.id.cmp(&b.id.id));
+    d.recommendations.sort_by(|a, b| a.id.id.cmp(&b.id.id));
+    d.plans.sort_by(|a, b| a.id.id.cmp(&b.id.id));
+    d.tasks.sort_by(|a, b| {
+        a.plan.id.cmp(&b.plan.id).then_with(|| ref_key(&a.ref_).cmp(&ref_key(&b.ref_))).then_with(|| a.id.id.cmp(&b.id.id))
+    });
+    d.indicators.sort_by(|a, b| a.id.id.cmp(&b.id.id));
+    d.values.sort_by(|a, b| {
+        (a.indicator.id.as_str(), a.period.as_str(), a.breakdown.as_deref().unwrap_or(""), a.value.as_deref().unwrap_or(""))
+            .cmp(&(b.indicator.id.as_str(), b.period.as_str(), b.breakdown.as_deref().unwrap_or(""), b.value.as_deref().unwrap_or("")))
+    });
+}
+
+/// Sort key for refs in the order a plan prints them: sections by the
+/// Vietnamese alphabet (D before Đ before E), then Roman numerals and numbers by value.
+pub fn ref_key(r: &str) -> Vec<(u8, u64, String)> {
+    r.split('.')
+        .filter(|s| !s.is_empty())
+        .enumerate()
+        .map(|(i, seg)| {
+            let seg = seg.trim();
+            if let Ok(n) = seg.parse::<u64>() {
+                return (1, n, String::new());
+            }
+            if i > 0 {
+                if let Some(n) = roman(seg) {
+                    return (1, n, String::new());
+                }
+            }
+            // Đ sorts right after D.
+            let key: String = seg.chars().map(|c| match c {
+                'Đ' | 'đ' => "D\u{1}".to_string(),
+                c => c.to_uppercase().to_string(),
+            }).collect();
+            (2, 0, key)
+        })
+        .collect()
+}
+
+fn roman(s: &str) -> Option<u64> {
+    if s.is_empty() || !s.chars().all(|c| "IVXLCDM".contains(c)) {
+        return None;
+    }
+    let val = |c| match c {
+        'I' => 1,
+        'V' => 5,
+        'X' => 10,
+        'L' => 50,
+        'C' => 100,
+        'D' => 500,
+        _ => 1000,
+    };
+    let chars: Vec<u64> = s.chars().map(val).collect();
+    let mut total = 0u64;
+    for (i, v) in chars.iter().enumerate() {
+        if chars.get(i + 1).is_some_and(|n| n > v) { total = total.wrapping_sub(*v) } else { total = total.wrapping_add(*v) }
+    }
+    Some(total)
+}
+
+/// Markdown pages: `content/<slug>.<lang>.md` with YAML front matter.
+fn content(root: &Path, langs: &[String], sources: &mut Sources, diags: &mut Diagnostics) -> Vec<Page> {
+    let dir = root.join("content");
+    let mut pages = Vec::new();
+    let Ok(rd) = std::fs::read_dir(&dir) else { return pages };
+    let mut paths: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
+        if name.starts_with('.') || path.is_dir() {
+            continue;
+        }
+        let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+        let Some(stem) = name.strip_suffix(".md") else {
+            diags.warning(None, format!("ignoring {}: content pages end in .md", shown.display()));
+            continue;
+        };
+        let file = sources.add(shown.clone(), String::new());
+        let Ok(bytes) = std::fs::read(&path) else {
+            diags.error(None, format!("cannot read {}", shown.display()));
+            continue;
+        };
+        let Some(text) = utf8(bytes, file, diags) else { continue };
+        *sources.text_mut(file) = text.clone();
+        let top = Loc { file, line: 1, col: 1 };
+        let Some((slug, lang)) = stem.rsplit_once('.') else {
+            diags.error(Some(top), format!("content page `{name}` has no language")).hint(format!(
+                "name it <slug>.<lang>.md, e.g. {stem}.{}.md",
+                langs.first().map(String::as_str).unwrap_or("en")
+            ));
+            continue;
+        };
+        if !langs.iter().any(|l| l == lang) {
+            diags.error(Some(top), format!("`{lang}` in `{name}` is not a language of this site"))
+                .hint(format!("the site's languages are: {}", langs.join(", ")));
+            continue;
+        }
+        if let Err(why) = crate::validate::check_id(slug) {
+            diags.error(Some(top), format!("page slug `{slug}` {why}")).hint("slugs are lowercase ASCII letters, digits and single hyphens");
+            continue;
+        }
+        let text = text.replace("\r\n", "\n");
+        let (front, body, body_line) = match split_front_matter(&text) {
+            Some(x) => x,
+            None => {
+                diags.error(Some(top), "content page has no front matter").hint("start the file with\n---\ntitle: ...\n---");
+                continue;
+            }
+        };
+        let Some(node) = parse_yaml(front, file, diags).map(|n| shift_lines(n, 1)) else { continue };
+        let no_langs: Vec<String> = Vec::new();
+        let Some(mut f) = Fields::new(&node, "front matter", &no_langs, diags) else { continue };
+        let title = f.string("title", true);
+        let description = f.string("description", false);
+        let weight = f.string_loc("weight", false).and_then(|(w, loc)| match w.parse::<i64>() {
+            Ok(v) => Some(v),
+            Err(_) => {
+                f.diags.error(Some(loc), format!("`weight` should be a whole number, found `{w}`"));
+                None
+            }
+        });
+        f.finish();
+        let Some(title) = title else { continue };
+        let _ = body_line;
+        pages.push(Page {
+            slug: slug.to_string(),
+            lang: lang.to_string(),
+            title,
+            description,
+            weight: weight.unwrap_or(0),
+            body: body.to_string(),
+            loc: top,
+        });
+    }
+    pages.sort_by(|a, b| (a.weight, &a.slug, &a.lang).cmp(&(b.weight, &b.slug, &b.lang)));
+    pages
+}
+
+/// Front matter between a first line `---` and the next `---` line.
+fn split_front_matter(text: &str) -> Option<(&str, &str, usize)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let rest = text.strip_prefix("---\n")?;
+    let end = rest.find("\n---")?;
+    let front = &rest[..end + 1];
+    let after = &rest[end + 4..];
+    let body = after.strip_prefix('\n').unwrap_or(after);
+    let body_line = front.lines().count() + 3;
+    Some((front, body, body_line))
+}
+
+/// Front matter starts on line 2 of the file.
+fn shift_lines(mut n: Node, by: u32) -> Node {
+    n.loc.line += by;
+    n.kind = match n.kind {
+        Kind::Seq(items) => Kind::Seq(items.into_iter().map(|i| shift_lines(i, by)).collect()),
+        Kind::Map(m) => Kind::Map(
+            m.into_iter()
+                .map(|(mut k, v)| {
+                    k.loc.line += by;
+                    (k, shift_lines(v, by))
+                })
+                .collect(),
+        ),
+        k => k,
+    };
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_keep_dd_distinct() {
+        assert_eq!(slug("A.II.1.3"), "a-ii-1-3");
+        assert_eq!(slug("Đ.I"), "dd-i");
+        assert_eq!(slug("D.I"), "d-i");
+        assert_eq!(slug("1.3"), "1-3");
+    }
+
+    #[test]
+    fn refs_sort_in_print_order() {
+        let mut refs = vec!["E", "Đ.I", "D.II", "D.X", "D.IX", "A.II.10", "A.II.2", "A", "D"];
+        refs.sort_by_key(|r| ref_key(r));
+        assert_eq!(refs, vec!["A", "A.II.2", "A.II.10", "D", "D.II", "D.IX", "D.X", "Đ.I", "E"]);
+    }
+}

@@ -1,0 +1,276 @@
+//! Typed records, as loaded and checked. Every reference keeps its place in
+//! the file so that validation can point at it.
+
+use crate::diag::Loc;
+use jiff::civil::Date;
+use std::collections::BTreeMap;
+
+/// A text in one or more languages. The key `""` holds a language-neutral
+/// text (a UN symbol, a name that is the same everywhere).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Text(pub BTreeMap<String, String>);
+
+impl Text {
+    pub fn neutral(s: impl Into<String>) -> Self {
+        Text(BTreeMap::from([(String::new(), s.into())]))
+    }
+    /// The text in `lang`, and the language it is actually in: the neutral
+    /// text, else `lang`, else the first of `fallbacks` that exists.
+    pub fn get<'a>(&'a self, lang: &str, fallbacks: &'a [String]) -> Option<(&'a str, Option<&'a str>)> {
+        if let Some(s) = self.0.get("") {
+            return Some((s, None));
+        }
+        if let Some(s) = self.0.get(lang) {
+            return Some((s, Some(lang_static(lang, fallbacks))));
+        }
+        for f in fallbacks {
+            if let Some(s) = self.0.get(f.as_str()) {
+                return Some((s, Some(f.as_str())));
+            }
+        }
+        self.0.iter().next().map(|(l, s)| (s.as_str(), Some(l.as_str())))
+    }
+    /// Plain text in `lang` (with fallback), for attributes, CSV cells and search.
+    pub fn plain<'a>(&'a self, lang: &str, fallbacks: &'a [String]) -> &'a str {
+        self.get(lang, fallbacks).map(|(s, _)| s).unwrap_or("")
+    }
+    /// The text exactly in `lang` (or neutral), no fallback.
+    pub fn exact(&self, lang: &str) -> Option<&str> {
+        self.0.get("").or_else(|| self.0.get(lang)).map(String::as_str)
+    }
+}
+
+fn lang_static<'a>(lang: &str, langs: &'a [String]) -> &'a str {
+    langs.iter().find(|l| l.as_str() == lang).map(String::as_str).unwrap_or("")
+}
+
+/// An id as written, with its place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ref {
+    pub id: String,
+    pub loc: Loc,
+}
+
+/// A reference to an agency with an optional qualifying note ("penal code").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgencyRef {
+    pub agency: Ref,
+    pub note: Option<Text>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Translation {
+    Official,
+    #[default]
+    Unofficial,
+}
+
+/// Which language is authoritative, and whether the others are official.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Provenance {
+    pub original: Option<String>,
+    pub translation: Translation,
+}
+
+#[derive(Debug, Clone)]
+pub struct Mechanism {
+    pub id: Ref,
+    pub name: Text,
+    pub body: Option<Text>,
+    pub treaty: Option<Text>,
+    pub description: Option<Text>,
+    pub url: Option<String>,
+    pub prov: Provenance,
+}
+
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub id: Ref,
+    pub symbol: Option<String>,
+    pub title: Text,
+    pub kind: String,
+    pub mechanism: Option<Ref>,
+    pub cycle: Option<String>,
+    pub date: Option<Date>,
+    pub url: Option<String>,
+    pub description: Option<Text>,
+    pub prov: Provenance,
+}
+
+#[derive(Debug, Clone)]
+pub struct Agency {
+    pub id: Ref,
+    pub name: Text,
+    pub short: Option<Text>,
+    pub kind: Option<String>,
+    pub parent: Option<Ref>,
+    pub url: Option<String>,
+    pub ended: Option<Date>,
+    pub successors: Vec<AgencyRef>,
+    pub legal_basis: Option<Text>,
+    pub description: Option<Text>,
+    pub prov: Provenance,
+}
+
+#[derive(Debug, Clone)]
+pub struct Theme {
+    pub id: Ref,
+    pub name: Text,
+    pub description: Option<Text>,
+    pub prov: Provenance,
+}
+
+#[derive(Debug, Clone)]
+pub struct Recommendation {
+    pub id: Ref,
+    pub mechanism: Ref,
+    pub document: Ref,
+    pub paragraph: Option<String>,
+    pub heading: Option<Text>,
+    pub text: Text,
+    pub themes: Vec<Ref>,
+    pub groups: Vec<String>,
+    pub sdgs: Vec<String>,
+    pub follow_up: bool,
+    pub response: Option<String>,
+    pub recommending_states: Vec<String>,
+    pub related: Vec<Ref>,
+    pub url: Option<String>,
+    pub prov: Provenance,
+}
+
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub id: Ref,
+    pub document: Ref,
+    pub title: Text,
+    pub mechanisms: Vec<Ref>,
+    pub coordinator: Option<Ref>,
+    pub adopted: Option<Date>,
+    pub period: Option<String>,
+    pub answers: Vec<Ref>,
+    pub superseded_by: Option<Ref>,
+    pub description: Option<Text>,
+    pub prov: Provenance,
+}
+
+/// A milestone found in a task's timeframe: a year means 31 December of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Due {
+    pub date: Date,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Recurring {
+    Annual,
+    #[default]
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, PartialOrd, Ord, Hash)]
+pub enum Status {
+    NotStarted,
+    InProgress,
+    Done,
+    #[default]
+    Unknown,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::NotStarted => "not-started",
+            Status::InProgress => "in-progress",
+            Status::Done => "done",
+            Status::Unknown => "unknown",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Task {
+    pub id: Ref,
+    pub plan: Ref,
+    pub ref_: String,
+    pub parent: Option<Ref>,
+    pub heading: bool,
+    pub text: Text,
+    pub lead: Vec<AgencyRef>,
+    pub coordinating: Vec<AgencyRef>,
+    pub expected: Option<Text>,
+    pub timeframe: Option<Text>,
+    pub due: Vec<Due>,
+    pub recurring: Recurring,
+    pub recommendations: Vec<Ref>,
+    pub current_lead: Vec<AgencyRef>,
+    pub indicators: Vec<Ref>,
+    pub themes: Vec<Ref>,
+    pub status: Status,
+    pub status_note: Option<Text>,
+    pub evidence: Vec<String>,
+    pub prov: Provenance,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    pub op: String,
+    pub value: f64,
+    pub year: Option<i32>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Indicator {
+    pub id: Ref,
+    pub title: Text,
+    pub unit: Option<Text>,
+    pub scale: Vec<String>,
+    pub target: Option<Target>,
+    pub source: Option<Ref>,
+    pub themes: Vec<Ref>,
+    pub tasks: Vec<Ref>,
+    pub description: Option<Text>,
+    pub prov: Provenance,
+}
+
+#[derive(Debug, Clone)]
+pub struct IndicatorValue {
+    pub loc: Loc,
+    pub indicator: Ref,
+    pub period: String,
+    pub breakdown: Option<String>,
+    /// The value as written: a number, or a level of the indicator's scale.
+    pub value: Option<String>,
+    pub number: Option<f64>,
+    pub change: Option<String>,
+    pub note: Option<Text>,
+    pub source: Option<Ref>,
+    pub prov: Provenance,
+}
+
+/// Everything loaded from `data/`, each collection sorted by id (tasks by
+/// plan and ref), so that no file order on disk changes the output.
+#[derive(Debug, Default)]
+pub struct Data {
+    pub mechanisms: Vec<Mechanism>,
+    pub documents: Vec<Document>,
+    pub agencies: Vec<Agency>,
+    pub themes: Vec<Theme>,
+    pub recommendations: Vec<Recommendation>,
+    pub plans: Vec<Plan>,
+    pub tasks: Vec<Task>,
+    pub indicators: Vec<Indicator>,
+    pub values: Vec<IndicatorValue>,
+}
+
+/// A Markdown page from `content/`.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub slug: String,
+    pub lang: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub weight: i64,
+    pub body: String,
+    pub loc: Loc,
+}

@@ -1,0 +1,310 @@
+//! A located tree of what a data file says, before it is typed.
+//!
+//! YAML and CSV both become [`Node`]s, so that one converter turns either into
+//! records and a YAML file and a CSV file with the same content give the same
+//! records. Every node remembers its line and column for error reports.
+
+use crate::diag::{Diagnostics, Loc};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
+use unicode_normalization::UnicodeNormalization;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub kind: Kind,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    Null,
+    /// Every scalar is kept as its text; typing happens in the converter.
+    /// `csv` scalars are cells, whose list items are `;`-separated.
+    Scalar { text: String, csv: bool },
+    Seq(Vec<Node>),
+    Map(Vec<(Key, Node)>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Key {
+    pub name: String,
+    pub loc: Loc,
+}
+
+impl Node {
+    pub fn scalar(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Scalar { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+    pub fn describe(&self) -> &'static str {
+        match &self.kind {
+            Kind::Null => "nothing",
+            Kind::Scalar { .. } => "a single value",
+            Kind::Seq(_) => "a list",
+            Kind::Map(_) => "a map",
+        }
+    }
+}
+
+/// Text in is normalised to NFC, so that the same word typed on two keyboards is one word.
+pub fn nfc(s: &str) -> String {
+    if unicode_normalization::is_nfc(s) { s.to_string() } else { s.nfc().collect() }
+}
+
+// ---- YAML ----------------------------------------------------------------
+
+/// Deserialisation target carrying spans for every child.
+enum YNode {
+    Null,
+    Scalar(String),
+    Seq(Vec<Spanned<YNode>>),
+    Map(Vec<(Spanned<String>, Spanned<YNode>)>),
+}
+
+impl<'de> Deserialize<'de> for YNode {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = YNode;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("any YAML value")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<YNode, E> {
+                Ok(YNode::Scalar(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<YNode, E> {
+                Ok(YNode::Scalar(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<YNode, E> {
+                Ok(YNode::Scalar(v.to_string()))
+            }
+            fn visit_i128<E: de::Error>(self, v: i128) -> Result<YNode, E> {
+                Ok(YNode::Scalar(v.to_string()))
+            }
+            fn visit_u128<E: de::Error>(self, v: u128) -> Result<YNode, E> {
+                Ok(YNode::Scalar(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<YNode, E> {
+                Ok(YNode::Scalar(v.to_string()))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<YNode, E> {
+                Ok(YNode::Scalar(v.to_string()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<YNode, E> {
+                Ok(YNode::Scalar(v))
+            }
+            fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<YNode, E> {
+                Err(E::custom("binary values are not supported"))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<YNode, E> {
+                Ok(YNode::Null)
+            }
+            fn visit_none<E: de::Error>(self) -> Result<YNode, E> {
+                Ok(YNode::Null)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<YNode, D::Error> {
+                YNode::deserialize(d)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<YNode, A::Error> {
+                let mut v = Vec::new();
+                while let Some(item) = seq.next_element::<Spanned<YNode>>()? {
+                    v.push(item);
+                }
+                Ok(YNode::Seq(v))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<YNode, A::Error> {
+                let mut v = Vec::new();
+                while let Some(k) = map.next_key::<Spanned<String>>()? {
+                    let val = map.next_value::<Spanned<YNode>>()?;
+                    v.push((k, val));
+                }
+                Ok(YNode::Map(v))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+fn loc_of<T>(s: &Spanned<T>, file: u32) -> Loc {
+    Loc { file, line: s.referenced.line() as u32, col: s.referenced.column() as u32 }
+}
+
+fn convert(s: Spanned<YNode>, file: u32) -> Node {
+    let loc = loc_of(&s, file);
+    let kind = match s.value {
+        YNode::Null => Kind::Null,
+        YNode::Scalar(t) => Kind::Scalar { text: nfc(&t), csv: false },
+        YNode::Seq(items) => Kind::Seq(items.into_iter().map(|i| convert(i, file)).collect()),
+        YNode::Map(entries) => Kind::Map(
+            entries
+                .into_iter()
+                .map(|(k, v)| {
+                    let kl = loc_of(&k, file);
+                    (Key { name: nfc(&k.value), loc: kl }, convert(v, file))
+                })
+                .collect(),
+        ),
+    };
+    Node { kind, loc }
+}
+
+/// Parses one YAML document. A syntax error (or a duplicate key) is reported
+/// with its place and gives `None`.
+pub fn parse_yaml(text: &str, file: u32, diags: &mut Diagnostics) -> Option<Node> {
+    let budget = serde_saphyr::budget! {
+        max_events: 200_000_000,
+        max_nodes: 100_000_000,
+        max_total_scalar_bytes: 4 * 1024 * 1024 * 1024,
+        max_reader_input_bytes: None,
+        max_depth: 64,
+    };
+    let options = serde_saphyr::options! { budget: budget, with_snippet: false };
+    match serde_saphyr::from_str_with_options::<Spanned<YNode>>(text, options) {
+        Ok(root) => Some(convert(root, file)),
+        Err(e) => {
+            let loc = e.location().map(|l| Loc { file, line: l.line() as u32, col: l.column() as u32 });
+            let msg = first_line(&e.to_string());
+            diags.error(loc.or(Some(Loc { file, line: 1, col: 1 })), format!("YAML syntax: {msg}")).hint(
+                "check the indentation and quote values that contain `: `, `#` or start with a special character",
+            );
+            None
+        }
+    }
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or("").trim().to_string()
+}
+
+// ---- CSV -----------------------------------------------------------------
+
+/// Parses a CSV file into a list of map nodes, one per row, keyed by header.
+/// Empty cells are left out: in CSV an empty cell means the field is absent.
+pub fn parse_csv(text: &str, file: u32, diags: &mut Diagnostics) -> Option<Node> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        diags.error(Some(Loc { file, line: 1, col: 1 }), "empty CSV file").hint("a CSV needs at least a header row");
+        return None;
+    }
+    let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
+    let headers = match rdr.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            diags.error(Some(Loc { file, line: 1, col: 1 }), format!("CSV header: {e}"));
+            return None;
+        }
+    };
+    let mut header_keys = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut col = 1u32;
+    for h in headers.iter() {
+        let name = nfc(h.trim());
+        if !seen.insert(name.clone()) {
+            diags.error(Some(Loc { file, line: 1, col }), format!("duplicate column `{name}`")).width(h.chars().count());
+        }
+        header_keys.push((name, col));
+        col += h.chars().count() as u32 + 1;
+    }
+    let mut rows = Vec::new();
+    for rec in rdr.records() {
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map(|p| p.line() as u32).unwrap_or(1);
+                let msg = match e.kind() {
+                    csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+                        format!("this row has {len} cells but the header has {expected_len}")
+                    }
+                    _ => format!("CSV: {e}"),
+                };
+                diags.error(Some(Loc { file, line, col: 1 }), msg).hint("quote cells that contain commas with \"...\"");
+                continue;
+            }
+        };
+        let line = rec.position().map(|p| p.line() as u32).unwrap_or(0);
+        let row_loc = Loc { file, line, col: 1 };
+        let mut entries = Vec::new();
+        for (i, cell) in rec.iter().enumerate() {
+            let Some((name, hcol)) = header_keys.get(i) else { continue };
+            if name.is_empty() && cell.trim().is_empty() {
+                continue;
+            }
+            if cell.trim().is_empty() {
+                continue;
+            }
+            // Cell columns are hard to know after quoting; point at the row and name the column.
+            let loc = Loc { file, line, col: 1 };
+            entries.push((
+                Key { name: name.clone(), loc: Loc { file, line: 1, col: *hcol } },
+                Node { kind: Kind::Scalar { text: nfc(cell.trim()), csv: true }, loc },
+            ));
+        }
+        rows.push(Node { kind: Kind::Map(entries), loc: row_loc });
+    }
+    Some(Node { kind: Kind::Seq(rows), loc: Loc { file, line: 1, col: 1 } })
+}
+
+/// Checks bytes are UTF-8, reporting the line of the first bad byte.
+pub fn utf8(bytes: Vec<u8>, file: u32, diags: &mut Diagnostics) -> Option<String> {
+    match String::from_utf8(bytes) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            let bytes = e.as_bytes();
+            let at = e.utf8_error().valid_up_to();
+            let line = bytes[..at].iter().filter(|b| **b == b'\n').count() as u32 + 1;
+            let col = bytes[..at].iter().rev().take_while(|b| **b != b'\n').count() as u32 + 1;
+            diags.error(Some(Loc { file, line, col }), "text is not valid UTF-8").hint(
+                "save the file as UTF-8 (in a spreadsheet: \"CSV UTF-8\"; in an editor: encoding UTF-8)",
+            );
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_keeps_places_and_text() {
+        let mut d = Diagnostics::default();
+        let n = parse_yaml("- id: moj\n  year: 2020\n  ok: true\n", 0, &mut d).unwrap();
+        let Kind::Seq(items) = n.kind else { panic!() };
+        let Kind::Map(m) = &items[0].kind else { panic!() };
+        assert_eq!(m[1].0.name, "year");
+        assert_eq!(m[1].1.scalar(), Some("2020"));
+        assert_eq!(m[1].1.loc.line, 2);
+        assert_eq!(m[2].1.scalar(), Some("true"));
+    }
+
+    #[test]
+    fn yaml_rejects_duplicate_keys() {
+        let mut d = Diagnostics::default();
+        assert!(parse_yaml("a: 1\na: 2\n", 0, &mut d).is_none());
+        assert!(d.has_errors());
+    }
+
+    #[test]
+    fn csv_rows_skip_empty_cells_and_bom() {
+        let mut d = Diagnostics::default();
+        let n = parse_csv("\u{feff}id,name_vi,name_en\r\nmoj,Bộ Tư pháp,\r\n", 0, &mut d).unwrap();
+        let Kind::Seq(rows) = n.kind else { panic!() };
+        let Kind::Map(m) = &rows[0].kind else { panic!() };
+        assert_eq!(m.len(), 2);
+        assert_eq!(rows[0].loc.line, 2);
+    }
+
+    #[test]
+    fn nfc_composes() {
+        assert_eq!(nfc("Tu\u{0308}"), "Tü");
+    }
+
+    #[test]
+    fn bad_utf8_reports_line() {
+        let mut d = Diagnostics::default();
+        assert!(utf8(b"ok\nbad \xff".to_vec(), 0, &mut d).is_none());
+        assert!(d.has_errors());
+    }
+}

@@ -1,0 +1,922 @@
+//! Rendering every page of the site contract, in every language, from the
+//! theme's templates. Record views are built once per language; pages are
+//! rendered in parallel from them. No I/O happens here.
+
+use crate::config::Config;
+use crate::diag::{Diagnostics, Loc};
+use crate::export::Dataset;
+use crate::index::{Deadline, Index, Role, Succ};
+use crate::load::Loaded;
+use crate::markdown;
+use crate::model::*;
+use crate::theme::Theme;
+use minijinja::{Environment, ErrorKind, State, UndefinedBehavior, Value};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+
+/// A map value for templates.
+fn obj<const N: usize>(pairs: [(&'static str, Value); N]) -> Value {
+    let m: BTreeMap<Value, Value> = pairs.into_iter().map(|(k, v)| (Value::from(k), v)).collect();
+    Value::from(m)
+}
+
+fn list(v: Vec<Value>) -> Value {
+    Value::from(v)
+}
+
+fn opt<T: Into<Value>>(v: Option<T>) -> Value {
+    v.map(Into::into).unwrap_or(Value::from(()))
+}
+
+/// A page to render: where it goes, with which template and context.
+struct Job {
+    path: String,
+    template: &'static str,
+    lang: String,
+    ctx: Value,
+    /// The same page in each language (for the switch, hreflang, sitemap).
+    alternates: Vec<(String, String)>,
+}
+
+pub struct Rendered {
+    pub files: Vec<(String, Vec<u8>)>,
+    pub pages: usize,
+}
+
+pub fn environment(theme: &Theme, config: &Config) -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
+    env.set_debug(true);
+    env.set_auto_escape_callback(|name| {
+        if name.ends_with(".html") || name.ends_with(".xml") {
+            minijinja::AutoEscape::Html
+        } else {
+            minijinja::AutoEscape::None
+        }
+    });
+    minijinja_contrib::add_to_environment(&mut env);
+    for (name, (src, _)) in &theme.templates {
+        // Errors surface at render time with the template's name and line.
+        let _ = env.add_template_owned(name.clone(), src.clone());
+    }
+    let strings = theme.strings.clone();
+    let default_lang = config.default_lang().to_string();
+    env.add_function("tr", move |state: &State, key: &str| -> Result<Value, minijinja::Error> {
+        let lang = state.lookup("lang").map(|l| l.to_string()).unwrap_or_else(|| default_lang.clone());
+        strings
+            .get(&lang)
+            .and_then(|m| m.get(key))
+            .or_else(|| strings.get("en").and_then(|m| m.get(key)))
+            .map(|s| Value::from(s.as_str()))
+            .ok_or_else(|| minijinja::Error::new(ErrorKind::UndefinedError, format!("no interface string `{key}`")))
+    });
+    let fallback_note: BTreeMap<String, String> =
+        theme.strings.iter().filter_map(|(l, m)| m.get("fallback.note").map(|n| (l.clone(), n.clone()))).collect();
+    env.add_filter("txt", move |state: &State, x: Value| -> Result<Value, minijinja::Error> {
+        if x.is_undefined() || x.is_none() {
+            return Ok(Value::from_safe_string(String::new()));
+        }
+        let lang = state.lookup("lang").map(|l| l.to_string()).unwrap_or_default();
+        let html = x.get_attr("html")?;
+        let html = if html.is_undefined() { Value::from(markdown::escape(&x.to_string())).to_string() } else { html.to_string() };
+        let shown = x.get_attr("lang")?.to_string();
+        if shown.is_empty() || shown == lang || x.get_attr("lang")?.is_undefined() {
+            return Ok(Value::from_safe_string(html));
+        }
+        let mut out = format!("<span lang=\"{}\">{html}</span>", markdown::escape(&shown));
+        if x.get_attr("fallback")?.is_true() {
+            let note = fallback_note.get(&lang).cloned().unwrap_or_default();
+            out.push_str(&format!(" <small class=\"fallback\">({})</small>", markdown::escape(&note)));
+        }
+        Ok(Value::from_safe_string(out))
+    });
+    env.add_filter("clip", |s: String, n: usize| -> String {
+        if s.chars().count() <= n {
+            s
+        } else {
+            let cut: String = s.chars().take(n).collect();
+            format!("{}…", cut.trim_end())
+        }
+    });
+    env.add_filter("url", |state: &State, path: &str| -> String {
+        let root = state.lookup("root").map(|r| r.to_string()).unwrap_or_default();
+        format!("{root}{path}")
+    });
+    env.add_filter("filesize", |bytes: u64| -> String {
+        if bytes < 1024 {
+            format!("{bytes} B")
+        } else if bytes < 1024 * 1024 {
+            format!("{:.1} KB", bytes as f64 / 1024.0)
+        } else {
+            format!("{:.1} MB", bytes as f64 / 1024.0 / 1024.0)
+        }
+    });
+    env.add_global("site_base_url", config.base_url.clone());
+    env
+}
+
+/// Turns a template error into a diagnostic pointing at the template line.
+pub fn template_error(e: &minijinja::Error, theme: &Theme, page: &str, d: &mut Diagnostics) {
+    let mut msg = format!("template error while rendering {page}: {}", e.kind());
+    if let Some(detail) = e.detail() {
+        msg.push_str(": ");
+        msg.push_str(detail);
+    }
+    let loc = e.name().and_then(|n| theme.templates.get(n)).map(|(_, id)| Loc {
+        file: *id,
+        line: e.line().unwrap_or(1) as u32,
+        col: 1,
+    });
+    d.error(loc, msg).hint("fix the template; the previous site was left as it was");
+}
+
+struct Ctx<'a> {
+
+    lang: &'a str,
+    langs: &'a [String],
+    idx: &'a Index<'a>,
+}
+
+impl<'a> Ctx<'a> {
+    /// A text in this language: its HTML, its language, whether it fell back.
+    fn txt(&self, t: &Text) -> Value {
+        match t.get(self.lang, self.langs) {
+            None => Value::from(()),
+            Some((s, l)) => {
+                let shown = l.unwrap_or(self.lang);
+                obj([
+                    ("text", Value::from(s)),
+                    ("html", Value::from_safe_string(markdown::inline(s))),
+                    ("lang", Value::from(shown)),
+                    ("fallback", Value::from(l.is_some_and(|l| l != self.lang))),
+                ])
+            }
+        }
+    }
+    fn otxt(&self, t: &Option<Text>) -> Value {
+        t.as_ref().map(|t| self.txt(t)).unwrap_or(Value::from(()))
+    }
+    fn path(&self, section: &str, id: &str) -> String {
+        format!("{}/{section}/{id}/", self.lang)
+    }
+    /// Whether the text shown in this language is an unofficial translation.
+    fn translated(&self, p: &Provenance, texts: &[&Text]) -> Value {
+        let Some(orig) = &p.original else { return Value::from(()) };
+        if orig == self.lang || p.translation == Translation::Official {
+            return Value::from(());
+        }
+        if texts.iter().any(|t| t.exact(self.lang).is_some() && !t.0.contains_key("")) {
+            return obj([("original", Value::from(orig.as_str())), ("official", Value::from(false))]);
+        }
+        Value::from(())
+    }
+}
+
+/// Record views for one language, each built once and shared by every page.
+struct Views {
+    mechanisms: Vec<Value>,
+    documents: Vec<Value>,
+    agencies: Vec<Value>,
+    themes: Vec<Value>,
+    recs: Vec<Value>,
+    plans: Vec<Value>,
+    tasks: Vec<Value>,
+    indicators: Vec<Value>,
+}
+
+fn views(c: &Ctx<'_>) -> Views {
+    let d = c.idx.data;
+    let mechanisms = d
+        .mechanisms
+        .iter()
+        .map(|m| {
+            obj([
+                ("id", Value::from(m.id.id.as_str())),
+                ("path", Value::from(c.path("mechanisms", &m.id.id))),
+                ("name", c.txt(&m.name)),
+            ])
+        })
+        .collect();
+    let documents = d
+        .documents
+        .iter()
+        .map(|x| {
+            obj([
+                ("id", Value::from(x.id.id.as_str())),
+                ("path", Value::from(c.path("documents", &x.id.id))),
+                ("title", c.txt(&x.title)),
+                ("symbol", opt(x.symbol.as_deref())),
+                ("date", opt(x.date.map(|d| d.to_string()))),
+                ("url", opt(x.url.as_deref())),
+                ("kind", Value::from(x.kind.as_str())),
+            ])
+        })
+        .collect();
+    let agencies = d
+        .agencies
+        .iter()
+        .map(|a| {
+            obj([
+                ("id", Value::from(a.id.id.as_str())),
+                ("path", Value::from(c.path("agencies", &a.id.id))),
+                ("name", c.txt(&a.name)),
+                ("short", c.otxt(&a.short)),
+                ("ended", opt(a.ended.filter(|e| *e <= c.idx.as_of).map(|e| e.to_string()))),
+                ("kind", opt(a.kind.as_deref())),
+            ])
+        })
+        .collect();
+    let themes = d
+        .themes
+        .iter()
+        .map(|t| {
+            obj([
+                ("id", Value::from(t.id.id.as_str())),
+                ("path", Value::from(c.path("themes", &t.id.id))),
+                ("name", c.txt(&t.name)),
+            ])
+        })
+        .collect::<Vec<_>>();
+    let mech_short: Vec<Value> = d.mechanisms.iter().map(|m| c.txt(&m.name)).collect();
+    let recs = d
+        .recommendations
+        .iter()
+        .map(|r| {
+            let doc = c.idx.document.get(r.document.id.as_str()).map(|&i| &d.documents[i]);
+            let mech = c.idx.mechanism.get(r.mechanism.id.as_str()).copied();
+            obj([
+                ("id", Value::from(r.id.id.as_str())),
+                ("path", Value::from(c.path("recommendations", &r.id.id))),
+                ("mechanism", opt(mech.map(|m| mech_short[m].clone()))),
+                ("mechanism_id", Value::from(r.mechanism.id.as_str())),
+                ("symbol", opt(doc.and_then(|x| x.symbol.as_deref()))),
+                ("paragraph", opt(r.paragraph.as_deref())),
+                ("heading", c.otxt(&r.heading)),
+                ("text", c.txt(&r.text)),
+                ("follow_up", Value::from(r.follow_up)),
+                ("response", opt(r.response.as_deref())),
+                ("tasks", Value::from(c.idx.rec_tasks[c.idx.rec[r.id.id.as_str()]].len())),
+                (
+                    "themes",
+                    list(r.themes.iter().filter_map(|t| c.idx.theme.get(t.id.as_str()).map(|&i| themes[i].clone())).collect()),
+                ),
+            ])
+        })
+        .collect();
+    let plans = d
+        .plans
+        .iter()
+        .map(|p| {
+            let doc = c.idx.document.get(p.document.id.as_str()).map(|&i| &d.documents[i]);
+            obj([
+                ("id", Value::from(p.id.id.as_str())),
+                ("path", Value::from(c.path("plans", &p.id.id))),
+                ("title", c.txt(&p.title)),
+                ("symbol", opt(doc.and_then(|x| x.symbol.as_deref()))),
+                ("adopted", opt(p.adopted.map(|x| x.to_string()))),
+            ])
+        })
+        .collect::<Vec<_>>();
+    let agencies_ref: &Vec<Value> = &agencies;
+    let tasks = d
+        .tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let refs = |v: &[AgencyRef]| -> Value {
+                list(
+                    v.iter()
+                        .filter_map(|r| {
+                            c.idx.agency.get(r.agency.id.as_str()).map(|&a| {
+                                obj([("agency", agencies_ref[a].clone()), ("note", r.note.as_ref().map(|n| c.txt(n)).unwrap_or(Value::from(())))])
+                            })
+                        })
+                        .collect(),
+                )
+            };
+            let plan = c.idx.plan.get(t.plan.id.as_str()).map(|&p| plans[p].clone());
+            obj([
+                ("id", Value::from(t.id.id.as_str())),
+                ("path", Value::from(c.path("tasks", &t.id.id))),
+                ("ref", Value::from(t.ref_.as_str())),
+                ("heading", Value::from(t.heading)),
+                ("depth", Value::from(c.idx.task_path[i].len())),
+                ("text", c.txt(&t.text)),
+                ("lead", refs(&t.lead)),
+                ("timeframe", c.otxt(&t.timeframe)),
+                ("due", list(t.due.iter().map(|x| Value::from(x.label.as_str())).collect())),
+                ("last_due", opt(c.idx.task_last_due[i].map(|x| x.to_string()))),
+                ("deadline", Value::from(c.idx.task_deadline[i].as_str())),
+                ("status", Value::from(t.status.as_str())),
+                ("recurring", Value::from(t.recurring == Recurring::Annual)),
+                ("plan", opt(plan)),
+                ("lead_ended", Value::from(c.idx.task_lead_ended[i])),
+                (
+                    "current",
+                    list(
+                        c.idx.task_current[i]
+                            .iter()
+                            .map(|(a, n)| obj([("agency", agencies_ref[*a].clone()), ("note", n.map(|n| c.txt(n)).unwrap_or(Value::from(())))]))
+                            .collect(),
+                    ),
+                ),
+            ])
+        })
+        .collect();
+    let indicators = d
+        .indicators
+        .iter()
+        .map(|x| {
+            obj([
+                ("id", Value::from(x.id.id.as_str())),
+                ("path", Value::from(c.path("indicators", &x.id.id))),
+                ("title", c.txt(&x.title)),
+                ("unit", c.otxt(&x.unit)),
+                ("rated", Value::from(!x.scale.is_empty())),
+            ])
+        })
+        .collect();
+    Views { mechanisms, documents, agencies, themes, recs, plans, tasks, indicators }
+}
+
+fn pick(v: &[Value], idx: &[usize]) -> Value {
+    list(idx.iter().map(|&i| v[i].clone()).collect())
+}
+
+fn count_value(m: &HashMap<Deadline, usize>) -> Value {
+    obj([
+        ("overdue", Value::from(*m.get(&Deadline::Overdue).unwrap_or(&0))),
+        ("upcoming", Value::from(*m.get(&Deadline::Upcoming).unwrap_or(&0))),
+        ("done", Value::from(*m.get(&Deadline::Done).unwrap_or(&0))),
+        ("recurring", Value::from(*m.get(&Deadline::Recurring).unwrap_or(&0))),
+        ("none", Value::from(*m.get(&Deadline::None).unwrap_or(&0))),
+        ("total", Value::from(m.values().sum::<usize>())),
+    ])
+}
+
+pub fn render(site: &Loaded, idx: &Index<'_>, theme: &Theme, datasets: &[Dataset], d: &mut Diagnostics) -> Option<Rendered> {
+    let cfg = &site.config;
+    let env = environment(theme, cfg);
+    let langs = &cfg.languages;
+    let jobs: Vec<Job> = langs
+        .par_iter()
+        .flat_map(|lang| {
+            let c = Ctx { lang, langs, idx };
+            let v = views(&c);
+            jobs_for(&c, &v, site, datasets)
+        })
+        .collect();
+    let names: BTreeMap<&str, Value> = langs
+        .iter()
+        .map(|l| (l.as_str(), theme.strings.get(l).and_then(|m| m.get("lang.name")).map(|s| Value::from(s.as_str())).unwrap_or(Value::from(l.as_str()))))
+        .collect();
+    let results: Vec<Result<(String, Vec<u8>), (String, minijinja::Error)>> = jobs
+        .par_iter()
+        .map(|job| {
+            let depth = job.path.matches('/').count();
+            let root = "../".repeat(depth);
+            let alternates: Vec<Value> = job
+                .alternates
+                .iter()
+                .map(|(l, p)| {
+                    obj([
+                        ("lang", Value::from(l.as_str())),
+                        ("name", names.get(l.as_str()).cloned().unwrap_or(Value::from(l.as_str()))),
+                        ("path", Value::from(page_dir(p))),
+                        ("url", Value::from(cfg.absolute(&page_dir(p)))),
+                    ])
+                })
+                .collect();
+            let page = obj([
+                ("path", Value::from(page_dir(&job.path))),
+                ("canonical", Value::from(cfg.absolute(&page_dir(&job.path)))),
+                ("alternates", list(alternates)),
+            ]);
+            let ctx = minijinja::context! {
+                lang => job.lang.as_str(),
+                root => root,
+                page => page,
+                site => site_value(cfg, &job.lang, langs, site),
+                ..job.ctx.clone()
+            };
+            let tmpl = env.get_template(job.template).map_err(|e| (job.path.clone(), e))?;
+            let html = tmpl.render(ctx).map_err(|e| (job.path.clone(), e))?;
+            Ok((job.path.clone(), html.into_bytes()))
+        })
+        .collect();
+    let mut files = Vec::with_capacity(results.len() + 8);
+    let mut failed = false;
+    for r in results {
+        match r {
+            Ok(f) => files.push(f),
+            Err((page, e)) => {
+                if !failed {
+                    template_error(&e, theme, &page, d);
+                }
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        return None;
+    }
+    let pages = files.len();
+    // Root index leads to the default language; sitemap and robots for crawlers.
+    let default = cfg.default_lang();
+    let redirect = env
+        .get_template("redirect.html")
+        .and_then(|t| t.render(minijinja::context! { lang => default, target => format!("{default}/"), site => site_value(cfg, default, langs, site), langs => langs.clone() }));
+    let sitemap_entries: Vec<Value> = jobs
+        .iter()
+        .filter(|j| j.template != "404.html")
+        .map(|j| {
+            obj([
+                ("loc", Value::from(cfg.absolute(&page_dir(&j.path)))),
+                ("alternates", list(j.alternates.iter().map(|(l, p)| obj([("lang", Value::from(l.as_str())), ("url", Value::from(cfg.absolute(&page_dir(p))))])).collect())),
+            ])
+        })
+        .collect();
+    let sitemap = env.get_template("sitemap.xml").and_then(|t| t.render(minijinja::context! { entries => sitemap_entries }));
+    match (redirect, sitemap) {
+        (Ok(r), Ok(s)) => {
+            files.push(("index.html".into(), r.into_bytes()));
+            files.push(("sitemap.xml".into(), s.into_bytes()));
+        }
+        (Err(e), _) | (_, Err(e)) => {
+            template_error(&e, theme, "index.html / sitemap.xml", d);
+            return None;
+        }
+    }
+    for lang in langs {
+        files.push((format!("{lang}/search-index.json"), search_index(idx, cfg, lang, &theme.strings, site)));
+    }
+    files.push(("robots.txt".into(), format!("User-agent: *\nAllow: /\nSitemap: {}\n", cfg.absolute("sitemap.xml")).into_bytes()));
+    for (name, bytes) in &theme.statics {
+        files.push((format!("static/{name}"), bytes.clone()));
+    }
+    Some(Rendered { files, pages })
+}
+
+/// "en/agencies/moj/index.html" → "en/agencies/moj/".
+fn page_dir(path: &str) -> String {
+    path.strip_suffix("index.html").unwrap_or(path).to_string()
+}
+
+fn site_value(cfg: &Config, lang: &str, langs: &[String], site: &Loaded) -> Value {
+    let pages: Vec<Value> = {
+        let mut seen = Vec::new();
+        for p in &site.pages {
+            if !seen.contains(&p.slug) {
+                seen.push(p.slug.clone());
+            }
+        }
+        seen.iter()
+            .map(|slug| {
+                let page = site.pages.iter().find(|p| &p.slug == slug && p.lang == lang).or_else(|| site.pages.iter().find(|p| &p.slug == slug));
+                let title = page.map(|p| p.title.clone()).unwrap_or_default();
+                obj([("slug", Value::from(slug.as_str())), ("title", Value::from(title)), ("path", Value::from(format!("{lang}/{slug}/")))])
+            })
+            .collect()
+    };
+    obj([
+        ("title", Value::from(cfg.title.plain(lang, langs))),
+        ("description", opt(cfg.description.as_ref().map(|t| t.plain(lang, langs).to_string()))),
+        ("as_of", Value::from(cfg.as_of.to_string())),
+        ("languages", Value::from(langs.to_vec())),
+        ("default_lang", Value::from(cfg.default_lang())),
+        ("base_url", Value::from(cfg.base_url.as_str())),
+        ("pages", list(pages)),
+        ("license", opt(cfg.license.as_deref())),
+        ("license_url", opt(cfg.license_url.as_deref())),
+        ("repository", opt(cfg.repository.as_deref())),
+    ])
+}
+
+fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<Job> {
+    let idx = c.idx;
+    let d = idx.data;
+    let lang = c.lang;
+    let mut jobs = Vec::new();
+    let mut push = |path: String, template: &'static str, ctx: Value| {
+        let rest = path.strip_prefix(lang).unwrap_or(&path).to_string();
+        let alternates = c.langs.iter().map(|l| (l.clone(), format!("{l}{rest}"))).collect();
+        jobs.push(Job { path, template, lang: lang.to_string(), ctx, alternates });
+    };
+    let all_tasks: Vec<usize> = (0..d.tasks.len()).collect();
+
+    // Home.
+    let mech_counts: Vec<Value> = d
+        .mechanisms
+        .iter()
+        .enumerate()
+        .map(|(i, _)| obj([("mechanism", v.mechanisms[i].clone()), ("recommendations", Value::from(idx.mech_recs[i].len())), ("follow_up", Value::from(idx.mech_recs[i].iter().filter(|&&r| d.recommendations[r].follow_up).count()))]))
+        .collect();
+    let plan_counts: Vec<Value> = d
+        .plans
+        .iter()
+        .enumerate()
+        .map(|(i, _)| obj([("plan", v.plans[i].clone()), ("counts", count_value(&idx.count_deadlines(idx.plan_tasks[i].iter().copied())))]))
+        .collect();
+    let mut busiest: Vec<(usize, usize)> = (0..d.agencies.len())
+        .map(|a| (a, idx.agency_duties[a].iter().filter(|x| x.role == Role::Lead && !d.tasks[x.task].heading).count()))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    busiest.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let busiest: Vec<Value> = busiest.iter().take(10).map(|(a, n)| obj([("agency", v.agencies[*a].clone()), ("lead", Value::from(*n))])).collect();
+    let mut upcoming: Vec<usize> = all_tasks.iter().copied().filter(|&t| idx.task_deadline[t] == Deadline::Upcoming).collect();
+    upcoming.sort_by_key(|&t| (idx.task_last_due[t], t));
+    let mut overdue: Vec<usize> = all_tasks.iter().copied().filter(|&t| idx.task_deadline[t] == Deadline::Overdue && !d.tasks[t].heading).collect();
+    overdue.sort_by_key(|&t| (std::cmp::Reverse(idx.task_last_due[t]), t));
+    push(
+        format!("{lang}/index.html"),
+        "home.html",
+        minijinja::context! {
+            mechanisms => mech_counts,
+            plans => plan_counts,
+            counts => count_value(&idx.count_deadlines(0..d.tasks.len())),
+            busiest => busiest,
+            upcoming => pick(&v.tasks, &upcoming[..upcoming.len().min(8)]),
+            overdue => pick(&v.tasks, &overdue[..overdue.len().min(8)]),
+            totals => obj([
+                ("recommendations", Value::from(d.recommendations.len())),
+                ("tasks", Value::from(d.tasks.iter().filter(|t| !t.heading).count())),
+                ("agencies", Value::from(d.agencies.len())),
+                ("themes", Value::from(d.themes.len())),
+                ("indicators", Value::from(d.indicators.len())),
+            ]),
+            themes => v.themes.clone(),
+        },
+    );
+
+    // Agencies.
+    let agency_rows: Vec<Value> = (0..d.agencies.len())
+        .map(|a| {
+            let duties = &idx.agency_duties[a];
+            let lead: Vec<usize> = duties.iter().filter(|x| x.role == Role::Lead && !d.tasks[x.task].heading).map(|x| x.task).collect();
+            let coord = duties.iter().filter(|x| x.role == Role::Coordinating && !d.tasks[x.task].heading).count();
+            obj([
+                ("agency", v.agencies[a].clone()),
+                ("lead", Value::from(lead.len())),
+                ("coordinating", Value::from(coord)),
+                ("overdue", Value::from(lead.iter().filter(|&&t| idx.task_deadline[t] == Deadline::Overdue).count())),
+            ])
+        })
+        .collect();
+    push(format!("{lang}/agencies/index.html"), "agencies.html", minijinja::context! { agencies => agency_rows });
+    for (ai, a) in d.agencies.iter().enumerate() {
+        let duties = &idx.agency_duties[ai];
+        let mut by_plan: Vec<Value> = Vec::new();
+        for (pi, _) in d.plans.iter().enumerate() {
+            let row = |role: Role| -> Vec<Value> {
+                duties
+                    .iter()
+                    .filter(|x| x.role == role && d.tasks[x.task].plan.id == d.plans[pi].id.id)
+                    .map(|x| obj([("task", v.tasks[x.task].clone()), ("note", x.note.map(|n| c.txt(n)).unwrap_or(Value::from(())))]))
+                    .collect()
+            };
+            let (lead, coord) = (row(Role::Lead), row(Role::Coordinating));
+            if !lead.is_empty() || !coord.is_empty() {
+                by_plan.push(obj([("plan", v.plans[pi].clone()), ("lead", list(lead)), ("coordinating", list(coord))]));
+            }
+        }
+        let led: Vec<usize> = duties.iter().filter(|x| x.role == Role::Lead).map(|x| x.task).chain(idx.agency_inherited[ai].iter().copied()).collect();
+        let mut od: Vec<usize> = led.iter().copied().filter(|&t| idx.task_deadline[t] == Deadline::Overdue && !d.tasks[t].heading).collect();
+        od.sort_by_key(|&t| (idx.task_last_due[t], t));
+        od.dedup();
+        let mut up: Vec<usize> = led.iter().copied().filter(|&t| idx.task_deadline[t] == Deadline::Upcoming).collect();
+        up.sort_by_key(|&t| (idx.task_last_due[t], t));
+        up.dedup();
+        let successors: Vec<Value> = a
+            .successors
+            .iter()
+            .filter_map(|s| idx.agency.get(s.agency.id.as_str()).map(|&j| obj([("agency", v.agencies[j].clone()), ("note", s.note.as_ref().map(|n| c.txt(n)).unwrap_or(Value::from(())))])))
+            .collect();
+        let preds: Vec<Value> = idx.agency_predecessors[ai].iter().map(|(j, n)| obj([("agency", v.agencies[*j].clone()), ("note", n.map(|n| c.txt(n)).unwrap_or(Value::from(())))])).collect();
+        let has_tasks = !duties.is_empty();
+        push(
+            format!("{lang}/agencies/{}/index.html", a.id.id),
+            "agency.html",
+            minijinja::context! {
+                agency => v.agencies[ai].clone(),
+                description => c.otxt(&a.description),
+                url => a.url.as_deref(),
+                ended => a.ended.map(|e| e.to_string()),
+                legal_basis => c.otxt(&a.legal_basis),
+                successors => successors,
+                predecessors => preds,
+                parent => a.parent.as_ref().and_then(|p| idx.agency.get(p.id.as_str())).map(|&p| v.agencies[p].clone()),
+                children => pick(&v.agencies, &idx.agency_children[ai]),
+                by_plan => by_plan,
+                overdue => pick(&v.tasks, &od),
+                upcoming => pick(&v.tasks, &up),
+                inherited => pick(&v.tasks, &idx.agency_inherited[ai]),
+                recommendations => pick(&v.recs, &idx.agency_recs[ai]),
+                counts => count_value(&idx.count_deadlines(led.iter().copied())),
+                download => has_tasks.then(|| format!("data/agencies/{}/tasks.csv", a.id.id)),
+                translated => c.translated(&a.prov, &[&a.name]),
+            },
+        );
+    }
+
+    // Recommendations, grouped by mechanism and document.
+    let rec_groups: Vec<Value> = d
+        .mechanisms
+        .iter()
+        .enumerate()
+        .map(|(m, _)| {
+            let docs: Vec<Value> = idx.mech_docs[m]
+                .iter()
+                .filter(|&&doc| !idx.doc_recs[doc].is_empty())
+                .map(|&doc| obj([("document", v.documents[doc].clone()), ("recommendations", pick(&v.recs, &idx.doc_recs[doc]))]))
+                .collect();
+            obj([("mechanism", v.mechanisms[m].clone()), ("documents", list(docs)), ("count", Value::from(idx.mech_recs[m].len()))])
+        })
+        .collect();
+    push(format!("{lang}/recommendations/index.html"), "recommendations.html", minijinja::context! { groups => rec_groups, all => v.recs.clone(), themes => v.themes.clone(), mechanisms => v.mechanisms.clone() });
+    for (ri, r) in d.recommendations.iter().enumerate() {
+        let doc = idx.document.get(r.document.id.as_str()).copied();
+        push(
+            format!("{lang}/recommendations/{}/index.html", r.id.id),
+            "recommendation.html",
+            minijinja::context! {
+                rec => v.recs[ri].clone(),
+                document => doc.map(|x| v.documents[x].clone()),
+                document_url => doc.and_then(|x| d.documents[x].url.clone()),
+                url => r.url.as_deref(),
+                groups => r.groups.clone(),
+                sdgs => r.sdgs.clone(),
+                states => r.recommending_states.clone(),
+                related => pick(&v.recs, &idx.rec_related[ri]),
+                tasks => pick(&v.tasks, &idx.rec_tasks[ri]),
+                agencies => pick(&v.agencies, &idx.rec_agencies[ri]),
+                translated => c.translated(&r.prov, &[&r.text]),
+            },
+        );
+    }
+
+    // Plans.
+    push(format!("{lang}/plans/index.html"), "plans.html", minijinja::context! { plans => plan_counts_for(idx, v) });
+    for (pi, p) in d.plans.iter().enumerate() {
+        let successor = idx.plan_successor[pi].map(|s| match s {
+            Succ::Plan(q) => obj([("plan", v.plans[q].clone()), ("transcribed", Value::from(!idx.plan_tasks[q].is_empty()))]),
+            Succ::Document(doc) => obj([("document", v.documents[doc].clone())]),
+        });
+        let answers: Vec<usize> = p.answers.iter().filter_map(|a| idx.document.get(a.id.as_str()).copied()).collect();
+        let doc = idx.document.get(p.document.id.as_str()).copied();
+        push(
+            format!("{lang}/plans/{}/index.html", p.id.id),
+            "plan.html",
+            minijinja::context! {
+                plan => v.plans[pi].clone(),
+                description => c.otxt(&p.description),
+                document => doc.map(|x| v.documents[x].clone()),
+                document_url => doc.and_then(|x| d.documents[x].url.clone()),
+                answers => pick(&v.documents, &answers),
+                mechanisms => list(p.mechanisms.iter().filter_map(|m| idx.mechanism.get(m.id.as_str()).map(|&m| v.mechanisms[m].clone())).collect()),
+                coordinator => p.coordinator.as_ref().and_then(|x| idx.agency.get(x.id.as_str())).map(|&a| v.agencies[a].clone()),
+                period => p.period.as_deref(),
+                successor => successor,
+                predecessors => pick(&v.plans, &idx.plan_predecessors[pi]),
+                tasks => pick(&v.tasks, &idx.plan_tasks[pi]),
+                counts => count_value(&idx.count_deadlines(idx.plan_tasks[pi].iter().copied())),
+                translated => c.translated(&p.prov, &[&p.title]),
+            },
+        );
+    }
+
+    // Tasks.
+    let task_groups: Vec<Value> = d
+        .plans
+        .iter()
+        .enumerate()
+        .filter(|(pi, _)| !idx.plan_tasks[*pi].is_empty())
+        .map(|(pi, _)| obj([("plan", v.plans[pi].clone()), ("tasks", pick(&v.tasks, &idx.plan_tasks[pi]))]))
+        .collect();
+    push(format!("{lang}/tasks/index.html"), "tasks.html", minijinja::context! { groups => task_groups, agencies => v.agencies.clone() });
+    for (ti, t) in d.tasks.iter().enumerate() {
+        let refs = |list_: &[AgencyRef]| -> Vec<Value> {
+            list_
+                .iter()
+                .filter_map(|r| idx.agency.get(r.agency.id.as_str()).map(|&a| obj([("agency", v.agencies[a].clone()), ("note", r.note.as_ref().map(|n| c.txt(n)).unwrap_or(Value::from(())))])))
+                .collect()
+        };
+        let recs: Vec<usize> = t.recommendations.iter().filter_map(|r| idx.rec.get(r.id.as_str()).copied()).collect();
+        let themes: Vec<usize> = t.themes.iter().filter_map(|r| idx.theme.get(r.id.as_str()).copied()).collect();
+        push(
+            format!("{lang}/tasks/{}/index.html", t.id.id),
+            "task.html",
+            minijinja::context! {
+                task => v.tasks[ti].clone(),
+                path => pick(&v.tasks, &idx.task_path[ti]),
+                children => pick(&v.tasks, &idx.task_children[ti]),
+                lead => refs(&t.lead),
+                coordinating => refs(&t.coordinating),
+                expected => c.otxt(&t.expected),
+                status_note => c.otxt(&t.status_note),
+                evidence => t.evidence.clone(),
+                recommendations => pick(&v.recs, &recs),
+                indicators => pick(&v.indicators, &idx.task_indicators[ti]),
+                themes => pick(&v.themes, &themes),
+                translated => c.translated(&t.prov, &[&t.text]),
+            },
+        );
+    }
+
+    // Themes.
+    let theme_rows: Vec<Value> = (0..d.themes.len())
+        .map(|t| obj([("theme", v.themes[t].clone()), ("recommendations", Value::from(idx.theme_recs[t].len())), ("tasks", Value::from(idx.theme_tasks[t].len()))]))
+        .collect();
+    push(format!("{lang}/themes/index.html"), "themes.html", minijinja::context! { themes => theme_rows });
+    for (thi, th) in d.themes.iter().enumerate() {
+        let by_mech: Vec<Value> = d
+            .mechanisms
+            .iter()
+            .enumerate()
+            .filter_map(|(m, mech)| {
+                let recs: Vec<usize> = idx.theme_recs[thi].iter().copied().filter(|&r| d.recommendations[r].mechanism.id == mech.id.id).collect();
+                (!recs.is_empty()).then(|| obj([("mechanism", v.mechanisms[m].clone()), ("recommendations", pick(&v.recs, &recs))]))
+            })
+            .collect();
+        push(
+            format!("{lang}/themes/{}/index.html", th.id.id),
+            "theme.html",
+            minijinja::context! {
+                theme => v.themes[thi].clone(),
+                description => c.otxt(&th.description),
+                by_mechanism => by_mech,
+                tasks => pick(&v.tasks, &idx.theme_tasks[thi]),
+                agencies => pick(&v.agencies, &idx.theme_agencies[thi]),
+                indicators => pick(&v.indicators, &idx.theme_indicators[thi]),
+            },
+        );
+    }
+
+    // Mechanisms.
+    let mech_rows: Vec<Value> = (0..d.mechanisms.len())
+        .map(|m| obj([("mechanism", v.mechanisms[m].clone()), ("recommendations", Value::from(idx.mech_recs[m].len())), ("documents", Value::from(idx.mech_docs[m].len())), ("plans", Value::from(idx.mech_plans[m].len()))]))
+        .collect();
+    push(format!("{lang}/mechanisms/index.html"), "mechanisms.html", minijinja::context! { mechanisms => mech_rows });
+    for (mi, m) in d.mechanisms.iter().enumerate() {
+        push(
+            format!("{lang}/mechanisms/{}/index.html", m.id.id),
+            "mechanism.html",
+            minijinja::context! {
+                mechanism => v.mechanisms[mi].clone(),
+                body => c.otxt(&m.body),
+                treaty => c.otxt(&m.treaty),
+                description => m.description.as_ref().map(|t| Value::from_safe_string(markdown::block(t.plain(lang, c.langs)))),
+                url => m.url.as_deref(),
+                documents => pick(&v.documents, &idx.mech_docs[mi]),
+                plans => pick(&v.plans, &idx.mech_plans[mi]),
+                recommendations => pick(&v.recs, &idx.mech_recs[mi]),
+                follow_up => pick(&v.recs, &idx.mech_recs[mi].iter().copied().filter(|&r| d.recommendations[r].follow_up).collect::<Vec<_>>()),
+            },
+        );
+    }
+
+    // Documents.
+    push(format!("{lang}/documents/index.html"), "documents.html", minijinja::context! { documents => v.documents.clone() });
+    for (di, doc) in d.documents.iter().enumerate() {
+        push(
+            format!("{lang}/documents/{}/index.html", doc.id.id),
+            "document.html",
+            minijinja::context! {
+                document => v.documents[di].clone(),
+                description => doc.description.as_ref().map(|t| Value::from_safe_string(markdown::block(t.plain(lang, c.langs)))),
+                cycle => doc.cycle.as_deref(),
+                mechanism => doc.mechanism.as_ref().and_then(|m| idx.mechanism.get(m.id.as_str())).map(|&m| v.mechanisms[m].clone()),
+                recommendations => pick(&v.recs, &idx.doc_recs[di]),
+                plans => pick(&v.plans, &idx.doc_plans[di]),
+                answered_by => pick(&v.plans, &idx.doc_answered_by[di]),
+                indicators => pick(&v.indicators, &idx.doc_indicators[di]),
+                translated => c.translated(&doc.prov, &[&doc.title]),
+            },
+        );
+    }
+
+    // Indicators.
+    push(format!("{lang}/indicators/index.html"), "indicators.html", minijinja::context! { indicators => v.indicators.clone() });
+    for (ii, ind) in d.indicators.iter().enumerate() {
+        let values: Vec<Value> = idx.ind_values[ii]
+            .iter()
+            .map(|&x| {
+                let val = &d.values[x];
+                obj([
+                    ("period", Value::from(val.period.as_str())),
+                    ("breakdown", opt(val.breakdown.as_deref())),
+                    ("value", opt(val.value.as_deref())),
+                    ("change", opt(val.change.as_deref())),
+                    ("note", c.otxt(&val.note)),
+                ])
+            })
+            .collect();
+        push(
+            format!("{lang}/indicators/{}/index.html", ind.id.id),
+            "indicator.html",
+            minijinja::context! {
+                indicator => v.indicators[ii].clone(),
+                description => c.otxt(&ind.description),
+                scale => ind.scale.clone(),
+                target => ind.target.as_ref().map(|t| obj([("op", Value::from(t.op.as_str())), ("value", Value::from(fmt_num(t.value))), ("year", opt(t.year))])),
+                source => ind.source.as_ref().and_then(|s| idx.document.get(s.id.as_str())).map(|&x| v.documents[x].clone()),
+                values => values,
+                tasks => pick(&v.tasks, &idx.ind_tasks[ii]),
+                themes => list(ind.themes.iter().filter_map(|t| idx.theme.get(t.id.as_str()).map(|&i| v.themes[i].clone())).collect()),
+                translated => c.translated(&ind.prov, &[&ind.title]),
+            },
+        );
+    }
+
+    // Downloads, search, content pages, 404.
+    let ds: Vec<Value> = datasets.iter().map(|x| x.view(lang)).collect();
+    push(format!("{lang}/data/index.html"), "data.html", minijinja::context! { datasets => ds });
+    push(format!("{lang}/search/index.html"), "search.html", minijinja::context! {});
+    let mut slugs: Vec<&str> = site.pages.iter().map(|p| p.slug.as_str()).collect();
+    slugs.sort();
+    slugs.dedup();
+    for slug in slugs {
+        let page = site.pages.iter().find(|p| p.slug == slug && p.lang == lang);
+        let (page, fallback) = match page {
+            Some(p) => (p, false),
+            None => match c.langs.iter().find_map(|l| site.pages.iter().find(|p| p.slug == slug && &p.lang == l)) {
+                Some(p) => (p, true),
+                None => continue,
+            },
+        };
+        push(
+            format!("{lang}/{slug}/index.html"),
+            "page.html",
+            minijinja::context! {
+                title => page.title.as_str(),
+                description => page.description.as_deref(),
+                body => Value::from_safe_string(markdown::block(&page.body)),
+                content_lang => page.lang.as_str(),
+                fallback => fallback,
+            },
+        );
+    }
+    push(format!("{lang}/404.html"), "404.html", minijinja::context! {});
+    jobs
+}
+
+fn plan_counts_for(idx: &Index<'_>, v: &Views) -> Vec<Value> {
+    (0..idx.data.plans.len())
+        .map(|i| obj([("plan", v.plans[i].clone()), ("counts", count_value(&idx.count_deadlines(idx.plan_tasks[i].iter().copied())))]))
+        .collect()
+}
+
+pub fn fmt_num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 { format!("{}", v as i64) } else { format!("{v}") }
+}
+
+/// Folds text for diacritic-insensitive search: "Bộ Tư pháp" → "bo tu phap", "đ" → "d".
+pub fn fold(s: &str) -> String {
+    deunicode::deunicode(s).to_lowercase()
+}
+
+/// The client-side search index of one language: one entry per record and page.
+fn search_index(idx: &Index<'_>, cfg: &Config, lang: &str, strings: &BTreeMap<String, BTreeMap<String, String>>, site: &Loaded) -> Vec<u8> {
+    let d = idx.data;
+    let langs = &cfg.languages[..];
+    let label = |k: &str| strings.get(lang).and_then(|m| m.get(k)).cloned().unwrap_or_else(|| k.to_string());
+    let mut entries = Vec::new();
+    let mut add = |kind: &str, title: String, path: String, body: String| {
+        let snippet: String = body.chars().take(160).collect();
+        let folded = fold(&format!("{title} {body}"));
+        entries.push(serde_json::json!({ "k": label(kind), "t": title, "u": path, "s": snippet, "f": folded, "ft": fold(&title) }));
+    };
+    for r in &d.recommendations {
+        let symbol = idx.document.get(r.document.id.as_str()).and_then(|&x| d.documents[x].symbol.clone()).unwrap_or_default();
+        let heading = r.heading.as_ref().map(|h| h.plain(lang, langs).to_string()).unwrap_or_default();
+        let title = format!("{symbol} {} {heading}", r.paragraph.as_deref().map(|p| format!("¶{p}")).unwrap_or_default());
+        add("kind.recommendation", title.split_whitespace().collect::<Vec<_>>().join(" "), format!("{lang}/recommendations/{}/", r.id.id), r.text.plain(lang, langs).to_string());
+    }
+    for t in &d.tasks {
+        let lead: Vec<&str> = t.lead.iter().filter_map(|l| idx.agency.get(l.agency.id.as_str()).map(|&a| d.agencies[a].name.plain(lang, langs))).collect();
+        add("kind.task", format!("{} {}", t.ref_, t.text.plain(lang, langs).chars().take(90).collect::<String>()), format!("{lang}/tasks/{}/", t.id.id), format!("{} — {}", t.text.plain(lang, langs), lead.join(", ")));
+    }
+    for a in &d.agencies {
+        let short = a.short.as_ref().map(|s| s.plain(lang, langs).to_string()).unwrap_or_default();
+        let other: Vec<&str> = langs.iter().filter(|l| l.as_str() != lang).map(|l| a.name.plain(l, langs)).collect();
+        add("kind.agency", a.name.plain(lang, langs).to_string(), format!("{lang}/agencies/{}/", a.id.id), format!("{short} {}", other.join(" ")));
+    }
+    for t in &d.themes {
+        add("kind.theme", t.name.plain(lang, langs).to_string(), format!("{lang}/themes/{}/", t.id.id), t.description.as_ref().map(|x| x.plain(lang, langs).to_string()).unwrap_or_default());
+    }
+    for i in &d.indicators {
+        add("kind.indicator", i.title.plain(lang, langs).to_string(), format!("{lang}/indicators/{}/", i.id.id), String::new());
+    }
+    for p in &d.plans {
+        add("kind.plan", p.title.plain(lang, langs).to_string(), format!("{lang}/plans/{}/", p.id.id), String::new());
+    }
+    for x in &d.documents {
+        add("kind.document", format!("{} {}", x.symbol.as_deref().unwrap_or(""), x.title.plain(lang, langs)).trim().to_string(), format!("{lang}/documents/{}/", x.id.id), String::new());
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for p in site.pages.iter().filter(|p| p.lang == lang) {
+        if seen.insert(p.slug.clone()) {
+            add("kind.page", p.title.clone(), format!("{lang}/{}/", p.slug), p.body.chars().filter(|c| !"#*_[]()`>".contains(*c)).collect());
+        }
+    }
+    serde_json::to_vec(&entries).unwrap_or_default()
+}

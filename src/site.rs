@@ -1,0 +1,81 @@
+//! The build pipeline: load → validate → index → export → render → write.
+//! Each step only reads what the previous one produced.
+
+use crate::diag::{Diagnostics, Sources};
+use crate::index::Index;
+use crate::output::WriteStats;
+use crate::{export, load, output, render, theme, validate};
+use std::path::Path;
+use std::time::Instant;
+
+pub struct Summary {
+    pub pages: usize,
+    pub files: usize,
+    pub datasets: usize,
+    pub stats: WriteStats,
+    pub millis: u128,
+}
+
+pub struct Outcome {
+    pub sources: Sources,
+    pub diags: Diagnostics,
+    pub summary: Option<Summary>,
+    /// The failure was the machine's (reading or writing files), not the data's.
+    pub io_failure: bool,
+}
+
+pub struct Options<'a> {
+    pub root: &'a Path,
+    pub out: Option<&'a Path>,
+    pub base_url: Option<&'a str>,
+    /// false: load and validate only (`lotrinh check`).
+    pub write: bool,
+}
+
+/// Everything up to the bytes of every file, in memory.
+pub fn build(opts: &Options<'_>) -> Outcome {
+    let start = Instant::now();
+    let mut sources = Sources::default();
+    let mut diags = Diagnostics::default();
+    let Some(mut loaded) = load::site(opts.root, &mut sources, &mut diags) else {
+        return Outcome { sources, diags, summary: None, io_failure: false };
+    };
+    if let Some(b) = opts.base_url {
+        loaded.config.base_url = if b.ends_with('/') { b.to_string() } else { format!("{b}/") };
+    }
+    validate::validate(&loaded.data, &loaded.config.languages, &mut diags);
+    let theme = theme::load(opts.root, &loaded.config.theme, &loaded.config.languages, &mut sources, &mut diags);
+    if diags.has_errors() {
+        return Outcome { sources, diags, summary: None, io_failure: false };
+    }
+    let Some(theme) = theme else { return Outcome { sources, diags, summary: None, io_failure: false } };
+    let idx = Index::build(&loaded.data, loaded.config.as_of);
+    let title = loaded.config.title.plain("en", &loaded.config.languages).to_string();
+    let (mut files, datasets) = export::files(&idx, &loaded.config, &title);
+    let Some(rendered) = render::render(&loaded, &idx, &theme, &datasets, &mut diags) else {
+        return Outcome { sources, diags, summary: None, io_failure: false };
+    };
+    if !opts.write {
+        let summary = Summary { pages: rendered.pages, files: rendered.files.len() + files.len(), datasets: datasets.len(), stats: WriteStats::default(), millis: start.elapsed().as_millis() };
+        return Outcome { sources, diags, summary: Some(summary), io_failure: false };
+    }
+    files.extend(rendered.files);
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    for (rel, path) in theme::files_in(&opts.root.join("static")) {
+        if let Ok(bytes) = std::fs::read(&path) {
+            files.push((rel, bytes));
+        }
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files.dedup_by(|a, b| a.0 == b.0);
+    let out = opts.out.map(Path::to_path_buf).unwrap_or_else(|| opts.root.join("public"));
+    let stats = match output::write(&out, &files) {
+        Ok(s) => s,
+        Err(e) => {
+            diags.error(None, format!("cannot write {}: {e}", out.display()));
+            return Outcome { sources, diags, summary: None, io_failure: true };
+        }
+    };
+    let summary = Summary { pages: rendered.pages, files: files.len(), datasets: datasets.len(), stats, millis: start.elapsed().as_millis() };
+    Outcome { sources, diags, summary: Some(summary), io_failure: false }
+}

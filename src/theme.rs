@@ -1,0 +1,158 @@
+//! The theme: templates, interface strings and static files. The default
+//! theme is compiled into the binary; a site's `themes/<name>/` and
+//! `templates/` override it file by file.
+
+use crate::diag::{Diagnostics, Loc, Sources};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+macro_rules! embed {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../themes/default/templates/", $name)))),*]
+    };
+}
+
+/// Every template of the default theme. A test renders each one.
+pub const TEMPLATES: &[(&str, &str)] = embed!(
+    "base.html",
+    "tasks-table.html",
+    "recs-table.html",
+    "home.html",
+    "agencies.html",
+    "agency.html",
+    "recommendations.html",
+    "recommendation.html",
+    "plans.html",
+    "plan.html",
+    "tasks.html",
+    "task.html",
+    "themes.html",
+    "theme.html",
+    "mechanisms.html",
+    "mechanism.html",
+    "documents.html",
+    "document.html",
+    "indicators.html",
+    "indicator.html",
+    "page.html",
+    "data.html",
+    "search.html",
+    "404.html",
+    "redirect.html",
+    "sitemap.xml",
+);
+
+const I18N: &[(&str, &str)] = &[
+    ("vi", include_str!("../themes/default/i18n/vi.yaml")),
+    ("en", include_str!("../themes/default/i18n/en.yaml")),
+];
+
+const STATIC: &[(&str, &str)] = &[
+    ("style.css", include_str!("../themes/default/static/style.css")),
+    ("search.js", include_str!("../themes/default/static/search.js")),
+];
+
+pub struct Theme {
+    /// name → (source, file id in `Sources` for error reports)
+    pub templates: BTreeMap<String, (String, u32)>,
+    /// lang → key → string
+    pub strings: BTreeMap<String, BTreeMap<String, String>>,
+    /// output path under `static/` → bytes
+    pub statics: BTreeMap<String, Vec<u8>>,
+}
+
+pub fn load(root: &Path, theme: &str, langs: &[String], sources: &mut Sources, diags: &mut Diagnostics) -> Option<Theme> {
+    let mut templates = BTreeMap::new();
+    for (name, src) in TEMPLATES {
+        let id = sources.add(format!("(built-in theme) templates/{name}").into(), src.to_string());
+        templates.insert(name.to_string(), (src.to_string(), id));
+    }
+    let theme_dir = root.join("themes").join(theme);
+    if theme != "default" && !theme_dir.is_dir() {
+        diags.error(None, format!("theme `{theme}` not found: no folder themes/{theme}/"))
+            .hint("use `theme: default` (built in) or create the folder");
+    }
+    for dir in [theme_dir.join("templates"), root.join("templates")] {
+        for (rel, path) in files_in(&dir) {
+            let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+            match std::fs::read_to_string(&path) {
+                Ok(src) => {
+                    let id = sources.add(shown, src.clone());
+                    templates.insert(rel, (src, id));
+                }
+                Err(e) => {
+                    diags.error(None, format!("cannot read {}: {e}", shown.display()));
+                }
+            }
+        }
+    }
+    let mut strings: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for (lang, src) in I18N {
+        let id = sources.add(format!("(built-in theme) i18n/{lang}.yaml").into(), src.to_string());
+        strings.insert(lang.to_string(), parse_strings(src, id, diags));
+    }
+    for (rel, path) in files_in(&theme_dir.join("i18n")) {
+        let Some(lang) = rel.strip_suffix(".yaml") else { continue };
+        let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+        let Ok(src) = std::fs::read_to_string(&path) else {
+            diags.error(None, format!("cannot read {}", shown.display()));
+            continue;
+        };
+        let id = sources.add(shown, src.clone());
+        let over = parse_strings(&src, id, diags);
+        strings.entry(lang.to_string()).or_default().extend(over);
+    }
+    for l in langs {
+        if !strings.contains_key(l) {
+            diags.warning(None, format!("the theme has no interface strings for `{l}`; English is used"))
+                .hint(format!("add themes/{theme}/i18n/{l}.yaml"));
+        }
+    }
+    // Every language must have every key the default language has.
+    if let Some(reference) = strings.get("en").cloned() {
+        for (lang, map) in &strings {
+            for key in reference.keys() {
+                if !map.contains_key(key) && langs.contains(lang) {
+                    diags.error(None, format!("interface string `{key}` is missing for `{lang}`"));
+                }
+            }
+        }
+    }
+    let mut statics: BTreeMap<String, Vec<u8>> = STATIC.iter().map(|(n, s)| (n.to_string(), s.as_bytes().to_vec())).collect();
+    for dir in [theme_dir.join("static")] {
+        for (rel, path) in files_in(&dir) {
+            if let Ok(bytes) = std::fs::read(&path) {
+                statics.insert(rel, bytes);
+            }
+        }
+    }
+    Some(Theme { templates, strings, statics })
+}
+
+fn parse_strings(src: &str, file: u32, diags: &mut Diagnostics) -> BTreeMap<String, String> {
+    match serde_saphyr::from_str::<BTreeMap<String, String>>(src) {
+        Ok(m) => m.into_iter().map(|(k, v)| (k, crate::raw::nfc(&v))).collect(),
+        Err(e) => {
+            let loc = e.location().map(|l| Loc { file, line: l.line() as u32, col: l.column() as u32 });
+            diags.error(loc, format!("interface strings: {}", e.to_string().lines().next().unwrap_or("")));
+            BTreeMap::new()
+        }
+    }
+}
+
+/// Files under `dir`, as (path relative to `dir` with `/`, full path), sorted.
+pub fn files_in(dir: &Path) -> Vec<(String, std::path::PathBuf)> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(dir).ok()?.to_string_lossy().replace('\\', "/");
+            Some((rel, e.path().to_path_buf()))
+        })
+        .collect()
+}

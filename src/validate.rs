@@ -1,0 +1,248 @@
+//! Checks that need the whole dataset: id rules, duplicates, and every
+//! reference resolving, each failure with a "did you mean" hint.
+
+use crate::diag::{Diagnostics, Loc, closest};
+use crate::model::*;
+use std::collections::HashMap;
+
+pub const MAX_ID: usize = 80;
+
+/// The id rule: lowercase ASCII letters, digits and single hyphens, at most 80
+/// characters. An id becomes a path segment, so nothing else may pass.
+pub fn check_id(id: &str) -> Result<(), &'static str> {
+    if id.is_empty() {
+        return Err("is empty");
+    }
+    if id.len() > MAX_ID {
+        return Err("is longer than 80 characters");
+    }
+    if !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+        return Err("may only hold lowercase ASCII letters, digits and hyphens");
+    }
+    if id.starts_with('-') || id.ends_with('-') || id.contains("--") {
+        return Err("may not start or end with a hyphen or hold two in a row");
+    }
+    Ok(())
+}
+
+/// The ids of one collection, with a label for hints ("Ministry of Justice").
+struct IdSet<'a> {
+    what: &'static str,
+    ids: HashMap<&'a str, (Loc, String)>,
+}
+
+impl<'a> IdSet<'a> {
+    fn build(what: &'static str, items: impl Iterator<Item = (&'a Ref, String)>, d: &mut Diagnostics) -> Self {
+        let mut ids: HashMap<&'a str, (Loc, String)> = HashMap::new();
+        for (r, label) in items {
+            if let Err(why) = check_id(&r.id) {
+                d.error(Some(r.loc), format!("{what} id `{}` {why}", r.id))
+                    .width(r.id.chars().count())
+                    .hint("ids are lowercase ASCII letters, digits and single hyphens, e.g. `moj` or `cat-co1-7`");
+                continue;
+            }
+            if let Some((first, _)) = ids.get(r.id.as_str()) {
+                let first = *first;
+                d.error(Some(r.loc), format!("duplicate {what} id `{}`", r.id)).width(r.id.chars().count()).hint(format!(
+                    "the same id is first used at line {} (file #{}); ids must be unique within a collection",
+                    first.line, first.file
+                ));
+                continue;
+            }
+            ids.insert(r.id.as_str(), (r.loc, label));
+        }
+        IdSet { what, ids }
+    }
+
+    fn check(&self, r: &Ref, d: &mut Diagnostics) -> bool {
+        if self.ids.contains_key(r.id.as_str()) {
+            return true;
+        }
+        let near = closest(&r.id, self.ids.keys().copied());
+        let diag = d.error(Some(r.loc), format!("unknown {} `{}`", self.what, r.id));
+        diag.width(r.id.chars().count());
+        if let Some(n) = near.first() {
+            let label = &self.ids[n].1;
+            if label.is_empty() {
+                diag.hint(format!("did you mean `{n}`?"));
+            } else {
+                diag.hint(format!("did you mean `{n}` ({label})?"));
+            }
+        } else {
+            diag.hint(format!("no {} has this id; check the spelling or add the record", self.what));
+        }
+        false
+    }
+}
+
+pub fn validate(data: &Data, langs: &[String], d: &mut Diagnostics) {
+    let label = |t: &Text| t.plain("en", langs).to_string();
+    let mechanisms = IdSet::build("mechanism", data.mechanisms.iter().map(|m| (&m.id, label(&m.name))), d);
+    let documents = IdSet::build("document", data.documents.iter().map(|x| (&x.id, x.symbol.clone().unwrap_or_default())), d);
+    let agencies = IdSet::build("agency", data.agencies.iter().map(|x| (&x.id, label(&x.name))), d);
+    let themes = IdSet::build("theme", data.themes.iter().map(|x| (&x.id, label(&x.name))), d);
+    let recs = IdSet::build("recommendation", data.recommendations.iter().map(|x| (&x.id, String::new())), d);
+    let plans = IdSet::build("plan", data.plans.iter().map(|x| (&x.id, String::new())), d);
+    let tasks = IdSet::build("task", data.tasks.iter().map(|x| (&x.id, x.ref_.clone())), d);
+    let indicators = IdSet::build("indicator", data.indicators.iter().map(|x| (&x.id, label(&x.title))), d);
+
+    for doc in &data.documents {
+        if let Some(m) = &doc.mechanism {
+            mechanisms.check(m, d);
+        }
+    }
+    for a in &data.agencies {
+        if let Some(p) = &a.parent {
+            agencies.check(p, d);
+        }
+        for s in &a.successors {
+            agencies.check(&s.agency, d);
+            if s.agency.id == a.id.id {
+                d.error(Some(s.agency.loc), format!("agency `{}` names itself as its successor", a.id.id));
+            }
+        }
+        if !a.successors.is_empty() && a.ended.is_none() {
+            d.warning(Some(a.id.loc), format!("agency `{}` has successors but no `ended` date", a.id.id))
+                .hint("add `ended: YYYY-MM-DD`, the day the body ceased to exist");
+        }
+    }
+    let doc_mech: HashMap<&str, &str> =
+        data.documents.iter().filter_map(|x| x.mechanism.as_ref().map(|m| (x.id.id.as_str(), m.id.as_str()))).collect();
+    for r in &data.recommendations {
+        let m_ok = mechanisms.check(&r.mechanism, d);
+        let d_ok = documents.check(&r.document, d);
+        if m_ok && d_ok {
+            if let Some(dm) = doc_mech.get(r.document.id.as_str()) {
+                if *dm != r.mechanism.id {
+                    d.error(Some(r.mechanism.loc), format!(
+                        "recommendation `{}` is under mechanism `{}` but its document `{}` belongs to `{dm}`",
+                        r.id.id, r.mechanism.id, r.document.id
+                    ));
+                }
+            }
+        }
+        for t in &r.themes {
+            themes.check(t, d);
+        }
+        for x in &r.related {
+            if recs.check(x, d) && x.id == r.id.id {
+                d.error(Some(x.loc), format!("recommendation `{}` is related to itself", r.id.id));
+            }
+        }
+    }
+    for p in &data.plans {
+        documents.check(&p.document, d);
+        for m in &p.mechanisms {
+            mechanisms.check(m, d);
+        }
+        if let Some(c) = &p.coordinator {
+            agencies.check(c, d);
+        }
+        for a in &p.answers {
+            documents.check(a, d);
+        }
+        if let Some(s) = &p.superseded_by {
+            if !plans.ids.contains_key(s.id.as_str()) && !documents.ids.contains_key(s.id.as_str()) {
+                plans.check(s, d);
+            }
+        }
+    }
+    let task_plan: HashMap<&str, &Task> = data.tasks.iter().map(|t| (t.id.id.as_str(), t)).collect();
+    for t in &data.tasks {
+        plans.check(&t.plan, d);
+        if let Some(p) = &t.parent {
+            if tasks.check(p, d) {
+                if let Some(parent) = task_plan.get(p.id.as_str()) {
+                    if parent.plan.id != t.plan.id {
+                        d.error(Some(p.loc), format!("parent `{}` belongs to plan `{}`, not `{}`", p.id, parent.plan.id, t.plan.id));
+                    }
+                    if p.id == t.id.id {
+                        d.error(Some(p.loc), format!("task `{}` is its own parent", t.id.id));
+                    }
+                }
+            }
+        }
+        for a in t.lead.iter().chain(&t.coordinating).chain(&t.current_lead) {
+            agencies.check(&a.agency, d);
+        }
+        for r in &t.recommendations {
+            recs.check(r, d);
+        }
+        for i in &t.indicators {
+            indicators.check(i, d);
+        }
+        for th in &t.themes {
+            themes.check(th, d);
+        }
+        if !t.heading && t.lead.is_empty() {
+            d.warning(Some(t.id.loc), format!("task `{}` ({}) has no lead agency", t.id.id, t.ref_))
+                .hint("add `lead:`, or `heading: true` if the row only groups others");
+        }
+    }
+    check_parent_cycles(data, d);
+    for i in &data.indicators {
+        if let Some(s) = &i.source {
+            documents.check(s, d);
+        }
+        for t in &i.themes {
+            themes.check(t, d);
+        }
+        for t in &i.tasks {
+            tasks.check(t, d);
+        }
+    }
+    let ind: HashMap<&str, &Indicator> = data.indicators.iter().map(|i| (i.id.id.as_str(), i)).collect();
+    for v in &data.values {
+        if let Some(s) = &v.source {
+            documents.check(s, d);
+        }
+        if !indicators.check(&v.indicator, d) {
+            continue;
+        }
+        let Some(i) = ind.get(v.indicator.id.as_str()) else { continue };
+        let Some(value) = &v.value else { continue };
+        if i.scale.is_empty() {
+            if v.number.is_none() {
+                d.error(Some(v.loc), format!("value `{value}` of `{}` is not a number", i.id.id))
+                    .hint("write numbers with a dot for decimals and no thousands separator; put words in `note`");
+            }
+        } else if !i.scale.iter().any(|s| s == value) {
+            d.error(Some(v.loc), format!("value `{value}` is not a level of the scale of `{}`", i.id.id))
+                .hint(format!("levels: {}", i.scale.join(", ")));
+        }
+    }
+}
+
+fn check_parent_cycles(data: &Data, d: &mut Diagnostics) {
+    let parent: HashMap<&str, &str> =
+        data.tasks.iter().filter_map(|t| t.parent.as_ref().map(|p| (t.id.id.as_str(), p.id.as_str()))).collect();
+    for t in &data.tasks {
+        let mut cur = t.id.id.as_str();
+        let mut steps = 0;
+        while let Some(p) = parent.get(cur) {
+            steps += 1;
+            if *p == t.id.id || steps > parent.len() {
+                d.error(Some(t.id.loc), format!("task `{}` is its own ancestor through `parent`", t.id.id));
+                break;
+            }
+            cur = p;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_rule() {
+        assert!(check_id("qd-87-2023-dd-i").is_ok());
+        assert!(check_id("../etc").is_err());
+        assert!(check_id("A").is_err());
+        assert!(check_id("a--b").is_err());
+        assert!(check_id("-a").is_err());
+        assert!(check_id(&"a".repeat(81)).is_err());
+        assert!(check_id("a.b").is_err());
+        assert!(check_id("").is_err());
+    }
+}
