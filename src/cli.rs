@@ -54,7 +54,11 @@ pub enum Format {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let (common, out, base_url, write) = match &cli.command {
-        Command::Build { common, out, base_url } => (common, out.as_deref(), base_url.as_deref(), true),
+        Command::Build {
+            common,
+            out,
+            base_url,
+        } => (common, out.as_deref(), base_url.as_deref(), true),
         Command::Check { common } => (common, None, None, false),
     };
     if !common.root.join("site.yaml").is_file() {
@@ -64,11 +68,20 @@ pub fn run() -> ExitCode {
         );
         return ExitCode::from(2);
     }
-    let outcome = site::build(&Options { root: &common.root, out, base_url, write });
+    let outcome = site::build(&Options {
+        root: &common.root,
+        out,
+        base_url,
+        write,
+    });
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     match common.format {
         Format::Json => {
-            println!("{}", serde_json::to_string_pretty(&outcome.diags.to_json(&outcome.sources)).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&outcome.diags.to_json(&outcome.sources))
+                    .unwrap_or_default()
+            );
         }
         Format::Text => {
             if !outcome.diags.is_empty() {
@@ -89,10 +102,19 @@ pub fn run() -> ExitCode {
                 if write {
                     eprintln!(
                         "built {} pages, {} files ({} written, {} unchanged, {} removed), {} datasets in {} ms{warn}",
-                        s.pages, s.files, s.stats.written, s.stats.unchanged, s.stats.removed, s.datasets, s.millis
+                        s.pages,
+                        s.files,
+                        s.stats.written,
+                        s.stats.unchanged,
+                        s.stats.removed,
+                        s.datasets,
+                        s.millis
                     );
                 } else {
-                    eprintln!("ok: {} pages, {} files, {} datasets would be built ({} ms){warn}", s.pages, s.files, s.datasets, s.millis);
+                    eprintln!(
+                        "ok: {} pages, {} files, {} datasets would be built ({} ms){warn}",
+                        s.pages, s.files, s.datasets, s.millis
+                    );
                 }
             }
             ExitCode::SUCCESS
@@ -102,7 +124,11 @@ pub fn run() -> ExitCode {
                 eprintln!(
                     "error: {} problem(s) found; nothing was written{}",
                     outcome.diags.errors().max(1),
-                    if write { " (the previous output is unchanged)" } else { "" }
+                    if write {
+                        " (the previous output is unchanged)"
+                    } else {
+                        ""
+                    }
                 );
             }
             ExitCode::from(1)

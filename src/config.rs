@@ -56,7 +56,10 @@ pub fn load(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Opti
             .iter()
             .find(|(k, _)| k.name == "languages")
             .map(|(_, v)| match &v.kind {
-                crate::raw::Kind::Seq(items) => items.iter().filter_map(|i| i.scalar().map(str::to_string)).collect(),
+                crate::raw::Kind::Seq(items) => items
+                    .iter()
+                    .filter_map(|i| i.scalar().map(str::to_string))
+                    .collect(),
                 _ => Vec::new(),
             })
             .unwrap_or_default(),
@@ -79,7 +82,9 @@ pub fn load(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Opti
     let mut languages = Vec::new();
     for (l, lloc) in languages_loc {
         if l.is_empty() || !l.chars().all(LANG_CHARS) || l.len() > 35 {
-            diags.error(Some(lloc), format!("`{l}` is not a BCP 47 language code")).hint("e.g. vi, en, fr");
+            diags
+                .error(Some(lloc), format!("`{l}` is not a BCP 47 language code"))
+                .hint("e.g. vi, en, fr");
         } else if languages.contains(&l) {
             diags.error(Some(lloc), format!("language `{l}` is listed twice"));
         } else {
@@ -87,12 +92,14 @@ pub fn load(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Opti
         }
     }
     if languages.is_empty() {
-        diags.error(Some(loc), "`languages` must list at least one language").hint("languages: [vi, en]");
+        diags
+            .error(Some(loc), "`languages` must list at least one language")
+            .hint("languages: [vi, en]");
     }
     if as_of_missing {
-        diags.error(Some(loc), "missing required field `as_of`").hint(
-            "as_of is the date due and overdue are computed against, e.g. as_of: 2026-11-22",
-        );
+        diags
+            .error(Some(loc), "missing required field `as_of`")
+            .hint("as_of is the date due and overdue are computed against, e.g. as_of: 2026-11-22");
     }
     let base_url = match base {
         None => "/".to_string(),

@@ -74,18 +74,35 @@ impl Diagnostics {
     pub fn warning(&mut self, loc: Option<Loc>, message: impl Into<String>) -> &mut Diagnostic {
         self.push(Severity::Warning, loc, message)
     }
-    fn push(&mut self, severity: Severity, loc: Option<Loc>, message: impl Into<String>) -> &mut Diagnostic {
-        self.items.push(Diagnostic { severity, loc, message: message.into(), hint: None, width: 0 });
+    fn push(
+        &mut self,
+        severity: Severity,
+        loc: Option<Loc>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.items.push(Diagnostic {
+            severity,
+            loc,
+            message: message.into(),
+            hint: None,
+            width: 0,
+        });
         self.items.last_mut().expect("just pushed")
     }
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(|d| d.severity == Severity::Error)
     }
     pub fn errors(&self) -> usize {
-        self.items.iter().filter(|d| d.severity == Severity::Error).count()
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
     }
     pub fn warnings(&self) -> usize {
-        self.items.iter().filter(|d| d.severity == Severity::Warning).count()
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
     }
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
@@ -97,8 +114,12 @@ impl Diagnostics {
     pub fn sorted(&self, sources: &Sources) -> Vec<&Diagnostic> {
         let mut v: Vec<&Diagnostic> = self.items.iter().collect();
         v.sort_by(|a, b| {
-            let ka = a.loc.map(|l| (sources.path(l.file).to_path_buf(), l.line, l.col));
-            let kb = b.loc.map(|l| (sources.path(l.file).to_path_buf(), l.line, l.col));
+            let ka = a
+                .loc
+                .map(|l| (sources.path(l.file).to_path_buf(), l.line, l.col));
+            let kb = b
+                .loc
+                .map(|l| (sources.path(l.file).to_path_buf(), l.line, l.col));
             ka.cmp(&kb).then_with(|| a.message.cmp(&b.message))
         });
         v.dedup_by(|a, b| a == b);
@@ -109,7 +130,11 @@ impl Diagnostics {
     /// underlined, and the hint.
     pub fn render(&self, sources: &Sources, color: bool) -> String {
         use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
-        let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
         let mut out = String::new();
         for d in self.sorted(sources) {
             let kind = match d.severity {
@@ -121,28 +146,40 @@ impl Diagnostics {
                     let path = sources.path(l.file).display().to_string();
                     let _ = writeln!(out, "{path}:{}:{}: {kind}: {}", l.line, l.col, d.message);
                     let text = sources.text(l.file);
-                    if let Some(line_text) = text.lines().nth(l.line.saturating_sub(1) as usize) {
-                        if !line_text.is_empty() && l.line > 0 {
-                            let start = char_to_byte(line_text, l.col.saturating_sub(1) as usize);
-                            let end = char_to_byte(line_text, (l.col.saturating_sub(1) + d.width.max(1)) as usize);
-                            let level = if d.severity == Severity::Error { Level::ERROR } else { Level::WARNING };
-                            let mut groups = vec![level.primary_title(d.message.as_str()).element(
+                    if let Some(line_text) = text.lines().nth(l.line.saturating_sub(1) as usize)
+                        && !line_text.is_empty()
+                        && l.line > 0
+                    {
+                        let start = char_to_byte(line_text, l.col.saturating_sub(1) as usize);
+                        let end = char_to_byte(
+                            line_text,
+                            (l.col.saturating_sub(1) + d.width.max(1)) as usize,
+                        );
+                        let level = if d.severity == Severity::Error {
+                            Level::ERROR
+                        } else {
+                            Level::WARNING
+                        };
+                        let mut groups = vec![
+                            level.primary_title(d.message.as_str()).element(
                                 Snippet::source(line_text)
                                     .line_start(l.line as usize)
                                     .path(path.as_str())
-                                    .annotation(AnnotationKind::Primary.span(start..end.max(start))),
-                            )];
-                            if let Some(h) = &d.hint {
-                                groups.push(Group::with_title(Level::HELP.secondary_title(h.as_str())));
-                            }
-                            let rendered = renderer.render(&groups);
-                            // The first line repeats the title we already printed in grep-able form.
-                            for line in rendered.lines().skip(1) {
-                                let _ = writeln!(out, "{line}");
-                            }
-                            out.push('\n');
-                            continue;
+                                    .annotation(
+                                        AnnotationKind::Primary.span(start..end.max(start)),
+                                    ),
+                            ),
+                        ];
+                        if let Some(h) = &d.hint {
+                            groups.push(Group::with_title(Level::HELP.secondary_title(h.as_str())));
                         }
+                        let rendered = renderer.render(&groups);
+                        // The first line repeats the title we already printed in grep-able form.
+                        for line in rendered.lines().skip(1) {
+                            let _ = writeln!(out, "{line}");
+                        }
+                        out.push('\n');
+                        continue;
                     }
                 }
                 None => {
@@ -189,35 +226,58 @@ impl Diagnostic {
 }
 
 fn char_to_byte(s: &str, chars: usize) -> usize {
-    s.char_indices().nth(chars).map(|(i, _)| i).unwrap_or(s.len())
+    s.char_indices()
+        .nth(chars)
+        .map(|(i, _)| i)
+        .unwrap_or(s.len())
 }
 
-/// Levenshtein distance, for "did you mean" hints.
+/// Edit distance counting a swap of two neighbours as one edit (optimal
+/// string alignment), since "titel" for "title" is one slip, not two.
 pub fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
+    let (n, m) = (a.len(), b.len());
+    let mut d = vec![vec![0usize; m + 1]; n + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
     }
-    prev[b.len()]
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[n][m]
 }
 
 /// The known names closest to `wanted` (at most three), closest first, or
 /// nothing when none is plausibly a typo of it.
 pub fn closest<'a>(wanted: &str, known: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-    let limit = (wanted.chars().count() / 3).max(2);
+    let limit = (wanted.chars().count() / 3).max(1);
     let mut scored: Vec<(usize, &str)> = known
         .map(|k| (distance(wanted, k), k))
-        .filter(|(d, k)| *d <= limit || k.starts_with(wanted) || wanted.starts_with(k))
+        .filter(|(d, k)| {
+            *d <= limit || (wanted.len() >= 3 && (k.starts_with(wanted) || wanted.starts_with(k)))
+        })
         .collect();
     scored.sort();
-    scored.into_iter().take(3).map(|(_, k)| k).collect()
+    // Only the closest ones: a hint with a worse guess beside a good one confuses.
+    let best = scored.first().map(|(d, _)| *d).unwrap_or(0);
+    scored
+        .into_iter()
+        .filter(|(d, _)| *d == best)
+        .take(3)
+        .map(|(_, k)| k)
+        .collect()
 }
 
 #[cfg(test)]
@@ -229,6 +289,7 @@ mod tests {
         assert_eq!(distance("moj", "moj"), 0);
         assert_eq!(distance("moj2", "moj"), 1);
         assert_eq!(distance("mps", "mofa"), 3);
+        assert_eq!(distance("titel", "title"), 1);
     }
 
     #[test]
@@ -243,9 +304,21 @@ mod tests {
         let mut sources = Sources::default();
         let f = sources.add("data/tasks.yaml".into(), "- id: a\n  lead: [moj2]\n".into());
         let mut d = Diagnostics::default();
-        d.error(Some(Loc { file: f, line: 2, col: 10 }), "unknown agency `moj2`").width(4).hint("did you mean `moj`?");
+        d.error(
+            Some(Loc {
+                file: f,
+                line: 2,
+                col: 10,
+            }),
+            "unknown agency `moj2`",
+        )
+        .width(4)
+        .hint("did you mean `moj`?");
         let out = d.render(&sources, false);
-        assert!(out.starts_with("data/tasks.yaml:2:10: error: unknown agency `moj2`\n"), "{out}");
+        assert!(
+            out.starts_with("data/tasks.yaml:2:10: error: unknown agency `moj2`\n"),
+            "{out}"
+        );
         assert!(out.contains("lead: [moj2]"), "{out}");
         assert!(out.contains("did you mean `moj`?"), "{out}");
     }

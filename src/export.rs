@@ -10,7 +10,6 @@ use minijinja::Value;
 use serde_json::{Map, Value as Json, json};
 use sha2::{Digest, Sha256};
 
-
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Ty {
     String,
@@ -75,7 +74,11 @@ impl Dataset {
                 minijinja::context! { name => n.as_str(), type => *t, description => desc }
             })
             .collect();
-        let files: Vec<Value> = self.files.iter().map(|(p, f, s)| minijinja::context! { path => p.as_str(), format => *f, size => *s }).collect();
+        let files: Vec<Value> = self
+            .files
+            .iter()
+            .map(|(p, f, s)| minijinja::context! { path => p.as_str(), format => *f, size => *s })
+            .collect();
         minijinja::context! { name => self.name.as_str(), title => self.title[i], rows => self.rows, columns => cols, files => files }
     }
 }
@@ -87,27 +90,54 @@ struct B<'a> {
 
 impl<'a> B<'a> {
     fn new(langs: &'a [String]) -> Self {
-        B { langs, cols: Vec::new() }
+        B {
+            langs,
+            cols: Vec::new(),
+        }
     }
     fn col(mut self, name: &str, ty: Ty, required: bool, desc: [&'static str; 2]) -> Self {
-        self.cols.push(Col { name: name.into(), ty, required, list: false, desc, lang: None });
+        self.cols.push(Col {
+            name: name.into(),
+            ty,
+            required,
+            list: false,
+            desc,
+            lang: None,
+        });
         self
     }
     fn list(mut self, name: &str, desc: [&'static str; 2]) -> Self {
-        self.cols.push(Col { name: name.into(), ty: Ty::String, required: false, list: true, desc, lang: None });
+        self.cols.push(Col {
+            name: name.into(),
+            ty: Ty::String,
+            required: false,
+            list: true,
+            desc,
+            lang: None,
+        });
         self
     }
     /// One column per language: `name_vi`, `name_en`.
     fn text(mut self, name: &str, desc: [&'static str; 2]) -> Self {
         for l in self.langs {
-            self.cols.push(Col { name: format!("{name}_{l}"), ty: Ty::String, required: false, list: false, desc, lang: Some(l.clone()) });
+            self.cols.push(Col {
+                name: format!("{name}_{l}"),
+                ty: Ty::String,
+                required: false,
+                list: false,
+                desc,
+                lang: Some(l.clone()),
+            });
         }
         self
     }
 }
 
 fn t(langs: &[String], text: &Text) -> Vec<String> {
-    langs.iter().map(|l| text.plain(l, langs).to_string()).collect()
+    langs
+        .iter()
+        .map(|l| text.plain(l, langs).to_string())
+        .collect()
 }
 fn ot(langs: &[String], text: &Option<Text>) -> Vec<String> {
     match text {
@@ -140,49 +170,152 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
     let cols = B::new(l)
         .col("id", Ty::String, true, ["Identifier", "Mã định danh"])
         .text("name", ["Name", "Tên"])
-        .text("body", ["Treaty body or council", "Cơ quan công ước hoặc hội đồng"])
+        .text(
+            "body",
+            ["Treaty body or council", "Cơ quan công ước hoặc hội đồng"],
+        )
         .text("treaty", ["Treaty", "Điều ước"])
-        .col("url", Ty::String, false, ["Official page", "Trang chính thức"])
+        .col(
+            "url",
+            Ty::String,
+            false,
+            ["Official page", "Trang chính thức"],
+        )
         .cols;
-    let rows = d.mechanisms.iter().map(|m| row(vec![s(&m.id.id), t(l, &m.name), ot(l, &m.body), ot(l, &m.treaty), s(o(&m.url))])).collect();
-    out.push(Table { name: "mechanisms".into(), title: ["UN mechanisms", "Cơ chế của Liên hợp quốc"], cols, rows, key: vec!["id"], fks: vec![] });
+    let rows = d
+        .mechanisms
+        .iter()
+        .map(|m| {
+            row(vec![
+                s(&m.id.id),
+                t(l, &m.name),
+                ot(l, &m.body),
+                ot(l, &m.treaty),
+                s(o(&m.url)),
+            ])
+        })
+        .collect();
+    out.push(Table {
+        name: "mechanisms".into(),
+        title: ["UN mechanisms", "Cơ chế của Liên hợp quốc"],
+        cols,
+        rows,
+        key: vec!["id"],
+        fks: vec![],
+    });
 
     let cols = B::new(l)
         .col("id", Ty::String, true, ["Identifier", "Mã định danh"])
-        .col("symbol", Ty::String, false, ["Document symbol", "Ký hiệu văn bản"])
+        .col(
+            "symbol",
+            Ty::String,
+            false,
+            ["Document symbol", "Ký hiệu văn bản"],
+        )
         .text("title", ["Title", "Tiêu đề"])
-        .col("kind", Ty::String, true, ["Kind of document", "Loại văn bản"])
-        .col("mechanism", Ty::String, false, ["Mechanism id", "Mã cơ chế"])
+        .col(
+            "kind",
+            Ty::String,
+            true,
+            ["Kind of document", "Loại văn bản"],
+        )
+        .col(
+            "mechanism",
+            Ty::String,
+            false,
+            ["Mechanism id", "Mã cơ chế"],
+        )
         .col("cycle", Ty::String, false, ["Review cycle", "Chu kỳ"])
         .col("date", Ty::Date, false, ["Date", "Ngày"])
-        .col("url", Ty::String, false, ["Official source", "Nguồn chính thức"])
+        .col(
+            "url",
+            Ty::String,
+            false,
+            ["Official source", "Nguồn chính thức"],
+        )
         .cols;
     let rows = d
         .documents
         .iter()
-        .map(|x| row(vec![s(&x.id.id), s(o(&x.symbol)), t(l, &x.title), s(&x.kind), s(x.mechanism.as_ref().map(|m| m.id.clone()).unwrap_or_default()), s(o(&x.cycle)), s(x.date.map(|d| d.to_string()).unwrap_or_default()), s(o(&x.url))]))
+        .map(|x| {
+            row(vec![
+                s(&x.id.id),
+                s(o(&x.symbol)),
+                t(l, &x.title),
+                s(&x.kind),
+                s(x.mechanism
+                    .as_ref()
+                    .map(|m| m.id.clone())
+                    .unwrap_or_default()),
+                s(o(&x.cycle)),
+                s(x.date.map(|d| d.to_string()).unwrap_or_default()),
+                s(o(&x.url)),
+            ])
+        })
         .collect();
-    out.push(Table { name: "documents".into(), title: ["Source documents", "Văn bản nguồn"], cols, rows, key: vec!["id"], fks: vec![("mechanism", "mechanisms", "id")] });
+    out.push(Table {
+        name: "documents".into(),
+        title: ["Source documents", "Văn bản nguồn"],
+        cols,
+        rows,
+        key: vec!["id"],
+        fks: vec![("mechanism", "mechanisms", "id")],
+    });
 
     let cols = B::new(l)
         .col("id", Ty::String, true, ["Identifier", "Mã định danh"])
         .text("name", ["Official name", "Tên chính thức"])
         .text("short", ["Abbreviation", "Tên viết tắt"])
         .col("kind", Ty::String, false, ["Kind of body", "Loại cơ quan"])
-        .col("parent", Ty::String, false, ["Parent agency id", "Mã cơ quan cấp trên"])
+        .col(
+            "parent",
+            Ty::String,
+            false,
+            ["Parent agency id", "Mã cơ quan cấp trên"],
+        )
         .col("url", Ty::String, false, ["Website", "Trang web"])
-        .col("ended", Ty::Date, false, ["Date the body ceased to exist", "Ngày cơ quan chấm dứt hoạt động"])
-        .list("successors", ["Ids of the bodies that took over its functions", "Mã các cơ quan tiếp nhận chức năng"])
-        .text("legal_basis", ["Act that merged or split it", "Văn bản hợp nhất hoặc tách"])
-        .col("tasks_led", Ty::Integer, true, ["Tasks it leads", "Số nhiệm vụ chủ trì"])
-        .col("tasks_coordinated", Ty::Integer, true, ["Tasks it coordinates", "Số nhiệm vụ phối hợp"])
+        .col(
+            "ended",
+            Ty::Date,
+            false,
+            [
+                "Date the body ceased to exist",
+                "Ngày cơ quan chấm dứt hoạt động",
+            ],
+        )
+        .list(
+            "successors",
+            [
+                "Ids of the bodies that took over its functions",
+                "Mã các cơ quan tiếp nhận chức năng",
+            ],
+        )
+        .text(
+            "legal_basis",
+            ["Act that merged or split it", "Văn bản hợp nhất hoặc tách"],
+        )
+        .col(
+            "tasks_led",
+            Ty::Integer,
+            true,
+            ["Tasks it leads", "Số nhiệm vụ chủ trì"],
+        )
+        .col(
+            "tasks_coordinated",
+            Ty::Integer,
+            true,
+            ["Tasks it coordinates", "Số nhiệm vụ phối hợp"],
+        )
         .cols;
     let rows = d
         .agencies
         .iter()
         .enumerate()
         .map(|(i, a)| {
-            let led = idx.agency_duties[i].iter().filter(|x| x.role == Role::Lead).count();
+            let led = idx.agency_duties[i]
+                .iter()
+                .filter(|x| x.role == Role::Lead)
+                .count();
             let co = idx.agency_duties[i].len() - led;
             row(vec![
                 s(&a.id.id),
@@ -199,35 +332,110 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
             ])
         })
         .collect();
-    out.push(Table { name: "agencies".into(), title: ["Responsible agencies", "Cơ quan chịu trách nhiệm"], cols, rows, key: vec!["id"], fks: vec![("parent", "agencies", "id")] });
+    out.push(Table {
+        name: "agencies".into(),
+        title: ["Responsible agencies", "Cơ quan chịu trách nhiệm"],
+        cols,
+        rows,
+        key: vec!["id"],
+        fks: vec![("parent", "agencies", "id")],
+    });
 
-    let cols = B::new(l).col("id", Ty::String, true, ["Identifier", "Mã định danh"]).text("name", ["Name", "Tên"]).text("description", ["Description", "Mô tả"]).cols;
-    let rows = d.themes.iter().map(|x| row(vec![s(&x.id.id), t(l, &x.name), ot(l, &x.description)])).collect();
-    out.push(Table { name: "themes".into(), title: ["Themes", "Chủ đề"], cols, rows, key: vec!["id"], fks: vec![] });
+    let cols = B::new(l)
+        .col("id", Ty::String, true, ["Identifier", "Mã định danh"])
+        .text("name", ["Name", "Tên"])
+        .text("description", ["Description", "Mô tả"])
+        .cols;
+    let rows = d
+        .themes
+        .iter()
+        .map(|x| row(vec![s(&x.id.id), t(l, &x.name), ot(l, &x.description)]))
+        .collect();
+    out.push(Table {
+        name: "themes".into(),
+        title: ["Themes", "Chủ đề"],
+        cols,
+        rows,
+        key: vec!["id"],
+        fks: vec![],
+    });
 
     let cols = B::new(l)
         .col("id", Ty::String, true, ["Identifier", "Mã định danh"])
         .col("mechanism", Ty::String, true, ["Mechanism id", "Mã cơ chế"])
         .col("document", Ty::String, true, ["Document id", "Mã văn bản"])
-        .col("symbol", Ty::String, false, ["Document symbol", "Ký hiệu văn bản"])
-        .col("paragraph", Ty::String, false, ["Paragraph as printed (empty where not confirmed)", "Đoạn (để trống nếu chưa xác nhận)"])
-        .text("heading", ["The document's subject heading", "Tiêu đề mục trong văn bản"])
+        .col(
+            "symbol",
+            Ty::String,
+            false,
+            ["Document symbol", "Ký hiệu văn bản"],
+        )
+        .col(
+            "paragraph",
+            Ty::String,
+            false,
+            [
+                "Paragraph as printed (empty where not confirmed)",
+                "Đoạn (để trống nếu chưa xác nhận)",
+            ],
+        )
+        .text(
+            "heading",
+            [
+                "The document's subject heading",
+                "Tiêu đề mục trong văn bản",
+            ],
+        )
         .text("text", ["Summary in our words", "Tóm tắt"])
         .list("themes", ["Theme ids", "Mã chủ đề"])
         .list("groups", ["Affected groups", "Nhóm bị ảnh hưởng"])
         .list("sdgs", ["SDG targets", "Mục tiêu SDG"])
-        .col("follow_up", Ty::Boolean, true, ["Priority recommendation under the follow-up procedure", "Khuyến nghị ưu tiên theo thủ tục tiếp theo"])
-        .col("response", Ty::String, false, ["UPR response: supported or noted", "Phản hồi UPR: chấp thuận hoặc ghi nhận"])
-        .list("recommending_states", ["Recommending States (UPR)", "Quốc gia khuyến nghị (UPR)"])
-        .list("related", ["Related recommendations of any mechanism", "Khuyến nghị liên quan"])
-        .col("tasks", Ty::Integer, true, ["Number of tasks that answer it", "Số nhiệm vụ thực hiện"])
+        .col(
+            "follow_up",
+            Ty::Boolean,
+            true,
+            [
+                "Priority recommendation under the follow-up procedure",
+                "Khuyến nghị ưu tiên theo thủ tục tiếp theo",
+            ],
+        )
+        .col(
+            "response",
+            Ty::String,
+            false,
+            [
+                "UPR response: supported or noted",
+                "Phản hồi UPR: chấp thuận hoặc ghi nhận",
+            ],
+        )
+        .list(
+            "recommending_states",
+            ["Recommending States (UPR)", "Quốc gia khuyến nghị (UPR)"],
+        )
+        .list(
+            "related",
+            [
+                "Related recommendations of any mechanism",
+                "Khuyến nghị liên quan",
+            ],
+        )
+        .col(
+            "tasks",
+            Ty::Integer,
+            true,
+            ["Number of tasks that answer it", "Số nhiệm vụ thực hiện"],
+        )
         .cols;
     let rows = d
         .recommendations
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let symbol = idx.document.get(r.document.id.as_str()).and_then(|&x| d.documents[x].symbol.clone()).unwrap_or_default();
+            let symbol = idx
+                .document
+                .get(r.document.id.as_str())
+                .and_then(|&x| d.documents[x].symbol.clone())
+                .unwrap_or_default();
             row(vec![
                 s(&r.id.id),
                 s(&r.mechanism.id),
@@ -242,7 +450,11 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
                 s(b(r.follow_up)),
                 s(o(&r.response)),
                 s(join(r.recommending_states.iter().map(String::as_str))),
-                s(join(idx.rec_related[i].iter().map(|&j| d.recommendations[j].id.id.as_str()))),
+                s(join(
+                    idx.rec_related[i]
+                        .iter()
+                        .map(|&j| d.recommendations[j].id.id.as_str()),
+                )),
                 s(idx.rec_tasks[i].len().to_string()),
             ])
         })
@@ -253,20 +465,60 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
         cols,
         rows,
         key: vec!["id"],
-        fks: vec![("mechanism", "mechanisms", "id"), ("document", "documents", "id")],
+        fks: vec![
+            ("mechanism", "mechanisms", "id"),
+            ("document", "documents", "id"),
+        ],
     });
 
     let cols = B::new(l)
         .col("id", Ty::String, true, ["Identifier", "Mã định danh"])
-        .col("document", Ty::String, true, ["Decision id", "Mã quyết định"])
+        .col(
+            "document",
+            Ty::String,
+            true,
+            ["Decision id", "Mã quyết định"],
+        )
         .text("title", ["Title", "Tiêu đề"])
         .list("mechanisms", ["Mechanism ids", "Mã cơ chế"])
-        .col("coordinator", Ty::String, false, ["Coordinating agency id", "Mã cơ quan đầu mối"])
-        .col("adopted", Ty::Date, false, ["Date adopted", "Ngày ban hành"])
+        .col(
+            "coordinator",
+            Ty::String,
+            false,
+            ["Coordinating agency id", "Mã cơ quan đầu mối"],
+        )
+        .col(
+            "adopted",
+            Ty::Date,
+            false,
+            ["Date adopted", "Ngày ban hành"],
+        )
         .col("period", Ty::String, false, ["Period", "Giai đoạn"])
-        .list("answers", ["Ids of the documents it implements", "Mã văn bản được thực hiện"])
-        .col("superseded_by", Ty::String, false, ["Plan or document that replaced it", "Kế hoạch hoặc văn bản thay thế"])
-        .col("tasks", Ty::Integer, true, ["Number of tasks (headings excluded)", "Số nhiệm vụ (không kể tiêu đề)"])
+        .list(
+            "answers",
+            [
+                "Ids of the documents it implements",
+                "Mã văn bản được thực hiện",
+            ],
+        )
+        .col(
+            "superseded_by",
+            Ty::String,
+            false,
+            [
+                "Plan or document that replaced it",
+                "Kế hoạch hoặc văn bản thay thế",
+            ],
+        )
+        .col(
+            "tasks",
+            Ty::Integer,
+            true,
+            [
+                "Number of tasks (headings excluded)",
+                "Số nhiệm vụ (không kể tiêu đề)",
+            ],
+        )
         .cols;
     let rows = d
         .plans
@@ -278,39 +530,132 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
                 s(&p.document.id),
                 t(l, &p.title),
                 s(join(p.mechanisms.iter().map(|x| x.id.as_str()))),
-                s(p.coordinator.as_ref().map(|x| x.id.clone()).unwrap_or_default()),
+                s(p.coordinator
+                    .as_ref()
+                    .map(|x| x.id.clone())
+                    .unwrap_or_default()),
                 s(p.adopted.map(|x| x.to_string()).unwrap_or_default()),
                 s(o(&p.period)),
                 s(join(p.answers.iter().map(|x| x.id.as_str()))),
-                s(p.superseded_by.as_ref().map(|x| x.id.clone()).unwrap_or_default()),
-                s(idx.plan_tasks[i].iter().filter(|&&x| !d.tasks[x].heading).count().to_string()),
+                s(p.superseded_by
+                    .as_ref()
+                    .map(|x| x.id.clone())
+                    .unwrap_or_default()),
+                s(idx.plan_tasks[i]
+                    .iter()
+                    .filter(|&&x| !d.tasks[x].heading)
+                    .count()
+                    .to_string()),
             ])
         })
         .collect();
-    out.push(Table { name: "plans".into(), title: ["National action plans", "Kế hoạch hành động quốc gia"], cols, rows, key: vec!["id"], fks: vec![("document", "documents", "id"), ("coordinator", "agencies", "id")] });
+    out.push(Table {
+        name: "plans".into(),
+        title: ["National action plans", "Kế hoạch hành động quốc gia"],
+        cols,
+        rows,
+        key: vec!["id"],
+        fks: vec![
+            ("document", "documents", "id"),
+            ("coordinator", "agencies", "id"),
+        ],
+    });
 
     let task_cols = || {
         B::new(l)
             .col("id", Ty::String, true, ["Identifier", "Mã định danh"])
             .col("plan", Ty::String, true, ["Plan id", "Mã kế hoạch"])
-            .col("ref", Ty::String, true, ["Number as printed in the plan", "Số thứ tự như trong kế hoạch"])
-            .col("parent", Ty::String, false, ["Id of the heading above", "Mã tiêu đề cấp trên"])
-            .col("heading", Ty::Boolean, true, ["A heading that groups tasks", "Là tiêu đề nhóm nhiệm vụ"])
-            .col("heading_path", Ty::String, false, ["Refs of the headings above, outermost first", "Số thứ tự các tiêu đề cấp trên"])
+            .col(
+                "ref",
+                Ty::String,
+                true,
+                [
+                    "Number as printed in the plan",
+                    "Số thứ tự như trong kế hoạch",
+                ],
+            )
+            .col(
+                "parent",
+                Ty::String,
+                false,
+                ["Id of the heading above", "Mã tiêu đề cấp trên"],
+            )
+            .col(
+                "heading",
+                Ty::Boolean,
+                true,
+                ["A heading that groups tasks", "Là tiêu đề nhóm nhiệm vụ"],
+            )
+            .col(
+                "heading_path",
+                Ty::String,
+                false,
+                [
+                    "Refs of the headings above, outermost first",
+                    "Số thứ tự các tiêu đề cấp trên",
+                ],
+            )
             .text("text", ["Task", "Nhiệm vụ"])
             .list("lead", ["Lead agency ids", "Mã cơ quan chủ trì"])
             .text("lead_names", ["Lead agency names", "Tên cơ quan chủ trì"])
-            .list("coordinating", ["Coordinating agency ids", "Mã cơ quan phối hợp"])
-            .list("current_lead", ["Who answers for it today, where a lead has ended", "Cơ quan chịu trách nhiệm hiện nay"])
+            .list(
+                "coordinating",
+                ["Coordinating agency ids", "Mã cơ quan phối hợp"],
+            )
+            .list(
+                "current_lead",
+                [
+                    "Who answers for it today, where a lead has ended",
+                    "Cơ quan chịu trách nhiệm hiện nay",
+                ],
+            )
             .text("expected", ["Expected result", "Kết quả dự kiến"])
-            .text("timeframe", ["Timeframe as printed", "Thời gian như trong kế hoạch"])
-            .list("due", ["Milestones: years or dates", "Các mốc: năm hoặc ngày"])
-            .col("last_due", Ty::Date, false, ["Last milestone (a year means 31 December)", "Mốc cuối (năm tính đến 31/12)"])
-            .col("recurring", Ty::String, false, ["annual where it recurs every year", "annual nếu hằng năm"])
+            .text(
+                "timeframe",
+                ["Timeframe as printed", "Thời gian như trong kế hoạch"],
+            )
+            .list(
+                "due",
+                ["Milestones: years or dates", "Các mốc: năm hoặc ngày"],
+            )
+            .col(
+                "last_due",
+                Ty::Date,
+                false,
+                [
+                    "Last milestone (a year means 31 December)",
+                    "Mốc cuối (năm tính đến 31/12)",
+                ],
+            )
+            .col(
+                "recurring",
+                Ty::String,
+                false,
+                ["annual where it recurs every year", "annual nếu hằng năm"],
+            )
             .col("status", Ty::String, true, ["Status", "Tình trạng"])
-            .col("deadline", Ty::String, true, ["Deadline state as of the site date", "Tình trạng thời hạn tại ngày cập nhật"])
-            .col("overdue", Ty::Boolean, true, ["Overdue as of the site date", "Quá hạn tại ngày cập nhật"])
-            .list("recommendations", ["Ids of the recommendations it answers", "Mã khuyến nghị được thực hiện"])
+            .col(
+                "deadline",
+                Ty::String,
+                true,
+                [
+                    "Deadline state as of the site date",
+                    "Tình trạng thời hạn tại ngày cập nhật",
+                ],
+            )
+            .col(
+                "overdue",
+                Ty::Boolean,
+                true,
+                ["Overdue as of the site date", "Quá hạn tại ngày cập nhật"],
+            )
+            .list(
+                "recommendations",
+                [
+                    "Ids of the recommendations it answers",
+                    "Mã khuyến nghị được thực hiện",
+                ],
+            )
             .list("themes", ["Theme ids", "Mã chủ đề"])
             .cols
     };
@@ -319,26 +664,46 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
         let names: Vec<String> = l
             .iter()
             .map(|lang| {
-                join(x.lead.iter().filter_map(|r| idx.agency.get(r.agency.id.as_str()).map(|&a| d.agencies[a].name.plain(lang, l))))
+                join(x.lead.iter().filter_map(|r| {
+                    idx.agency
+                        .get(r.agency.id.as_str())
+                        .map(|&a| d.agencies[a].name.plain(lang, l))
+                }))
             })
             .collect();
         row(vec![
             s(&x.id.id),
             s(&x.plan.id),
             s(&x.ref_),
-            s(idx.task_parent[i].map(|p| d.tasks[p].id.id.clone()).unwrap_or_default()),
+            s(idx.task_parent[i]
+                .map(|p| d.tasks[p].id.id.clone())
+                .unwrap_or_default()),
             s(b(x.heading)),
-            s(idx.task_path[i].iter().map(|&p| d.tasks[p].ref_.as_str()).collect::<Vec<_>>().join(" > ")),
+            s(idx.task_path[i]
+                .iter()
+                .map(|&p| d.tasks[p].ref_.as_str())
+                .collect::<Vec<_>>()
+                .join(" > ")),
             t(l, &x.text),
             s(join(x.lead.iter().map(|r| r.agency.id.as_str()))),
             names,
             s(join(x.coordinating.iter().map(|r| r.agency.id.as_str()))),
-            s(join(idx.task_current[i].iter().map(|(a, _)| d.agencies[*a].id.id.as_str()))),
+            s(join(
+                idx.task_current[i]
+                    .iter()
+                    .map(|(a, _)| d.agencies[*a].id.id.as_str()),
+            )),
             ot(l, &x.expected),
             ot(l, &x.timeframe),
             s(join(x.due.iter().map(|d| d.label.as_str()))),
-            s(idx.task_last_due[i].map(|x| x.to_string()).unwrap_or_default()),
-            s(if x.recurring == Recurring::Annual { "annual" } else { "" }),
+            s(idx.task_last_due[i]
+                .map(|x| x.to_string())
+                .unwrap_or_default()),
+            s(if x.recurring == Recurring::Annual {
+                "annual"
+            } else {
+                ""
+            }),
             s(x.status.as_str()),
             s(idx.task_deadline[i].as_str()),
             s(b(idx.task_deadline[i] == Deadline::Overdue)),
@@ -347,17 +712,50 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
         ])
     };
     let rows = (0..d.tasks.len()).map(task_row).collect();
-    out.push(Table { name: "tasks".into(), title: ["Tasks of the plans", "Nhiệm vụ của các kế hoạch"], cols: task_cols(), rows, key: vec!["id"], fks: vec![("plan", "plans", "id"), ("parent", "tasks", "id")] });
+    out.push(Table {
+        name: "tasks".into(),
+        title: ["Tasks of the plans", "Nhiệm vụ của các kế hoạch"],
+        cols: task_cols(),
+        rows,
+        key: vec!["id"],
+        fks: vec![("plan", "plans", "id"), ("parent", "tasks", "id")],
+    });
 
     let cols = B::new(l)
         .col("id", Ty::String, true, ["Identifier", "Mã định danh"])
         .text("title", ["Indicator", "Chỉ số"])
         .text("unit", ["Unit", "Đơn vị"])
-        .list("scale", ["Levels of a rated indicator, lowest first", "Các mức đánh giá, từ thấp đến cao"])
-        .col("target_op", Ty::String, false, ["Target comparison", "Phép so sánh mục tiêu"])
-        .col("target_value", Ty::Number, false, ["Target value", "Giá trị mục tiêu"])
-        .col("target_year", Ty::Integer, false, ["Target year", "Năm mục tiêu"])
-        .col("source", Ty::String, false, ["Source document id", "Mã văn bản nguồn"])
+        .list(
+            "scale",
+            [
+                "Levels of a rated indicator, lowest first",
+                "Các mức đánh giá, từ thấp đến cao",
+            ],
+        )
+        .col(
+            "target_op",
+            Ty::String,
+            false,
+            ["Target comparison", "Phép so sánh mục tiêu"],
+        )
+        .col(
+            "target_value",
+            Ty::Number,
+            false,
+            ["Target value", "Giá trị mục tiêu"],
+        )
+        .col(
+            "target_year",
+            Ty::Integer,
+            false,
+            ["Target year", "Năm mục tiêu"],
+        )
+        .col(
+            "source",
+            Ty::String,
+            false,
+            ["Source document id", "Mã văn bản nguồn"],
+        )
         .list("themes", ["Theme ids", "Mã chủ đề"])
         .cols;
     let rows = d
@@ -370,42 +768,120 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
                 ot(l, &x.unit),
                 s(join(x.scale.iter().map(String::as_str))),
                 s(x.target.as_ref().map(|t| t.op.clone()).unwrap_or_default()),
-                s(x.target.as_ref().map(|t| crate::render::fmt_num(t.value)).unwrap_or_default()),
-                s(x.target.as_ref().and_then(|t| t.year).map(|y| y.to_string()).unwrap_or_default()),
+                s(x.target
+                    .as_ref()
+                    .map(|t| crate::render::fmt_num(t.value))
+                    .unwrap_or_default()),
+                s(x.target
+                    .as_ref()
+                    .and_then(|t| t.year)
+                    .map(|y| y.to_string())
+                    .unwrap_or_default()),
                 s(x.source.as_ref().map(|r| r.id.clone()).unwrap_or_default()),
                 s(join(x.themes.iter().map(|r| r.id.as_str()))),
             ])
         })
         .collect();
-    out.push(Table { name: "indicators".into(), title: ["Indicators", "Chỉ số"], cols, rows, key: vec!["id"], fks: vec![("source", "documents", "id")] });
+    out.push(Table {
+        name: "indicators".into(),
+        title: ["Indicators", "Chỉ số"],
+        cols,
+        rows,
+        key: vec!["id"],
+        fks: vec![("source", "documents", "id")],
+    });
 
     let cols = B::new(l)
         .col("indicator", Ty::String, true, ["Indicator id", "Mã chỉ số"])
-        .col("period", Ty::String, true, ["Period as printed", "Kỳ như trong nguồn"])
-        .col("breakdown", Ty::String, false, ["Breakdown (e.g. level=provincial)", "Phân tổ"])
-        .col("value", Ty::String, false, ["Value: a number, or a level of the scale; empty where the source gives none", "Giá trị: số hoặc mức đánh giá; để trống nếu nguồn không có"])
-        .col("change", Ty::String, false, ["Change for rated indicators", "Thay đổi (chỉ số đánh giá)"])
+        .col(
+            "period",
+            Ty::String,
+            true,
+            ["Period as printed", "Kỳ như trong nguồn"],
+        )
+        .col(
+            "breakdown",
+            Ty::String,
+            false,
+            ["Breakdown (e.g. level=provincial)", "Phân tổ"],
+        )
+        .col(
+            "value",
+            Ty::String,
+            false,
+            [
+                "Value: a number, or a level of the scale; empty where the source gives none",
+                "Giá trị: số hoặc mức đánh giá; để trống nếu nguồn không có",
+            ],
+        )
+        .col(
+            "change",
+            Ty::String,
+            false,
+            ["Change for rated indicators", "Thay đổi (chỉ số đánh giá)"],
+        )
         .text("note", ["Note", "Ghi chú"])
-        .col("source", Ty::String, false, ["Source document id", "Mã văn bản nguồn"])
+        .col(
+            "source",
+            Ty::String,
+            false,
+            ["Source document id", "Mã văn bản nguồn"],
+        )
         .cols;
     let rows = d
         .values
         .iter()
-        .map(|v| row(vec![s(&v.indicator.id), s(&v.period), s(o(&v.breakdown)), s(o(&v.value)), s(o(&v.change)), ot(l, &v.note), s(v.source.as_ref().map(|r| r.id.clone()).unwrap_or_default())]))
+        .map(|v| {
+            row(vec![
+                s(&v.indicator.id),
+                s(&v.period),
+                s(o(&v.breakdown)),
+                s(o(&v.value)),
+                s(o(&v.change)),
+                ot(l, &v.note),
+                s(v.source.as_ref().map(|r| r.id.clone()).unwrap_or_default()),
+            ])
+        })
         .collect();
-    out.push(Table { name: "indicator-values".into(), title: ["Indicator values", "Giá trị chỉ số"], cols, rows, key: vec![], fks: vec![("indicator", "indicators", "id"), ("source", "documents", "id")] });
+    out.push(Table {
+        name: "indicator-values".into(),
+        title: ["Indicator values", "Giá trị chỉ số"],
+        cols,
+        rows,
+        key: vec![],
+        fks: vec![
+            ("indicator", "indicators", "id"),
+            ("source", "documents", "id"),
+        ],
+    });
 
     let cols = B::new(l)
         .col("task", Ty::String, true, ["Task id", "Mã nhiệm vụ"])
         .col("agency", Ty::String, true, ["Agency id", "Mã cơ quan"])
-        .col("role", Ty::String, true, ["lead or coordinating", "lead (chủ trì) hoặc coordinating (phối hợp)"])
-        .text("note", ["Qualifying words from the plan", "Ghi chú trong kế hoạch"])
+        .col(
+            "role",
+            Ty::String,
+            true,
+            [
+                "lead or coordinating",
+                "lead (chủ trì) hoặc coordinating (phối hợp)",
+            ],
+        )
+        .text(
+            "note",
+            ["Qualifying words from the plan", "Ghi chú trong kế hoạch"],
+        )
         .cols;
     let mut rows = Vec::new();
     for x in &d.tasks {
         for (role, refs) in [("lead", &x.lead), ("coordinating", &x.coordinating)] {
             for r in refs {
-                rows.push(row(vec![s(&x.id.id), s(&r.agency.id), s(role), ot(l, &r.note)]));
+                rows.push(row(vec![
+                    s(&x.id.id),
+                    s(&r.agency.id),
+                    s(role),
+                    ot(l, &r.note),
+                ]));
             }
         }
     }
@@ -418,7 +894,15 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
         fks: vec![("task", "tasks", "id"), ("agency", "agencies", "id")],
     });
 
-    let cols = B::new(l).col("task", Ty::String, true, ["Task id", "Mã nhiệm vụ"]).col("recommendation", Ty::String, true, ["Recommendation id", "Mã khuyến nghị"]).cols;
+    let cols = B::new(l)
+        .col("task", Ty::String, true, ["Task id", "Mã nhiệm vụ"])
+        .col(
+            "recommendation",
+            Ty::String,
+            true,
+            ["Recommendation id", "Mã khuyến nghị"],
+        )
+        .cols;
     let mut rows = Vec::new();
     for x in &d.tasks {
         for r in &x.recommendations {
@@ -429,43 +913,80 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
     rows.dedup();
     out.push(Table {
         name: "task-recommendations".into(),
-        title: ["Task–recommendation links", "Liên kết nhiệm vụ – khuyến nghị"],
+        title: [
+            "Task–recommendation links",
+            "Liên kết nhiệm vụ – khuyến nghị",
+        ],
         cols,
         rows,
         key: vec!["task", "recommendation"],
-        fks: vec![("task", "tasks", "id"), ("recommendation", "recommendations", "id")],
+        fks: vec![
+            ("task", "tasks", "id"),
+            ("recommendation", "recommendations", "id"),
+        ],
     });
 
     let cols = B::new(l)
-        .col("recommendation", Ty::String, true, ["Recommendation id", "Mã khuyến nghị"])
-        .col("related", Ty::String, true, ["Related recommendation id", "Mã khuyến nghị liên quan"])
+        .col(
+            "recommendation",
+            Ty::String,
+            true,
+            ["Recommendation id", "Mã khuyến nghị"],
+        )
+        .col(
+            "related",
+            Ty::String,
+            true,
+            ["Related recommendation id", "Mã khuyến nghị liên quan"],
+        )
         .cols;
     let mut rows = Vec::new();
     for (i, rel) in idx.rec_related.iter().enumerate() {
         for &j in rel {
             if i < j {
-                rows.push(vec![d.recommendations[i].id.id.clone(), d.recommendations[j].id.id.clone()]);
+                rows.push(vec![
+                    d.recommendations[i].id.id.clone(),
+                    d.recommendations[j].id.id.clone(),
+                ]);
             }
         }
     }
     out.push(Table {
         name: "recommendation-links".into(),
-        title: ["Links between recommendations", "Liên kết giữa các khuyến nghị"],
+        title: [
+            "Links between recommendations",
+            "Liên kết giữa các khuyến nghị",
+        ],
         cols,
         rows,
         key: vec!["recommendation", "related"],
-        fks: vec![("recommendation", "recommendations", "id"), ("related", "recommendations", "id")],
+        fks: vec![
+            ("recommendation", "recommendations", "id"),
+            ("related", "recommendations", "id"),
+        ],
     });
 
     let cols = B::new(l)
         .col("theme", Ty::String, true, ["Theme id", "Mã chủ đề"])
-        .col("kind", Ty::String, true, ["recommendation, task or indicator", "recommendation, task hoặc indicator"])
+        .col(
+            "kind",
+            Ty::String,
+            true,
+            [
+                "recommendation, task or indicator",
+                "recommendation, task hoặc indicator",
+            ],
+        )
         .col("id", Ty::String, true, ["Id of the record", "Mã bản ghi"])
         .cols;
     let mut rows = Vec::new();
     for r in &d.recommendations {
         for th in &r.themes {
-            rows.push(vec![th.id.clone(), "recommendation".into(), r.id.id.clone()]);
+            rows.push(vec![
+                th.id.clone(),
+                "recommendation".into(),
+                r.id.id.clone(),
+            ]);
         }
     }
     for x in &d.tasks {
@@ -480,7 +1001,14 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
     }
     rows.sort();
     rows.dedup();
-    out.push(Table { name: "theme-links".into(), title: ["Theme links", "Liên kết chủ đề"], cols, rows, key: vec!["theme", "kind", "id"], fks: vec![("theme", "themes", "id")] });
+    out.push(Table {
+        name: "theme-links".into(),
+        title: ["Theme links", "Liên kết chủ đề"],
+        cols,
+        rows,
+        key: vec!["theme", "kind", "id"],
+        fks: vec![("theme", "themes", "id")],
+    });
 
     // Per agency: the tasks it leads or coordinates.
     for (ai, a) in d.agencies.iter().enumerate() {
@@ -503,7 +1031,9 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
 }
 
 pub fn csv_bytes(t: &Table) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
     let _ = w.write_record(t.cols.iter().map(|c| c.name.as_str()));
     for r in &t.rows {
         let _ = w.write_record(r);
@@ -516,11 +1046,23 @@ fn cell_json(c: &Col, v: &str) -> Json {
         return if c.list { json!([]) } else { Json::Null };
     }
     if c.list {
-        return Json::Array(v.split(';').map(|x| Json::String(x.trim().to_string())).collect());
+        return Json::Array(
+            v.split(';')
+                .map(|x| Json::String(x.trim().to_string()))
+                .collect(),
+        );
     }
     match c.ty {
-        Ty::Integer => v.parse::<i64>().map(Json::from).unwrap_or(Json::String(v.into())),
-        Ty::Number => v.parse::<f64>().ok().and_then(serde_json::Number::from_f64).map(Json::Number).unwrap_or(Json::String(v.into())),
+        Ty::Integer => v
+            .parse::<i64>()
+            .map(Json::from)
+            .unwrap_or(Json::String(v.into())),
+        Ty::Number => v
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map(Json::Number)
+            .unwrap_or(Json::String(v.into())),
         Ty::Boolean => Json::Bool(v == "true"),
         _ => Json::String(v.into()),
     }
@@ -563,15 +1105,25 @@ pub fn files(idx: &Index<'_>, cfg: &Config, title: &str) -> (Vec<(String, Vec<u8
                 name: t.name.clone(),
                 title: t.title,
                 rows: t.rows.len(),
-                cols: t.cols.iter().map(|c| (c.name.clone(), c.ty.name(), c.desc, c.lang.clone())).collect(),
-                files: vec![(csv_path.clone(), "CSV", size), (json_path.clone(), "JSON", json.len() as u64)],
+                cols: t
+                    .cols
+                    .iter()
+                    .map(|c| (c.name.clone(), c.ty.name(), c.desc, c.lang.clone()))
+                    .collect(),
+                files: vec![
+                    (csv_path.clone(), "CSV", size),
+                    (json_path.clone(), "JSON", json.len() as u64),
+                ],
             });
             files.push((json_path, json));
             resources.push(resource(t, &csv_path, &hash, size));
         }
         files.push((csv_path, csv));
     }
-    let all = serde_json::to_vec_pretty(&json!({ "as_of": cfg.as_of.to_string(), "tables": Json::Object(everything) })).unwrap_or_default();
+    let all = serde_json::to_vec_pretty(
+        &json!({ "as_of": cfg.as_of.to_string(), "tables": Json::Object(everything) }),
+    )
+    .unwrap_or_default();
     let all_len = all.len() as u64;
     files.push(("data/lotrinh.json".into(), all));
     let mut package = Map::new();
@@ -595,7 +1147,14 @@ pub fn files(idx: &Index<'_>, cfg: &Config, title: &str) -> (Vec<(String, Vec<u8
         .iter()
         .map(|d| {
             let mut m = Map::new();
-            m.insert("title".into(), json!(d.symbol.clone().unwrap_or_else(|| d.title.plain("en", &cfg.languages).to_string())));
+            m.insert(
+                "title".into(),
+                json!(
+                    d.symbol
+                        .clone()
+                        .unwrap_or_else(|| d.title.plain("en", &cfg.languages).to_string())
+                ),
+            );
             if let Some(u) = &d.url {
                 m.insert("path".into(), json!(u));
             }
@@ -607,10 +1166,16 @@ pub fn files(idx: &Index<'_>, cfg: &Config, title: &str) -> (Vec<(String, Vec<u8
     let pkg = serde_json::to_vec_pretty(&Json::Object(package)).unwrap_or_default();
     datasets.push(Dataset {
         name: "datapackage".into(),
-        title: ["Frictionless Data Package (schemas of every table)", "Gói dữ liệu Frictionless (lược đồ của mọi bảng)"],
+        title: [
+            "Frictionless Data Package (schemas of every table)",
+            "Gói dữ liệu Frictionless (lược đồ của mọi bảng)",
+        ],
         rows: 0,
         cols: vec![],
-        files: vec![("data/datapackage.json".into(), "JSON", pkg.len() as u64), ("data/lotrinh.json".into(), "JSON", all_len)],
+        files: vec![
+            ("data/datapackage.json".into(), "JSON", pkg.len() as u64),
+            ("data/lotrinh.json".into(), "JSON", all_len),
+        ],
     });
     files.push(("data/datapackage.json".into(), pkg));
     (files, datasets)
@@ -618,7 +1183,11 @@ pub fn files(idx: &Index<'_>, cfg: &Config, title: &str) -> (Vec<(String, Vec<u8
 
 fn package_name(title: &str) -> String {
     let s = crate::load::slug(title);
-    if s.is_empty() { "lotrinh-dataset".into() } else { s }
+    if s.is_empty() {
+        "lotrinh-dataset".into()
+    } else {
+        s
+    }
 }
 
 fn resource(t: &Table, path: &str, hash: &str, size: u64) -> Json {

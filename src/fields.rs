@@ -20,7 +20,12 @@ pub struct Fields<'a> {
 
 impl<'a> Fields<'a> {
     /// `None` (after reporting) when the node is not a map.
-    pub fn new(node: &'a Node, what: &str, langs: &'a [String], diags: &'a mut Diagnostics) -> Option<Self> {
+    pub fn new(
+        node: &'a Node,
+        what: &str,
+        langs: &'a [String],
+        diags: &'a mut Diagnostics,
+    ) -> Option<Self> {
         match &node.kind {
             Kind::Map(m) => Some(Fields {
                 loc: node.loc,
@@ -31,7 +36,13 @@ impl<'a> Fields<'a> {
                 diags,
             }),
             _ => {
-                diags.error(Some(node.loc), format!("expected a {what} (a map of fields), found {}", node.describe()));
+                diags.error(
+                    Some(node.loc),
+                    format!(
+                        "expected a {what} (a map of fields), found {}",
+                        node.describe()
+                    ),
+                );
                 None
             }
         }
@@ -42,18 +53,29 @@ impl<'a> Fields<'a> {
         let i = self.entries.iter().position(|(k, _)| k.name == name)?;
         self.used[i] = true;
         let node = self.entries[i].1;
-        if matches!(node.kind, Kind::Null) { None } else { Some(node) }
+        if matches!(node.kind, Kind::Null) {
+            None
+        } else {
+            Some(node)
+        }
     }
 
     fn missing(&mut self, name: &str) {
-        self.diags.error(Some(self.loc), format!("missing required field `{name}`"));
+        self.diags
+            .error(Some(self.loc), format!("missing required field `{name}`"));
     }
 
     fn scalar_of(&mut self, name: &str, node: &'a Node) -> Option<(&'a str, Loc)> {
         match &node.kind {
             Kind::Scalar { text, .. } => Some((text.as_str(), node.loc)),
             _ => {
-                self.diags.error(Some(node.loc), format!("`{name}` should be a single value, found {}", node.describe()));
+                self.diags.error(
+                    Some(node.loc),
+                    format!(
+                        "`{name}` should be a single value, found {}",
+                        node.describe()
+                    ),
+                );
                 None
             }
         }
@@ -65,7 +87,10 @@ impl<'a> Fields<'a> {
 
     pub fn string_loc(&mut self, name: &'static str, required: bool) -> Option<(String, Loc)> {
         match self.take(name) {
-            Some(n) => self.scalar_of(name, n).map(|(s, l)| (s.trim().to_string(), l)).filter(|(s, _)| !s.is_empty()),
+            Some(n) => self
+                .scalar_of(name, n)
+                .map(|(s, l)| (s.trim().to_string(), l))
+                .filter(|(s, _)| !s.is_empty()),
             None => {
                 if required {
                     self.missing(name);
@@ -76,7 +101,8 @@ impl<'a> Fields<'a> {
     }
 
     pub fn id_ref(&mut self, name: &'static str, required: bool) -> Option<Ref> {
-        self.string_loc(name, required).map(|(id, loc)| Ref { id, loc })
+        self.string_loc(name, required)
+            .map(|(id, loc)| Ref { id, loc })
     }
 
     /// A text: a plain value (same in every language), a map `{vi: .., en: ..}`,
@@ -90,11 +116,17 @@ impl<'a> Fields<'a> {
                 }
                 Kind::Map(m) => {
                     for (k, v) in m {
-                        if !self.langs.iter().any(|l| *l == k.name) {
+                        if !self.langs.contains(&k.name) {
                             self.diags
-                                .error(Some(k.loc), format!("`{}` is not a language of this site", k.name))
+                                .error(
+                                    Some(k.loc),
+                                    format!("`{}` is not a language of this site", k.name),
+                                )
                                 .width(k.name.chars().count())
-                                .hint(format!("the site's languages are: {}", self.langs.join(", ")));
+                                .hint(format!(
+                                    "the site's languages are: {}",
+                                    self.langs.join(", ")
+                                ));
                             continue;
                         }
                         match &v.kind {
@@ -103,23 +135,36 @@ impl<'a> Fields<'a> {
                             }
                             Kind::Null => {}
                             _ => {
-                                self.diags.error(Some(v.loc), format!("`{name}.{}` should be text, found {}", k.name, v.describe()));
+                                self.diags.error(
+                                    Some(v.loc),
+                                    format!(
+                                        "`{name}.{}` should be text, found {}",
+                                        k.name,
+                                        v.describe()
+                                    ),
+                                );
                             }
                         }
                     }
                 }
                 _ => {
-                    self.diags.error(Some(n.loc), format!("`{name}` should be text or a map of languages, found {}", n.describe()));
+                    self.diags.error(
+                        Some(n.loc),
+                        format!(
+                            "`{name}` should be text or a map of languages, found {}",
+                            n.describe()
+                        ),
+                    );
                 }
             }
         }
         for (i, (k, v)) in self.entries.iter().enumerate() {
-            if let Some(lang) = k.name.strip_prefix(name).and_then(|r| r.strip_prefix('_')) {
-                if self.langs.iter().any(|l| l == lang) {
-                    self.used[i] = true;
-                    if let Kind::Scalar { text, .. } = &v.kind {
-                        out.insert(lang.to_string(), text.clone());
-                    }
+            if let Some(lang) = k.name.strip_prefix(name).and_then(|r| r.strip_prefix('_'))
+                && self.langs.iter().any(|l| l == lang)
+            {
+                self.used[i] = true;
+                if let Kind::Scalar { text, .. } = &v.kind {
+                    out.insert(lang.to_string(), text.clone());
                 }
             }
         }
@@ -134,15 +179,20 @@ impl<'a> Fields<'a> {
 
     /// A list: a YAML list, or a `;`-separated CSV cell (a single YAML value is a list of one).
     pub fn list(&mut self, name: &'static str) -> Vec<(String, Loc)> {
-        let Some(n) = self.take(name) else { return Vec::new() };
+        let Some(n) = self.take(name) else {
+            return Vec::new();
+        };
         self.items(name, n)
     }
 
     fn items(&mut self, name: &str, n: &'a Node) -> Vec<(String, Loc)> {
         match &n.kind {
-            Kind::Scalar { text, csv: true } => {
-                text.split(';').map(str::trim).filter(|s| !s.is_empty()).map(|s| (s.to_string(), n.loc)).collect()
-            }
+            Kind::Scalar { text, csv: true } => text
+                .split(';')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| (s.to_string(), n.loc))
+                .collect(),
             Kind::Scalar { text, csv: false } => vec![(text.trim().to_string(), n.loc)],
             Kind::Seq(items) => items
                 .iter()
@@ -150,25 +200,39 @@ impl<'a> Fields<'a> {
                     Kind::Scalar { text, .. } => Some((text.trim().to_string(), i.loc)),
                     Kind::Null => None,
                     _ => {
-                        self.diags.error(Some(i.loc), format!("items of `{name}` should be single values, found {}", i.describe()));
+                        self.diags.error(
+                            Some(i.loc),
+                            format!(
+                                "items of `{name}` should be single values, found {}",
+                                i.describe()
+                            ),
+                        );
                         None
                     }
                 })
                 .collect(),
             _ => {
-                self.diags.error(Some(n.loc), format!("`{name}` should be a list, found {}", n.describe()));
+                self.diags.error(
+                    Some(n.loc),
+                    format!("`{name}` should be a list, found {}", n.describe()),
+                );
                 Vec::new()
             }
         }
     }
 
     pub fn refs(&mut self, name: &'static str) -> Vec<Ref> {
-        self.list(name).into_iter().map(|(id, loc)| Ref { id, loc }).collect()
+        self.list(name)
+            .into_iter()
+            .map(|(id, loc)| Ref { id, loc })
+            .collect()
     }
 
     /// Agency refs: `moj`, `moj (penal code)`, or in YAML `{agency: moj, note: {...}}`.
     pub fn agency_refs(&mut self, name: &'static str) -> Vec<AgencyRef> {
-        let Some(n) = self.take(name) else { return Vec::new() };
+        let Some(n) = self.take(name) else {
+            return Vec::new();
+        };
         let nodes: Vec<&'a Node> = match &n.kind {
             Kind::Seq(items) => items.iter().collect(),
             _ => vec![n],
@@ -177,7 +241,11 @@ impl<'a> Fields<'a> {
         for item in nodes {
             match &item.kind {
                 Kind::Scalar { text, csv } => {
-                    let parts: Vec<&str> = if *csv { split_outside_parens(text) } else { vec![text.as_str()] };
+                    let parts: Vec<&str> = if *csv {
+                        split_outside_parens(text)
+                    } else {
+                        vec![text.as_str()]
+                    };
                     for p in parts {
                         if let Some(r) = parse_agency_ref(p, item.loc) {
                             out.push(r);
@@ -186,7 +254,9 @@ impl<'a> Fields<'a> {
                 }
                 Kind::Map(_) => {
                     let langs = self.langs;
-                    let Some(mut f) = Fields::new(item, "agency ref", langs, self.diags) else { continue };
+                    let Some(mut f) = Fields::new(item, "agency ref", langs, self.diags) else {
+                        continue;
+                    };
                     let agency = f.id_ref("agency", true);
                     let note = f.text("note", false);
                     f.finish();
@@ -196,7 +266,10 @@ impl<'a> Fields<'a> {
                 }
                 Kind::Null => {}
                 Kind::Seq(_) => {
-                    self.diags.error(Some(item.loc), format!("items of `{name}` should be agency ids, found a list"));
+                    self.diags.error(
+                        Some(item.loc),
+                        format!("items of `{name}` should be agency ids, found a list"),
+                    );
                 }
             }
         }
@@ -210,7 +283,10 @@ impl<'a> Fields<'a> {
             "true" => Some(true),
             "false" => Some(false),
             other => {
-                self.diags.error(Some(loc), format!("`{name}` should be `true` or `false`, found `{other}`"));
+                self.diags.error(
+                    Some(loc),
+                    format!("`{name}` should be `true` or `false`, found `{other}`"),
+                );
                 None
             }
         }
@@ -231,16 +307,26 @@ impl<'a> Fields<'a> {
     }
 
     /// One of a fixed set of words.
-    pub fn choice(&mut self, name: &'static str, allowed: &[&str], required: bool) -> Option<String> {
+    pub fn choice(
+        &mut self,
+        name: &'static str,
+        allowed: &[&str],
+        required: bool,
+    ) -> Option<String> {
         let (s, loc) = self.string_loc(name, required)?;
         if allowed.contains(&s.as_str()) {
             Some(s)
         } else {
             let near = closest(&s, allowed.iter().copied());
-            let d = self.diags.error(Some(loc), format!("`{name}` cannot be `{s}`"));
+            let d = self
+                .diags
+                .error(Some(loc), format!("`{name}` cannot be `{s}`"));
             d.width(s.chars().count());
             match near.first() {
-                Some(n) => d.hint(format!("did you mean `{n}`? allowed: {}", allowed.join(", "))),
+                Some(n) => d.hint(format!(
+                    "did you mean `{n}`? allowed: {}",
+                    allowed.join(", ")
+                )),
                 None => d.hint(format!("allowed: {}", allowed.join(", "))),
             };
             None
@@ -268,7 +354,12 @@ impl<'a> Fields<'a> {
         match s.parse::<f64>() {
             Ok(v) if v.is_finite() => Some((v, s)),
             _ => {
-                self.diags.error(Some(loc), format!("`{name}` should be a number, found `{s}`")).width(s.chars().count());
+                self.diags
+                    .error(
+                        Some(loc),
+                        format!("`{name}` should be a number, found `{s}`"),
+                    )
+                    .width(s.chars().count());
                 None
             }
         }
@@ -282,20 +373,29 @@ impl<'a> Fields<'a> {
     pub fn provenance(&mut self) -> Provenance {
         let langs = self.langs;
         let original = self.string_loc("original", false).and_then(|(s, loc)| {
-            if langs.iter().any(|l| *l == s) {
+            if langs.contains(&s) {
                 Some(s)
             } else {
                 self.diags
-                    .error(Some(loc), format!("`original` is `{s}`, which is not a language of this site"))
+                    .error(
+                        Some(loc),
+                        format!("`original` is `{s}`, which is not a language of this site"),
+                    )
                     .hint(format!("the site's languages are: {}", langs.join(", ")));
                 None
             }
         });
-        let translation = match self.choice("translation", &["official", "unofficial"], false).as_deref() {
+        let translation = match self
+            .choice("translation", &["official", "unofficial"], false)
+            .as_deref()
+        {
             Some("official") => Translation::Official,
             _ => Translation::Unofficial,
         };
-        Provenance { original, translation }
+        Provenance {
+            original,
+            translation,
+        }
     }
 
     /// Reports every field no getter asked for.
@@ -305,7 +405,9 @@ impl<'a> Fields<'a> {
                 continue;
             }
             // `name_xx` where `name` is a known text field and xx is not a site language.
-            let d = self.diags.error(Some(k.loc), format!("unknown field `{}`", k.name));
+            let d = self
+                .diags
+                .error(Some(k.loc), format!("unknown field `{}`", k.name));
             d.width(k.name.chars().count());
             let near = closest(&k.name, self.known.iter().copied());
             match near.first() {
@@ -338,7 +440,10 @@ fn split_outside_parens(s: &str) -> Vec<&str> {
         }
     }
     out.push(&s[start..]);
-    out.into_iter().map(str::trim).filter(|p| !p.is_empty()).collect()
+    out.into_iter()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 /// `moj` or `moj (penal code)`.
@@ -347,15 +452,24 @@ pub fn parse_agency_ref(s: &str, loc: Loc) -> Option<AgencyRef> {
     if s.is_empty() {
         return None;
     }
-    if let Some(open) = s.find('(') {
-        if s.ends_with(')') {
-            let id = s[..open].trim().to_string();
-            let note = s[open + 1..s.len() - 1].trim();
-            let note = (!note.is_empty()).then(|| Text::neutral(note));
-            return Some(AgencyRef { agency: Ref { id, loc }, note });
-        }
+    if let Some(open) = s.find('(')
+        && s.ends_with(')')
+    {
+        let id = s[..open].trim().to_string();
+        let note = s[open + 1..s.len() - 1].trim();
+        let note = (!note.is_empty()).then(|| Text::neutral(note));
+        return Some(AgencyRef {
+            agency: Ref { id, loc },
+            note,
+        });
     }
-    Some(AgencyRef { agency: Ref { id: s.to_string(), loc }, note: None })
+    Some(AgencyRef {
+        agency: Ref {
+            id: s.to_string(),
+            loc,
+        },
+        note: None,
+    })
 }
 
 pub fn parse_date(s: &str) -> Option<Date> {
@@ -390,7 +504,10 @@ mod tests {
         let r = parse_agency_ref("moj (penal code)", Loc::default()).unwrap();
         assert_eq!(r.agency.id, "moj");
         assert_eq!(r.note, Some(Text::neutral("penal code")));
-        assert_eq!(split_outside_parens("moj (a; b); mps"), vec!["moj (a; b)", "mps"]);
+        assert_eq!(
+            split_outside_parens("moj (a; b); mps"),
+            vec!["moj (a; b)", "mps"]
+        );
     }
 
     #[test]
@@ -419,7 +536,12 @@ mod tests {
     #[test]
     fn text_from_suffixed_columns() {
         let mut d = Diagnostics::default();
-        let n = parse_yaml("name_vi: Bộ Tư pháp\nname_en: Ministry of Justice\n", 0, &mut d).unwrap();
+        let n = parse_yaml(
+            "name_vi: Bộ Tư pháp\nname_en: Ministry of Justice\n",
+            0,
+            &mut d,
+        )
+        .unwrap();
         let langs = langs();
         let mut f = Fields::new(&n, "record", &langs, &mut d).unwrap();
         let t = f.text("name", true).unwrap();

@@ -140,18 +140,22 @@ impl<'a> Index<'a> {
         let mut related = vec![BTreeSet::new(); nr];
         for (i, r) in data.recommendations.iter().enumerate() {
             for x in &r.related {
-                if let Some(&j) = rec.get(x.id.as_str()) {
-                    if i != j {
-                        related[i].insert(j);
-                        related[j].insert(i);
-                    }
+                if let Some(&j) = rec.get(x.id.as_str())
+                    && i != j
+                {
+                    related[i].insert(j);
+                    related[j].insert(i);
                 }
             }
         }
 
         // Tasks: parents (explicit, else the task whose ref is this ref minus its last part).
-        let by_ref: HashMap<(&str, &str), usize> =
-            data.tasks.iter().enumerate().map(|(i, t)| ((t.plan.id.as_str(), t.ref_.as_str()), i)).collect();
+        let by_ref: HashMap<(&str, &str), usize> = data
+            .tasks
+            .iter()
+            .enumerate()
+            .map(|(i, t)| ((t.plan.id.as_str(), t.ref_.as_str()), i))
+            .collect();
         let task_parent: Vec<Option<usize>> = data
             .tasks
             .iter()
@@ -186,7 +190,11 @@ impl<'a> Index<'a> {
             })
             .collect();
 
-        let task_last_due: Vec<Option<Date>> = data.tasks.iter().map(|t| t.due.iter().map(|d| d.date).max()).collect();
+        let task_last_due: Vec<Option<Date>> = data
+            .tasks
+            .iter()
+            .map(|t| t.due.iter().map(|d| d.date).max())
+            .collect();
         let mut task_deadline: Vec<Deadline> = data
             .tasks
             .iter()
@@ -217,11 +225,18 @@ impl<'a> Index<'a> {
             }
         }
 
-        let ended: Vec<bool> = data.agencies.iter().map(|a| a.ended.is_some_and(|e| e <= as_of)).collect();
+        let ended: Vec<bool> = data
+            .agencies
+            .iter()
+            .map(|a| a.ended.is_some_and(|e| e <= as_of))
+            .collect();
         let mut task_current = Vec::with_capacity(nt);
         let mut task_lead_ended = Vec::with_capacity(nt);
         for t in &data.tasks {
-            let any_ended = t.lead.iter().any(|l| agency.get(l.agency.id.as_str()).is_some_and(|&a| ended[a]));
+            let any_ended = t
+                .lead
+                .iter()
+                .any(|l| agency.get(l.agency.id.as_str()).is_some_and(|&a| ended[a]));
             task_lead_ended.push(any_ended);
             let mut cur: Vec<(usize, Option<&Text>)> = Vec::new();
             if !t.current_lead.is_empty() {
@@ -232,7 +247,9 @@ impl<'a> Index<'a> {
                 }
             } else if any_ended {
                 for l in &t.lead {
-                    let Some(&a) = agency.get(l.agency.id.as_str()) else { continue };
+                    let Some(&a) = agency.get(l.agency.id.as_str()) else {
+                        continue;
+                    };
                     let mut a = a;
                     let mut hops = 0;
                     // Follow a chain of single successors (A merged into B, B into C).
@@ -257,13 +274,21 @@ impl<'a> Index<'a> {
             for (role, refs) in [(Role::Lead, &t.lead), (Role::Coordinating, &t.coordinating)] {
                 for r in refs {
                     if let Some(&a) = agency.get(r.agency.id.as_str()) {
-                        agency_duties[a].push(Duty { task: ti, role, note: r.note.as_ref() });
+                        agency_duties[a].push(Duty {
+                            task: ti,
+                            role,
+                            note: r.note.as_ref(),
+                        });
                     }
                 }
             }
             if task_lead_ended[ti] {
                 for (a, _) in &task_current[ti] {
-                    if !t.lead.iter().any(|l| l.agency.id == data.agencies[*a].id.id) {
+                    if !t
+                        .lead
+                        .iter()
+                        .any(|l| l.agency.id == data.agencies[*a].id.id)
+                    {
                         agency_inherited[*a].insert(ti);
                     }
                 }
@@ -406,7 +431,11 @@ impl<'a> Index<'a> {
         }
         let mut mech_docs = vec![Vec::new(); nm];
         for (di, d) in data.documents.iter().enumerate() {
-            if let Some(&m) = d.mechanism.as_ref().and_then(|m| mechanism.get(m.id.as_str())) {
+            if let Some(&m) = d
+                .mechanism
+                .as_ref()
+                .and_then(|m| mechanism.get(m.id.as_str()))
+            {
                 mech_docs[m].push(di);
             }
         }

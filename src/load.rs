@@ -25,8 +25,18 @@ pub const COLLECTIONS: [&str; 9] = [
     "indicator-values",
 ];
 
-pub const DOCUMENT_KINDS: [&str; 4] = ["concluding-observations", "upr-report", "decision", "other"];
-pub const AGENCY_KINDS: [&str; 8] = ["ministry", "court", "procuracy", "legislature", "local", "front", "group", "other"];
+pub const DOCUMENT_KINDS: [&str; 4] =
+    ["concluding-observations", "upr-report", "decision", "other"];
+pub const AGENCY_KINDS: [&str; 8] = [
+    "ministry",
+    "court",
+    "procuracy",
+    "legislature",
+    "local",
+    "front",
+    "group",
+    "other",
+];
 
 pub struct Loaded {
     pub config: Config,
@@ -60,8 +70,17 @@ pub fn site(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Opti
                 let node = if is_csv {
                     parse_csv(&text, file, &mut d)
                 } else if text.trim().is_empty() {
-                    d.error(Some(Loc { file, line: 1, col: 1 }), "empty file")
-                        .hint("a collection file holds a list of records; delete the file if it has none");
+                    d.error(
+                        Some(Loc {
+                            file,
+                            line: 1,
+                            col: 1,
+                        }),
+                        "empty file",
+                    )
+                    .hint(
+                        "a collection file holds a list of records; delete the file if it has none",
+                    );
                     None
                 } else {
                     parse_yaml(&text, file, &mut d)
@@ -81,7 +100,11 @@ pub fn site(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Opti
     }
     sort(&mut data);
     let pages = content(root, &langs, sources, diags);
-    Some(Loaded { config, data, pages })
+    Some(Loaded {
+        config,
+        data,
+        pages,
+    })
 }
 
 fn sources_len(sources: &Sources) -> u32 {
@@ -101,22 +124,37 @@ fn discover(root: &Path, diags: &mut Diagnostics) -> Vec<(&'static str, PathBuf)
     let mut names: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     names.sort();
     for path in names {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_string();
         if name.starts_with('.') {
             continue;
         }
-        let stem = if path.is_dir() { name.clone() } else { name.rsplit_once('.').map(|(s, _)| s.to_string()).unwrap_or(name.clone()) };
+        let stem = if path.is_dir() {
+            name.clone()
+        } else {
+            name.rsplit_once('.')
+                .map(|(s, _)| s.to_string())
+                .unwrap_or(name.clone())
+        };
         let Some(collection) = COLLECTIONS.iter().find(|c| **c == stem) else {
             let near = closest(&stem, COLLECTIONS.iter().copied());
             let d = diags.error(None, format!("data/{name} is not a collection"));
             match near.first() {
-                Some(n) => d.hint(format!("did you mean data/{n}? collections: {}", COLLECTIONS.join(", "))),
+                Some(n) => d.hint(format!(
+                    "did you mean data/{n}? collections: {}",
+                    COLLECTIONS.join(", ")
+                )),
                 None => d.hint(format!("collections: {}", COLLECTIONS.join(", "))),
             };
             continue;
         };
         if path.is_dir() {
-            let walker = walkdir::WalkDir::new(&path).sort_by_file_name().follow_links(false);
+            let walker = walkdir::WalkDir::new(&path)
+                .sort_by_file_name()
+                .follow_links(false);
             for entry in walker.into_iter().filter_map(Result::ok) {
                 let p = entry.path();
                 let fname = entry.file_name().to_string_lossy();
@@ -126,30 +164,53 @@ fn discover(root: &Path, diags: &mut Diagnostics) -> Vec<(&'static str, PathBuf)
                 if is_data_file(p) {
                     out.push((*collection, p.to_path_buf()));
                 } else {
-                    diags.warning(None, format!("ignoring {}: not a .yaml, .yml or .csv file", p.strip_prefix(root).unwrap_or(p).display()));
+                    diags.warning(
+                        None,
+                        format!(
+                            "ignoring {}: not a .yaml, .yml or .csv file",
+                            p.strip_prefix(root).unwrap_or(p).display()
+                        ),
+                    );
                 }
             }
         } else if is_data_file(&path) {
             out.push((*collection, path));
         } else {
-            diags.error(None, format!("data/{name}: a collection file must end in .yaml, .yml or .csv"));
+            diags.error(
+                None,
+                format!("data/{name}: a collection file must end in .yaml, .yml or .csv"),
+            );
         }
     }
     out
 }
 
 fn is_data_file(p: &Path) -> bool {
-    matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "csv"))
+    matches!(
+        p.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml" | "csv")
+    )
 }
 
-fn convert_file(collection: &str, node: &Node, langs: &[String], d: &mut Diagnostics, data: &mut Data) {
+fn convert_file(
+    collection: &str,
+    node: &Node,
+    langs: &[String],
+    d: &mut Diagnostics,
+    data: &mut Data,
+) {
     let Kind::Seq(items) = &node.kind else {
-        d.error(Some(node.loc), format!("expected a list of {collection}, found {}", node.describe()))
-            .hint("start each record with `- ` (a YAML list)");
+        d.error(
+            Some(node.loc),
+            format!("expected a list of {collection}, found {}", node.describe()),
+        )
+        .hint("start each record with `- ` (a YAML list)");
         return;
     };
     for item in items {
-        let Some(mut f) = Fields::new(item, "record", langs, d) else { continue };
+        let Some(mut f) = Fields::new(item, "record", langs, d) else {
+            continue;
+        };
         match collection {
             "mechanisms" => push(&mut data.mechanisms, mechanism(&mut f)),
             "documents" => push(&mut data.documents, document(&mut f)),
@@ -180,7 +241,15 @@ fn mechanism(f: &mut Fields<'_>) -> Option<Mechanism> {
     let description = f.text("description", false);
     let url = f.string("url", false);
     let prov = f.provenance();
-    Some(Mechanism { id: id?, name: name?, body, treaty, description, url, prov })
+    Some(Mechanism {
+        id: id?,
+        name: name?,
+        body,
+        treaty,
+        description,
+        url,
+        prov,
+    })
 }
 
 fn document(f: &mut Fields<'_>) -> Option<Document> {
@@ -194,7 +263,18 @@ fn document(f: &mut Fields<'_>) -> Option<Document> {
     let url = f.string("url", false);
     let description = f.text("description", false);
     let prov = f.provenance();
-    Some(Document { id: id?, symbol, title: title?, kind: kind?, mechanism, cycle, date, url, description, prov })
+    Some(Document {
+        id: id?,
+        symbol,
+        title: title?,
+        kind: kind?,
+        mechanism,
+        cycle,
+        date,
+        url,
+        description,
+        prov,
+    })
 }
 
 fn agency(f: &mut Fields<'_>) -> Option<Agency> {
@@ -209,7 +289,19 @@ fn agency(f: &mut Fields<'_>) -> Option<Agency> {
     let legal_basis = f.text("legal_basis", false);
     let description = f.text("description", false);
     let prov = f.provenance();
-    Some(Agency { id: id?, name: name?, short, kind, parent, url, ended, successors, legal_basis, description, prov })
+    Some(Agency {
+        id: id?,
+        name: name?,
+        short,
+        kind,
+        parent,
+        url,
+        ended,
+        successors,
+        legal_basis,
+        description,
+        prov,
+    })
 }
 
 fn theme(f: &mut Fields<'_>) -> Option<Theme> {
@@ -217,7 +309,12 @@ fn theme(f: &mut Fields<'_>) -> Option<Theme> {
     let name = f.text("name", true);
     let description = f.text("description", false);
     let prov = f.provenance();
-    Some(Theme { id: id?, name: name?, description, prov })
+    Some(Theme {
+        id: id?,
+        name: name?,
+        description,
+        prov,
+    })
 }
 
 fn recommendation(f: &mut Fields<'_>) -> Option<Recommendation> {
@@ -232,7 +329,11 @@ fn recommendation(f: &mut Fields<'_>) -> Option<Recommendation> {
     let sdgs = f.list("sdgs").into_iter().map(|(s, _)| s).collect();
     let follow_up = f.bool("follow_up").unwrap_or(false);
     let response = f.choice("response", &["supported", "noted"], false);
-    let recommending_states = f.list("recommending_states").into_iter().map(|(s, _)| s).collect();
+    let recommending_states = f
+        .list("recommending_states")
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect();
     let related = f.refs("related");
     let url = f.string("url", false);
     let prov = f.provenance();
@@ -302,7 +403,14 @@ fn task(f: &mut Fields<'_>) -> Option<Task> {
     let current_lead = f.agency_refs("current_lead");
     let indicators = f.refs("indicators");
     let themes = f.refs("themes");
-    let status = match f.choice("status", &["not-started", "in-progress", "done", "unknown"], false).as_deref() {
+    let status = match f
+        .choice(
+            "status",
+            &["not-started", "in-progress", "done", "unknown"],
+            false,
+        )
+        .as_deref()
+    {
         Some("not-started") => Status::NotStarted,
         Some("in-progress") => Status::InProgress,
         Some("done") => Status::Done,
@@ -313,7 +421,10 @@ fn task(f: &mut Fields<'_>) -> Option<Task> {
     let prov = f.provenance();
     let plan = plan?;
     let (ref_, ref_loc) = ref_?;
-    let id = id.unwrap_or_else(|| Ref { id: format!("{}-{}", plan.id, slug(&ref_)), loc: ref_loc });
+    let id = id.unwrap_or_else(|| Ref {
+        id: format!("{}-{}", plan.id, slug(&ref_)),
+        loc: ref_loc,
+    });
     Some(Task {
         id,
         plan,
@@ -348,26 +459,46 @@ fn indicator(f: &mut Fields<'_>) -> Option<Indicator> {
         let mut t = Fields::new(n, "target", &langs, f.diags)?;
         let op = t.choice("op", &[">=", "<=", ">", "<", "="], true);
         let value = t.number("value");
-        let year = t.string_loc("year", false).and_then(|(y, loc)| match y.parse::<i32>() {
-            Ok(v) => Some(v),
-            Err(_) => {
-                t.diags.error(Some(loc), format!("target `year` should be a year, found `{y}`"));
-                None
-            }
-        });
+        let year = t
+            .string_loc("year", false)
+            .and_then(|(y, loc)| match y.parse::<i32>() {
+                Ok(v) => Some(v),
+                Err(_) => {
+                    t.diags.error(
+                        Some(loc),
+                        format!("target `year` should be a year, found `{y}`"),
+                    );
+                    None
+                }
+            });
         let loc = t.loc;
         t.finish();
         if value.is_none() {
             f.diags.error(Some(loc), "a target needs a numeric `value`");
         }
-        Some(Target { op: op?, value: value?.0, year })
+        Some(Target {
+            op: op?,
+            value: value?.0,
+            year,
+        })
     });
     let source = f.id_ref("source", false);
     let themes = f.refs("themes");
     let tasks = f.refs("tasks");
     let description = f.text("description", false);
     let prov = f.provenance();
-    Some(Indicator { id: id?, title: title?, unit, scale, target, source, themes, tasks, description, prov })
+    Some(Indicator {
+        id: id?,
+        title: title?,
+        unit,
+        scale,
+        target,
+        source,
+        themes,
+        tasks,
+        description,
+        prov,
+    })
 }
 
 fn indicator_value(f: &mut Fields<'_>) -> Option<IndicatorValue> {
@@ -380,8 +511,22 @@ fn indicator_value(f: &mut Fields<'_>) -> Option<IndicatorValue> {
     let note = f.text("note", false);
     let source = f.id_ref("source", false);
     let prov = f.provenance();
-    let number = value.as_deref().and_then(|v| v.parse::<f64>().ok()).filter(|v| v.is_finite());
-    Some(IndicatorValue { loc, indicator: indicator?, period: period?, breakdown, value, number, change, note, source, prov })
+    let number = value
+        .as_deref()
+        .and_then(|v| v.parse::<f64>().ok())
+        .filter(|v| v.is_finite());
+    Some(IndicatorValue {
+        loc,
+        indicator: indicator?,
+        period: period?,
+        breakdown,
+        value,
+        number,
+        change,
+        note,
+        source,
+        prov,
+    })
 }
 
 /// The slug of a task ref: `A.II.1.3` → `a-ii-1-3`; Đ becomes `dd` so that
@@ -393,7 +538,9 @@ pub fn slug(s: &str) -> String {
             'Đ' | 'đ' | 'Ð' | 'ð' => "dd".into(),
             c if c.is_ascii_alphanumeric() => c.to_ascii_lowercase().to_string(),
             c if c.is_ascii() => "-".into(),
-            c => deunicode::deunicode_char(c).unwrap_or("-").to_ascii_lowercase(),
+            c => deunicode::deunicode_char(c)
+                .unwrap_or("-")
+                .to_ascii_lowercase(),
         };
         for p in piece.chars() {
             let p = if p.is_ascii_alphanumeric() { p } else { '-' };
@@ -429,12 +576,26 @@ fn sort(d: &mut Data) {
     d.recommendations.sort_by(|a, b| a.id.id.cmp(&b.id.id));
     d.plans.sort_by(|a, b| a.id.id.cmp(&b.id.id));
     d.tasks.sort_by(|a, b| {
-        a.plan.id.cmp(&b.plan.id).then_with(|| ref_key(&a.ref_).cmp(&ref_key(&b.ref_))).then_with(|| a.id.id.cmp(&b.id.id))
+        a.plan
+            .id
+            .cmp(&b.plan.id)
+            .then_with(|| ref_key(&a.ref_).cmp(&ref_key(&b.ref_)))
+            .then_with(|| a.id.id.cmp(&b.id.id))
     });
     d.indicators.sort_by(|a, b| a.id.id.cmp(&b.id.id));
     d.values.sort_by(|a, b| {
-        (a.indicator.id.as_str(), a.period.as_str(), a.breakdown.as_deref().unwrap_or(""), a.value.as_deref().unwrap_or(""))
-            .cmp(&(b.indicator.id.as_str(), b.period.as_str(), b.breakdown.as_deref().unwrap_or(""), b.value.as_deref().unwrap_or("")))
+        (
+            a.indicator.id.as_str(),
+            a.period.as_str(),
+            a.breakdown.as_deref().unwrap_or(""),
+            a.value.as_deref().unwrap_or(""),
+        )
+            .cmp(&(
+                b.indicator.id.as_str(),
+                b.period.as_str(),
+                b.breakdown.as_deref().unwrap_or(""),
+                b.value.as_deref().unwrap_or(""),
+            ))
     });
 }
 
@@ -449,16 +610,19 @@ pub fn ref_key(r: &str) -> Vec<(u8, u64, String)> {
             if let Ok(n) = seg.parse::<u64>() {
                 return (1, n, String::new());
             }
-            if i > 0 {
-                if let Some(n) = roman(seg) {
-                    return (1, n, String::new());
-                }
+            if i > 0
+                && let Some(n) = roman(seg)
+            {
+                return (1, n, String::new());
             }
             // Đ sorts right after D.
-            let key: String = seg.chars().map(|c| match c {
-                'Đ' | 'đ' => "D\u{1}".to_string(),
-                c => c.to_uppercase().to_string(),
-            }).collect();
+            let key: String = seg
+                .chars()
+                .map(|c| match c {
+                    'Đ' | 'đ' => "D\u{1}".to_string(),
+                    c => c.to_uppercase().to_string(),
+                })
+                .collect();
             (2, 0, key)
         })
         .collect()
@@ -480,26 +644,44 @@ fn roman(s: &str) -> Option<u64> {
     let chars: Vec<u64> = s.chars().map(val).collect();
     let mut total = 0u64;
     for (i, v) in chars.iter().enumerate() {
-        if chars.get(i + 1).is_some_and(|n| n > v) { total = total.wrapping_sub(*v) } else { total = total.wrapping_add(*v) }
+        if chars.get(i + 1).is_some_and(|n| n > v) {
+            total = total.wrapping_sub(*v)
+        } else {
+            total = total.wrapping_add(*v)
+        }
     }
     Some(total)
 }
 
 /// Markdown pages: `content/<slug>.<lang>.md` with YAML front matter.
-fn content(root: &Path, langs: &[String], sources: &mut Sources, diags: &mut Diagnostics) -> Vec<Page> {
+fn content(
+    root: &Path,
+    langs: &[String],
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> Vec<Page> {
     let dir = root.join("content");
     let mut pages = Vec::new();
-    let Ok(rd) = std::fs::read_dir(&dir) else { return pages };
+    let Ok(rd) = std::fs::read_dir(&dir) else {
+        return pages;
+    };
     let mut paths: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for path in paths {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_string();
         if name.starts_with('.') || path.is_dir() {
             continue;
         }
         let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
         let Some(stem) = name.strip_suffix(".md") else {
-            diags.warning(None, format!("ignoring {}: content pages end in .md", shown.display()));
+            diags.warning(
+                None,
+                format!("ignoring {}: content pages end in .md", shown.display()),
+            );
             continue;
         };
         let file = sources.add(shown.clone(), String::new());
@@ -507,45 +689,70 @@ fn content(root: &Path, langs: &[String], sources: &mut Sources, diags: &mut Dia
             diags.error(None, format!("cannot read {}", shown.display()));
             continue;
         };
-        let Some(text) = utf8(bytes, file, diags) else { continue };
+        let Some(text) = utf8(bytes, file, diags) else {
+            continue;
+        };
         *sources.text_mut(file) = text.clone();
-        let top = Loc { file, line: 1, col: 1 };
+        let top = Loc {
+            file,
+            line: 1,
+            col: 1,
+        };
         let Some((slug, lang)) = stem.rsplit_once('.') else {
-            diags.error(Some(top), format!("content page `{name}` has no language")).hint(format!(
-                "name it <slug>.<lang>.md, e.g. {stem}.{}.md",
-                langs.first().map(String::as_str).unwrap_or("en")
-            ));
+            diags
+                .error(Some(top), format!("content page `{name}` has no language"))
+                .hint(format!(
+                    "name it <slug>.<lang>.md, e.g. {stem}.{}.md",
+                    langs.first().map(String::as_str).unwrap_or("en")
+                ));
             continue;
         };
         if !langs.iter().any(|l| l == lang) {
-            diags.error(Some(top), format!("`{lang}` in `{name}` is not a language of this site"))
+            diags
+                .error(
+                    Some(top),
+                    format!("`{lang}` in `{name}` is not a language of this site"),
+                )
                 .hint(format!("the site's languages are: {}", langs.join(", ")));
             continue;
         }
         if let Err(why) = crate::validate::check_id(slug) {
-            diags.error(Some(top), format!("page slug `{slug}` {why}")).hint("slugs are lowercase ASCII letters, digits and single hyphens");
+            diags
+                .error(Some(top), format!("page slug `{slug}` {why}"))
+                .hint("slugs are lowercase ASCII letters, digits and single hyphens");
             continue;
         }
         let text = text.replace("\r\n", "\n");
         let (front, body, body_line) = match split_front_matter(&text) {
             Some(x) => x,
             None => {
-                diags.error(Some(top), "content page has no front matter").hint("start the file with\n---\ntitle: ...\n---");
+                diags
+                    .error(Some(top), "content page has no front matter")
+                    .hint("start the file with\n---\ntitle: ...\n---");
                 continue;
             }
         };
-        let Some(node) = parse_yaml(front, file, diags).map(|n| shift_lines(n, 1)) else { continue };
+        let Some(node) = parse_yaml(front, file, diags).map(|n| shift_lines(n, 1)) else {
+            continue;
+        };
         let no_langs: Vec<String> = Vec::new();
-        let Some(mut f) = Fields::new(&node, "front matter", &no_langs, diags) else { continue };
+        let Some(mut f) = Fields::new(&node, "front matter", &no_langs, diags) else {
+            continue;
+        };
         let title = f.string("title", true);
         let description = f.string("description", false);
-        let weight = f.string_loc("weight", false).and_then(|(w, loc)| match w.parse::<i64>() {
-            Ok(v) => Some(v),
-            Err(_) => {
-                f.diags.error(Some(loc), format!("`weight` should be a whole number, found `{w}`"));
-                None
-            }
-        });
+        let weight = f
+            .string_loc("weight", false)
+            .and_then(|(w, loc)| match w.parse::<i64>() {
+                Ok(v) => Some(v),
+                Err(_) => {
+                    f.diags.error(
+                        Some(loc),
+                        format!("`weight` should be a whole number, found `{w}`"),
+                    );
+                    None
+                }
+            });
         f.finish();
         let Some(title) = title else { continue };
         let _ = body_line;
@@ -607,8 +814,15 @@ mod tests {
 
     #[test]
     fn refs_sort_in_print_order() {
-        let mut refs = vec!["E", "Đ.I", "D.II", "D.X", "D.IX", "A.II.10", "A.II.2", "A", "D"];
+        let mut refs = vec![
+            "E", "Đ.I", "D.II", "D.X", "D.IX", "A.II.10", "A.II.2", "A", "D",
+        ];
         refs.sort_by_key(|r| ref_key(r));
-        assert_eq!(refs, vec!["A", "A.II.2", "A.II.10", "D", "D.II", "D.IX", "D.X", "Đ.I", "E"]);
+        assert_eq!(
+            refs,
+            vec![
+                "A", "A.II.2", "A.II.10", "D", "D.II", "D.IX", "D.X", "Đ.I", "E"
+            ]
+        );
     }
 }

@@ -5,8 +5,16 @@
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
 
 fn safe_url(url: &str) -> bool {
-    let lower: String = url.trim().chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_ascii_lowercase();
-    !(lower.starts_with("javascript:") || lower.starts_with("vbscript:") || lower.starts_with("data:") || lower.starts_with("file:"))
+    let lower: String = url
+        .trim()
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    !(lower.starts_with("javascript:")
+        || lower.starts_with("vbscript:")
+        || lower.starts_with("data:")
+        || lower.starts_with("file:"))
 }
 
 fn filtered<'a>(parser: Parser<'a>) -> Vec<Event<'a>> {
@@ -16,11 +24,21 @@ fn filtered<'a>(parser: Parser<'a>) -> Vec<Event<'a>> {
     for ev in parser {
         match ev {
             Event::Html(s) | Event::InlineHtml(s) => out.push(Event::Text(s)),
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let ok = safe_url(&dest_url);
                 dropped.push(!ok);
                 if ok {
-                    out.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+                    out.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }));
                 }
             }
             Event::End(TagEnd::Link) => {
@@ -58,12 +76,18 @@ pub fn block(src: &str) -> String {
 /// Inline Markdown of a data field: one paragraph without its `<p>`.
 /// Plain text (the common case) skips the parser.
 pub fn inline(src: &str) -> String {
-    if !src.contains(['*', '_', '`', '[', '<', '&', '\\', '\n', '>', '#', '~', '!', '|']) && !src.starts_with(['-', '+', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9']) {
+    if !src.contains([
+        '*', '_', '`', '[', '<', '&', '\\', '\n', '>', '#', '~', '!', '|',
+    ]) && !src.starts_with(['-', '+', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'])
+    {
         return escape(src);
     }
     let html = block(src);
     let trimmed = html.trim_end();
-    match trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
+    match trimmed
+        .strip_prefix("<p>")
+        .and_then(|s| s.strip_suffix("</p>"))
+    {
         Some(inner) if !inner.contains("<p>") => inner.to_string(),
         _ => trimmed.to_string(),
     }
@@ -83,7 +107,6 @@ pub fn escape(s: &str) -> String {
     }
     out
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -16,7 +16,11 @@ impl Text {
     }
     /// The text in `lang`, and the language it is actually in: the neutral
     /// text, else `lang`, else the first of `fallbacks` that exists.
-    pub fn get<'a>(&'a self, lang: &str, fallbacks: &'a [String]) -> Option<(&'a str, Option<&'a str>)> {
+    pub fn get<'a>(
+        &'a self,
+        lang: &str,
+        fallbacks: &'a [String],
+    ) -> Option<(&'a str, Option<&'a str>)> {
         if let Some(s) = self.0.get("") {
             return Some((s, None));
         }
@@ -28,7 +32,10 @@ impl Text {
                 return Some((s, Some(f.as_str())));
             }
         }
-        self.0.iter().next().map(|(l, s)| (s.as_str(), Some(l.as_str())))
+        self.0
+            .iter()
+            .next()
+            .map(|(l, s)| (s.as_str(), Some(l.as_str())))
     }
     /// Plain text in `lang` (with fallback), for attributes, CSV cells and search.
     pub fn plain<'a>(&'a self, lang: &str, fallbacks: &'a [String]) -> &'a str {
@@ -36,12 +43,19 @@ impl Text {
     }
     /// The text exactly in `lang` (or neutral), no fallback.
     pub fn exact(&self, lang: &str) -> Option<&str> {
-        self.0.get("").or_else(|| self.0.get(lang)).map(String::as_str)
+        self.0
+            .get("")
+            .or_else(|| self.0.get(lang))
+            .map(String::as_str)
     }
 }
 
 fn lang_static<'a>(lang: &str, langs: &'a [String]) -> &'a str {
-    langs.iter().find(|l| l.as_str() == lang).map(String::as_str).unwrap_or("")
+    langs
+        .iter()
+        .find(|l| l.as_str() == lang)
+        .map(String::as_str)
+        .unwrap_or("")
 }
 
 /// An id as written, with its place.

@@ -23,15 +23,25 @@ pub fn write(out: &Path, files: &[(String, Vec<u8>)]) -> io::Result<WriteStats> 
     let mut stats = WriteStats::default();
     for (rel, _) in files {
         if !safe_rel(rel) {
-            return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("refusing to write outside the output folder: {rel}")));
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("refusing to write outside the output folder: {rel}"),
+            ));
         }
     }
     std::fs::create_dir_all(out)?;
     let wanted: HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
     // Remove stale files first so a file can become a folder and back.
     let mut stale_dirs = Vec::new();
-    for entry in walkdir::WalkDir::new(out).min_depth(1).contents_first(true).into_iter().filter_map(Result::ok) {
-        let Ok(rel) = entry.path().strip_prefix(out) else { continue };
+    for entry in walkdir::WalkDir::new(out)
+        .min_depth(1)
+        .contents_first(true)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let Ok(rel) = entry.path().strip_prefix(out) else {
+            continue;
+        };
         let rel = rel.to_string_lossy().replace('\\', "/");
         if entry.file_type().is_dir() {
             stale_dirs.push(entry.path().to_path_buf());
@@ -47,7 +57,10 @@ pub fn write(out: &Path, files: &[(String, Vec<u8>)]) -> io::Result<WriteStats> 
             .map(|(rel, bytes)| {
                 let path = out.join(rel);
                 if let Ok(meta) = std::fs::metadata(&path) {
-                    if meta.is_file() && meta.len() == bytes.len() as u64 && std::fs::read(&path).map(|b| b == *bytes).unwrap_or(false) {
+                    if meta.is_file()
+                        && meta.len() == bytes.len() as u64
+                        && std::fs::read(&path).map(|b| b == *bytes).unwrap_or(false)
+                    {
                         return Ok(false);
                     }
                     if meta.is_dir() {
@@ -84,9 +97,23 @@ mod tests {
     fn writes_only_changes_and_removes_stale() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let s = write(&out, &[("a/index.html".into(), b"1".to_vec()), ("b.txt".into(), b"2".to_vec())]).unwrap();
+        let s = write(
+            &out,
+            &[
+                ("a/index.html".into(), b"1".to_vec()),
+                ("b.txt".into(), b"2".to_vec()),
+            ],
+        )
+        .unwrap();
         assert_eq!(s.written, 2);
-        let s = write(&out, &[("a/index.html".into(), b"1".to_vec()), ("c.txt".into(), b"3".to_vec())]).unwrap();
+        let s = write(
+            &out,
+            &[
+                ("a/index.html".into(), b"1".to_vec()),
+                ("c.txt".into(), b"3".to_vec()),
+            ],
+        )
+        .unwrap();
         assert_eq!((s.written, s.unchanged, s.removed), (1, 1, 1));
         assert!(!out.join("b.txt").exists());
     }

@@ -20,7 +20,10 @@ pub enum Kind {
     Null,
     /// Every scalar is kept as its text; typing happens in the converter.
     /// `csv` scalars are cells, whose list items are `;`-separated.
-    Scalar { text: String, csv: bool },
+    Scalar {
+        text: String,
+        csv: bool,
+    },
     Seq(Vec<Node>),
     Map(Vec<(Key, Node)>),
 }
@@ -50,7 +53,11 @@ impl Node {
 
 /// Text in is normalised to NFC, so that the same word typed on two keyboards is one word.
 pub fn nfc(s: &str) -> String {
-    if unicode_normalization::is_nfc(s) { s.to_string() } else { s.nfc().collect() }
+    if unicode_normalization::is_nfc(s) {
+        s.to_string()
+    } else {
+        s.nfc().collect()
+    }
 }
 
 // ---- YAML ----------------------------------------------------------------
@@ -128,21 +135,34 @@ impl<'de> Deserialize<'de> for YNode {
 }
 
 fn loc_of<T>(s: &Spanned<T>, file: u32) -> Loc {
-    Loc { file, line: s.referenced.line() as u32, col: s.referenced.column() as u32 }
+    Loc {
+        file,
+        line: s.referenced.line() as u32,
+        col: s.referenced.column() as u32,
+    }
 }
 
 fn convert(s: Spanned<YNode>, file: u32) -> Node {
     let loc = loc_of(&s, file);
     let kind = match s.value {
         YNode::Null => Kind::Null,
-        YNode::Scalar(t) => Kind::Scalar { text: nfc(&t), csv: false },
+        YNode::Scalar(t) => Kind::Scalar {
+            text: nfc(&t),
+            csv: false,
+        },
         YNode::Seq(items) => Kind::Seq(items.into_iter().map(|i| convert(i, file)).collect()),
         YNode::Map(entries) => Kind::Map(
             entries
                 .into_iter()
                 .map(|(k, v)| {
                     let kl = loc_of(&k, file);
-                    (Key { name: nfc(&k.value), loc: kl }, convert(v, file))
+                    (
+                        Key {
+                            name: nfc(&k.value),
+                            loc: kl,
+                        },
+                        convert(v, file),
+                    )
                 })
                 .collect(),
         ),
@@ -164,7 +184,11 @@ pub fn parse_yaml(text: &str, file: u32, diags: &mut Diagnostics) -> Option<Node
     match serde_saphyr::from_str_with_options::<Spanned<YNode>>(text, options) {
         Ok(root) => Some(convert(root, file)),
         Err(e) => {
-            let loc = e.location().map(|l| Loc { file, line: l.line() as u32, col: l.column() as u32 });
+            let loc = e.location().map(|l| Loc {
+                file,
+                line: l.line() as u32,
+                col: l.column() as u32,
+            });
             let msg = first_line(&e.to_string());
             diags.error(loc.or(Some(Loc { file, line: 1, col: 1 })), format!("YAML syntax: {msg}")).hint(
                 "check the indentation and quote values that contain `: `, `#` or start with a special character",
@@ -185,14 +209,32 @@ fn first_line(s: &str) -> String {
 pub fn parse_csv(text: &str, file: u32, diags: &mut Diagnostics) -> Option<Node> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
-        diags.error(Some(Loc { file, line: 1, col: 1 }), "empty CSV file").hint("a CSV needs at least a header row");
+        diags
+            .error(
+                Some(Loc {
+                    file,
+                    line: 1,
+                    col: 1,
+                }),
+                "empty CSV file",
+            )
+            .hint("a CSV needs at least a header row");
         return None;
     }
-    let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(text.as_bytes());
     let headers = match rdr.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
-            diags.error(Some(Loc { file, line: 1, col: 1 }), format!("CSV header: {e}"));
+            diags.error(
+                Some(Loc {
+                    file,
+                    line: 1,
+                    col: 1,
+                }),
+                format!("CSV header: {e}"),
+            );
             return None;
         }
     };
@@ -202,7 +244,12 @@ pub fn parse_csv(text: &str, file: u32, diags: &mut Diagnostics) -> Option<Node>
     for h in headers.iter() {
         let name = nfc(h.trim());
         if !seen.insert(name.clone()) {
-            diags.error(Some(Loc { file, line: 1, col }), format!("duplicate column `{name}`")).width(h.chars().count());
+            diags
+                .error(
+                    Some(Loc { file, line: 1, col }),
+                    format!("duplicate column `{name}`"),
+                )
+                .width(h.chars().count());
         }
         header_keys.push((name, col));
         col += h.chars().count() as u32 + 1;
@@ -212,22 +259,29 @@ pub fn parse_csv(text: &str, file: u32, diags: &mut Diagnostics) -> Option<Node>
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map(|p| p.line() as u32).unwrap_or(1);
+                // The csv crate counts lines from 0 here.
+                let line = e.position().map(|p| p.line() as u32 + 1).unwrap_or(1);
                 let msg = match e.kind() {
-                    csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+                    csv::ErrorKind::UnequalLengths {
+                        expected_len, len, ..
+                    } => {
                         format!("this row has {len} cells but the header has {expected_len}")
                     }
                     _ => format!("CSV: {e}"),
                 };
-                diags.error(Some(Loc { file, line, col: 1 }), msg).hint("quote cells that contain commas with \"...\"");
+                diags
+                    .error(Some(Loc { file, line, col: 1 }), msg)
+                    .hint("quote cells that contain commas with \"...\"");
                 continue;
             }
         };
-        let line = rec.position().map(|p| p.line() as u32).unwrap_or(0);
+        let line = rec.position().map(|p| p.line() as u32 + 1).unwrap_or(0);
         let row_loc = Loc { file, line, col: 1 };
         let mut entries = Vec::new();
         for (i, cell) in rec.iter().enumerate() {
-            let Some((name, hcol)) = header_keys.get(i) else { continue };
+            let Some((name, hcol)) = header_keys.get(i) else {
+                continue;
+            };
             if name.is_empty() && cell.trim().is_empty() {
                 continue;
             }
@@ -237,13 +291,36 @@ pub fn parse_csv(text: &str, file: u32, diags: &mut Diagnostics) -> Option<Node>
             // Cell columns are hard to know after quoting; point at the row and name the column.
             let loc = Loc { file, line, col: 1 };
             entries.push((
-                Key { name: name.clone(), loc: Loc { file, line: 1, col: *hcol } },
-                Node { kind: Kind::Scalar { text: nfc(cell.trim()), csv: true }, loc },
+                Key {
+                    name: name.clone(),
+                    loc: Loc {
+                        file,
+                        line: 1,
+                        col: *hcol,
+                    },
+                },
+                Node {
+                    kind: Kind::Scalar {
+                        text: nfc(cell.trim()),
+                        csv: true,
+                    },
+                    loc,
+                },
             ));
         }
-        rows.push(Node { kind: Kind::Map(entries), loc: row_loc });
+        rows.push(Node {
+            kind: Kind::Map(entries),
+            loc: row_loc,
+        });
     }
-    Some(Node { kind: Kind::Seq(rows), loc: Loc { file, line: 1, col: 1 } })
+    Some(Node {
+        kind: Kind::Seq(rows),
+        loc: Loc {
+            file,
+            line: 1,
+            col: 1,
+        },
+    })
 }
 
 /// Checks bytes are UTF-8, reporting the line of the first bad byte.
@@ -254,7 +331,12 @@ pub fn utf8(bytes: Vec<u8>, file: u32, diags: &mut Diagnostics) -> Option<String
             let bytes = e.as_bytes();
             let at = e.utf8_error().valid_up_to();
             let line = bytes[..at].iter().filter(|b| **b == b'\n').count() as u32 + 1;
-            let col = bytes[..at].iter().rev().take_while(|b| **b != b'\n').count() as u32 + 1;
+            let col = bytes[..at]
+                .iter()
+                .rev()
+                .take_while(|b| **b != b'\n')
+                .count() as u32
+                + 1;
             diags.error(Some(Loc { file, line, col }), "text is not valid UTF-8").hint(
                 "save the file as UTF-8 (in a spreadsheet: \"CSV UTF-8\"; in an editor: encoding UTF-8)",
             );
@@ -272,7 +354,9 @@ mod tests {
         let mut d = Diagnostics::default();
         let n = parse_yaml("- id: moj\n  year: 2020\n  ok: true\n", 0, &mut d).unwrap();
         let Kind::Seq(items) = n.kind else { panic!() };
-        let Kind::Map(m) = &items[0].kind else { panic!() };
+        let Kind::Map(m) = &items[0].kind else {
+            panic!()
+        };
         assert_eq!(m[1].0.name, "year");
         assert_eq!(m[1].1.scalar(), Some("2020"));
         assert_eq!(m[1].1.loc.line, 2);
@@ -289,9 +373,16 @@ mod tests {
     #[test]
     fn csv_rows_skip_empty_cells_and_bom() {
         let mut d = Diagnostics::default();
-        let n = parse_csv("\u{feff}id,name_vi,name_en\r\nmoj,Bộ Tư pháp,\r\n", 0, &mut d).unwrap();
+        let n = parse_csv(
+            "\u{feff}id,name_vi,name_en\r\nmoj,Bộ Tư pháp,\r\n",
+            0,
+            &mut d,
+        )
+        .unwrap();
         let Kind::Seq(rows) = n.kind else { panic!() };
-        let Kind::Map(m) = &rows[0].kind else { panic!() };
+        let Kind::Map(m) = &rows[0].kind else {
+            panic!()
+        };
         assert_eq!(m.len(), 2);
         assert_eq!(rows[0].loc.line, 2);
     }

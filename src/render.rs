@@ -16,7 +16,10 @@ use std::collections::{BTreeMap, HashMap};
 
 /// A map value for templates.
 fn obj<const N: usize>(pairs: [(&'static str, Value); N]) -> Value {
-    let m: BTreeMap<Value, Value> = pairs.into_iter().map(|(k, v)| (Value::from(k), v)).collect();
+    let m: BTreeMap<Value, Value> = pairs
+        .into_iter()
+        .map(|(k, v)| (Value::from(k), v))
+        .collect();
     Value::from(m)
 }
 
@@ -27,6 +30,9 @@ fn list(v: Vec<Value>) -> Value {
 fn opt<T: Into<Value>>(v: Option<T>) -> Value {
     v.map(Into::into).unwrap_or(Value::from(()))
 }
+
+/// A rendered page, or the page and the template error it met.
+type PageResult = Result<(String, Vec<u8>), (String, minijinja::Error)>;
 
 /// A page to render: where it goes, with which template and context.
 struct Job {
@@ -61,35 +67,62 @@ pub fn environment(theme: &Theme, config: &Config) -> Environment<'static> {
     }
     let strings = theme.strings.clone();
     let default_lang = config.default_lang().to_string();
-    env.add_function("tr", move |state: &State, key: &str| -> Result<Value, minijinja::Error> {
-        let lang = state.lookup("lang").map(|l| l.to_string()).unwrap_or_else(|| default_lang.clone());
-        strings
-            .get(&lang)
-            .and_then(|m| m.get(key))
-            .or_else(|| strings.get("en").and_then(|m| m.get(key)))
-            .map(|s| Value::from(s.as_str()))
-            .ok_or_else(|| minijinja::Error::new(ErrorKind::UndefinedError, format!("no interface string `{key}`")))
-    });
-    let fallback_note: BTreeMap<String, String> =
-        theme.strings.iter().filter_map(|(l, m)| m.get("fallback.note").map(|n| (l.clone(), n.clone()))).collect();
-    env.add_filter("txt", move |state: &State, x: Value| -> Result<Value, minijinja::Error> {
-        if x.is_undefined() || x.is_none() {
-            return Ok(Value::from_safe_string(String::new()));
-        }
-        let lang = state.lookup("lang").map(|l| l.to_string()).unwrap_or_default();
-        let html = x.get_attr("html")?;
-        let html = if html.is_undefined() { Value::from(markdown::escape(&x.to_string())).to_string() } else { html.to_string() };
-        let shown = x.get_attr("lang")?.to_string();
-        if shown.is_empty() || shown == lang || x.get_attr("lang")?.is_undefined() {
-            return Ok(Value::from_safe_string(html));
-        }
-        let mut out = format!("<span lang=\"{}\">{html}</span>", markdown::escape(&shown));
-        if x.get_attr("fallback")?.is_true() {
-            let note = fallback_note.get(&lang).cloned().unwrap_or_default();
-            out.push_str(&format!(" <small class=\"fallback\">({})</small>", markdown::escape(&note)));
-        }
-        Ok(Value::from_safe_string(out))
-    });
+    env.add_function(
+        "tr",
+        move |state: &State, key: &str| -> Result<Value, minijinja::Error> {
+            let lang = state
+                .lookup("lang")
+                .map(|l| l.to_string())
+                .unwrap_or_else(|| default_lang.clone());
+            strings
+                .get(&lang)
+                .and_then(|m| m.get(key))
+                .or_else(|| strings.get("en").and_then(|m| m.get(key)))
+                .map(|s| Value::from(s.as_str()))
+                .ok_or_else(|| {
+                    minijinja::Error::new(
+                        ErrorKind::UndefinedError,
+                        format!("no interface string `{key}`"),
+                    )
+                })
+        },
+    );
+    let fallback_note: BTreeMap<String, String> = theme
+        .strings
+        .iter()
+        .filter_map(|(l, m)| m.get("fallback.note").map(|n| (l.clone(), n.clone())))
+        .collect();
+    env.add_filter(
+        "txt",
+        move |state: &State, x: Value| -> Result<Value, minijinja::Error> {
+            if x.is_undefined() || x.is_none() {
+                return Ok(Value::from_safe_string(String::new()));
+            }
+            let lang = state
+                .lookup("lang")
+                .map(|l| l.to_string())
+                .unwrap_or_default();
+            let html = x.get_attr("html")?;
+            let html = if html.is_undefined() {
+                Value::from(markdown::escape(&x.to_string())).to_string()
+            } else {
+                html.to_string()
+            };
+            let shown = x.get_attr("lang")?.to_string();
+            if shown.is_empty() || shown == lang || x.get_attr("lang")?.is_undefined() {
+                return Ok(Value::from_safe_string(html));
+            }
+            let mut out = format!("<span lang=\"{}\">{html}</span>", markdown::escape(&shown));
+            if x.get_attr("fallback")?.is_true() {
+                let note = fallback_note.get(&lang).cloned().unwrap_or_default();
+                out.push_str(&format!(
+                    " <small class=\"fallback\">({})</small>",
+                    markdown::escape(&note)
+                ));
+            }
+            Ok(Value::from_safe_string(out))
+        },
+    );
     env.add_filter("clip", |s: String, n: usize| -> String {
         if s.chars().count() <= n {
             s
@@ -99,7 +132,10 @@ pub fn environment(theme: &Theme, config: &Config) -> Environment<'static> {
         }
     });
     env.add_filter("url", |state: &State, path: &str| -> String {
-        let root = state.lookup("root").map(|r| r.to_string()).unwrap_or_default();
+        let root = state
+            .lookup("root")
+            .map(|r| r.to_string())
+            .unwrap_or_default();
         format!("{root}{path}")
     });
     env.add_filter("filesize", |bytes: u64| -> String {
@@ -122,16 +158,19 @@ pub fn template_error(e: &minijinja::Error, theme: &Theme, page: &str, d: &mut D
         msg.push_str(": ");
         msg.push_str(detail);
     }
-    let loc = e.name().and_then(|n| theme.templates.get(n)).map(|(_, id)| Loc {
-        file: *id,
-        line: e.line().unwrap_or(1) as u32,
-        col: 1,
-    });
-    d.error(loc, msg).hint("fix the template; the previous site was left as it was");
+    let loc = e
+        .name()
+        .and_then(|n| theme.templates.get(n))
+        .map(|(_, id)| Loc {
+            file: *id,
+            line: e.line().unwrap_or(1) as u32,
+            col: 1,
+        });
+    d.error(loc, msg)
+        .hint("fix the template; the previous site was left as it was");
 }
 
 struct Ctx<'a> {
-
     lang: &'a str,
     langs: &'a [String],
     idx: &'a Index<'a>,
@@ -161,12 +200,20 @@ impl<'a> Ctx<'a> {
     }
     /// Whether the text shown in this language is an unofficial translation.
     fn translated(&self, p: &Provenance, texts: &[&Text]) -> Value {
-        let Some(orig) = &p.original else { return Value::from(()) };
+        let Some(orig) = &p.original else {
+            return Value::from(());
+        };
         if orig == self.lang || p.translation == Translation::Official {
             return Value::from(());
         }
-        if texts.iter().any(|t| t.exact(self.lang).is_some() && !t.0.contains_key("")) {
-            return obj([("original", Value::from(orig.as_str())), ("official", Value::from(false))]);
+        if texts
+            .iter()
+            .any(|t| t.exact(self.lang).is_some() && !t.0.contains_key(""))
+        {
+            return obj([
+                ("original", Value::from(orig.as_str())),
+                ("official", Value::from(false)),
+            ]);
         }
         Value::from(())
     }
@@ -221,7 +268,10 @@ fn views(c: &Ctx<'_>) -> Views {
                 ("path", Value::from(c.path("agencies", &a.id.id))),
                 ("name", c.txt(&a.name)),
                 ("short", c.otxt(&a.short)),
-                ("ended", opt(a.ended.filter(|e| *e <= c.idx.as_of).map(|e| e.to_string()))),
+                (
+                    "ended",
+                    opt(a.ended.filter(|e| *e <= c.idx.as_of).map(|e| e.to_string())),
+                ),
                 ("kind", opt(a.kind.as_deref())),
             ])
         })
@@ -242,7 +292,11 @@ fn views(c: &Ctx<'_>) -> Views {
         .recommendations
         .iter()
         .map(|r| {
-            let doc = c.idx.document.get(r.document.id.as_str()).map(|&i| &d.documents[i]);
+            let doc = c
+                .idx
+                .document
+                .get(r.document.id.as_str())
+                .map(|&i| &d.documents[i]);
             let mech = c.idx.mechanism.get(r.mechanism.id.as_str()).copied();
             obj([
                 ("id", Value::from(r.id.id.as_str())),
@@ -255,10 +309,20 @@ fn views(c: &Ctx<'_>) -> Views {
                 ("text", c.txt(&r.text)),
                 ("follow_up", Value::from(r.follow_up)),
                 ("response", opt(r.response.as_deref())),
-                ("tasks", Value::from(c.idx.rec_tasks[c.idx.rec[r.id.id.as_str()]].len())),
+                (
+                    "tasks",
+                    Value::from(c.idx.rec_tasks[c.idx.rec[r.id.id.as_str()]].len()),
+                ),
                 (
                     "themes",
-                    list(r.themes.iter().filter_map(|t| c.idx.theme.get(t.id.as_str()).map(|&i| themes[i].clone())).collect()),
+                    list(
+                        r.themes
+                            .iter()
+                            .filter_map(|t| {
+                                c.idx.theme.get(t.id.as_str()).map(|&i| themes[i].clone())
+                            })
+                            .collect(),
+                    ),
                 ),
             ])
         })
@@ -267,7 +331,11 @@ fn views(c: &Ctx<'_>) -> Views {
         .plans
         .iter()
         .map(|p| {
-            let doc = c.idx.document.get(p.document.id.as_str()).map(|&i| &d.documents[i]);
+            let doc = c
+                .idx
+                .document
+                .get(p.document.id.as_str())
+                .map(|&i| &d.documents[i]);
             obj([
                 ("id", Value::from(p.id.id.as_str())),
                 ("path", Value::from(c.path("plans", &p.id.id))),
@@ -288,13 +356,26 @@ fn views(c: &Ctx<'_>) -> Views {
                     v.iter()
                         .filter_map(|r| {
                             c.idx.agency.get(r.agency.id.as_str()).map(|&a| {
-                                obj([("agency", agencies_ref[a].clone()), ("note", r.note.as_ref().map(|n| c.txt(n)).unwrap_or(Value::from(())))])
+                                obj([
+                                    ("agency", agencies_ref[a].clone()),
+                                    (
+                                        "note",
+                                        r.note
+                                            .as_ref()
+                                            .map(|n| c.txt(n))
+                                            .unwrap_or(Value::from(())),
+                                    ),
+                                ])
                             })
                         })
                         .collect(),
                 )
             };
-            let plan = c.idx.plan.get(t.plan.id.as_str()).map(|&p| plans[p].clone());
+            let plan = c
+                .idx
+                .plan
+                .get(t.plan.id.as_str())
+                .map(|&p| plans[p].clone());
             obj([
                 ("id", Value::from(t.id.id.as_str())),
                 ("path", Value::from(c.path("tasks", &t.id.id))),
@@ -304,8 +385,19 @@ fn views(c: &Ctx<'_>) -> Views {
                 ("text", c.txt(&t.text)),
                 ("lead", refs(&t.lead)),
                 ("timeframe", c.otxt(&t.timeframe)),
-                ("due", list(t.due.iter().map(|x| Value::from(x.label.as_str())).collect())),
-                ("last_due", opt(c.idx.task_last_due[i].map(|x| x.to_string()))),
+                (
+                    "due",
+                    list(
+                        t.due
+                            .iter()
+                            .map(|x| Value::from(x.label.as_str()))
+                            .collect(),
+                    ),
+                ),
+                (
+                    "last_due",
+                    opt(c.idx.task_last_due[i].map(|x| x.to_string())),
+                ),
                 ("deadline", Value::from(c.idx.task_deadline[i].as_str())),
                 ("status", Value::from(t.status.as_str())),
                 ("recurring", Value::from(t.recurring == Recurring::Annual)),
@@ -316,7 +408,12 @@ fn views(c: &Ctx<'_>) -> Views {
                     list(
                         c.idx.task_current[i]
                             .iter()
-                            .map(|(a, n)| obj([("agency", agencies_ref[*a].clone()), ("note", n.map(|n| c.txt(n)).unwrap_or(Value::from(())))]))
+                            .map(|(a, n)| {
+                                obj([
+                                    ("agency", agencies_ref[*a].clone()),
+                                    ("note", n.map(|n| c.txt(n)).unwrap_or(Value::from(()))),
+                                ])
+                            })
                             .collect(),
                     ),
                 ),
@@ -336,7 +433,16 @@ fn views(c: &Ctx<'_>) -> Views {
             ])
         })
         .collect();
-    Views { mechanisms, documents, agencies, themes, recs, plans, tasks, indicators }
+    Views {
+        mechanisms,
+        documents,
+        agencies,
+        themes,
+        recs,
+        plans,
+        tasks,
+        indicators,
+    }
 }
 
 fn pick(v: &[Value], idx: &[usize]) -> Value {
@@ -345,16 +451,31 @@ fn pick(v: &[Value], idx: &[usize]) -> Value {
 
 fn count_value(m: &HashMap<Deadline, usize>) -> Value {
     obj([
-        ("overdue", Value::from(*m.get(&Deadline::Overdue).unwrap_or(&0))),
-        ("upcoming", Value::from(*m.get(&Deadline::Upcoming).unwrap_or(&0))),
+        (
+            "overdue",
+            Value::from(*m.get(&Deadline::Overdue).unwrap_or(&0)),
+        ),
+        (
+            "upcoming",
+            Value::from(*m.get(&Deadline::Upcoming).unwrap_or(&0)),
+        ),
         ("done", Value::from(*m.get(&Deadline::Done).unwrap_or(&0))),
-        ("recurring", Value::from(*m.get(&Deadline::Recurring).unwrap_or(&0))),
+        (
+            "recurring",
+            Value::from(*m.get(&Deadline::Recurring).unwrap_or(&0)),
+        ),
         ("none", Value::from(*m.get(&Deadline::None).unwrap_or(&0))),
         ("total", Value::from(m.values().sum::<usize>())),
     ])
 }
 
-pub fn render(site: &Loaded, idx: &Index<'_>, theme: &Theme, datasets: &[Dataset], d: &mut Diagnostics) -> Option<Rendered> {
+pub fn render(
+    site: &Loaded,
+    idx: &Index<'_>,
+    theme: &Theme,
+    datasets: &[Dataset],
+    d: &mut Diagnostics,
+) -> Option<Rendered> {
     let cfg = &site.config;
     let env = environment(theme, cfg);
     let langs = &cfg.languages;
@@ -368,9 +489,19 @@ pub fn render(site: &Loaded, idx: &Index<'_>, theme: &Theme, datasets: &[Dataset
         .collect();
     let names: BTreeMap<&str, Value> = langs
         .iter()
-        .map(|l| (l.as_str(), theme.strings.get(l).and_then(|m| m.get("lang.name")).map(|s| Value::from(s.as_str())).unwrap_or(Value::from(l.as_str()))))
+        .map(|l| {
+            (
+                l.as_str(),
+                theme
+                    .strings
+                    .get(l)
+                    .and_then(|m| m.get("lang.name"))
+                    .map(|s| Value::from(s.as_str()))
+                    .unwrap_or(Value::from(l.as_str())),
+            )
+        })
         .collect();
-    let results: Vec<Result<(String, Vec<u8>), (String, minijinja::Error)>> = jobs
+    let results: Vec<PageResult> = jobs
         .par_iter()
         .map(|job| {
             let depth = job.path.matches('/').count();
@@ -381,7 +512,13 @@ pub fn render(site: &Loaded, idx: &Index<'_>, theme: &Theme, datasets: &[Dataset
                 .map(|(l, p)| {
                     obj([
                         ("lang", Value::from(l.as_str())),
-                        ("name", names.get(l.as_str()).cloned().unwrap_or(Value::from(l.as_str()))),
+                        (
+                            "name",
+                            names
+                                .get(l.as_str())
+                                .cloned()
+                                .unwrap_or(Value::from(l.as_str())),
+                        ),
                         ("path", Value::from(page_dir(p))),
                         ("url", Value::from(cfg.absolute(&page_dir(p)))),
                     ])
@@ -399,7 +536,9 @@ pub fn render(site: &Loaded, idx: &Index<'_>, theme: &Theme, datasets: &[Dataset
                 site => site_value(cfg, &job.lang, langs, site),
                 ..job.ctx.clone()
             };
-            let tmpl = env.get_template(job.template).map_err(|e| (job.path.clone(), e))?;
+            let tmpl = env
+                .get_template(job.template)
+                .map_err(|e| (job.path.clone(), e))?;
             let html = tmpl.render(ctx).map_err(|e| (job.path.clone(), e))?;
             Ok((job.path.clone(), html.into_bytes()))
         })
@@ -432,11 +571,26 @@ pub fn render(site: &Loaded, idx: &Index<'_>, theme: &Theme, datasets: &[Dataset
         .map(|j| {
             obj([
                 ("loc", Value::from(cfg.absolute(&page_dir(&j.path)))),
-                ("alternates", list(j.alternates.iter().map(|(l, p)| obj([("lang", Value::from(l.as_str())), ("url", Value::from(cfg.absolute(&page_dir(p))))])).collect())),
+                (
+                    "alternates",
+                    list(
+                        j.alternates
+                            .iter()
+                            .map(|(l, p)| {
+                                obj([
+                                    ("lang", Value::from(l.as_str())),
+                                    ("url", Value::from(cfg.absolute(&page_dir(p)))),
+                                ])
+                            })
+                            .collect(),
+                    ),
+                ),
             ])
         })
         .collect();
-    let sitemap = env.get_template("sitemap.xml").and_then(|t| t.render(minijinja::context! { entries => sitemap_entries }));
+    let sitemap = env
+        .get_template("sitemap.xml")
+        .and_then(|t| t.render(minijinja::context! { entries => sitemap_entries }));
     match (redirect, sitemap) {
         (Ok(r), Ok(s)) => {
             files.push(("index.html".into(), r.into_bytes()));
@@ -448,9 +602,19 @@ pub fn render(site: &Loaded, idx: &Index<'_>, theme: &Theme, datasets: &[Dataset
         }
     }
     for lang in langs {
-        files.push((format!("{lang}/search-index.json"), search_index(idx, cfg, lang, &theme.strings, site)));
+        files.push((
+            format!("{lang}/search-index.json"),
+            search_index(idx, cfg, lang, &theme.strings, site),
+        ));
     }
-    files.push(("robots.txt".into(), format!("User-agent: *\nAllow: /\nSitemap: {}\n", cfg.absolute("sitemap.xml")).into_bytes()));
+    files.push((
+        "robots.txt".into(),
+        format!(
+            "User-agent: *\nAllow: /\nSitemap: {}\n",
+            cfg.absolute("sitemap.xml")
+        )
+        .into_bytes(),
+    ));
     for (name, bytes) in &theme.statics {
         files.push((format!("static/{name}"), bytes.clone()));
     }
@@ -472,15 +636,29 @@ fn site_value(cfg: &Config, lang: &str, langs: &[String], site: &Loaded) -> Valu
         }
         seen.iter()
             .map(|slug| {
-                let page = site.pages.iter().find(|p| &p.slug == slug && p.lang == lang).or_else(|| site.pages.iter().find(|p| &p.slug == slug));
+                let page = site
+                    .pages
+                    .iter()
+                    .find(|p| &p.slug == slug && p.lang == lang)
+                    .or_else(|| site.pages.iter().find(|p| &p.slug == slug));
                 let title = page.map(|p| p.title.clone()).unwrap_or_default();
-                obj([("slug", Value::from(slug.as_str())), ("title", Value::from(title)), ("path", Value::from(format!("{lang}/{slug}/")))])
+                obj([
+                    ("slug", Value::from(slug.as_str())),
+                    ("title", Value::from(title)),
+                    ("path", Value::from(format!("{lang}/{slug}/"))),
+                ])
             })
             .collect()
     };
     obj([
         ("title", Value::from(cfg.title.plain(lang, langs))),
-        ("description", opt(cfg.description.as_ref().map(|t| t.plain(lang, langs).to_string()))),
+        (
+            "description",
+            opt(cfg
+                .description
+                .as_ref()
+                .map(|t| t.plain(lang, langs).to_string())),
+        ),
         ("as_of", Value::from(cfg.as_of.to_string())),
         ("languages", Value::from(langs.to_vec())),
         ("default_lang", Value::from(cfg.default_lang())),
@@ -499,8 +677,18 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
     let mut jobs = Vec::new();
     let mut push = |path: String, template: &'static str, ctx: Value| {
         let rest = path.strip_prefix(lang).unwrap_or(&path).to_string();
-        let alternates = c.langs.iter().map(|l| (l.clone(), format!("{l}{rest}"))).collect();
-        jobs.push(Job { path, template, lang: lang.to_string(), ctx, alternates });
+        let alternates = c
+            .langs
+            .iter()
+            .map(|l| (l.clone(), format!("{l}{rest}")))
+            .collect();
+        jobs.push(Job {
+            path,
+            template,
+            lang: lang.to_string(),
+            ctx,
+            alternates,
+        });
     };
     let all_tasks: Vec<usize> = (0..d.tasks.len()).collect();
 
@@ -509,23 +697,70 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
         .mechanisms
         .iter()
         .enumerate()
-        .map(|(i, _)| obj([("mechanism", v.mechanisms[i].clone()), ("recommendations", Value::from(idx.mech_recs[i].len())), ("follow_up", Value::from(idx.mech_recs[i].iter().filter(|&&r| d.recommendations[r].follow_up).count()))]))
+        .map(|(i, _)| {
+            obj([
+                ("mechanism", v.mechanisms[i].clone()),
+                ("recommendations", Value::from(idx.mech_recs[i].len())),
+                (
+                    "follow_up",
+                    Value::from(
+                        idx.mech_recs[i]
+                            .iter()
+                            .filter(|&&r| d.recommendations[r].follow_up)
+                            .count(),
+                    ),
+                ),
+            ])
+        })
         .collect();
     let plan_counts: Vec<Value> = d
         .plans
         .iter()
         .enumerate()
-        .map(|(i, _)| obj([("plan", v.plans[i].clone()), ("counts", count_value(&idx.count_deadlines(idx.plan_tasks[i].iter().copied())))]))
+        .map(|(i, _)| {
+            obj([
+                ("plan", v.plans[i].clone()),
+                (
+                    "counts",
+                    count_value(&idx.count_deadlines(idx.plan_tasks[i].iter().copied())),
+                ),
+            ])
+        })
         .collect();
     let mut busiest: Vec<(usize, usize)> = (0..d.agencies.len())
-        .map(|a| (a, idx.agency_duties[a].iter().filter(|x| x.role == Role::Lead && !d.tasks[x.task].heading).count()))
+        .map(|a| {
+            (
+                a,
+                idx.agency_duties[a]
+                    .iter()
+                    .filter(|x| x.role == Role::Lead && !d.tasks[x.task].heading)
+                    .count(),
+            )
+        })
         .filter(|(_, n)| *n > 0)
         .collect();
     busiest.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let busiest: Vec<Value> = busiest.iter().take(10).map(|(a, n)| obj([("agency", v.agencies[*a].clone()), ("lead", Value::from(*n))])).collect();
-    let mut upcoming: Vec<usize> = all_tasks.iter().copied().filter(|&t| idx.task_deadline[t] == Deadline::Upcoming).collect();
+    let busiest: Vec<Value> = busiest
+        .iter()
+        .take(10)
+        .map(|(a, n)| {
+            obj([
+                ("agency", v.agencies[*a].clone()),
+                ("lead", Value::from(*n)),
+            ])
+        })
+        .collect();
+    let mut upcoming: Vec<usize> = all_tasks
+        .iter()
+        .copied()
+        .filter(|&t| idx.task_deadline[t] == Deadline::Upcoming)
+        .collect();
     upcoming.sort_by_key(|&t| (idx.task_last_due[t], t));
-    let mut overdue: Vec<usize> = all_tasks.iter().copied().filter(|&t| idx.task_deadline[t] == Deadline::Overdue && !d.tasks[t].heading).collect();
+    let mut overdue: Vec<usize> = all_tasks
+        .iter()
+        .copied()
+        .filter(|&t| idx.task_deadline[t] == Deadline::Overdue && !d.tasks[t].heading)
+        .collect();
     overdue.sort_by_key(|&t| (std::cmp::Reverse(idx.task_last_due[t]), t));
     push(
         format!("{lang}/index.html"),
@@ -552,17 +787,35 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
     let agency_rows: Vec<Value> = (0..d.agencies.len())
         .map(|a| {
             let duties = &idx.agency_duties[a];
-            let lead: Vec<usize> = duties.iter().filter(|x| x.role == Role::Lead && !d.tasks[x.task].heading).map(|x| x.task).collect();
-            let coord = duties.iter().filter(|x| x.role == Role::Coordinating && !d.tasks[x.task].heading).count();
+            let lead: Vec<usize> = duties
+                .iter()
+                .filter(|x| x.role == Role::Lead && !d.tasks[x.task].heading)
+                .map(|x| x.task)
+                .collect();
+            let coord = duties
+                .iter()
+                .filter(|x| x.role == Role::Coordinating && !d.tasks[x.task].heading)
+                .count();
             obj([
                 ("agency", v.agencies[a].clone()),
                 ("lead", Value::from(lead.len())),
                 ("coordinating", Value::from(coord)),
-                ("overdue", Value::from(lead.iter().filter(|&&t| idx.task_deadline[t] == Deadline::Overdue).count())),
+                (
+                    "overdue",
+                    Value::from(
+                        lead.iter()
+                            .filter(|&&t| idx.task_deadline[t] == Deadline::Overdue)
+                            .count(),
+                    ),
+                ),
             ])
         })
         .collect();
-    push(format!("{lang}/agencies/index.html"), "agencies.html", minijinja::context! { agencies => agency_rows });
+    push(
+        format!("{lang}/agencies/index.html"),
+        "agencies.html",
+        minijinja::context! { agencies => agency_rows },
+    );
     for (ai, a) in d.agencies.iter().enumerate() {
         let duties = &idx.agency_duties[ai];
         let mut by_plan: Vec<Value> = Vec::new();
@@ -571,27 +824,67 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
                 duties
                     .iter()
                     .filter(|x| x.role == role && d.tasks[x.task].plan.id == d.plans[pi].id.id)
-                    .map(|x| obj([("task", v.tasks[x.task].clone()), ("note", x.note.map(|n| c.txt(n)).unwrap_or(Value::from(())))]))
+                    .map(|x| {
+                        obj([
+                            ("task", v.tasks[x.task].clone()),
+                            ("note", x.note.map(|n| c.txt(n)).unwrap_or(Value::from(()))),
+                        ])
+                    })
                     .collect()
             };
             let (lead, coord) = (row(Role::Lead), row(Role::Coordinating));
             if !lead.is_empty() || !coord.is_empty() {
-                by_plan.push(obj([("plan", v.plans[pi].clone()), ("lead", list(lead)), ("coordinating", list(coord))]));
+                by_plan.push(obj([
+                    ("plan", v.plans[pi].clone()),
+                    ("lead", list(lead)),
+                    ("coordinating", list(coord)),
+                ]));
             }
         }
-        let led: Vec<usize> = duties.iter().filter(|x| x.role == Role::Lead).map(|x| x.task).chain(idx.agency_inherited[ai].iter().copied()).collect();
-        let mut od: Vec<usize> = led.iter().copied().filter(|&t| idx.task_deadline[t] == Deadline::Overdue && !d.tasks[t].heading).collect();
+        let led: Vec<usize> = duties
+            .iter()
+            .filter(|x| x.role == Role::Lead)
+            .map(|x| x.task)
+            .chain(idx.agency_inherited[ai].iter().copied())
+            .collect();
+        let mut od: Vec<usize> = led
+            .iter()
+            .copied()
+            .filter(|&t| idx.task_deadline[t] == Deadline::Overdue && !d.tasks[t].heading)
+            .collect();
         od.sort_by_key(|&t| (idx.task_last_due[t], t));
         od.dedup();
-        let mut up: Vec<usize> = led.iter().copied().filter(|&t| idx.task_deadline[t] == Deadline::Upcoming).collect();
+        let mut up: Vec<usize> = led
+            .iter()
+            .copied()
+            .filter(|&t| idx.task_deadline[t] == Deadline::Upcoming)
+            .collect();
         up.sort_by_key(|&t| (idx.task_last_due[t], t));
         up.dedup();
         let successors: Vec<Value> = a
             .successors
             .iter()
-            .filter_map(|s| idx.agency.get(s.agency.id.as_str()).map(|&j| obj([("agency", v.agencies[j].clone()), ("note", s.note.as_ref().map(|n| c.txt(n)).unwrap_or(Value::from(())))])))
+            .filter_map(|s| {
+                idx.agency.get(s.agency.id.as_str()).map(|&j| {
+                    obj([
+                        ("agency", v.agencies[j].clone()),
+                        (
+                            "note",
+                            s.note.as_ref().map(|n| c.txt(n)).unwrap_or(Value::from(())),
+                        ),
+                    ])
+                })
+            })
             .collect();
-        let preds: Vec<Value> = idx.agency_predecessors[ai].iter().map(|(j, n)| obj([("agency", v.agencies[*j].clone()), ("note", n.map(|n| c.txt(n)).unwrap_or(Value::from(())))])).collect();
+        let preds: Vec<Value> = idx.agency_predecessors[ai]
+            .iter()
+            .map(|(j, n)| {
+                obj([
+                    ("agency", v.agencies[*j].clone()),
+                    ("note", n.map(|n| c.txt(n)).unwrap_or(Value::from(()))),
+                ])
+            })
+            .collect();
         let has_tasks = !duties.is_empty();
         push(
             format!("{lang}/agencies/{}/index.html", a.id.id),
@@ -627,12 +920,25 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
             let docs: Vec<Value> = idx.mech_docs[m]
                 .iter()
                 .filter(|&&doc| !idx.doc_recs[doc].is_empty())
-                .map(|&doc| obj([("document", v.documents[doc].clone()), ("recommendations", pick(&v.recs, &idx.doc_recs[doc]))]))
+                .map(|&doc| {
+                    obj([
+                        ("document", v.documents[doc].clone()),
+                        ("recommendations", pick(&v.recs, &idx.doc_recs[doc])),
+                    ])
+                })
                 .collect();
-            obj([("mechanism", v.mechanisms[m].clone()), ("documents", list(docs)), ("count", Value::from(idx.mech_recs[m].len()))])
+            obj([
+                ("mechanism", v.mechanisms[m].clone()),
+                ("documents", list(docs)),
+                ("count", Value::from(idx.mech_recs[m].len())),
+            ])
         })
         .collect();
-    push(format!("{lang}/recommendations/index.html"), "recommendations.html", minijinja::context! { groups => rec_groups, all => v.recs.clone(), themes => v.themes.clone(), mechanisms => v.mechanisms.clone() });
+    push(
+        format!("{lang}/recommendations/index.html"),
+        "recommendations.html",
+        minijinja::context! { groups => rec_groups, all => v.recs.clone(), themes => v.themes.clone(), mechanisms => v.mechanisms.clone() },
+    );
     for (ri, r) in d.recommendations.iter().enumerate() {
         let doc = idx.document.get(r.document.id.as_str()).copied();
         push(
@@ -655,13 +961,24 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
     }
 
     // Plans.
-    push(format!("{lang}/plans/index.html"), "plans.html", minijinja::context! { plans => plan_counts_for(idx, v) });
+    push(
+        format!("{lang}/plans/index.html"),
+        "plans.html",
+        minijinja::context! { plans => plan_counts_for(idx, v) },
+    );
     for (pi, p) in d.plans.iter().enumerate() {
         let successor = idx.plan_successor[pi].map(|s| match s {
-            Succ::Plan(q) => obj([("plan", v.plans[q].clone()), ("transcribed", Value::from(!idx.plan_tasks[q].is_empty()))]),
+            Succ::Plan(q) => obj([
+                ("plan", v.plans[q].clone()),
+                ("transcribed", Value::from(!idx.plan_tasks[q].is_empty())),
+            ]),
             Succ::Document(doc) => obj([("document", v.documents[doc].clone())]),
         });
-        let answers: Vec<usize> = p.answers.iter().filter_map(|a| idx.document.get(a.id.as_str()).copied()).collect();
+        let answers: Vec<usize> = p
+            .answers
+            .iter()
+            .filter_map(|a| idx.document.get(a.id.as_str()).copied())
+            .collect();
         let doc = idx.document.get(p.document.id.as_str()).copied();
         push(
             format!("{lang}/plans/{}/index.html", p.id.id),
@@ -690,18 +1007,45 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
         .iter()
         .enumerate()
         .filter(|(pi, _)| !idx.plan_tasks[*pi].is_empty())
-        .map(|(pi, _)| obj([("plan", v.plans[pi].clone()), ("tasks", pick(&v.tasks, &idx.plan_tasks[pi]))]))
+        .map(|(pi, _)| {
+            obj([
+                ("plan", v.plans[pi].clone()),
+                ("tasks", pick(&v.tasks, &idx.plan_tasks[pi])),
+            ])
+        })
         .collect();
-    push(format!("{lang}/tasks/index.html"), "tasks.html", minijinja::context! { groups => task_groups, agencies => v.agencies.clone() });
+    push(
+        format!("{lang}/tasks/index.html"),
+        "tasks.html",
+        minijinja::context! { groups => task_groups, agencies => v.agencies.clone() },
+    );
     for (ti, t) in d.tasks.iter().enumerate() {
         let refs = |list_: &[AgencyRef]| -> Vec<Value> {
             list_
                 .iter()
-                .filter_map(|r| idx.agency.get(r.agency.id.as_str()).map(|&a| obj([("agency", v.agencies[a].clone()), ("note", r.note.as_ref().map(|n| c.txt(n)).unwrap_or(Value::from(())))])))
+                .filter_map(|r| {
+                    idx.agency.get(r.agency.id.as_str()).map(|&a| {
+                        obj([
+                            ("agency", v.agencies[a].clone()),
+                            (
+                                "note",
+                                r.note.as_ref().map(|n| c.txt(n)).unwrap_or(Value::from(())),
+                            ),
+                        ])
+                    })
+                })
                 .collect()
         };
-        let recs: Vec<usize> = t.recommendations.iter().filter_map(|r| idx.rec.get(r.id.as_str()).copied()).collect();
-        let themes: Vec<usize> = t.themes.iter().filter_map(|r| idx.theme.get(r.id.as_str()).copied()).collect();
+        let recs: Vec<usize> = t
+            .recommendations
+            .iter()
+            .filter_map(|r| idx.rec.get(r.id.as_str()).copied())
+            .collect();
+        let themes: Vec<usize> = t
+            .themes
+            .iter()
+            .filter_map(|r| idx.theme.get(r.id.as_str()).copied())
+            .collect();
         push(
             format!("{lang}/tasks/{}/index.html", t.id.id),
             "task.html",
@@ -724,17 +1068,36 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
 
     // Themes.
     let theme_rows: Vec<Value> = (0..d.themes.len())
-        .map(|t| obj([("theme", v.themes[t].clone()), ("recommendations", Value::from(idx.theme_recs[t].len())), ("tasks", Value::from(idx.theme_tasks[t].len()))]))
+        .map(|t| {
+            obj([
+                ("theme", v.themes[t].clone()),
+                ("recommendations", Value::from(idx.theme_recs[t].len())),
+                ("tasks", Value::from(idx.theme_tasks[t].len())),
+            ])
+        })
         .collect();
-    push(format!("{lang}/themes/index.html"), "themes.html", minijinja::context! { themes => theme_rows });
+    push(
+        format!("{lang}/themes/index.html"),
+        "themes.html",
+        minijinja::context! { themes => theme_rows },
+    );
     for (thi, th) in d.themes.iter().enumerate() {
         let by_mech: Vec<Value> = d
             .mechanisms
             .iter()
             .enumerate()
             .filter_map(|(m, mech)| {
-                let recs: Vec<usize> = idx.theme_recs[thi].iter().copied().filter(|&r| d.recommendations[r].mechanism.id == mech.id.id).collect();
-                (!recs.is_empty()).then(|| obj([("mechanism", v.mechanisms[m].clone()), ("recommendations", pick(&v.recs, &recs))]))
+                let recs: Vec<usize> = idx.theme_recs[thi]
+                    .iter()
+                    .copied()
+                    .filter(|&r| d.recommendations[r].mechanism.id == mech.id.id)
+                    .collect();
+                (!recs.is_empty()).then(|| {
+                    obj([
+                        ("mechanism", v.mechanisms[m].clone()),
+                        ("recommendations", pick(&v.recs, &recs)),
+                    ])
+                })
             })
             .collect();
         push(
@@ -753,9 +1116,20 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
 
     // Mechanisms.
     let mech_rows: Vec<Value> = (0..d.mechanisms.len())
-        .map(|m| obj([("mechanism", v.mechanisms[m].clone()), ("recommendations", Value::from(idx.mech_recs[m].len())), ("documents", Value::from(idx.mech_docs[m].len())), ("plans", Value::from(idx.mech_plans[m].len()))]))
+        .map(|m| {
+            obj([
+                ("mechanism", v.mechanisms[m].clone()),
+                ("recommendations", Value::from(idx.mech_recs[m].len())),
+                ("documents", Value::from(idx.mech_docs[m].len())),
+                ("plans", Value::from(idx.mech_plans[m].len())),
+            ])
+        })
         .collect();
-    push(format!("{lang}/mechanisms/index.html"), "mechanisms.html", minijinja::context! { mechanisms => mech_rows });
+    push(
+        format!("{lang}/mechanisms/index.html"),
+        "mechanisms.html",
+        minijinja::context! { mechanisms => mech_rows },
+    );
     for (mi, m) in d.mechanisms.iter().enumerate() {
         push(
             format!("{lang}/mechanisms/{}/index.html", m.id.id),
@@ -775,7 +1149,11 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
     }
 
     // Documents.
-    push(format!("{lang}/documents/index.html"), "documents.html", minijinja::context! { documents => v.documents.clone() });
+    push(
+        format!("{lang}/documents/index.html"),
+        "documents.html",
+        minijinja::context! { documents => v.documents.clone() },
+    );
     for (di, doc) in d.documents.iter().enumerate() {
         push(
             format!("{lang}/documents/{}/index.html", doc.id.id),
@@ -795,7 +1173,11 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
     }
 
     // Indicators.
-    push(format!("{lang}/indicators/index.html"), "indicators.html", minijinja::context! { indicators => v.indicators.clone() });
+    push(
+        format!("{lang}/indicators/index.html"),
+        "indicators.html",
+        minijinja::context! { indicators => v.indicators.clone() },
+    );
     for (ii, ind) in d.indicators.iter().enumerate() {
         let values: Vec<Value> = idx.ind_values[ii]
             .iter()
@@ -829,8 +1211,16 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
 
     // Downloads, search, content pages, 404.
     let ds: Vec<Value> = datasets.iter().map(|x| x.view(lang)).collect();
-    push(format!("{lang}/data/index.html"), "data.html", minijinja::context! { datasets => ds });
-    push(format!("{lang}/search/index.html"), "search.html", minijinja::context! {});
+    push(
+        format!("{lang}/data/index.html"),
+        "data.html",
+        minijinja::context! { datasets => ds },
+    );
+    push(
+        format!("{lang}/search/index.html"),
+        "search.html",
+        minijinja::context! {},
+    );
     let mut slugs: Vec<&str> = site.pages.iter().map(|p| p.slug.as_str()).collect();
     slugs.sort();
     slugs.dedup();
@@ -838,7 +1228,11 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
         let page = site.pages.iter().find(|p| p.slug == slug && p.lang == lang);
         let (page, fallback) = match page {
             Some(p) => (p, false),
-            None => match c.langs.iter().find_map(|l| site.pages.iter().find(|p| p.slug == slug && &p.lang == l)) {
+            None => match c
+                .langs
+                .iter()
+                .find_map(|l| site.pages.iter().find(|p| p.slug == slug && &p.lang == l))
+            {
                 Some(p) => (p, true),
                 None => continue,
             },
@@ -855,18 +1249,34 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
             },
         );
     }
-    push(format!("{lang}/404.html"), "404.html", minijinja::context! {});
+    push(
+        format!("{lang}/404.html"),
+        "404.html",
+        minijinja::context! {},
+    );
     jobs
 }
 
 fn plan_counts_for(idx: &Index<'_>, v: &Views) -> Vec<Value> {
     (0..idx.data.plans.len())
-        .map(|i| obj([("plan", v.plans[i].clone()), ("counts", count_value(&idx.count_deadlines(idx.plan_tasks[i].iter().copied())))]))
+        .map(|i| {
+            obj([
+                ("plan", v.plans[i].clone()),
+                (
+                    "counts",
+                    count_value(&idx.count_deadlines(idx.plan_tasks[i].iter().copied())),
+                ),
+            ])
+        })
         .collect()
 }
 
 pub fn fmt_num(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 { format!("{}", v as i64) } else { format!("{v}") }
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
 }
 
 /// Folds text for diacritic-insensitive search: "Bộ Tư pháp" → "bo tu phap", "đ" → "d".
@@ -875,10 +1285,22 @@ pub fn fold(s: &str) -> String {
 }
 
 /// The client-side search index of one language: one entry per record and page.
-fn search_index(idx: &Index<'_>, cfg: &Config, lang: &str, strings: &BTreeMap<String, BTreeMap<String, String>>, site: &Loaded) -> Vec<u8> {
+fn search_index(
+    idx: &Index<'_>,
+    cfg: &Config,
+    lang: &str,
+    strings: &BTreeMap<String, BTreeMap<String, String>>,
+    site: &Loaded,
+) -> Vec<u8> {
     let d = idx.data;
     let langs = &cfg.languages[..];
-    let label = |k: &str| strings.get(lang).and_then(|m| m.get(k)).cloned().unwrap_or_else(|| k.to_string());
+    let label = |k: &str| {
+        strings
+            .get(lang)
+            .and_then(|m| m.get(k))
+            .cloned()
+            .unwrap_or_else(|| k.to_string())
+    };
     let mut entries = Vec::new();
     let mut add = |kind: &str, title: String, path: String, body: String| {
         let snippet: String = body.chars().take(160).collect();
@@ -886,36 +1308,126 @@ fn search_index(idx: &Index<'_>, cfg: &Config, lang: &str, strings: &BTreeMap<St
         entries.push(serde_json::json!({ "k": label(kind), "t": title, "u": path, "s": snippet, "f": folded, "ft": fold(&title) }));
     };
     for r in &d.recommendations {
-        let symbol = idx.document.get(r.document.id.as_str()).and_then(|&x| d.documents[x].symbol.clone()).unwrap_or_default();
-        let heading = r.heading.as_ref().map(|h| h.plain(lang, langs).to_string()).unwrap_or_default();
-        let title = format!("{symbol} {} {heading}", r.paragraph.as_deref().map(|p| format!("¶{p}")).unwrap_or_default());
-        add("kind.recommendation", title.split_whitespace().collect::<Vec<_>>().join(" "), format!("{lang}/recommendations/{}/", r.id.id), r.text.plain(lang, langs).to_string());
+        let symbol = idx
+            .document
+            .get(r.document.id.as_str())
+            .and_then(|&x| d.documents[x].symbol.clone())
+            .unwrap_or_default();
+        let heading = r
+            .heading
+            .as_ref()
+            .map(|h| h.plain(lang, langs).to_string())
+            .unwrap_or_default();
+        let title = format!(
+            "{symbol} {} {heading}",
+            r.paragraph
+                .as_deref()
+                .map(|p| format!("¶{p}"))
+                .unwrap_or_default()
+        );
+        add(
+            "kind.recommendation",
+            title.split_whitespace().collect::<Vec<_>>().join(" "),
+            format!("{lang}/recommendations/{}/", r.id.id),
+            r.text.plain(lang, langs).to_string(),
+        );
     }
     for t in &d.tasks {
-        let lead: Vec<&str> = t.lead.iter().filter_map(|l| idx.agency.get(l.agency.id.as_str()).map(|&a| d.agencies[a].name.plain(lang, langs))).collect();
-        add("kind.task", format!("{} {}", t.ref_, t.text.plain(lang, langs).chars().take(90).collect::<String>()), format!("{lang}/tasks/{}/", t.id.id), format!("{} — {}", t.text.plain(lang, langs), lead.join(", ")));
+        let lead: Vec<&str> = t
+            .lead
+            .iter()
+            .filter_map(|l| {
+                idx.agency
+                    .get(l.agency.id.as_str())
+                    .map(|&a| d.agencies[a].name.plain(lang, langs))
+            })
+            .collect();
+        add(
+            "kind.task",
+            format!(
+                "{} {}",
+                t.ref_,
+                t.text
+                    .plain(lang, langs)
+                    .chars()
+                    .take(90)
+                    .collect::<String>()
+            ),
+            format!("{lang}/tasks/{}/", t.id.id),
+            format!("{} — {}", t.text.plain(lang, langs), lead.join(", ")),
+        );
     }
     for a in &d.agencies {
-        let short = a.short.as_ref().map(|s| s.plain(lang, langs).to_string()).unwrap_or_default();
-        let other: Vec<&str> = langs.iter().filter(|l| l.as_str() != lang).map(|l| a.name.plain(l, langs)).collect();
-        add("kind.agency", a.name.plain(lang, langs).to_string(), format!("{lang}/agencies/{}/", a.id.id), format!("{short} {}", other.join(" ")));
+        let short = a
+            .short
+            .as_ref()
+            .map(|s| s.plain(lang, langs).to_string())
+            .unwrap_or_default();
+        let other: Vec<&str> = langs
+            .iter()
+            .filter(|l| l.as_str() != lang)
+            .map(|l| a.name.plain(l, langs))
+            .collect();
+        add(
+            "kind.agency",
+            a.name.plain(lang, langs).to_string(),
+            format!("{lang}/agencies/{}/", a.id.id),
+            format!("{short} {}", other.join(" ")),
+        );
     }
     for t in &d.themes {
-        add("kind.theme", t.name.plain(lang, langs).to_string(), format!("{lang}/themes/{}/", t.id.id), t.description.as_ref().map(|x| x.plain(lang, langs).to_string()).unwrap_or_default());
+        add(
+            "kind.theme",
+            t.name.plain(lang, langs).to_string(),
+            format!("{lang}/themes/{}/", t.id.id),
+            t.description
+                .as_ref()
+                .map(|x| x.plain(lang, langs).to_string())
+                .unwrap_or_default(),
+        );
     }
     for i in &d.indicators {
-        add("kind.indicator", i.title.plain(lang, langs).to_string(), format!("{lang}/indicators/{}/", i.id.id), String::new());
+        add(
+            "kind.indicator",
+            i.title.plain(lang, langs).to_string(),
+            format!("{lang}/indicators/{}/", i.id.id),
+            String::new(),
+        );
     }
     for p in &d.plans {
-        add("kind.plan", p.title.plain(lang, langs).to_string(), format!("{lang}/plans/{}/", p.id.id), String::new());
+        add(
+            "kind.plan",
+            p.title.plain(lang, langs).to_string(),
+            format!("{lang}/plans/{}/", p.id.id),
+            String::new(),
+        );
     }
     for x in &d.documents {
-        add("kind.document", format!("{} {}", x.symbol.as_deref().unwrap_or(""), x.title.plain(lang, langs)).trim().to_string(), format!("{lang}/documents/{}/", x.id.id), String::new());
+        add(
+            "kind.document",
+            format!(
+                "{} {}",
+                x.symbol.as_deref().unwrap_or(""),
+                x.title.plain(lang, langs)
+            )
+            .trim()
+            .to_string(),
+            format!("{lang}/documents/{}/", x.id.id),
+            String::new(),
+        );
     }
     let mut seen = std::collections::BTreeSet::new();
     for p in site.pages.iter().filter(|p| p.lang == lang) {
         if seen.insert(p.slug.clone()) {
-            add("kind.page", p.title.clone(), format!("{lang}/{}/", p.slug), p.body.chars().filter(|c| !"#*_[]()`>".contains(*c)).collect());
+            add(
+                "kind.page",
+                p.title.clone(),
+                format!("{lang}/{}/", p.slug),
+                p.body
+                    .chars()
+                    .filter(|c| !"#*_[]()`>".contains(*c))
+                    .collect(),
+            );
         }
     }
     serde_json::to_vec(&entries).unwrap_or_default()

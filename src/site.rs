@@ -38,26 +38,73 @@ pub fn build(opts: &Options<'_>) -> Outcome {
     let mut sources = Sources::default();
     let mut diags = Diagnostics::default();
     let Some(mut loaded) = load::site(opts.root, &mut sources, &mut diags) else {
-        return Outcome { sources, diags, summary: None, io_failure: false };
+        return Outcome {
+            sources,
+            diags,
+            summary: None,
+            io_failure: false,
+        };
     };
     if let Some(b) = opts.base_url {
-        loaded.config.base_url = if b.ends_with('/') { b.to_string() } else { format!("{b}/") };
+        loaded.config.base_url = if b.ends_with('/') {
+            b.to_string()
+        } else {
+            format!("{b}/")
+        };
     }
     validate::validate(&loaded.data, &loaded.config.languages, &mut diags);
-    let theme = theme::load(opts.root, &loaded.config.theme, &loaded.config.languages, &mut sources, &mut diags);
+    let theme = theme::load(
+        opts.root,
+        &loaded.config.theme,
+        &loaded.config.languages,
+        &mut sources,
+        &mut diags,
+    );
     if diags.has_errors() {
-        return Outcome { sources, diags, summary: None, io_failure: false };
+        return Outcome {
+            sources,
+            diags,
+            summary: None,
+            io_failure: false,
+        };
     }
-    let Some(theme) = theme else { return Outcome { sources, diags, summary: None, io_failure: false } };
+    let Some(theme) = theme else {
+        return Outcome {
+            sources,
+            diags,
+            summary: None,
+            io_failure: false,
+        };
+    };
     let idx = Index::build(&loaded.data, loaded.config.as_of);
-    let title = loaded.config.title.plain("en", &loaded.config.languages).to_string();
+    let title = loaded
+        .config
+        .title
+        .plain("en", &loaded.config.languages)
+        .to_string();
     let (mut files, datasets) = export::files(&idx, &loaded.config, &title);
     let Some(rendered) = render::render(&loaded, &idx, &theme, &datasets, &mut diags) else {
-        return Outcome { sources, diags, summary: None, io_failure: false };
+        return Outcome {
+            sources,
+            diags,
+            summary: None,
+            io_failure: false,
+        };
     };
     if !opts.write {
-        let summary = Summary { pages: rendered.pages, files: rendered.files.len() + files.len(), datasets: datasets.len(), stats: WriteStats::default(), millis: start.elapsed().as_millis() };
-        return Outcome { sources, diags, summary: Some(summary), io_failure: false };
+        let summary = Summary {
+            pages: rendered.pages,
+            files: rendered.files.len() + files.len(),
+            datasets: datasets.len(),
+            stats: WriteStats::default(),
+            millis: start.elapsed().as_millis(),
+        };
+        return Outcome {
+            sources,
+            diags,
+            summary: Some(summary),
+            io_failure: false,
+        };
     }
     files.extend(rendered.files);
     files.sort_by(|a, b| a.0.cmp(&b.0));
@@ -68,14 +115,33 @@ pub fn build(opts: &Options<'_>) -> Outcome {
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files.dedup_by(|a, b| a.0 == b.0);
-    let out = opts.out.map(Path::to_path_buf).unwrap_or_else(|| opts.root.join("public"));
+    let out = opts
+        .out
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| opts.root.join("public"));
     let stats = match output::write(&out, &files) {
         Ok(s) => s,
         Err(e) => {
             diags.error(None, format!("cannot write {}: {e}", out.display()));
-            return Outcome { sources, diags, summary: None, io_failure: true };
+            return Outcome {
+                sources,
+                diags,
+                summary: None,
+                io_failure: true,
+            };
         }
     };
-    let summary = Summary { pages: rendered.pages, files: files.len(), datasets: datasets.len(), stats, millis: start.elapsed().as_millis() };
-    Outcome { sources, diags, summary: Some(summary), io_failure: false }
+    let summary = Summary {
+        pages: rendered.pages,
+        files: files.len(),
+        datasets: datasets.len(),
+        stats,
+        millis: start.elapsed().as_millis(),
+    };
+    Outcome {
+        sources,
+        diags,
+        summary: Some(summary),
+        io_failure: false,
+    }
 }

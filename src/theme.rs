@@ -48,8 +48,14 @@ const I18N: &[(&str, &str)] = &[
 ];
 
 const STATIC: &[(&str, &str)] = &[
-    ("style.css", include_str!("../themes/default/static/style.css")),
-    ("search.js", include_str!("../themes/default/static/search.js")),
+    (
+        "style.css",
+        include_str!("../themes/default/static/style.css"),
+    ),
+    (
+        "search.js",
+        include_str!("../themes/default/static/search.js"),
+    ),
 ];
 
 pub struct Theme {
@@ -61,15 +67,28 @@ pub struct Theme {
     pub statics: BTreeMap<String, Vec<u8>>,
 }
 
-pub fn load(root: &Path, theme: &str, langs: &[String], sources: &mut Sources, diags: &mut Diagnostics) -> Option<Theme> {
+pub fn load(
+    root: &Path,
+    theme: &str,
+    langs: &[String],
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> Option<Theme> {
     let mut templates = BTreeMap::new();
     for (name, src) in TEMPLATES {
-        let id = sources.add(format!("(built-in theme) templates/{name}").into(), src.to_string());
+        let id = sources.add(
+            format!("(built-in theme) templates/{name}").into(),
+            src.to_string(),
+        );
         templates.insert(name.to_string(), (src.to_string(), id));
     }
     let theme_dir = root.join("themes").join(theme);
     if theme != "default" && !theme_dir.is_dir() {
-        diags.error(None, format!("theme `{theme}` not found: no folder themes/{theme}/"))
+        diags
+            .error(
+                None,
+                format!("theme `{theme}` not found: no folder themes/{theme}/"),
+            )
             .hint("use `theme: default` (built in) or create the folder");
     }
     for dir in [theme_dir.join("templates"), root.join("templates")] {
@@ -88,11 +107,16 @@ pub fn load(root: &Path, theme: &str, langs: &[String], sources: &mut Sources, d
     }
     let mut strings: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     for (lang, src) in I18N {
-        let id = sources.add(format!("(built-in theme) i18n/{lang}.yaml").into(), src.to_string());
+        let id = sources.add(
+            format!("(built-in theme) i18n/{lang}.yaml").into(),
+            src.to_string(),
+        );
         strings.insert(lang.to_string(), parse_strings(src, id, diags));
     }
     for (rel, path) in files_in(&theme_dir.join("i18n")) {
-        let Some(lang) = rel.strip_suffix(".yaml") else { continue };
+        let Some(lang) = rel.strip_suffix(".yaml") else {
+            continue;
+        };
         let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
         let Ok(src) = std::fs::read_to_string(&path) else {
             diags.error(None, format!("cannot read {}", shown.display()));
@@ -104,7 +128,11 @@ pub fn load(root: &Path, theme: &str, langs: &[String], sources: &mut Sources, d
     }
     for l in langs {
         if !strings.contains_key(l) {
-            diags.warning(None, format!("the theme has no interface strings for `{l}`; English is used"))
+            diags
+                .warning(
+                    None,
+                    format!("the theme has no interface strings for `{l}`; English is used"),
+                )
                 .hint(format!("add themes/{theme}/i18n/{l}.yaml"));
         }
     }
@@ -113,12 +141,18 @@ pub fn load(root: &Path, theme: &str, langs: &[String], sources: &mut Sources, d
         for (lang, map) in &strings {
             for key in reference.keys() {
                 if !map.contains_key(key) && langs.contains(lang) {
-                    diags.error(None, format!("interface string `{key}` is missing for `{lang}`"));
+                    diags.error(
+                        None,
+                        format!("interface string `{key}` is missing for `{lang}`"),
+                    );
                 }
             }
         }
     }
-    let mut statics: BTreeMap<String, Vec<u8>> = STATIC.iter().map(|(n, s)| (n.to_string(), s.as_bytes().to_vec())).collect();
+    let mut statics: BTreeMap<String, Vec<u8>> = STATIC
+        .iter()
+        .map(|(n, s)| (n.to_string(), s.as_bytes().to_vec()))
+        .collect();
     for dir in [theme_dir.join("static")] {
         for (rel, path) in files_in(&dir) {
             if let Ok(bytes) = std::fs::read(&path) {
@@ -126,15 +160,32 @@ pub fn load(root: &Path, theme: &str, langs: &[String], sources: &mut Sources, d
             }
         }
     }
-    Some(Theme { templates, strings, statics })
+    Some(Theme {
+        templates,
+        strings,
+        statics,
+    })
 }
 
 fn parse_strings(src: &str, file: u32, diags: &mut Diagnostics) -> BTreeMap<String, String> {
     match serde_saphyr::from_str::<BTreeMap<String, String>>(src) {
-        Ok(m) => m.into_iter().map(|(k, v)| (k, crate::raw::nfc(&v))).collect(),
+        Ok(m) => m
+            .into_iter()
+            .map(|(k, v)| (k, crate::raw::nfc(&v)))
+            .collect(),
         Err(e) => {
-            let loc = e.location().map(|l| Loc { file, line: l.line() as u32, col: l.column() as u32 });
-            diags.error(loc, format!("interface strings: {}", e.to_string().lines().next().unwrap_or("")));
+            let loc = e.location().map(|l| Loc {
+                file,
+                line: l.line() as u32,
+                col: l.column() as u32,
+            });
+            diags.error(
+                loc,
+                format!(
+                    "interface strings: {}",
+                    e.to_string().lines().next().unwrap_or("")
+                ),
+            );
             BTreeMap::new()
         }
     }
@@ -151,7 +202,12 @@ pub fn files_in(dir: &Path) -> Vec<(String, std::path::PathBuf)> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('.'))
         .filter_map(|e| {
-            let rel = e.path().strip_prefix(dir).ok()?.to_string_lossy().replace('\\', "/");
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .ok()?
+                .to_string_lossy()
+                .replace('\\', "/");
             Some((rel, e.path().to_path_buf()))
         })
         .collect()

@@ -16,7 +16,10 @@ pub fn check_id(id: &str) -> Result<(), &'static str> {
     if id.len() > MAX_ID {
         return Err("is longer than 80 characters");
     }
-    if !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+    if !id
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
         return Err("may only hold lowercase ASCII letters, digits and hyphens");
     }
     if id.starts_with('-') || id.ends_with('-') || id.contains("--") {
@@ -32,7 +35,11 @@ struct IdSet<'a> {
 }
 
 impl<'a> IdSet<'a> {
-    fn build(what: &'static str, items: impl Iterator<Item = (&'a Ref, String)>, d: &mut Diagnostics) -> Self {
+    fn build(
+        what: &'static str,
+        items: impl Iterator<Item = (&'a Ref, String)>,
+        d: &mut Diagnostics,
+    ) -> Self {
         let mut ids: HashMap<&'a str, (Loc, String)> = HashMap::new();
         for (r, label) in items {
             if let Err(why) = check_id(&r.id) {
@@ -69,7 +76,10 @@ impl<'a> IdSet<'a> {
                 diag.hint(format!("did you mean `{n}` ({label})?"));
             }
         } else {
-            diag.hint(format!("no {} has this id; check the spelling or add the record", self.what));
+            diag.hint(format!(
+                "no {} has this id; check the spelling or add the record",
+                self.what
+            ));
         }
         false
     }
@@ -77,14 +87,44 @@ impl<'a> IdSet<'a> {
 
 pub fn validate(data: &Data, langs: &[String], d: &mut Diagnostics) {
     let label = |t: &Text| t.plain("en", langs).to_string();
-    let mechanisms = IdSet::build("mechanism", data.mechanisms.iter().map(|m| (&m.id, label(&m.name))), d);
-    let documents = IdSet::build("document", data.documents.iter().map(|x| (&x.id, x.symbol.clone().unwrap_or_default())), d);
-    let agencies = IdSet::build("agency", data.agencies.iter().map(|x| (&x.id, label(&x.name))), d);
-    let themes = IdSet::build("theme", data.themes.iter().map(|x| (&x.id, label(&x.name))), d);
-    let recs = IdSet::build("recommendation", data.recommendations.iter().map(|x| (&x.id, String::new())), d);
+    let mechanisms = IdSet::build(
+        "mechanism",
+        data.mechanisms.iter().map(|m| (&m.id, label(&m.name))),
+        d,
+    );
+    let documents = IdSet::build(
+        "document",
+        data.documents
+            .iter()
+            .map(|x| (&x.id, x.symbol.clone().unwrap_or_default())),
+        d,
+    );
+    let agencies = IdSet::build(
+        "agency",
+        data.agencies.iter().map(|x| (&x.id, label(&x.name))),
+        d,
+    );
+    let themes = IdSet::build(
+        "theme",
+        data.themes.iter().map(|x| (&x.id, label(&x.name))),
+        d,
+    );
+    let recs = IdSet::build(
+        "recommendation",
+        data.recommendations.iter().map(|x| (&x.id, String::new())),
+        d,
+    );
     let plans = IdSet::build("plan", data.plans.iter().map(|x| (&x.id, String::new())), d);
-    let tasks = IdSet::build("task", data.tasks.iter().map(|x| (&x.id, x.ref_.clone())), d);
-    let indicators = IdSet::build("indicator", data.indicators.iter().map(|x| (&x.id, label(&x.title))), d);
+    let tasks = IdSet::build(
+        "task",
+        data.tasks.iter().map(|x| (&x.id, x.ref_.clone())),
+        d,
+    );
+    let indicators = IdSet::build(
+        "indicator",
+        data.indicators.iter().map(|x| (&x.id, label(&x.title))),
+        d,
+    );
 
     for doc in &data.documents {
         if let Some(m) = &doc.mechanism {
@@ -98,35 +138,51 @@ pub fn validate(data: &Data, langs: &[String], d: &mut Diagnostics) {
         for s in &a.successors {
             agencies.check(&s.agency, d);
             if s.agency.id == a.id.id {
-                d.error(Some(s.agency.loc), format!("agency `{}` names itself as its successor", a.id.id));
+                d.error(
+                    Some(s.agency.loc),
+                    format!("agency `{}` names itself as its successor", a.id.id),
+                );
             }
         }
         if !a.successors.is_empty() && a.ended.is_none() {
-            d.warning(Some(a.id.loc), format!("agency `{}` has successors but no `ended` date", a.id.id))
-                .hint("add `ended: YYYY-MM-DD`, the day the body ceased to exist");
+            d.warning(
+                Some(a.id.loc),
+                format!("agency `{}` has successors but no `ended` date", a.id.id),
+            )
+            .hint("add `ended: YYYY-MM-DD`, the day the body ceased to exist");
         }
     }
-    let doc_mech: HashMap<&str, &str> =
-        data.documents.iter().filter_map(|x| x.mechanism.as_ref().map(|m| (x.id.id.as_str(), m.id.as_str()))).collect();
+    let doc_mech: HashMap<&str, &str> = data
+        .documents
+        .iter()
+        .filter_map(|x| {
+            x.mechanism
+                .as_ref()
+                .map(|m| (x.id.id.as_str(), m.id.as_str()))
+        })
+        .collect();
     for r in &data.recommendations {
         let m_ok = mechanisms.check(&r.mechanism, d);
         let d_ok = documents.check(&r.document, d);
-        if m_ok && d_ok {
-            if let Some(dm) = doc_mech.get(r.document.id.as_str()) {
-                if *dm != r.mechanism.id {
-                    d.error(Some(r.mechanism.loc), format!(
+        if m_ok
+            && d_ok
+            && let Some(dm) = doc_mech.get(r.document.id.as_str())
+            && *dm != r.mechanism.id
+        {
+            d.error(Some(r.mechanism.loc), format!(
                         "recommendation `{}` is under mechanism `{}` but its document `{}` belongs to `{dm}`",
                         r.id.id, r.mechanism.id, r.document.id
                     ));
-                }
-            }
         }
         for t in &r.themes {
             themes.check(t, d);
         }
         for x in &r.related {
             if recs.check(x, d) && x.id == r.id.id {
-                d.error(Some(x.loc), format!("recommendation `{}` is related to itself", r.id.id));
+                d.error(
+                    Some(x.loc),
+                    format!("recommendation `{}` is related to itself", r.id.id),
+                );
             }
         }
     }
@@ -141,25 +197,32 @@ pub fn validate(data: &Data, langs: &[String], d: &mut Diagnostics) {
         for a in &p.answers {
             documents.check(a, d);
         }
-        if let Some(s) = &p.superseded_by {
-            if !plans.ids.contains_key(s.id.as_str()) && !documents.ids.contains_key(s.id.as_str()) {
-                plans.check(s, d);
-            }
+        if let Some(s) = &p.superseded_by
+            && !plans.ids.contains_key(s.id.as_str())
+            && !documents.ids.contains_key(s.id.as_str())
+        {
+            plans.check(s, d);
         }
     }
-    let task_plan: HashMap<&str, &Task> = data.tasks.iter().map(|t| (t.id.id.as_str(), t)).collect();
+    let task_plan: HashMap<&str, &Task> =
+        data.tasks.iter().map(|t| (t.id.id.as_str(), t)).collect();
     for t in &data.tasks {
         plans.check(&t.plan, d);
-        if let Some(p) = &t.parent {
-            if tasks.check(p, d) {
-                if let Some(parent) = task_plan.get(p.id.as_str()) {
-                    if parent.plan.id != t.plan.id {
-                        d.error(Some(p.loc), format!("parent `{}` belongs to plan `{}`, not `{}`", p.id, parent.plan.id, t.plan.id));
-                    }
-                    if p.id == t.id.id {
-                        d.error(Some(p.loc), format!("task `{}` is its own parent", t.id.id));
-                    }
-                }
+        if let Some(p) = &t.parent
+            && tasks.check(p, d)
+            && let Some(parent) = task_plan.get(p.id.as_str())
+        {
+            if parent.plan.id != t.plan.id {
+                d.error(
+                    Some(p.loc),
+                    format!(
+                        "parent `{}` belongs to plan `{}`, not `{}`",
+                        p.id, parent.plan.id, t.plan.id
+                    ),
+                );
+            }
+            if p.id == t.id.id {
+                d.error(Some(p.loc), format!("task `{}` is its own parent", t.id.id));
             }
         }
         for a in t.lead.iter().chain(&t.coordinating).chain(&t.current_lead) {
@@ -175,8 +238,11 @@ pub fn validate(data: &Data, langs: &[String], d: &mut Diagnostics) {
             themes.check(th, d);
         }
         if !t.heading && t.lead.is_empty() {
-            d.warning(Some(t.id.loc), format!("task `{}` ({}) has no lead agency", t.id.id, t.ref_))
-                .hint("add `lead:`, or `heading: true` if the row only groups others");
+            d.warning(
+                Some(t.id.loc),
+                format!("task `{}` ({}) has no lead agency", t.id.id, t.ref_),
+            )
+            .hint("add `lead:`, or `heading: true` if the row only groups others");
         }
     }
     check_parent_cycles(data, d);
@@ -191,7 +257,11 @@ pub fn validate(data: &Data, langs: &[String], d: &mut Diagnostics) {
             tasks.check(t, d);
         }
     }
-    let ind: HashMap<&str, &Indicator> = data.indicators.iter().map(|i| (i.id.id.as_str(), i)).collect();
+    let ind: HashMap<&str, &Indicator> = data
+        .indicators
+        .iter()
+        .map(|i| (i.id.id.as_str(), i))
+        .collect();
     for v in &data.values {
         if let Some(s) = &v.source {
             documents.check(s, d);
@@ -199,7 +269,9 @@ pub fn validate(data: &Data, langs: &[String], d: &mut Diagnostics) {
         if !indicators.check(&v.indicator, d) {
             continue;
         }
-        let Some(i) = ind.get(v.indicator.id.as_str()) else { continue };
+        let Some(i) = ind.get(v.indicator.id.as_str()) else {
+            continue;
+        };
         let Some(value) = &v.value else { continue };
         if i.scale.is_empty() {
             if v.number.is_none() {
@@ -207,22 +279,34 @@ pub fn validate(data: &Data, langs: &[String], d: &mut Diagnostics) {
                     .hint("write numbers with a dot for decimals and no thousands separator; put words in `note`");
             }
         } else if !i.scale.iter().any(|s| s == value) {
-            d.error(Some(v.loc), format!("value `{value}` is not a level of the scale of `{}`", i.id.id))
-                .hint(format!("levels: {}", i.scale.join(", ")));
+            d.error(
+                Some(v.loc),
+                format!(
+                    "value `{value}` is not a level of the scale of `{}`",
+                    i.id.id
+                ),
+            )
+            .hint(format!("levels: {}", i.scale.join(", ")));
         }
     }
 }
 
 fn check_parent_cycles(data: &Data, d: &mut Diagnostics) {
-    let parent: HashMap<&str, &str> =
-        data.tasks.iter().filter_map(|t| t.parent.as_ref().map(|p| (t.id.id.as_str(), p.id.as_str()))).collect();
+    let parent: HashMap<&str, &str> = data
+        .tasks
+        .iter()
+        .filter_map(|t| t.parent.as_ref().map(|p| (t.id.id.as_str(), p.id.as_str())))
+        .collect();
     for t in &data.tasks {
         let mut cur = t.id.id.as_str();
         let mut steps = 0;
         while let Some(p) = parent.get(cur) {
             steps += 1;
             if *p == t.id.id || steps > parent.len() {
-                d.error(Some(t.id.loc), format!("task `{}` is its own ancestor through `parent`", t.id.id));
+                d.error(
+                    Some(t.id.loc),
+                    format!("task `{}` is its own ancestor through `parent`", t.id.id),
+                );
                 break;
             }
             cur = p;
