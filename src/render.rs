@@ -60,6 +60,20 @@ pub fn environment(theme: &Theme, config: &Config) -> Environment<'static> {
             minijinja::AutoEscape::None
         }
     });
+    // The default HTML escaper also escapes `/`, which makes every URL and
+    // decision number ("87/QĐ-TTg") unreadable in the source; `/` is safe in
+    // text and in quoted attributes, so escape only what HTML needs.
+    env.set_formatter(|out, state, value| {
+        if matches!(state.auto_escape(), minijinja::AutoEscape::Html)
+            && !value.is_safe()
+            && let Some(s) = value.as_str()
+        {
+            return out
+                .write_str(&markdown::escape(s))
+                .map_err(minijinja::Error::from);
+        }
+        minijinja::escape_formatter(out, state, value)
+    });
     minijinja_contrib::add_to_environment(&mut env);
     for (name, (src, _)) in &theme.templates {
         // Errors surface at render time with the template's name and line.
