@@ -1228,7 +1228,7 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
     push(
         format!("{lang}/data/index.html"),
         "data.html",
-        minijinja::context! { datasets => ds },
+        minijinja::context! { datasets => ds, jsonld => Value::from_safe_string(dataset_jsonld(c, site, datasets)) },
     );
     push(
         format!("{lang}/search/index.html"),
@@ -1445,4 +1445,38 @@ fn search_index(
         }
     }
     serde_json::to_vec(&entries).unwrap_or_default()
+}
+
+/// schema.org/Dataset metadata for the downloads page, so dataset search
+/// engines find the data. `<` is escaped so the JSON cannot close its script.
+fn dataset_jsonld(c: &Ctx<'_>, site: &Loaded, datasets: &[Dataset]) -> String {
+    let cfg = &site.config;
+    let dist: Vec<serde_json::Value> = datasets
+        .iter()
+        .flat_map(|d| d.files.iter())
+        .map(|(path, format, _)| {
+            serde_json::json!({
+                "@type": "DataDownload",
+                "encodingFormat": if *format == "CSV" { "text/csv" } else { "application/json" },
+                "contentUrl": cfg.absolute(path),
+            })
+        })
+        .collect();
+    let mut v = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": cfg.title.plain(c.lang, c.langs),
+        "description": cfg.description.as_ref().map(|d| d.plain(c.lang, c.langs)).unwrap_or(""),
+        "url": cfg.absolute(&format!("{}/data/", c.lang)),
+        "inLanguage": c.langs,
+        "dateModified": cfg.as_of.to_string(),
+        "isAccessibleForFree": true,
+        "distribution": dist,
+    });
+    if let Some(l) = cfg.license_url.as_ref().or(cfg.license.as_ref()) {
+        v["license"] = serde_json::json!(l);
+    }
+    serde_json::to_string(&v)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
 }
