@@ -211,7 +211,7 @@ fn convert_file(
         let Some(mut f) = Fields::new(item, "record", langs, d) else {
             continue;
         };
-        match collection {
+        let ok = match collection {
             "mechanisms" => push(&mut data.mechanisms, mechanism(&mut f)),
             "documents" => push(&mut data.documents, document(&mut f)),
             "agencies" => push(&mut data.agencies, agency(&mut f)),
@@ -222,14 +222,44 @@ fn convert_file(
             "indicators" => push(&mut data.indicators, indicator(&mut f)),
             "indicator-values" => push(&mut data.values, indicator_value(&mut f)),
             _ => unreachable!("collections come from COLLECTIONS"),
-        }
+        };
         f.finish();
+        if !ok && let Some(id) = peek_id(collection, item) {
+            let c = COLLECTIONS
+                .iter()
+                .find(|c| **c == collection)
+                .copied()
+                .unwrap_or("");
+            data.broken.push((c, id));
+        }
     }
 }
 
-fn push<T>(v: &mut Vec<T>, r: Option<T>) {
-    if let Some(r) = r {
-        v.push(r);
+fn push<T>(v: &mut Vec<T>, r: Option<T>) -> bool {
+    match r {
+        Some(r) => {
+            v.push(r);
+            true
+        }
+        None => false,
+    }
+}
+
+/// The id a record that failed to load would have had.
+fn peek_id(collection: &str, item: &Node) -> Option<String> {
+    let Kind::Map(m) = &item.kind else {
+        return None;
+    };
+    let get = |k: &str| {
+        m.iter()
+            .find(|(key, _)| key.name == k)
+            .and_then(|(_, v)| v.scalar())
+            .map(str::trim)
+    };
+    match (get("id"), collection) {
+        (Some(id), _) => Some(id.to_string()),
+        (None, "tasks") => Some(format!("{}-{}", get("plan")?, slug(get("ref")?))),
+        _ => None,
     }
 }
 
@@ -566,6 +596,7 @@ fn merge(into: &mut Data, part: Data) {
     into.tasks.extend(part.tasks);
     into.indicators.extend(part.indicators);
     into.values.extend(part.values);
+    into.broken.extend(part.broken);
 }
 
 fn sort(d: &mut Data) {

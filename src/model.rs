@@ -275,6 +275,9 @@ pub struct Data {
     pub tasks: Vec<Task>,
     pub indicators: Vec<Indicator>,
     pub values: Vec<IndicatorValue>,
+    /// Ids of records that failed to load (collection, id): references to
+    /// them are not reported again, so one bad record gives one error.
+    pub broken: Vec<(&'static str, String)>,
 }
 
 /// A Markdown page from `content/`.

@@ -32,12 +32,15 @@ pub fn check_id(id: &str) -> Result<(), &'static str> {
 struct IdSet<'a> {
     what: &'static str,
     ids: HashMap<&'a str, (Loc, String)>,
+    /// Records that failed to load; already reported.
+    broken: std::collections::HashSet<&'a str>,
 }
 
 impl<'a> IdSet<'a> {
     fn build(
         what: &'static str,
         items: impl Iterator<Item = (&'a Ref, String)>,
+        broken: std::collections::HashSet<&'a str>,
         d: &mut Diagnostics,
     ) -> Self {
         let mut ids: HashMap<&'a str, (Loc, String)> = HashMap::new();
@@ -58,12 +61,15 @@ impl<'a> IdSet<'a> {
             }
             ids.insert(r.id.as_str(), (r.loc, label));
         }
-        IdSet { what, ids }
+        IdSet { what, ids, broken }
     }
 
     fn check(&self, r: &Ref, d: &mut Diagnostics) -> bool {
         if self.ids.contains_key(r.id.as_str()) {
             return true;
+        }
+        if self.broken.contains(r.id.as_str()) {
+            return false;
         }
         let near = closest(&r.id, self.ids.keys().copied());
         let diag = d.error(Some(r.loc), format!("unknown {} `{}`", self.what, r.id));
@@ -87,9 +93,17 @@ impl<'a> IdSet<'a> {
 
 pub fn validate(data: &Data, langs: &[String], d: &mut Diagnostics) {
     let label = |t: &Text| t.plain("en", langs).to_string();
+    let broken = |c: &str| -> std::collections::HashSet<&str> {
+        data.broken
+            .iter()
+            .filter(|(x, _)| *x == c)
+            .map(|(_, id)| id.as_str())
+            .collect()
+    };
     let mechanisms = IdSet::build(
         "mechanism",
         data.mechanisms.iter().map(|m| (&m.id, label(&m.name))),
+        broken("mechanisms"),
         d,
     );
     let documents = IdSet::build(
@@ -97,32 +111,43 @@ pub fn validate(data: &Data, langs: &[String], d: &mut Diagnostics) {
         data.documents
             .iter()
             .map(|x| (&x.id, x.symbol.clone().unwrap_or_default())),
+        broken("documents"),
         d,
     );
     let agencies = IdSet::build(
         "agency",
         data.agencies.iter().map(|x| (&x.id, label(&x.name))),
+        broken("agencies"),
         d,
     );
     let themes = IdSet::build(
         "theme",
         data.themes.iter().map(|x| (&x.id, label(&x.name))),
+        broken("themes"),
         d,
     );
     let recs = IdSet::build(
         "recommendation",
         data.recommendations.iter().map(|x| (&x.id, String::new())),
+        broken("recommendations"),
         d,
     );
-    let plans = IdSet::build("plan", data.plans.iter().map(|x| (&x.id, String::new())), d);
+    let plans = IdSet::build(
+        "plan",
+        data.plans.iter().map(|x| (&x.id, String::new())),
+        broken("plans"),
+        d,
+    );
     let tasks = IdSet::build(
         "task",
         data.tasks.iter().map(|x| (&x.id, x.ref_.clone())),
+        broken("tasks"),
         d,
     );
     let indicators = IdSet::build(
         "indicator",
         data.indicators.iter().map(|x| (&x.id, label(&x.title))),
+        broken("indicators"),
         d,
     );
 
