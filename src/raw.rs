@@ -259,8 +259,7 @@ pub fn parse_csv(text: &str, file: u32, diags: &mut Diagnostics) -> Option<Node>
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                // The csv crate counts lines from 0 here.
-                let line = e.position().map(|p| p.line() as u32 + 1).unwrap_or(1);
+                let line = e.position().map(|p| line_at(text, p.byte())).unwrap_or(1);
                 let msg = match e.kind() {
                     csv::ErrorKind::UnequalLengths {
                         expected_len, len, ..
@@ -275,7 +274,7 @@ pub fn parse_csv(text: &str, file: u32, diags: &mut Diagnostics) -> Option<Node>
                 continue;
             }
         };
-        let line = rec.position().map(|p| p.line() as u32 + 1).unwrap_or(0);
+        let line = rec.position().map(|p| line_at(text, p.byte())).unwrap_or(0);
         let row_loc = Loc { file, line, col: 1 };
         let mut entries = Vec::new();
         for (i, cell) in rec.iter().enumerate() {
@@ -301,7 +300,7 @@ pub fn parse_csv(text: &str, file: u32, diags: &mut Diagnostics) -> Option<Node>
                 },
                 Node {
                     kind: Kind::Scalar {
-                        text: nfc(cell.trim()),
+                        text: nfc(&cell.trim().replace("\r\n", "\n")),
                         csv: true,
                     },
                     loc,
@@ -321,6 +320,21 @@ pub fn parse_csv(text: &str, file: u32, diags: &mut Diagnostics) -> Option<Node>
             col: 1,
         },
     })
+}
+
+/// The 1-based line of a byte offset. The csv crate's own line counter
+/// differs between LF and CRLF files, so lines are counted from the bytes.
+fn line_at(text: &str, byte: u64) -> u32 {
+    let mut end = (byte as usize).min(text.len());
+    // After a CRLF the crate places the next record on the `\n`.
+    if text.as_bytes().get(end) == Some(&b'\n') {
+        end += 1;
+    }
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count() as u32
+        + 1
 }
 
 /// Checks bytes are UTF-8, reporting the line of the first bad byte.

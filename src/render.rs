@@ -268,7 +268,7 @@ fn views(c: &Ctx<'_>) -> Views {
                 ("title", c.txt(&x.title)),
                 ("symbol", opt(x.symbol.as_deref())),
                 ("date", opt(x.date.map(|d| d.to_string()))),
-                ("url", opt(x.url.as_deref())),
+                ("url", opt(link(x.url.as_deref()))),
                 ("kind", Value::from(x.kind.as_str())),
             ])
         })
@@ -457,6 +457,15 @@ fn views(c: &Ctx<'_>) -> Views {
         tasks,
         indicators,
     }
+}
+
+/// Only web and mail links from data become hrefs; `javascript:` and the
+/// like are dropped.
+fn link(u: Option<&str>) -> Option<&str> {
+    u.filter(|u| {
+        let l = u.trim().to_ascii_lowercase();
+        l.starts_with("https://") || l.starts_with("http://") || l.starts_with("mailto:")
+    })
 }
 
 fn pick(v: &[Value], idx: &[usize]) -> Value {
@@ -906,8 +915,8 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
             minijinja::context! {
                 agency => v.agencies[ai].clone(),
                 description => c.otxt(&a.description),
-                url => a.url.as_deref(),
-                ended => a.ended.map(|e| e.to_string()),
+                url => link(a.url.as_deref()),
+                ended => a.ended.filter(|e| *e <= idx.as_of).map(|e| e.to_string()),
                 legal_basis => c.otxt(&a.legal_basis),
                 successors => successors,
                 predecessors => preds,
@@ -961,8 +970,8 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
             minijinja::context! {
                 rec => v.recs[ri].clone(),
                 document => doc.map(|x| v.documents[x].clone()),
-                document_url => doc.and_then(|x| d.documents[x].url.clone()),
-                url => r.url.as_deref(),
+                document_url => doc.and_then(|x| link(d.documents[x].url.as_deref())),
+                url => link(r.url.as_deref()),
                 groups => r.groups.clone(),
                 sdgs => r.sdgs.clone(),
                 states => r.recommending_states.clone(),
@@ -1001,7 +1010,7 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
                 plan => v.plans[pi].clone(),
                 description => c.otxt(&p.description),
                 document => doc.map(|x| v.documents[x].clone()),
-                document_url => doc.and_then(|x| d.documents[x].url.clone()),
+                document_url => doc.and_then(|x| link(d.documents[x].url.as_deref())),
                 answers => pick(&v.documents, &answers),
                 mechanisms => list(p.mechanisms.iter().filter_map(|m| idx.mechanism.get(m.id.as_str()).map(|&m| v.mechanisms[m].clone())).collect()),
                 coordinator => p.coordinator.as_ref().and_then(|x| idx.agency.get(x.id.as_str())).map(|&a| v.agencies[a].clone()),
@@ -1071,7 +1080,7 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
                 coordinating => refs(&t.coordinating),
                 expected => c.otxt(&t.expected),
                 status_note => c.otxt(&t.status_note),
-                evidence => t.evidence.clone(),
+                evidence => t.evidence.iter().filter(|e| link(Some(e.as_str())).is_some()).cloned().collect::<Vec<String>>(),
                 recommendations => pick(&v.recs, &recs),
                 indicators => pick(&v.indicators, &idx.task_indicators[ti]),
                 themes => pick(&v.themes, &themes),
@@ -1153,7 +1162,7 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
                 body => c.otxt(&m.body),
                 treaty => c.otxt(&m.treaty),
                 description => m.description.as_ref().map(|t| Value::from_safe_string(markdown::block(t.plain(lang, c.langs)))),
-                url => m.url.as_deref(),
+                url => link(m.url.as_deref()),
                 documents => pick(&v.documents, &idx.mech_docs[mi]),
                 plans => pick(&v.plans, &idx.mech_plans[mi]),
                 recommendations => pick(&v.recs, &idx.mech_recs[mi]),

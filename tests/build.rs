@@ -318,7 +318,6 @@ fn no_script_urls_anywhere() {
 /// `evidence` item `JavaScript:alert(2)` / `data:text/html,...` becomes a
 /// live `href` (exit 0). Such data should be refused, or the link dropped.
 #[test]
-#[ignore = "bug: url/evidence fields with javascript:/data: schemes become live hrefs"]
 fn script_urls_in_url_fields_never_become_links() {
     let (tmp, root) = copy_fixture("rich");
     let edit = |rel: &str, from: &str, to: &str| {
@@ -818,7 +817,6 @@ fn base_url_can_be_a_full_url_without_trailing_slash() {
 /// existing by the task pages (no "answers for it today"), but its own page
 /// already says "No longer exists ... ceased to exist on 2027-03-01".
 #[test]
-#[ignore = "bug: agency page says an agency has ended when its `ended` date is after as_of"]
 fn agency_with_a_future_end_date_has_not_ended_yet() {
     let (tmp, root) = copy_fixture("rich");
     let core = root.join("data/agencies/core.yaml");
@@ -970,7 +968,6 @@ fn yaml_and_csv_collections_give_the_same_site() {
 /// uses CRLF throughout, while YAML (whose parser normalises line breaks)
 /// gives `\n`; the same text then differs between a YAML and a CSV source.
 #[test]
-#[ignore = "bug: CRLF inside a quoted CSV cell is kept as \\r\\n (YAML gives \\n), so YAML and CSV sources differ"]
 fn csv_cells_with_crlf_breaks_read_like_yaml() {
     let tmp = tempfile::tempdir().unwrap();
     let base = fixture("same-data/site");

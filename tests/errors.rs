@@ -247,7 +247,6 @@ fn csv_row_with_the_wrong_number_of_cells() {
 /// raw.rs adds 1 in both cases). Here the bad row is line 3, reported as 4;
 /// a bad `kind` on line 3 of an agencies CSV is reported as line 4 too.
 #[test]
-#[ignore = "bug: CSV files with LF line ends report row problems one line too far down"]
 fn csv_rows_with_lf_line_ends_are_located() {
     let run = check_fails(&invalid("bad-csv-row"));
     assert_reported(&run, "data/themes.csv:3", "4 cells");
