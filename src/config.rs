@@ -48,7 +48,7 @@ pub fn load(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Opti
     };
     let file = sources.add("site.yaml".into(), String::new());
     let text = crate::raw::utf8(bytes, file, diags)?;
-    *sources_text(sources, file) = text.clone();
+    *sources.text_mut(file) = text.clone();
     let node = parse_yaml(&text, file, diags)?;
     // Languages first: text fields need them.
     let langs_guess = match &node.kind {
@@ -125,8 +125,4 @@ pub fn load(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Opti
         publisher,
         repository,
     })
-}
-
-fn sources_text(sources: &mut Sources, file: u32) -> &mut String {
-    sources.text_mut(file)
 }

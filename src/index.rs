@@ -308,12 +308,10 @@ impl<'a> Index<'a> {
         }
 
         let mut rec_tasks = vec![BTreeSet::new(); nr];
-        let mut task_recs_idx = vec![Vec::new(); nt];
         for (ti, t) in data.tasks.iter().enumerate() {
             for r in &t.recommendations {
                 if let Some(&ri) = rec.get(r.id.as_str()) {
                     rec_tasks[ri].insert(ti);
-                    task_recs_idx[ti].push(ri);
                 }
             }
         }

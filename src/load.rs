@@ -49,7 +49,7 @@ pub fn site(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Opti
     let config = config::load(root, sources, diags)?;
     let langs = config.languages.clone();
     let files = discover(root, diags);
-    let first = sources_len(sources);
+    let first = sources.len() as u32;
     let parsed: Vec<(PathBuf, String, Data, Diagnostics)> = files
         .par_iter()
         .enumerate()
@@ -105,10 +105,6 @@ pub fn site(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Opti
         data,
         pages,
     })
-}
-
-fn sources_len(sources: &Sources) -> u32 {
-    sources.len() as u32
 }
 
 /// Every data file, sorted by path, tagged with its collection. Files under

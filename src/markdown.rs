@@ -46,9 +46,8 @@ fn filtered<'a>(parser: Parser<'a>) -> Vec<Event<'a>> {
                     out.push(Event::End(TagEnd::Link));
                 }
             }
-            Event::Start(Tag::Image { dest_url, .. }) => {
+            Event::Start(Tag::Image { .. }) => {
                 // Images from data would be third-party requests; show their alt text.
-                let _ = dest_url;
                 dropped.push(true);
             }
             Event::End(TagEnd::Image) => {

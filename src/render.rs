@@ -116,11 +116,9 @@ pub fn environment(theme: &Theme, config: &Config) -> Environment<'static> {
                 .lookup("lang")
                 .map(|l| l.to_string())
                 .unwrap_or_default();
-            let html = x.get_attr("html")?;
-            let html = if html.is_undefined() {
-                Value::from(markdown::escape(&x.to_string())).to_string()
-            } else {
-                html.to_string()
+            let html = match x.get_attr("html")? {
+                h if h.is_undefined() => markdown::escape(&x.to_string()),
+                h => h.to_string(),
             };
             let shown = x.get_attr("lang")?.to_string();
             if shown.is_empty() || shown == lang || x.get_attr("lang")?.is_undefined() {
@@ -205,6 +203,24 @@ impl<'a> Ctx<'a> {
                 ])
             }
         }
+    }
+    /// An agency view with the note a plan or record attaches to it.
+    fn with_note(&self, agency: &Value, note: Option<&Text>) -> Value {
+        obj([
+            ("agency", agency.clone()),
+            ("note", note.map(|n| self.txt(n)).unwrap_or(Value::from(()))),
+        ])
+    }
+    /// Agency refs as views with their notes; dangling refs (already reported) are skipped.
+    fn agency_refs(&self, agencies: &[Value], refs: &[AgencyRef]) -> Vec<Value> {
+        refs.iter()
+            .filter_map(|r| {
+                self.idx
+                    .agency
+                    .get(r.agency.id.as_str())
+                    .map(|&a| self.with_note(&agencies[a], r.note.as_ref()))
+            })
+            .collect()
     }
     fn otxt(&self, t: &Option<Text>) -> Value {
         t.as_ref().map(|t| self.txt(t)).unwrap_or(Value::from(()))
@@ -365,26 +381,6 @@ fn views(c: &Ctx<'_>) -> Views {
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            let refs = |v: &[AgencyRef]| -> Value {
-                list(
-                    v.iter()
-                        .filter_map(|r| {
-                            c.idx.agency.get(r.agency.id.as_str()).map(|&a| {
-                                obj([
-                                    ("agency", agencies_ref[a].clone()),
-                                    (
-                                        "note",
-                                        r.note
-                                            .as_ref()
-                                            .map(|n| c.txt(n))
-                                            .unwrap_or(Value::from(())),
-                                    ),
-                                ])
-                            })
-                        })
-                        .collect(),
-                )
-            };
             let plan = c
                 .idx
                 .plan
@@ -397,7 +393,7 @@ fn views(c: &Ctx<'_>) -> Views {
                 ("heading", Value::from(t.heading)),
                 ("depth", Value::from(c.idx.task_path[i].len())),
                 ("text", c.txt(&t.text)),
-                ("lead", refs(&t.lead)),
+                ("lead", list(c.agency_refs(agencies_ref, &t.lead))),
                 ("timeframe", c.otxt(&t.timeframe)),
                 (
                     "due",
@@ -422,12 +418,7 @@ fn views(c: &Ctx<'_>) -> Views {
                     list(
                         c.idx.task_current[i]
                             .iter()
-                            .map(|(a, n)| {
-                                obj([
-                                    ("agency", agencies_ref[*a].clone()),
-                                    ("note", n.map(|n| c.txt(n)).unwrap_or(Value::from(()))),
-                                ])
-                            })
+                            .map(|(a, n)| c.with_note(&agencies_ref[*a], *n))
                             .collect(),
                     ),
                 ),
@@ -736,20 +727,7 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
             ])
         })
         .collect();
-    let plan_counts: Vec<Value> = d
-        .plans
-        .iter()
-        .enumerate()
-        .map(|(i, _)| {
-            obj([
-                ("plan", v.plans[i].clone()),
-                (
-                    "counts",
-                    count_value(&idx.count_deadlines(idx.plan_tasks[i].iter().copied())),
-                ),
-            ])
-        })
-        .collect();
+    let plan_counts = plan_counts_for(idx, v);
     let mut busiest: Vec<(usize, usize)> = (0..d.agencies.len())
         .map(|a| {
             (
@@ -790,7 +768,7 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
         "home.html",
         minijinja::context! {
             mechanisms => mech_counts,
-            plans => plan_counts,
+            plans => plan_counts.clone(),
             counts => count_value(&idx.count_deadlines(0..d.tasks.len())),
             busiest => busiest,
             upcoming => pick(&v.tasks, &upcoming[..upcoming.len().min(8)]),
@@ -884,29 +862,10 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
             .collect();
         up.sort_by_key(|&t| (idx.task_last_due[t], t));
         up.dedup();
-        let successors: Vec<Value> = a
-            .successors
-            .iter()
-            .filter_map(|s| {
-                idx.agency.get(s.agency.id.as_str()).map(|&j| {
-                    obj([
-                        ("agency", v.agencies[j].clone()),
-                        (
-                            "note",
-                            s.note.as_ref().map(|n| c.txt(n)).unwrap_or(Value::from(())),
-                        ),
-                    ])
-                })
-            })
-            .collect();
+        let successors = c.agency_refs(&v.agencies, &a.successors);
         let preds: Vec<Value> = idx.agency_predecessors[ai]
             .iter()
-            .map(|(j, n)| {
-                obj([
-                    ("agency", v.agencies[*j].clone()),
-                    ("note", n.map(|n| c.txt(n)).unwrap_or(Value::from(()))),
-                ])
-            })
+            .map(|(j, n)| c.with_note(&v.agencies[*j], *n))
             .collect();
         let has_tasks = !duties.is_empty();
         push(
@@ -987,7 +946,7 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
     push(
         format!("{lang}/plans/index.html"),
         "plans.html",
-        minijinja::context! { plans => plan_counts_for(idx, v) },
+        minijinja::context! { plans => plan_counts },
     );
     for (pi, p) in d.plans.iter().enumerate() {
         let successor = idx.plan_successor[pi].map(|s| match s {
@@ -1043,22 +1002,6 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
         minijinja::context! { groups => task_groups, agencies => v.agencies.clone() },
     );
     for (ti, t) in d.tasks.iter().enumerate() {
-        let refs = |list_: &[AgencyRef]| -> Vec<Value> {
-            list_
-                .iter()
-                .filter_map(|r| {
-                    idx.agency.get(r.agency.id.as_str()).map(|&a| {
-                        obj([
-                            ("agency", v.agencies[a].clone()),
-                            (
-                                "note",
-                                r.note.as_ref().map(|n| c.txt(n)).unwrap_or(Value::from(())),
-                            ),
-                        ])
-                    })
-                })
-                .collect()
-        };
         let recs: Vec<usize> = t
             .recommendations
             .iter()
@@ -1076,8 +1019,8 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
                 task => v.tasks[ti].clone(),
                 path => pick(&v.tasks, &idx.task_path[ti]),
                 children => pick(&v.tasks, &idx.task_children[ti]),
-                lead => refs(&t.lead),
-                coordinating => refs(&t.coordinating),
+                lead => c.agency_refs(&v.agencies, &t.lead),
+                coordinating => c.agency_refs(&v.agencies, &t.coordinating),
                 expected => c.otxt(&t.expected),
                 status_note => c.otxt(&t.status_note),
                 evidence => t.evidence.iter().filter(|e| link(Some(e.as_str())).is_some()).cloned().collect::<Vec<String>>(),

@@ -107,7 +107,6 @@ pub fn build(opts: &Options<'_>) -> Outcome {
         };
     }
     files.extend(rendered.files);
-    files.sort_by(|a, b| a.0.cmp(&b.0));
     for (rel, path) in theme::files_in(&opts.root.join("static")) {
         if let Ok(bytes) = std::fs::read(&path) {
             files.push((rel, bytes));

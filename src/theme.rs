@@ -153,11 +153,9 @@ pub fn load(
         .iter()
         .map(|(n, s)| (n.to_string(), s.as_bytes().to_vec()))
         .collect();
-    for dir in [theme_dir.join("static")] {
-        for (rel, path) in files_in(&dir) {
-            if let Ok(bytes) = std::fs::read(&path) {
-                statics.insert(rel, bytes);
-            }
+    for (rel, path) in files_in(&theme_dir.join("static")) {
+        if let Ok(bytes) = std::fs::read(&path) {
+            statics.insert(rel, bytes);
         }
     }
     Some(Theme {
