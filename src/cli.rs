@@ -25,7 +25,7 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
         /// Override site.yaml's base_url: "/", "/sub/path/" or "https://host/path/".
-        #[arg(long, value_name = "URL")]
+        #[arg(long, value_name = "URL", value_parser = base_url_arg)]
         base_url: Option<String>,
     },
     /// Load and validate the site (and render it in memory) without writing anything.
@@ -134,4 +134,9 @@ pub fn run() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// `--base-url` is checked by the same rule as site.yaml's `base_url`.
+fn base_url_arg(s: &str) -> Result<String, String> {
+    crate::config::base_url(s).map_err(str::to_string)
 }

@@ -103,15 +103,15 @@ pub fn load(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Opti
     }
     let base_url = match base {
         None => "/".to_string(),
-        Some((b, bloc)) => {
-            let ok = b.starts_with('/') || b.starts_with("https://") || b.starts_with("http://");
-            if !ok || b.contains(['"', '<', '>', ' ', '\'']) {
-                diags.error(Some(bloc), format!("`base_url` cannot be `{b}`")).hint(
-                    "use \"/\", a sub-path like \"/sub/path/\", or a full URL like \"https://example.org/path/\"",
-                );
+        Some((b, bloc)) => match base_url(&b) {
+            Ok(b) => b,
+            Err(hint) => {
+                diags
+                    .error(Some(bloc), format!("`base_url` cannot be `{b}`"))
+                    .hint(hint);
+                b
             }
-            if b.ends_with('/') { b } else { format!("{b}/") }
-        }
+        },
     };
     Some(Config {
         title: title?,
@@ -124,5 +124,24 @@ pub fn load(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Opti
         license_url,
         publisher,
         repository,
+    })
+}
+
+/// Checks a base URL (from site.yaml or `--base-url`) and gives it its
+/// trailing slash; the error is a hint saying what is accepted.
+pub fn base_url(b: &str) -> Result<String, &'static str> {
+    let ok = b.starts_with('/') || b.starts_with("https://") || b.starts_with("http://");
+    if !ok
+        || b.contains(['"', '<', '>', ' ', '\'', '\\', '?', '#'])
+        || b.chars().any(char::is_control)
+    {
+        return Err(
+            "use \"/\", a sub-path like \"/sub/path/\", or a full URL like \"https://example.org/path/\"",
+        );
+    }
+    Ok(if b.ends_with('/') {
+        b.to_string()
+    } else {
+        format!("{b}/")
     })
 }

@@ -25,6 +25,22 @@ pub const COLLECTIONS: [&str; 9] = [
     "indicator-values",
 ];
 
+/// Addresses under `<lang>/` that the theme's own pages use; a content page
+/// with one of these slugs would overwrite a section.
+pub const RESERVED_SLUGS: [&str; 11] = [
+    "agencies",
+    "recommendations",
+    "plans",
+    "tasks",
+    "themes",
+    "mechanisms",
+    "documents",
+    "indicators",
+    "data",
+    "search",
+    "deadlines",
+];
+
 pub const DOCUMENT_KINDS: [&str; 4] =
     ["concluding-observations", "upr-report", "decision", "other"];
 pub const AGENCY_KINDS: [&str; 8] = [
@@ -48,7 +64,7 @@ pub struct Loaded {
 pub fn site(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Option<Loaded> {
     let config = config::load(root, sources, diags)?;
     let langs = config.languages.clone();
-    let files = discover(root, diags);
+    let files = discover(root, sources, diags);
     let first = sources.len() as u32;
     let parsed: Vec<(PathBuf, String, Data, Diagnostics)> = files
         .par_iter()
@@ -110,7 +126,11 @@ pub fn site(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Opti
 /// Every data file, sorted by path, tagged with its collection. Files under
 /// `data/` that belong to no collection are errors, since a misspelt name
 /// would otherwise be silently ignored.
-fn discover(root: &Path, diags: &mut Diagnostics) -> Vec<(&'static str, PathBuf)> {
+fn discover(
+    root: &Path,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> Vec<(&'static str, PathBuf)> {
     let data = root.join("data");
     let mut out = Vec::new();
     let Ok(entries) = std::fs::read_dir(&data) else {
@@ -137,7 +157,16 @@ fn discover(root: &Path, diags: &mut Diagnostics) -> Vec<(&'static str, PathBuf)
         };
         let Some(collection) = COLLECTIONS.iter().find(|c| **c == stem) else {
             let near = closest(&stem, COLLECTIONS.iter().copied());
-            let d = diags.error(None, format!("data/{name} is not a collection"));
+            // Registered without its text: the name is the problem, and a
+            // place lets editors and CI jump to the file.
+            let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+            let file = sources.add(shown, String::new());
+            let at = Loc {
+                file,
+                line: 1,
+                col: 1,
+            };
+            let d = diags.error(Some(at), format!("data/{name} is not a collection"));
             match near.first() {
                 Some(n) => d.hint(format!(
                     "did you mean data/{n}? collections: {}",
@@ -747,6 +776,18 @@ fn content(
             diags
                 .error(Some(top), format!("page slug `{slug}` {why}"))
                 .hint("slugs are lowercase ASCII letters, digits and single hyphens");
+            continue;
+        }
+        if RESERVED_SLUGS.contains(&slug) {
+            diags
+                .error(
+                    Some(top),
+                    format!("content page `{name}` would replace the site's `{slug}/` section"),
+                )
+                .hint(format!(
+                    "rename it, e.g. content/about-{slug}.{lang}.md; reserved names: {}",
+                    RESERVED_SLUGS.join(", ")
+                ));
             continue;
         }
         let text = text.replace("\r\n", "\n");

@@ -656,9 +656,13 @@ fn site_value(cfg: &Config, lang: &str, langs: &[String], site: &Loaded) -> Valu
                     .find(|p| &p.slug == slug && p.lang == lang)
                     .or_else(|| site.pages.iter().find(|p| &p.slug == slug));
                 let title = page.map(|p| p.title.clone()).unwrap_or_default();
+                // A page that exists only in another language is listed under
+                // its own title, so the link must say which language it is in.
+                let title_lang = page.map(|p| p.lang.as_str()).filter(|l| *l != lang);
                 obj([
                     ("slug", Value::from(slug.as_str())),
                     ("title", Value::from(title)),
+                    ("lang", opt(title_lang)),
                     ("path", Value::from(format!("{lang}/{slug}/"))),
                 ])
             })

@@ -52,7 +52,7 @@ pub fn build(opts: &Options<'_>) -> Outcome {
             format!("{b}/")
         };
     }
-    validate::validate(&loaded.data, &loaded.config.languages, &mut diags);
+    validate::validate(&loaded.data, &loaded.config.languages, &sources, &mut diags);
     let theme = theme::load(
         opts.root,
         &loaded.config.theme,

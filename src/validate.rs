@@ -1,7 +1,7 @@
 //! Checks that need the whole dataset: id rules, duplicates, and every
 //! reference resolving, each failure with a "did you mean" hint.
 
-use crate::diag::{Diagnostics, Loc, closest};
+use crate::diag::{Diagnostics, Loc, Sources, closest};
 use crate::model::*;
 use std::collections::HashMap;
 
@@ -41,6 +41,7 @@ impl<'a> IdSet<'a> {
         what: &'static str,
         items: impl Iterator<Item = (&'a Ref, String)>,
         broken: std::collections::HashSet<&'a str>,
+        sources: &Sources,
         d: &mut Diagnostics,
     ) -> Self {
         let mut ids: HashMap<&'a str, (Loc, String)> = HashMap::new();
@@ -54,8 +55,9 @@ impl<'a> IdSet<'a> {
             if let Some((first, _)) = ids.get(r.id.as_str()) {
                 let first = *first;
                 d.error(Some(r.loc), format!("duplicate {what} id `{}`", r.id)).width(r.id.chars().count()).hint(format!(
-                    "the same id is first used at line {} (file #{}); ids must be unique within a collection",
-                    first.line, first.file
+                    "the same id is first used at {}:{}; ids must be unique within a collection",
+                    sources.path(first.file).display(),
+                    first.line
                 ));
                 continue;
             }
@@ -91,7 +93,7 @@ impl<'a> IdSet<'a> {
     }
 }
 
-pub fn validate(data: &Data, langs: &[String], d: &mut Diagnostics) {
+pub fn validate(data: &Data, langs: &[String], sources: &Sources, d: &mut Diagnostics) {
     let label = |t: &Text| t.plain("en", langs).to_string();
     let broken = |c: &str| -> std::collections::HashSet<&str> {
         data.broken
@@ -104,6 +106,7 @@ pub fn validate(data: &Data, langs: &[String], d: &mut Diagnostics) {
         "mechanism",
         data.mechanisms.iter().map(|m| (&m.id, label(&m.name))),
         broken("mechanisms"),
+        sources,
         d,
     );
     let documents = IdSet::build(
@@ -112,42 +115,49 @@ pub fn validate(data: &Data, langs: &[String], d: &mut Diagnostics) {
             .iter()
             .map(|x| (&x.id, x.symbol.clone().unwrap_or_default())),
         broken("documents"),
+        sources,
         d,
     );
     let agencies = IdSet::build(
         "agency",
         data.agencies.iter().map(|x| (&x.id, label(&x.name))),
         broken("agencies"),
+        sources,
         d,
     );
     let themes = IdSet::build(
         "theme",
         data.themes.iter().map(|x| (&x.id, label(&x.name))),
         broken("themes"),
+        sources,
         d,
     );
     let recs = IdSet::build(
         "recommendation",
         data.recommendations.iter().map(|x| (&x.id, String::new())),
         broken("recommendations"),
+        sources,
         d,
     );
     let plans = IdSet::build(
         "plan",
         data.plans.iter().map(|x| (&x.id, String::new())),
         broken("plans"),
+        sources,
         d,
     );
     let tasks = IdSet::build(
         "task",
         data.tasks.iter().map(|x| (&x.id, x.ref_.clone())),
         broken("tasks"),
+        sources,
         d,
     );
     let indicators = IdSet::build(
         "indicator",
         data.indicators.iter().map(|x| (&x.id, label(&x.title))),
         broken("indicators"),
+        sources,
         d,
     );
 

@@ -313,7 +313,7 @@ fn no_script_urls_anywhere() {
     }
 }
 
-/// Bug: Markdown links with script schemes are dropped, but URL fields are
+/// Regression (was a bug): Markdown links with script schemes are dropped, but URL fields are
 /// not checked at all: an agency `url: "javascript:alert(1)"` or a task
 /// `evidence` item `JavaScript:alert(2)` / `data:text/html,...` becomes a
 /// live `href` (exit 0). Such data should be refused, or the link dropped.
@@ -813,7 +813,7 @@ fn base_url_can_be_a_full_url_without_trailing_slash() {
     assert!(read(&out, "robots.txt").contains("Sitemap: https://example.org/tracker/sitemap.xml"));
 }
 
-/// Bug: an agency whose `ended` date is after `as_of` is treated as still
+/// Regression (was a bug): an agency whose `ended` date is after `as_of` is treated as still
 /// existing by the task pages (no "answers for it today"), but its own page
 /// already says "No longer exists ... ceased to exist on 2027-03-01".
 #[test]
@@ -840,11 +840,10 @@ fn agency_with_a_future_end_date_has_not_ended_yet() {
     );
 }
 
-/// Bug: a content page whose slug is a section name (`content/tasks.en.md`)
+/// Regression (was a bug): a content page whose slug is a section name (`content/tasks.en.md`)
 /// is rendered to `en/tasks/index.html`, then silently dropped in favour of
 /// the task list: exit 0, counted in "built N pages", no warning.
 #[test]
-#[ignore = "bug: content page with a section's slug (tasks) is silently dropped"]
 fn content_page_clashing_with_a_section_is_not_silently_dropped() {
     let (tmp, root) = copy_fixture("rich");
     std::fs::write(
@@ -964,7 +963,7 @@ fn yaml_and_csv_collections_give_the_same_site() {
     }
 }
 
-/// Bug: a line break inside a quoted CSV cell keeps its `\r` when the file
+/// Regression (was a bug): a line break inside a quoted CSV cell keeps its `\r` when the file
 /// uses CRLF throughout, while YAML (whose parser normalises line breaks)
 /// gives `\n`; the same text then differs between a YAML and a CSV source.
 #[test]
@@ -1100,11 +1099,10 @@ fn a_removed_record_loses_its_pages_on_rebuild() {
     check_links(&out, "/");
 }
 
-/// Bug: the title of a content page that exists only in English is listed on
-/// the Vietnamese pages (footer, home) without `lang="en"`, although the
+/// The title of a content page that exists only in English is listed on
+/// the Vietnamese pages (footer, home) with `lang="en"`, as the
 /// contract says text shown in the other language carries its own `lang`.
 #[test]
-#[ignore = "bug: links to a fallback content page show its English title without lang=\"en\""]
 fn fallback_page_titles_in_lists_carry_lang() {
     let (_tmp, out) = build_rich(&[]);
     let home = read(&out, "vi/index.html");

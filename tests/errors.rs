@@ -108,14 +108,13 @@ fn unknown_field_gets_a_did_you_mean() {
 fn duplicate_id() {
     let run = check_fails(&invalid("duplicate-id"));
     assert_reported(&run, "data/themes.yaml:7", "duplicate theme id `torture`");
-    assert_hint(&run, "line 1");
+    assert_hint(&run, "first used at data/themes.yaml:1;");
     assert_eq!(problems(&run), 1);
 }
 
-/// Bug: the hint names the first use by an internal file number
+/// Regression (was a bug): the hint names the first use by an internal file number
 /// ("line 1 (file #1)") rather than by its path.
 #[test]
-#[ignore = "bug: duplicate-id hint says `(file #1)` instead of naming data/themes.yaml"]
 fn duplicate_id_hint_names_the_first_file() {
     let run = check_fails(&invalid("duplicate-id"));
     assert_hint(&run, "data/themes.yaml");
@@ -207,11 +206,10 @@ fn misspelt_collection_name() {
     assert_hint(&run, "data/agencies");
 }
 
-/// Bug: this is the one problem printed without a `file:line` place
+/// Regression (was a bug): this is the one problem printed without a `file:line` place
 /// (`error: data/agencys.yaml is not a collection`; JSON gives `"file": null`),
 /// so editors and CI cannot jump to it.
 #[test]
-#[ignore = "bug: `data/agencys.yaml is not a collection` has no file:line (JSON file is null)"]
 fn misspelt_collection_name_is_located() {
     let run = check_fails(&invalid("not-a-collection"));
     assert_reported(&run, "data/agencys.yaml:1", "not a collection");
@@ -242,7 +240,7 @@ fn csv_row_with_the_wrong_number_of_cells() {
     assert_reported(&run, "data/themes.csv:3", "4 cells");
 }
 
-/// Bug: in a CSV file with LF line ends every row diagnostic points one line
+/// Regression (was a bug): in a CSV file with LF line ends every row diagnostic points one line
 /// too far down (the csv crate counts lines differently for LF and CRLF, and
 /// raw.rs adds 1 in both cases). Here the bad row is line 3, reported as 4;
 /// a bad `kind` on line 3 of an agencies CSV is reported as line 4 too.
@@ -386,11 +384,10 @@ fn missing_site_yaml_or_bad_usage_exits_2() {
     assert_eq!(run.code, 2, "{}", run.both());
 }
 
-/// Bug: `base_url` in site.yaml is checked, but the `--base-url` flag that
+/// Regression (was a bug): `base_url` in site.yaml is checked, but the `--base-url` flag that
 /// overrides it is not: `--base-url 'sub path"x'` builds (exit 0) with
 /// canonical links like `sub path"x/en/`.
 #[test]
-#[ignore = "bug: --base-url is not validated like site.yaml's base_url (exit 0 with broken canonical URLs)"]
 fn bad_base_url_flag_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
