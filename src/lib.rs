@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod deadlines;
 pub mod diag;
 pub mod export;
 pub mod fields;

@@ -3,6 +3,7 @@
 //! rendered in parallel from them. No I/O happens here.
 
 use crate::config::Config;
+use crate::deadlines;
 use crate::diag::{Diagnostics, Loc};
 use crate::export::Dataset;
 use crate::index::{Deadline, Index, Role, Succ};
@@ -1179,6 +1180,10 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
         );
     }
 
+    for (path, template, ctx) in deadline_pages(c, v) {
+        push(path, template, ctx);
+    }
+
     // Downloads, search, content pages, 404.
     let ds: Vec<Value> = datasets.iter().map(|x| x.view(lang)).collect();
     push(
@@ -1225,6 +1230,84 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
         minijinja::context! {},
     );
     jobs
+}
+
+fn counts_view(c: &deadlines::Counts) -> Value {
+    obj([
+        ("overdue", Value::from(c.overdue)),
+        ("upcoming", Value::from(c.upcoming)),
+        ("done", Value::from(c.done)),
+        ("recurring", Value::from(c.recurring)),
+        ("none", Value::from(c.none)),
+        ("total", Value::from(c.total())),
+    ])
+}
+
+fn agency_counts_view(v: &Views, rows: &[(usize, deadlines::Counts)]) -> Value {
+    list(
+        rows.iter()
+            .map(|(a, n)| {
+                obj([
+                    ("agency", v.agencies[*a].clone()),
+                    ("counts", counts_view(n)),
+                ])
+            })
+            .collect(),
+    )
+}
+
+/// The deadlines overview and one page per due year (the no-JS "year" slice).
+fn deadline_pages(c: &Ctx<'_>, v: &Views) -> Vec<(String, &'static str, Value)> {
+    let idx = c.idx;
+    let lang = c.lang;
+    let years = deadlines::by_year(idx);
+    let year_rows: Vec<Value> = years
+        .iter()
+        .map(|y| {
+            obj([
+                ("year", Value::from(y.year)),
+                ("path", Value::from(format!("{lang}/deadlines/{}/", y.year))),
+                ("counts", counts_view(&deadlines::count(idx, &y.tasks))),
+            ])
+        })
+        .collect();
+    let dated: Vec<usize> = {
+        let mut all: Vec<usize> = years.iter().flat_map(|y| y.tasks.iter().copied()).collect();
+        all.sort_unstable();
+        all.dedup();
+        all
+    };
+    let rows = |y: &deadlines::Year| pick(&v.tasks, &y.tasks);
+    let mut pages = Vec::with_capacity(years.len() + 1);
+    let sections: Vec<Value> = years
+        .iter()
+        .zip(&year_rows)
+        .map(|(y, row)| obj([("year", row.clone()), ("rows", rows(y))]))
+        .collect();
+    pages.push((
+        format!("{lang}/deadlines/index.html"),
+        "deadlines.html",
+        minijinja::context! {
+            years => year_rows.clone(),
+            sections => sections,
+            counts => counts_view(&deadlines::count(idx, &dated)),
+            undated => counts_view(&deadlines::undated(idx)),
+            agencies => agency_counts_view(v, &deadlines::per_agency(idx, &dated)),
+        },
+    ));
+    for (i, y) in years.iter().enumerate() {
+        pages.push((
+            format!("{lang}/deadlines/{}/index.html", y.year),
+            "deadline-year.html",
+            minijinja::context! {
+                year => year_rows[i].clone(),
+                years => year_rows.clone(),
+                rows => rows(y),
+                agencies => agency_counts_view(v, &deadlines::per_agency(idx, &y.tasks)),
+            },
+        ));
+    }
+    pages
 }
 
 fn plan_counts_for(idx: &Index<'_>, v: &Views) -> Vec<Value> {

@@ -40,6 +40,9 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
     "404.html",
     "redirect.html",
     "sitemap.xml",
+    "deadlines.html",
+    "deadline-year.html",
+    "deadline-agencies.html",
 );
 
 const I18N: &[(&str, &str)] = &[

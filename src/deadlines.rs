@@ -1,0 +1,134 @@
+//! Tasks by due year, and who answers for them: the facts behind the
+//! deadlines overview and its per-year pages, computed once from the index.
+//!
+//! A task belongs to every year in which it has a milestone (a plan often
+//! sets "2020 and 2022"), so "what was due in 2022?" finds both one-step
+//! tasks and the second phase of longer ones. Its state (overdue, upcoming,
+//! done) is the task's own, as the index computes it against `as_of`.
+
+use crate::index::{Deadline, Index, Role};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One due year: its tasks in plan order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Year {
+    pub year: i16,
+    pub tasks: Vec<usize>,
+}
+
+/// Counts of tasks by their deadline state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub overdue: usize,
+    pub upcoming: usize,
+    pub done: usize,
+    pub recurring: usize,
+    pub none: usize,
+}
+
+impl Counts {
+    pub fn add(&mut self, d: Deadline) {
+        match d {
+            Deadline::Overdue => self.overdue += 1,
+            Deadline::Upcoming => self.upcoming += 1,
+            Deadline::Done => self.done += 1,
+            Deadline::Recurring => self.recurring += 1,
+            Deadline::None => self.none += 1,
+        }
+    }
+    pub fn total(&self) -> usize {
+        self.overdue + self.upcoming + self.done + self.recurring + self.none
+    }
+}
+
+/// Tasks (not headings) grouped by the years of their milestones, earliest first.
+pub fn by_year(idx: &Index<'_>) -> Vec<Year> {
+    let mut years: BTreeMap<i16, BTreeSet<usize>> = BTreeMap::new();
+    for (t, task) in idx.data.tasks.iter().enumerate() {
+        if task.heading {
+            continue;
+        }
+        for due in &task.due {
+            years.entry(due.date.year()).or_default().insert(t);
+        }
+    }
+    years
+        .into_iter()
+        .map(|(year, tasks)| Year {
+            year,
+            tasks: tasks.into_iter().collect(),
+        })
+        .collect()
+}
+
+/// The agencies that answer for a task: its leads, and whoever took over
+/// from a lead that has ended (as on the agency pages).
+pub fn answerable(idx: &Index<'_>, t: usize) -> BTreeSet<usize> {
+    let mut out: BTreeSet<usize> = idx.data.tasks[t]
+        .lead
+        .iter()
+        .filter_map(|l| idx.agency.get(l.agency.id.as_str()).copied())
+        .collect();
+    if idx.task_lead_ended[t] {
+        out.extend(idx.task_current[t].iter().map(|(a, _)| *a));
+    }
+    out
+}
+
+/// Per agency, counts of the given tasks it answers for, by state; agencies
+/// with none are left out. Sorted by most overdue, then most tasks, then id order.
+pub fn per_agency(idx: &Index<'_>, tasks: &[usize]) -> Vec<(usize, Counts)> {
+    let mut m: BTreeMap<usize, Counts> = BTreeMap::new();
+    for &t in tasks {
+        for a in answerable(idx, t) {
+            m.entry(a).or_default().add(idx.task_deadline[t]);
+        }
+    }
+    let mut v: Vec<(usize, Counts)> = m.into_iter().collect();
+    v.sort_by(|a, b| {
+        b.1.overdue
+            .cmp(&a.1.overdue)
+            .then(b.1.total().cmp(&a.1.total()))
+            .then(a.0.cmp(&b.0))
+    });
+    v
+}
+
+/// Counts of the given tasks by state.
+pub fn count(idx: &Index<'_>, tasks: &[usize]) -> Counts {
+    let mut c = Counts::default();
+    for &t in tasks {
+        c.add(idx.task_deadline[t]);
+    }
+    c
+}
+
+/// Tasks (not headings) with no dated milestone: recurring, and undated.
+pub fn undated(idx: &Index<'_>) -> Counts {
+    let tasks: Vec<usize> = idx
+        .data
+        .tasks
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !t.heading && t.due.is_empty())
+        .map(|(i, _)| i)
+        .collect();
+    count(idx, &tasks)
+}
+
+/// Per agency, counts of the tasks it leads (not headings) by state: the
+/// data behind the "tasks per agency by status" chart.
+pub fn led_by_agency(idx: &Index<'_>) -> Vec<Counts> {
+    idx.agency_duties
+        .iter()
+        .map(|duties| {
+            let mut c = Counts::default();
+            for d in duties {
+                if d.role == Role::Lead && !idx.data.tasks[d.task].heading {
+                    c.add(idx.task_deadline[d.task]);
+                }
+            }
+            c
+        })
+        .collect()
+}
