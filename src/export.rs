@@ -1083,8 +1083,12 @@ pub fn json_rows(t: &Table) -> Json {
     )
 }
 
-/// Every dataset file, and the `Dataset` descriptions for the downloads page.
-pub fn files(idx: &Index<'_>, cfg: &Config, title: &str) -> (Vec<(String, Vec<u8>)>, Vec<Dataset>) {
+/// Output files: path under public/ and bytes.
+pub type Files = Vec<(String, Vec<u8>)>;
+
+/// Every dataset file, and the `Dataset` descriptions for the downloads page;
+/// or why the workbook could not be written.
+pub fn files(idx: &Index<'_>, cfg: &Config, title: &str) -> Result<(Files, Vec<Dataset>), String> {
     let tables = tables(idx, cfg);
     let mut files = Vec::new();
     let mut datasets = Vec::new();
@@ -1126,6 +1130,37 @@ pub fn files(idx: &Index<'_>, cfg: &Config, title: &str) -> (Vec<(String, Vec<u8
     .unwrap_or_default();
     let all_len = all.len() as u64;
     files.push(("data/lotrinh.json".into(), all));
+    // The workbook repeats the package's tables (not the per-agency slices)
+    // for spreadsheet users; datapackage.json keeps describing the CSVs only,
+    // one schema per table, so the package stays a valid tabular package.
+    let publisher = cfg
+        .publisher
+        .as_ref()
+        .map(|p| p.plain("en", &cfg.languages).to_string());
+    let sheets: Vec<&Table> = tables
+        .iter()
+        .filter(|t| !t.name.starts_with("agencies/"))
+        .collect();
+    let xlsx = crate::xlsx::workbook(
+        &sheets,
+        &crate::xlsx::Meta {
+            title,
+            publisher: publisher.as_deref(),
+            as_of: cfg.as_of,
+        },
+    )
+    .map_err(|e| format!("cannot write data/lotrinh.xlsx: {e}"))?;
+    datasets.push(Dataset {
+        name: "workbook".into(),
+        title: [
+            "Excel workbook: every table, one sheet each",
+            "Sổ làm việc Excel: mọi bảng, mỗi bảng một trang tính",
+        ],
+        rows: 0,
+        cols: vec![],
+        files: vec![("data/lotrinh.xlsx".into(), "XLSX", xlsx.len() as u64)],
+    });
+    files.push(("data/lotrinh.xlsx".into(), xlsx));
     let mut package = Map::new();
     package.insert("profile".into(), json!("tabular-data-package"));
     package.insert("name".into(), json!(package_name(title)));
@@ -1178,7 +1213,7 @@ pub fn files(idx: &Index<'_>, cfg: &Config, title: &str) -> (Vec<(String, Vec<u8
         ],
     });
     files.push(("data/datapackage.json".into(), pkg));
-    (files, datasets)
+    Ok((files, datasets))
 }
 
 fn package_name(title: &str) -> String {

@@ -20,3 +20,4 @@ pub mod render;
 pub mod site;
 pub mod theme;
 pub mod validate;
+pub mod xlsx;

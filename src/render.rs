@@ -1496,7 +1496,11 @@ fn dataset_jsonld(c: &Ctx<'_>, site: &Loaded, datasets: &[Dataset]) -> String {
         .map(|(path, format, _)| {
             serde_json::json!({
                 "@type": "DataDownload",
-                "encodingFormat": if *format == "CSV" { "text/csv" } else { "application/json" },
+                "encodingFormat": match *format {
+                    "CSV" => "text/csv",
+                    "XLSX" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    _ => "application/json",
+                },
                 "contentUrl": cfg.absolute(path),
             })
         })

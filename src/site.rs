@@ -82,7 +82,18 @@ pub fn build(opts: &Options<'_>) -> Outcome {
         .title
         .plain("en", &loaded.config.languages)
         .to_string();
-    let (mut files, datasets) = export::files(&idx, &loaded.config, &title);
+    let (mut files, datasets) = match export::files(&idx, &loaded.config, &title) {
+        Ok(x) => x,
+        Err(e) => {
+            diags.error(None, e);
+            return Outcome {
+                sources,
+                diags,
+                summary: None,
+                io_failure: false,
+            };
+        }
+    };
     let Some(rendered) = render::render(&loaded, &idx, &theme, &datasets, &mut diags) else {
         return Outcome {
             sources,

@@ -1,0 +1,328 @@
+//! `data/lotrinh.xlsx`: every dataset table as one sheet of a workbook, for
+//! readers who live in spreadsheets.
+//!
+//! Text is always written as a text cell, never through a path that could
+//! turn `=HYPERLINK(...)` or `+1` from the data into a formula. Cells are
+//! typed only where the column's declared type says so (integers, numbers,
+//! booleans, dates) and the value parses; anything else stays text, so
+//! nothing is lost. The document's dates come from `as_of`, never from the
+//! clock, so the bytes are the same on every build.
+
+use crate::export::{Table, Ty};
+use jiff::civil::Date;
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet};
+
+/// Excel's limit on a sheet name, in characters.
+const SHEET_NAME_MAX: usize = 31;
+/// Column widths follow the longest cell, up to this many characters.
+const WIDTH_MAX: usize = 60;
+
+/// What the workbook says about itself in its document properties.
+pub struct Meta<'a> {
+    pub title: &'a str,
+    pub publisher: Option<&'a str>,
+    pub as_of: Date,
+}
+
+/// The workbook's bytes, or what stopped it (a cell Excel cannot hold).
+pub fn workbook(tables: &[&Table], meta: &Meta<'_>) -> Result<Vec<u8>, String> {
+    let mut book = Workbook::new();
+    let created = ExcelDateTime::from_ymd(
+        meta.as_of.year() as u16,
+        meta.as_of.month() as u8,
+        meta.as_of.day() as u8,
+    )
+    .map_err(|e| format!("as_of {} as a workbook date: {e}", meta.as_of))?;
+    let mut props = DocProperties::new()
+        .set_title(meta.title)
+        .set_creation_datetime(&created);
+    if let Some(p) = meta.publisher {
+        props = props.set_author(p);
+    }
+    book.set_properties(&props);
+
+    let header = Format::new().set_bold();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let names = sheet_names(tables.iter().map(|t| t.name.as_str()));
+    for (t, name) in tables.iter().zip(names) {
+        let sheet = book.add_worksheet();
+        sheet
+            .set_name(&name)
+            .map_err(|e| format!("sheet `{name}`: {e}"))?;
+        fill(sheet, t, &header, &date).map_err(|e| format!("sheet `{name}`: {e}"))?;
+    }
+    book.save_to_buffer().map_err(|e| e.to_string())
+}
+
+fn fill(sheet: &mut Worksheet, t: &Table, header: &Format, date: &Format) -> Result<(), String> {
+    let mut widths: Vec<usize> = t.cols.iter().map(|c| width_of(&c.name) + 3).collect();
+    for (c, col) in t.cols.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, c as u16, &col.name, header)
+            .map_err(|e| e.to_string())?;
+    }
+    for (r, row) in t.rows.iter().enumerate() {
+        let rn = u32::try_from(r + 1).map_err(|_| "too many rows".to_string())?;
+        for (c, (col, v)) in t.cols.iter().zip(row).enumerate() {
+            if v.is_empty() {
+                continue;
+            }
+            let cn = c as u16;
+            let at = || format!("row {}, column `{}`", r + 2, col.name);
+            let typed = if col.list { Ty::String } else { col.ty };
+            let written = match typed {
+                Ty::Integer => v
+                    .parse::<i64>()
+                    .ok()
+                    .map(|n| sheet.write_number(rn, cn, n as f64).map(|_| ())),
+                Ty::Number => v
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|n| n.is_finite())
+                    .map(|n| sheet.write_number(rn, cn, n).map(|_| ())),
+                Ty::Boolean => match v.as_str() {
+                    "true" => Some(sheet.write_boolean(rn, cn, true).map(|_| ())),
+                    "false" => Some(sheet.write_boolean(rn, cn, false).map(|_| ())),
+                    _ => None,
+                },
+                Ty::Date => ExcelDateTime::parse_from_str(v).ok().map(|d| {
+                    sheet
+                        .write_datetime_with_format(rn, cn, d, date)
+                        .map(|_| ())
+                }),
+                Ty::String => None,
+            };
+            match written {
+                Some(res) => res.map_err(|e| format!("{}: {e}", at()))?,
+                None => {
+                    sheet
+                        .write_string(rn, cn, v)
+                        .map_err(|e| format!("{}: {e}", at()))?;
+                }
+            }
+            widths[c] = widths[c].max(width_of(v));
+        }
+    }
+    for (c, w) in widths.into_iter().enumerate() {
+        sheet
+            .set_column_width(c as u16, (w.min(WIDTH_MAX) + 1) as f64)
+            .map_err(|e| e.to_string())?;
+    }
+    sheet.set_freeze_panes(1, 0).map_err(|e| e.to_string())?;
+    if !t.cols.is_empty() {
+        let last_row = u32::try_from(t.rows.len()).unwrap_or(u32::MAX);
+        sheet
+            .autofilter(0, 0, last_row, (t.cols.len() - 1) as u16)
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// The width a cell needs, in characters: its longest line.
+fn width_of(s: &str) -> usize {
+    s.lines().map(|l| l.chars().count()).max().unwrap_or(0)
+}
+
+/// Sheet names Excel accepts, one per table, in order: at most 31
+/// characters, none of `[]:*?/\`, no apostrophe at either end, not the
+/// reserved `History`, and unique ignoring case.
+pub fn sheet_names<'a>(tables: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for name in tables {
+        let clean: String = name
+            .chars()
+            .map(|c| if "[]:*?/\\".contains(c) { '-' } else { c })
+            .collect();
+        let mut base: String = clean.trim_matches('\'').to_string();
+        if base.is_empty() {
+            base = "sheet".into();
+        }
+        if base.eq_ignore_ascii_case("history") {
+            base.push('-');
+        }
+        let base: String = base.chars().take(SHEET_NAME_MAX).collect();
+        let taken = |n: &str| out.iter().any(|o| o.to_lowercase() == n.to_lowercase());
+        let mut name = base.clone();
+        let mut k = 2;
+        while taken(&name) {
+            let suffix = format!("~{k}");
+            let keep = SHEET_NAME_MAX - suffix.chars().count();
+            name = base.chars().take(keep).collect::<String>() + &suffix;
+            k += 1;
+        }
+        out.push(name);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_are_valid_and_unique() {
+        let long = "a-very-long-table-name-that-goes-past-the-limit";
+        let names = sheet_names(
+            [
+                "tasks",
+                "agencies/moj/tasks",
+                long,
+                long,
+                "'quoted'",
+                "History",
+                "TASKS",
+                "",
+            ]
+            .into_iter(),
+        );
+        assert_eq!(names[0], "tasks");
+        assert_eq!(names[1], "agencies-moj-tasks");
+        assert_eq!(names[2].chars().count(), 31);
+        assert_ne!(names[2], names[3]);
+        assert!(names[3].ends_with("~2") && names[3].chars().count() == 31);
+        assert_eq!(names[4], "quoted");
+        assert_eq!(names[5], "History-");
+        assert_eq!(names[6], "TASKS~2");
+        assert_eq!(names[7], "sheet");
+        for n in &names {
+            assert!(n.chars().count() <= 31 && !n.chars().any(|c| "[]:*?/\\".contains(c)));
+        }
+    }
+
+    use crate::export::Col;
+    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+    use std::io::Cursor;
+
+    fn col(name: &str, ty: Ty, list: bool) -> Col {
+        Col {
+            name: name.into(),
+            ty,
+            required: false,
+            list,
+            desc: ["", ""],
+            lang: None,
+        }
+    }
+
+    const HOSTILE: [&str; 6] = [
+        "=HYPERLINK(\"https://example.org/\",\"click\")",
+        "+1",
+        "-1+2",
+        "@SUM(A1:A2)",
+        "=1+1",
+        "\t=cmd",
+    ];
+
+    fn table() -> Table {
+        let mut rows: Vec<Vec<String>> = HOSTILE
+            .iter()
+            .map(|h| {
+                vec![
+                    h.to_string(),
+                    "7".into(),
+                    "true".into(),
+                    "2019-04-01".into(),
+                    "2.5".into(),
+                    "1; 2".into(),
+                ]
+            })
+            .collect();
+        // Values that do not parse as the column's type stay text.
+        rows.push(vec![
+            "x".into(),
+            "n/a".into(),
+            "yes".into(),
+            "2019".into(),
+            "".into(),
+            "".into(),
+        ]);
+        Table {
+            name: "hostile".into(),
+            title: ["", ""],
+            cols: vec![
+                col("text", Ty::String, false),
+                col("count", Ty::Integer, false),
+                col("flag", Ty::Boolean, false),
+                col("day", Ty::Date, false),
+                col("value", Ty::Number, false),
+                col("items", Ty::Integer, true),
+            ],
+            rows,
+            key: vec![],
+            fks: vec![],
+        }
+    }
+
+    fn meta() -> Meta<'static> {
+        Meta {
+            title: "Test",
+            publisher: Some("Publisher"),
+            as_of: jiff::civil::date(2026, 6, 30),
+        }
+    }
+
+    #[test]
+    fn text_is_never_a_formula_and_typed_columns_are_typed() {
+        let t = table();
+        let bytes = workbook(&[&t], &meta()).expect("workbook");
+        let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).expect("opens");
+        assert_eq!(book.sheet_names(), vec!["hostile".to_string()]);
+        let formulas = book.worksheet_formula("hostile").expect("formulas");
+        assert!(
+            formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+            "no cell holds a formula"
+        );
+        let range = book.worksheet_range("hostile").expect("sheet");
+        let rows: Vec<&[Data]> = range.rows().collect();
+        assert_eq!(rows.len(), 1 + HOSTILE.len() + 1);
+        assert_eq!(rows[0][0], Data::String("text".into()));
+        for (i, h) in HOSTILE.iter().enumerate() {
+            let r = rows[i + 1];
+            assert_eq!(r[0], Data::String(h.to_string()), "row {i} stays text");
+            assert_eq!(r[1], Data::Float(7.0));
+            assert_eq!(r[2], Data::Bool(true));
+            match &r[3] {
+                Data::DateTime(d) => {
+                    let (y, m, d, ..) = d.to_ymd_hms_milli();
+                    assert_eq!((y, m, d), (2019, 4, 1));
+                }
+                other => panic!("a date cell, got {other:?}"),
+            }
+            assert_eq!(r[4], Data::Float(2.5));
+            assert_eq!(r[5], Data::String("1; 2".into()), "lists stay text");
+        }
+        let last = rows[HOSTILE.len() + 1];
+        assert_eq!(last[1], Data::String("n/a".into()));
+        assert_eq!(last[2], Data::String("yes".into()));
+        assert_eq!(last[3], Data::String("2019".into()));
+        assert_eq!(last[4], Data::Empty);
+    }
+
+    #[test]
+    fn bytes_do_not_depend_on_the_clock() {
+        let t = table();
+        let first = workbook(&[&t], &meta()).expect("workbook");
+        // The document's dates have one-second resolution: a clock leak shows.
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        let second = workbook(&[&t], &meta()).expect("workbook");
+        assert!(
+            first == second,
+            "two workbooks of the same tables are identical"
+        );
+    }
+
+    #[test]
+    fn a_cell_excel_cannot_hold_is_an_error_not_a_panic() {
+        let mut t = table();
+        t.rows[0][0] = "x".repeat(40_000);
+        let err = workbook(&[&t], &meta()).expect_err("too long for a cell");
+        assert!(err.contains("row 2, column `text`"), "{err}");
+    }
+
+    #[test]
+    fn widths_count_characters_of_the_longest_line() {
+        assert_eq!(width_of("Bộ Tư pháp"), 10);
+        assert_eq!(width_of("ab\r\nabcd"), 4);
+        assert_eq!(width_of(""), 0);
+    }
+}
