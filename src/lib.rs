@@ -10,6 +10,7 @@ pub mod deadlines;
 pub mod diag;
 pub mod export;
 pub mod fields;
+pub mod filters;
 pub mod index;
 pub mod load;
 pub mod markdown;

@@ -6,6 +6,7 @@ use crate::config::Config;
 use crate::deadlines;
 use crate::diag::{Diagnostics, Loc};
 use crate::export::Dataset;
+use crate::filters;
 use crate::index::{Deadline, Index, Role, Succ};
 use crate::load::Loaded;
 use crate::markdown;
@@ -260,10 +261,12 @@ struct Views {
     plans: Vec<Value>,
     tasks: Vec<Value>,
     indicators: Vec<Value>,
+    facets: filters::Facets,
 }
 
 fn views(c: &Ctx<'_>) -> Views {
     let d = c.idx.data;
+    let facets = filters::Facets::build(c.idx);
     let mechanisms = d
         .mechanisms
         .iter()
@@ -339,6 +342,10 @@ fn views(c: &Ctx<'_>) -> Views {
                 ("heading", c.otxt(&r.heading)),
                 ("text", c.txt(&r.text)),
                 ("follow_up", Value::from(r.follow_up)),
+                (
+                    "facets",
+                    filters::row_value(&facets.recs[c.idx.rec[r.id.id.as_str()]]),
+                ),
                 ("response", opt(r.response.as_deref())),
                 (
                     "tasks",
@@ -411,6 +418,7 @@ fn views(c: &Ctx<'_>) -> Views {
                 ),
                 ("deadline", Value::from(c.idx.task_deadline[i].as_str())),
                 ("status", Value::from(t.status.as_str())),
+                ("facets", filters::row_value(&facets.tasks[i])),
                 ("recurring", Value::from(t.recurring == Recurring::Annual)),
                 ("plan", opt(plan)),
                 ("lead_ended", Value::from(c.idx.task_lead_ended[i])),
@@ -448,6 +456,7 @@ fn views(c: &Ctx<'_>) -> Views {
         plans,
         tasks,
         indicators,
+        facets,
     }
 }
 
@@ -924,7 +933,7 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
     push(
         format!("{lang}/recommendations/index.html"),
         "recommendations.html",
-        minijinja::context! { groups => rec_groups, all => v.recs.clone(), themes => v.themes.clone(), mechanisms => v.mechanisms.clone() },
+        minijinja::context! { groups => rec_groups, all => v.recs.clone(), themes => v.themes.clone(), mechanisms => v.mechanisms.clone(), filters => filters::list_form(&filters::REC_FILTERS, v.facets.recs.iter(), &label_views(v)), slices => slices(v) },
     );
     for (ri, r) in d.recommendations.iter().enumerate() {
         let doc = idx.document.get(r.document.id.as_str()).copied();
@@ -1004,7 +1013,7 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
     push(
         format!("{lang}/tasks/index.html"),
         "tasks.html",
-        minijinja::context! { groups => task_groups, agencies => v.agencies.clone() },
+        minijinja::context! { groups => task_groups, agencies => v.agencies.clone(), filters => filters::list_form(&filters::TASK_FILTERS, d.tasks.iter().enumerate().filter(|(_, t)| idx.plan.contains_key(t.plan.id.as_str())).map(|(i, _)| &v.facets.tasks[i]), &label_views(v)), slices => slices(v) },
     );
     for (ti, t) in d.tasks.iter().enumerate() {
         let recs: Vec<usize> = t
@@ -1308,6 +1317,25 @@ fn deadline_pages(c: &Ctx<'_>, v: &Views) -> Vec<(String, &'static str, Value)> 
         ));
     }
     pages
+}
+
+fn label_views(v: &Views) -> filters::LabelViews<'_> {
+    filters::LabelViews {
+        mechanisms: &v.mechanisms,
+        themes: &v.themes,
+        agencies: &v.agencies,
+        plans: &v.plans,
+    }
+}
+
+/// The no-JS pages for each slice the filters offer.
+fn slices(v: &Views) -> Value {
+    minijinja::context! {
+        themes => v.themes.clone(),
+        mechanisms => v.mechanisms.clone(),
+        agencies => v.agencies.clone(),
+        years => filters::year_labels(v.facets.tasks.iter()).into_iter().map(|(y, _)| y).collect::<Vec<_>>(),
+    }
 }
 
 fn plan_counts_for(idx: &Index<'_>, v: &Views) -> Vec<Value> {

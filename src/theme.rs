@@ -17,6 +17,7 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
     "base.html",
     "tasks-table.html",
     "recs-table.html",
+    "filters.html",
     "home.html",
     "agencies.html",
     "agency.html",
@@ -58,6 +59,10 @@ const STATIC: &[(&str, &str)] = &[
     (
         "search.js",
         include_str!("../themes/default/static/search.js"),
+    ),
+    (
+        "filters.js",
+        include_str!("../themes/default/static/filters.js"),
     ),
 ];
 
