@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod deadlines;
 pub mod diag;
+pub mod downloads;
 pub mod export;
 pub mod fields;
 pub mod filters;

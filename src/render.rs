@@ -1198,7 +1198,7 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
     push(
         format!("{lang}/data/index.html"),
         "data.html",
-        minijinja::context! { datasets => ds, jsonld => Value::from_safe_string(dataset_jsonld(c, site, datasets)) },
+        minijinja::context! { datasets => ds, jsonld => Value::from_safe_string(dataset_jsonld(c, site, datasets)), howto => crate::downloads::view(&site.config, lang) },
     );
     push(
         format!("{lang}/search/index.html"),
