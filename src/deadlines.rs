@@ -28,12 +28,15 @@ pub struct Counts {
 
 impl Counts {
     pub fn add(&mut self, d: Deadline) {
+        self.add_n(d, 1);
+    }
+    pub fn add_n(&mut self, d: Deadline, n: usize) {
         match d {
-            Deadline::Overdue => self.overdue += 1,
-            Deadline::Upcoming => self.upcoming += 1,
-            Deadline::Done => self.done += 1,
-            Deadline::Recurring => self.recurring += 1,
-            Deadline::None => self.none += 1,
+            Deadline::Overdue => self.overdue += n,
+            Deadline::Upcoming => self.upcoming += n,
+            Deadline::Done => self.done += n,
+            Deadline::Recurring => self.recurring += n,
+            Deadline::None => self.none += n,
         }
     }
     pub fn total(&self) -> usize {

@@ -4,6 +4,7 @@
 //! [`index`] (cross-links, deadlines) → [`export`] (datasets) and [`render`]
 //! (pages) → [`output`] (write only what changed). [`site`] drives it.
 
+pub mod charts;
 pub mod cli;
 pub mod config;
 pub mod deadlines;

@@ -2,6 +2,7 @@
 //! theme's templates. Record views are built once per language; pages are
 //! rendered in parallel from them. No I/O happens here.
 
+use crate::charts;
 use crate::config::Config;
 use crate::deadlines;
 use crate::diag::{Diagnostics, Loc};
@@ -188,9 +189,26 @@ struct Ctx<'a> {
     lang: &'a str,
     langs: &'a [String],
     idx: &'a Index<'a>,
+    /// Interface strings of this language, for text built outside templates (charts).
+    strings: Option<&'a BTreeMap<String, String>>,
 }
 
 impl<'a> Ctx<'a> {
+    /// An interface string; the theme check guarantees every key exists.
+    fn tr(&self, key: &str) -> String {
+        self.strings
+            .and_then(|m| m.get(key))
+            .cloned()
+            .unwrap_or_else(|| key.to_string())
+    }
+    /// An interface string with `{name}` placeholders filled in.
+    fn trf(&self, key: &str, args: &[(&str, String)]) -> String {
+        let mut s = self.tr(key);
+        for (k, v) in args {
+            s = s.replace(&format!("{{{k}}}"), v);
+        }
+        s
+    }
     /// A text in this language: its HTML, its language, whether it fell back.
     fn txt(&self, t: &Text) -> Value {
         match t.get(self.lang, self.langs) {
@@ -506,7 +524,12 @@ pub fn render(
     let jobs: Vec<Job> = langs
         .par_iter()
         .flat_map(|lang| {
-            let c = Ctx { lang, langs, idx };
+            let c = Ctx {
+                lang,
+                langs,
+                idx,
+                strings: theme.strings.get(lang.as_str()),
+            };
             let v = views(&c);
             jobs_for(&c, &v, site, datasets)
         })
@@ -826,10 +849,18 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
             ])
         })
         .collect();
+    let led = deadlines::led_by_agency(idx);
+    let agency_rows: Vec<Value> = agency_rows
+        .into_iter()
+        .zip(&led)
+        .map(|(row, n)| {
+            minijinja::context! { status => counts_view(n), ..row }
+        })
+        .collect();
     push(
         format!("{lang}/agencies/index.html"),
         "agencies.html",
-        minijinja::context! { agencies => agency_rows },
+        minijinja::context! { agencies => agency_rows, chart => agencies_chart(c, &led) },
     );
     for (ai, a) in d.agencies.iter().enumerate() {
         let duties = &idx.agency_duties[ai];
@@ -882,6 +913,7 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
             .map(|(j, n)| c.with_note(&v.agencies[*j], *n))
             .collect();
         let has_tasks = !duties.is_empty();
+        let led_counts = idx.count_deadlines(led.iter().copied());
         push(
             format!("{lang}/agencies/{}/index.html", a.id.id),
             "agency.html",
@@ -900,7 +932,8 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
                 upcoming => pick(&v.tasks, &up),
                 inherited => pick(&v.tasks, &idx.agency_inherited[ai]),
                 recommendations => pick(&v.recs, &idx.agency_recs[ai]),
-                counts => count_value(&idx.count_deadlines(led.iter().copied())),
+                counts => count_value(&led_counts),
+                chart => agency_chart(c, ai, &led_counts),
                 download => has_tasks.then(|| format!("data/agencies/{}/tasks.csv", a.id.id)),
                 translated => c.translated(&a.prov, &[&a.name]),
             },
@@ -950,6 +983,8 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
                 states => r.recommending_states.clone(),
                 related => pick(&v.recs, &idx.rec_related[ri]),
                 tasks => pick(&v.tasks, &idx.rec_tasks[ri]),
+                chain => rec_chain(c, v, ri),
+                task_counts => count_value(&idx.count_deadlines(idx.rec_tasks[ri].iter().copied())),
                 agencies => pick(&v.agencies, &idx.rec_agencies[ri]),
                 translated => c.translated(&r.prov, &[&r.text]),
             },
@@ -1167,6 +1202,10 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
                     ("period", Value::from(val.period.as_str())),
                     ("breakdown", opt(val.breakdown.as_deref())),
                     ("value", opt(val.value.as_deref())),
+                    (
+                        "value_label",
+                        opt(val.value.as_deref().map(|x| scale_label(c, x))),
+                    ),
                     ("change", opt(val.change.as_deref())),
                     ("note", c.otxt(&val.note)),
                 ])
@@ -1179,9 +1218,11 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
                 indicator => v.indicators[ii].clone(),
                 description => c.otxt(&ind.description),
                 scale => ind.scale.clone(),
+                scale_labels => ind.scale.iter().map(|l| scale_label(c, l)).collect::<Vec<_>>(),
                 target => ind.target.as_ref().map(|t| obj([("op", Value::from(t.op.as_str())), ("value", Value::from(fmt_num(t.value))), ("year", opt(t.year))])),
                 source => ind.source.as_ref().and_then(|s| idx.document.get(s.id.as_str())).map(|&x| v.documents[x].clone()),
                 values => values,
+                chart => indicator_chart(c, ii),
                 tasks => pick(&v.tasks, &idx.ind_tasks[ii]),
                 themes => list(ind.themes.iter().filter_map(|t| idx.theme.get(t.id.as_str()).map(|&i| v.themes[i].clone())).collect()),
                 translated => c.translated(&ind.prov, &[&ind.title]),
@@ -1338,6 +1379,312 @@ fn slices(v: &Views) -> Value {
     }
 }
 
+/// A level of a rated indicator's scale in this language; a level the theme
+/// has no words for is shown as the data writes it.
+fn scale_label(c: &Ctx<'_>, level: &str) -> String {
+    c.strings
+        .and_then(|m| m.get(&format!("scale.{level}")))
+        .cloned()
+        .unwrap_or_else(|| level.to_string())
+}
+
+/// A recommendation's chain in one view: each task that answers it, with
+/// who leads and coordinates it, by when, and where it stands.
+fn rec_chain(c: &Ctx<'_>, v: &Views, ri: usize) -> Value {
+    let d = c.idx.data;
+    list(
+        c.idx.rec_tasks[ri]
+            .iter()
+            .map(|&t| {
+                obj([
+                    ("task", v.tasks[t].clone()),
+                    (
+                        "coordinating",
+                        list(c.agency_refs(&v.agencies, &d.tasks[t].coordinating)),
+                    ),
+                ])
+            })
+            .collect(),
+    )
+}
+
+fn chart_value(chart: charts::Chart) -> Value {
+    obj([
+        ("svg", Value::from_safe_string(chart.svg)),
+        ("summary", Value::from(chart.summary)),
+    ])
+}
+
+fn state_names(c: &Ctx<'_>) -> [String; 5] {
+    ["overdue", "upcoming", "done", "recurring", "no-deadline"]
+        .map(|s| c.tr(&format!("deadline.{s}")))
+}
+
+fn counts_args(n: &deadlines::Counts) -> Vec<(&'static str, String)> {
+    vec![
+        ("total", n.total().to_string()),
+        ("overdue", n.overdue.to_string()),
+        ("upcoming", n.upcoming.to_string()),
+        ("done", n.done.to_string()),
+        ("recurring", n.recurring.to_string()),
+        ("none", n.none.to_string()),
+    ]
+}
+
+fn bar_counts(n: &deadlines::Counts) -> [usize; 5] {
+    [n.overdue, n.upcoming, n.done, n.recurring, n.none]
+}
+
+/// Tasks led per agency, by status, for the agencies list.
+fn agencies_chart(c: &Ctx<'_>, led: &[deadlines::Counts]) -> Option<Value> {
+    let d = c.idx.data;
+    let mut order: Vec<usize> = (0..led.len()).filter(|&a| led[a].total() > 0).collect();
+    if order.is_empty() {
+        return None;
+    }
+    order.sort_by(|&a, &b| {
+        led[b]
+            .total()
+            .cmp(&led[a].total())
+            .then(led[b].overdue.cmp(&led[a].overdue))
+            .then(a.cmp(&b))
+    });
+    let mut sum = deadlines::Counts::default();
+    for &a in &order {
+        let n = &led[a];
+        sum.overdue += n.overdue;
+        sum.upcoming += n.upcoming;
+        sum.done += n.done;
+        sum.recurring += n.recurring;
+        sum.none += n.none;
+    }
+    let mut args = counts_args(&sum);
+    args.push(("n", order.len().to_string()));
+    let summary = format!(
+        "{} {}",
+        c.trf("chart.agencies_summary", &args),
+        c.tr("chart.see_table")
+    );
+    let title = c.tr("chart.agencies_title");
+    let bars = order
+        .iter()
+        .map(|&a| {
+            let ag = &d.agencies[a];
+            charts::Bar {
+                key: ag.id.id.clone(),
+                name: ag
+                    .short
+                    .as_ref()
+                    .map(|s| s.plain(c.lang, c.langs))
+                    .unwrap_or_else(|| ag.name.plain(c.lang, c.langs))
+                    .to_string(),
+                counts: bar_counts(&led[a]),
+            }
+        })
+        .collect();
+    Some(chart_value(charts::stacked(&charts::Stacked {
+        id: "chart-agencies",
+        title: &title,
+        summary: &summary,
+        state_names: state_names(c),
+        bars,
+    })))
+}
+
+/// One agency's tasks by status, for its page.
+fn agency_chart(c: &Ctx<'_>, ai: usize, counts: &HashMap<Deadline, usize>) -> Option<Value> {
+    let mut n = deadlines::Counts::default();
+    for (state, k) in counts {
+        n.add_n(*state, *k);
+    }
+    if n.total() == 0 {
+        return None;
+    }
+    let ag = &c.idx.data.agencies[ai];
+    let name = ag.name.plain(c.lang, c.langs);
+    let mut args = counts_args(&n);
+    args.push(("name", name.to_string()));
+    let summary = c.trf("chart.agency_summary", &args);
+    let title = c.trf("chart.agency_title", &[("name", name.to_string())]);
+    Some(chart_value(charts::stacked(&charts::Stacked {
+        id: "chart-agency",
+        title: &title,
+        summary: &summary,
+        state_names: state_names(c),
+        bars: vec![charts::Bar {
+            key: ag.id.id.clone(),
+            name: ag
+                .short
+                .as_ref()
+                .map(|s| s.plain(c.lang, c.langs))
+                .unwrap_or(name)
+                .to_string(),
+            counts: bar_counts(&n),
+        }],
+    })))
+}
+
+/// An indicator's values over time against its target, or its ratings on its scale.
+fn indicator_chart(c: &Ctx<'_>, ii: usize) -> Option<Value> {
+    let d = c.idx.data;
+    let ind = &d.indicators[ii];
+    let vals: Vec<&IndicatorValue> = c.idx.ind_values[ii].iter().map(|&x| &d.values[x]).collect();
+    let title = ind.title.plain(c.lang, c.langs);
+    let row_label = |v: &IndicatorValue| match &v.breakdown {
+        Some(b) => format!("{}, {b}", v.period),
+        None => v.period.clone(),
+    };
+    if !ind.scale.is_empty() {
+        let levels: Vec<(String, String)> = ind
+            .scale
+            .iter()
+            .map(|l| (l.clone(), scale_label(c, l)))
+            .collect();
+        let mut rated: Vec<&IndicatorValue> = vals
+            .iter()
+            .copied()
+            .filter(|v| v.value.as_ref().is_some_and(|x| ind.scale.contains(x)))
+            .collect();
+        rated.sort_by_key(|v| (charts::period_order(&v.period), v.breakdown.clone()));
+        if rated.is_empty() {
+            return None;
+        }
+        let ratings: Vec<charts::Rating> = rated
+            .iter()
+            .map(|v| {
+                let level = ind
+                    .scale
+                    .iter()
+                    .position(|l| Some(l) == v.value.as_ref())
+                    .unwrap_or(0);
+                let change = v.change.as_deref().and_then(|ch| match ch {
+                    "increase" => Some(1),
+                    "decrease" => Some(-1),
+                    "unchanged" => Some(0),
+                    _ => None,
+                });
+                charts::Rating {
+                    label: row_label(v),
+                    level,
+                    change,
+                    change_text: v
+                        .change
+                        .as_deref()
+                        .filter(|_| change.is_some())
+                        .map(|ch| c.tr(&format!("change.{ch}")))
+                        .unwrap_or_default(),
+                }
+            })
+            .collect();
+        let (lowest, highest) = (
+            levels.first().map(|l| l.1.clone()).unwrap_or_default(),
+            levels.last().map(|l| l.1.clone()).unwrap_or_default(),
+        );
+        let sentences: Vec<String> = ratings
+            .iter()
+            .map(|r| {
+                let mut s = c.trf(
+                    "chart.rating",
+                    &[
+                        ("label", r.label.clone()),
+                        ("level", levels[r.level].1.clone()),
+                        ("lowest", lowest.clone()),
+                        ("highest", highest.clone()),
+                    ],
+                );
+                if !r.change_text.is_empty() {
+                    s = format!("{s}; {}", r.change_text);
+                }
+                format!("{s}.")
+            })
+            .collect();
+        let summary = sentences.join(" ");
+        return Some(chart_value(charts::scale(&charts::Scale {
+            id: "chart-scale",
+            title,
+            summary: &summary,
+            levels,
+            ratings,
+        })));
+    }
+    let mut periods: Vec<&str> = vals
+        .iter()
+        .filter(|v| v.number.is_some())
+        .map(|v| v.period.as_str())
+        .collect();
+    periods.sort_by_key(|p| charts::period_order(p));
+    periods.dedup();
+    if periods.is_empty() {
+        return None;
+    }
+    let mut by_breakdown: BTreeMap<Option<&str>, Vec<charts::Point>> = BTreeMap::new();
+    for v in &vals {
+        if let Some(x) = v.number {
+            let period = periods.iter().position(|p| *p == v.period).unwrap_or(0);
+            by_breakdown
+                .entry(v.breakdown.as_deref())
+                .or_default()
+                .push(charts::Point { period, value: x });
+        }
+    }
+    let single = by_breakdown.len() == 1;
+    let series: Vec<charts::Series> = by_breakdown
+        .into_iter()
+        .map(|(b, mut points)| {
+            points.sort_by_key(|p| p.period);
+            charts::Series {
+                name: match b {
+                    Some(b) => b.to_string(),
+                    None if single => String::new(),
+                    None => c.tr("chart.all"),
+                },
+                points,
+            }
+        })
+        .collect();
+    let n: usize = series.iter().map(|s| s.points.len()).sum();
+    let target = ind.target.as_ref().map(|t| {
+        let year = t.year.map(|y| format!(" ({y})")).unwrap_or_default();
+        (
+            t.value,
+            format!("{} {} {}{year}", c.tr("ind.target"), t.op, fmt_num(t.value)),
+        )
+    });
+    let mut summary = c.trf(
+        "chart.line_summary",
+        &[
+            ("n", n.to_string()),
+            ("from", periods[0].to_string()),
+            ("to", periods[periods.len() - 1].to_string()),
+        ],
+    );
+    if let Some((_, label)) = &target {
+        summary.push(' ');
+        summary.push_str(&c.trf("chart.line_target", &[("target", label.clone())]));
+    }
+    if series.len() > 1 {
+        let names: Vec<&str> = series.iter().map(|s| s.name.as_str()).collect();
+        summary.push(' ');
+        summary.push_str(&c.trf("chart.series", &[("names", names.join("; "))]));
+    }
+    summary.push(' ');
+    summary.push_str(&c.tr("chart.see_table"));
+    let unit = ind
+        .unit
+        .as_ref()
+        .map(|u| u.plain(c.lang, c.langs))
+        .unwrap_or("");
+    Some(chart_value(charts::line(&charts::Line {
+        id: "chart-values",
+        title,
+        summary: &summary,
+        periods: periods.iter().map(|p| p.to_string()).collect(),
+        series,
+        target,
+        unit,
+    })))
+}
+
 fn plan_counts_for(idx: &Index<'_>, v: &Views) -> Vec<Value> {
     (0..idx.data.plans.len())
         .map(|i| {
@@ -1353,11 +1700,7 @@ fn plan_counts_for(idx: &Index<'_>, v: &Views) -> Vec<Value> {
 }
 
 pub fn fmt_num(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        format!("{v}")
-    }
+    crate::charts::fmt_num(v)
 }
 
 /// Folds text for diacritic-insensitive search: "Bộ Tư pháp" → "bo tu phap", "đ" → "d".

@@ -44,6 +44,7 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
     "deadlines.html",
     "deadline-year.html",
     "deadline-agencies.html",
+    "chart.html",
 );
 
 const I18N: &[(&str, &str)] = &[

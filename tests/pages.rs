@@ -29,6 +29,26 @@ fn build_with_phased_task() -> (tempfile::TempDir, PathBuf) {
 "#,
     );
     std::fs::write(&tasks, text).unwrap();
+    // More observations, so the charts have a line, a second series and a
+    // second rating to draw.
+    let values = root.join("data/indicator-values/values.yaml");
+    let mut text = std::fs::read_to_string(&values).unwrap();
+    text.push_str(
+        r#"
+- indicator: ind-women-deputies
+  period: "2011-2015"
+  value: "24.4"
+- indicator: ind-women-deputies
+  period: "2021"
+  breakdown: "level=national"
+  value: "30.26"
+- indicator: ind-rated
+  period: "2024"
+  value: weak
+  change: decrease
+"#,
+    );
+    std::fs::write(&values, text).unwrap();
     let out = tmp.path().join("public");
     build_ok(&root, &out, &[]);
     (tmp, out)
@@ -256,5 +276,431 @@ fn deadlines_are_in_the_navigation_and_the_sitemap() {
     assert!(
         vi.contains("Thời hạn") && vi.contains("quá hạn"),
         "Vietnamese page"
+    );
+}
+
+/// The inline SVG with this id on a page, from `<svg` to `</svg>`.
+fn svg<'a>(html: &'a str, id: &str) -> &'a str {
+    let at = html
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no chart #{id}"));
+    let start = html[..at].rfind("<svg").expect("svg start");
+    let end = html[start..].find("</svg>").expect("svg end") + start + 6;
+    &html[start..end]
+}
+
+fn floats(s: &str) -> Vec<f64> {
+    s.split_whitespace().map(|x| x.parse().unwrap()).collect()
+}
+
+/// A chart is an image with a name and a description, both in the page.
+fn assert_accessible(svg: &str, id: &str) {
+    let t = tags(svg);
+    let root = &t[0];
+    assert_eq!(root.attr("role"), Some("img"), "#{id} is an image");
+    let labelled = root.attr("aria-labelledby").expect("aria-labelledby");
+    for part in labelled.split_whitespace() {
+        assert!(
+            t.iter().any(|x| x.attr("id") == Some(part)),
+            "#{id}: {part} is in the chart"
+        );
+    }
+    assert!(
+        svg.contains("<title") && svg.contains("<desc"),
+        "#{id} has title and desc"
+    );
+}
+
+#[test]
+fn indicator_chart_draws_the_values_against_the_target() {
+    let (_tmp, out) = build_with_phased_task();
+    for lang in LANGS {
+        let page = format!("{lang}/indicators/ind-women-deputies/index.html");
+        let html = read(&out, &page);
+        let chart = svg(&html, "chart-values");
+        assert_accessible(chart, "chart-values");
+        let t = tags(chart);
+        let axis = floats(t[0].attr("data-y-axis").expect("y axis"));
+        let (v0, p0, v1, p1) = (axis[0], axis[1], axis[2], axis[3]);
+        let value_at = |y: f64| v0 + (y - p0) * (v1 - v0) / (p1 - p0);
+        // The axis the reader sees (tick labels beside their gridlines) agrees.
+        let mut ticks = 0;
+        for tag in t
+            .iter()
+            .filter(|x| x.name == "text" && x.attr("text-anchor") == Some("end"))
+        {
+            let rest = &chart[tag.at..];
+            let label = &rest[rest.find('>').unwrap() + 1..rest.find("</text>").unwrap()];
+            if let Ok(v) = label.parse::<f64>() {
+                let y: f64 = tag.attr("y").unwrap().parse::<f64>().unwrap() - 4.0;
+                assert!((value_at(y) - v).abs() < 0.01, "{lang}: tick {v} at {y}");
+                ticks += 1;
+            }
+        }
+        assert!(ticks >= 3, "{lang}: a labelled axis");
+        // Each drawn mark read back through the axis: (series, period) → value.
+        let mut drawn: BTreeMap<(String, String), f64> = BTreeMap::new();
+        let mut series = String::new();
+        for (i, tag) in t.iter().enumerate() {
+            if tag.name == "g" && tag.attr("class") == Some("series") {
+                series = tag.attr("data-series").unwrap().to_string();
+            }
+            if tag.name == "g" && tag.attr("class") == Some("point") {
+                let mark = &t[i + 2]; // after <title>
+                let y: f64 = match mark.name.as_str() {
+                    "circle" => mark.attr("cy").unwrap().parse().unwrap(),
+                    "rect" => mark.attr("y").unwrap().parse::<f64>().unwrap() + 4.0,
+                    other => panic!("unexpected marker {other}"),
+                };
+                drawn.insert(
+                    (series.clone(), tag.attr("data-period").unwrap().to_string()),
+                    value_at(y),
+                );
+            }
+        }
+        // The fixture: 26.7 for the 2016-2020 term, 24.4 for 2011-2015, both
+        // without breakdown; 30.26 for 2021 at level=national; the 2021
+        // provincial row has no figure and is not drawn.
+        let want = [
+            ("", "2011-2015", 24.4),
+            ("", "2016-2020 term", 26.7),
+            ("level=national", "2021", 30.26),
+        ];
+        assert_eq!(drawn.len(), want.len(), "{lang}: drawn {drawn:?}");
+        let all = if lang == "vi" { "toàn bộ" } else { "all" };
+        for (s, p, v) in want {
+            let s = if s.is_empty() { all } else { s };
+            let got = drawn[&(s.to_string(), p.to_string())];
+            assert!(
+                (got - v).abs() < 0.01,
+                "{lang}: {s} {p} drawn at {got}, data {v}"
+            );
+        }
+        // The target line (≥ 35 by 2025) sits at 35 and is labelled, not only dashed.
+        let target = t
+            .iter()
+            .position(|x| x.attr("class") == Some("target"))
+            .expect("a target line");
+        let y: f64 = t[target + 1].attr("y1").unwrap().parse().unwrap();
+        assert!(
+            (value_at(y) - 35.0).abs() < 0.01,
+            "{lang}: target at {}",
+            value_at(y)
+        );
+        assert!(chart.contains("&gt;= 35 (2025)"), "{lang}: target labelled");
+        // Periods run in time order on the axis.
+        let a = chart.find(">2011-2015<").unwrap();
+        let b = chart.find(">2016-2020 term<").unwrap();
+        let c = chart.find(">2021<").unwrap();
+        assert!(a < b && b < c, "{lang}: periods in order");
+        // A sentence stands for the chart, in the page's language.
+        let caption = main_part(&html);
+        let sentence = if lang == "vi" {
+            "Biểu đồ đường của 3 giá trị đã ghi nhận, từ 2011-2015 đến 2021."
+        } else {
+            "Line chart of the 3 recorded values, from 2011-2015 to 2021."
+        };
+        assert!(caption.contains(sentence), "{lang}: chart summary");
+    }
+}
+
+#[test]
+fn rated_indicator_is_drawn_on_its_labelled_scale_with_its_change() {
+    let (_tmp, out) = build_with_phased_task();
+    for lang in LANGS {
+        let html = read(&out, &format!("{lang}/indicators/ind-rated/index.html"));
+        let chart = svg(&html, "chart-scale");
+        assert_accessible(chart, "chart-scale");
+        let t = tags(chart);
+        let levels: Vec<&str> = t[0].attr("data-levels").unwrap().split(' ').collect();
+        assert_eq!(levels, ["weak", "fair", "strong"]);
+        let axis = floats(t[0].attr("data-x-axis").unwrap());
+        let band_of = |x: f64| ((x - axis[0]) / axis[1]).floor() as usize;
+        // 2022: fair, improved; 2024: weak, worsened.
+        let mut got = Vec::new();
+        for (i, tag) in t.iter().enumerate() {
+            if tag.attr("class") == Some("rating") {
+                let cx: f64 = t[i + 1].attr("cx").unwrap().parse().unwrap();
+                got.push((
+                    tag.attr("data-label").unwrap().to_string(),
+                    levels[band_of(cx)].to_string(),
+                ));
+            }
+        }
+        assert_eq!(
+            got,
+            [
+                ("2022".to_string(), "fair".to_string()),
+                ("2024".into(), "weak".into())
+            ],
+            "{lang}"
+        );
+        let (fair, better, worse) = if lang == "vi" {
+            ("trung bình", "cải thiện", "giảm so với")
+        } else {
+            ("fair", "improved", "worsened")
+        };
+        assert!(
+            chart.contains(&format!(">{fair}<")),
+            "{lang}: levels labelled in words"
+        );
+        assert!(
+            chart.contains(better) && chart.contains(worse),
+            "{lang}: change in words"
+        );
+    }
+}
+
+#[test]
+fn agency_chart_draws_tasks_per_agency_by_status() {
+    let (_tmp, out) = build_with_phased_task();
+    for lang in LANGS {
+        let page = format!("{lang}/agencies/index.html");
+        let html = read(&out, &page);
+        let chart = svg(&html, "chart-agencies");
+        assert_accessible(chart, "chart-agencies");
+        let t = tags(chart);
+        let unit: f64 = floats(t[0].attr("data-x-axis").unwrap())[1];
+        // Bar per agency: state → count read off the drawn width.
+        let mut bars: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+        let mut key = String::new();
+        for tag in &t {
+            if tag.attr("class") == Some("bar") {
+                key = tag.attr("data-key").unwrap().to_string();
+                bars.entry(key.clone()).or_default();
+            }
+            if tag.attr("class") == Some("seg") {
+                let w: f64 = tag.attr("width").unwrap().parse().unwrap();
+                let n = (w / unit).round() as usize;
+                assert!((w / unit - n as f64).abs() < 0.01);
+                assert_eq!(tag.attr("data-count"), Some(n.to_string().as_str()));
+                assert!(
+                    tag.attr("fill").unwrap().starts_with("url(#"),
+                    "states are told by pattern, not colour alone"
+                );
+                bars.get_mut(&key)
+                    .unwrap()
+                    .insert(tag.attr("data-state").unwrap().to_string(), n);
+            }
+        }
+        // Leads (headings aside): moj A.1 overdue, A.3 upcoming, D.I
+        // recurring, E.1 done; mps A.2 upcoming, Đ.II overdue; mic Đ.I upcoming.
+        let m = |pairs: &[(&str, usize)]| -> BTreeMap<String, usize> {
+            pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+        };
+        let want = BTreeMap::from([
+            (
+                "moj".to_string(),
+                m(&[
+                    ("overdue", 1),
+                    ("upcoming", 1),
+                    ("recurring", 1),
+                    ("done", 1),
+                ]),
+            ),
+            ("mps".to_string(), m(&[("overdue", 1), ("upcoming", 1)])),
+            ("mic".to_string(), m(&[("upcoming", 1)])),
+        ]);
+        assert_eq!(bars, want, "{lang}");
+        // The table beside it gives the same figures (lead, coordinating,
+        // overdue, upcoming, done, recurring, no date).
+        let rows = counted_rows(&out, &page, "data-agency");
+        assert_eq!(rows["moj"], vec![4, 1, 1, 1, 1, 1, 0], "{lang}: moj row");
+        assert_eq!(rows["mps"], vec![2, 2, 1, 1, 0, 0, 0], "{lang}: mps row");
+
+        // The agency page: mps answers for A.2, Đ.II and (since mic ended) Đ.I.
+        let html = read(&out, &format!("{lang}/agencies/mps/index.html"));
+        let chart = svg(&html, "chart-agency");
+        assert_accessible(chart, "chart-agency");
+        let segs: BTreeMap<String, String> = tags(chart)
+            .iter()
+            .filter(|x| x.attr("class") == Some("seg"))
+            .map(|x| {
+                (
+                    x.attr("data-state").unwrap().to_string(),
+                    x.attr("data-count").unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            segs,
+            BTreeMap::from([
+                ("overdue".into(), "1".into()),
+                ("upcoming".into(), "2".into())
+            ]),
+            "{lang}"
+        );
+    }
+}
+
+#[test]
+fn agency_page_leads_with_its_overdue_and_upcoming_tasks() {
+    let (_tmp, out) = build_with_phased_task();
+    for lang in LANGS {
+        let page = format!("{lang}/agencies/mps/index.html");
+        let html = read(&out, &page);
+        let main = main_part(&html);
+        let od = main.find("id=\"h-od\"").expect("overdue section");
+        let up = main.find("id=\"h-up\"").expect("upcoming section");
+        let about = main.find("id=\"h-about\"").expect("about section");
+        let plans = main.find("id=\"h-plan-1\"").expect("tasks by plan");
+        assert!(
+            od < up && up < about && about < plans,
+            "{lang}: overdue, upcoming, then the rest"
+        );
+        let states = task_states(&out, &page);
+        assert_eq!(states["plan-a-dd-ii"], "overdue");
+        assert_eq!(states["plan-a-a-2"], "upcoming");
+        assert_eq!(
+            states["plan-a-dd-i"], "upcoming",
+            "{lang}: inherited from mic"
+        );
+        let lead = tags(main)
+            .into_iter()
+            .find(|x| x.attr("data-counts").is_some())
+            .expect("a lead line with counts");
+        assert_eq!(
+            lead.attr("data-counts"),
+            Some("3 1 2"),
+            "{lang}: total, overdue, upcoming"
+        );
+    }
+}
+
+#[test]
+fn recommendation_page_shows_the_chain_to_agencies_and_deadlines() {
+    let (_tmp, out) = build_rich();
+    for lang in LANGS {
+        // upr-3-38-1 is answered by E.1 (done, due 2021): lead moj (legal
+        // drafting), coordinating mps (police data) and provinces.
+        let page = format!("{lang}/recommendations/upr-3-38-1/index.html");
+        let html = read(&out, &page);
+        let main = main_part(&html);
+        let at = main
+            .find("data-task=\"plan-a-e-1\"")
+            .expect("E.1 in the chain");
+        let item = &main[at..main[at..].find("</li>").unwrap() + at];
+        let links: BTreeSet<String> = tags(item)
+            .iter()
+            .filter_map(|x| x.attr("href").and_then(|h| resolve(&page, h)))
+            .collect();
+        for target in [
+            "tasks/plan-a-e-1",
+            "agencies/moj",
+            "agencies/mps",
+            "agencies/provinces",
+        ] {
+            assert!(
+                links.contains(&format!("{lang}/{target}/index.html")),
+                "{lang}: chain links to {target}"
+            );
+        }
+        let text = text(item);
+        assert!(text.contains("2021"), "{lang}: the deadline");
+        let done = if lang == "vi" {
+            "đã hoàn thành"
+        } else {
+            "done"
+        };
+        assert!(text.contains(done), "{lang}: the state");
+        let role = if lang == "vi" {
+            "Cơ quan phối hợp"
+        } else {
+            "Coordinating agencies"
+        };
+        assert!(
+            text.contains(role),
+            "{lang}: coordinating agencies named as such"
+        );
+    }
+}
+
+#[test]
+fn home_figures_equal_the_counts_in_the_data() {
+    let (_tmp, out) = build_rich();
+    for lang in LANGS {
+        let page = format!("{lang}/index.html");
+        let html = read(&out, &page);
+        let main = main_part(&html);
+        let figure = |name: &str| -> usize {
+            let at = main
+                .find(&format!("data-figure=\"{name}\""))
+                .unwrap_or_else(|| panic!("{lang}: figure {name}"));
+            let li = &main[at..main[at..].find("</li>").unwrap() + at];
+            numbers(li)[0]
+        };
+        // 4 recommendations; 6 tasks that are not headings; 5 agencies;
+        // as of 2026-06-30: A.1 overdue; A.2, A.3, Đ.I upcoming; E.1 done.
+        assert_eq!(figure("recommendations"), 4, "{lang}");
+        assert_eq!(figure("tasks"), 6, "{lang}");
+        assert_eq!(figure("agencies"), 5, "{lang}");
+        assert_eq!(figure("overdue"), 1, "{lang}");
+        assert_eq!(figure("upcoming"), 3, "{lang}");
+        assert_eq!(figure("done"), 1, "{lang}");
+        // Per mechanism: recommendations, follow-up.
+        let mech = counted_rows(&out, &page, "data-mechanism");
+        assert_eq!(mech["iccpr"], vec![2, 1]);
+        assert_eq!(mech["cat"], vec![1, 0]);
+        assert_eq!(mech["upr"], vec![1, 0]);
+        // Per plan: tasks, overdue, upcoming (numbers in the plan's symbol aside).
+        let plans: BTreeMap<String, Vec<usize>> = rows(&html)
+            .into_iter()
+            .filter_map(|(tr, row)| {
+                tr.attr("data-plan").map(|p| {
+                    let body = &row[row.find("</td>").unwrap()..];
+                    (p.to_string(), numbers(body))
+                })
+            })
+            .collect();
+        assert_eq!(plans["plan-a"], vec![6, 1, 3], "{lang}");
+        assert_eq!(plans["plan-b"], vec![0, 0, 0], "{lang}");
+        // Agencies with the most tasks led: moj 4, then mic and mps 1 each.
+        let busiest: Vec<(String, usize)> = main
+            .match_indices("<li data-agency=\"")
+            .map(|(i, _)| {
+                let li = &main[i..main[i..].find("</li>").unwrap() + i];
+                let id = tags(li)[0].attr("data-agency").unwrap().to_string();
+                (id, numbers(li)[0])
+            })
+            .collect();
+        assert_eq!(
+            busiest,
+            [("moj".to_string(), 4), ("mic".into(), 1), ("mps".into(), 1)],
+            "{lang}"
+        );
+        // Recent and upcoming deadlines, and a way to all of them.
+        let links = local_links(&out, &page);
+        assert!(
+            links.contains(&format!("{lang}/tasks/plan-a-a-1/index.html")),
+            "overdue A.1"
+        );
+        assert!(
+            links.contains(&format!("{lang}/tasks/plan-a-a-2/index.html")),
+            "upcoming A.2"
+        );
+        assert!(links.contains(&format!("{lang}/deadlines/index.html")));
+    }
+}
+
+#[test]
+fn charts_escape_text_from_data() {
+    let (tmp, root) = copy_fixture("rich");
+    let values = root.join("data/indicator-values/values.yaml");
+    let mut text = std::fs::read_to_string(&values).unwrap();
+    text.push_str(
+        "\n- indicator: ind-women-deputies\n  period: \"2023\"\n  breakdown: \"<script>alert(1)</script>\"\n  value: \"28\"\n",
+    );
+    std::fs::write(&values, text).unwrap();
+    let out = tmp.path().join("public");
+    build_ok(&root, &out, &[]);
+    let html = read(&out, "en/indicators/ind-women-deputies/index.html");
+    let chart = svg(&html, "chart-values");
+    assert!(
+        !chart.contains("<script>"),
+        "no raw markup from data in the chart"
+    );
+    assert!(
+        chart.contains("&lt;script&gt;"),
+        "the breakdown is shown, escaped"
     );
 }

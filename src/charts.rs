@@ -1,0 +1,778 @@
+//! Charts drawn at build time as inline SVG: no script, no chart library in
+//! the browser. Every chart carries `role="img"`, a title and a description
+//! (its text alternative, a sentence the caller writes in the page's
+//! language); series and states differ by shape, dash or pattern as well as
+//! colour, so they read in print and in greyscale. Coordinates are written
+//! with a fixed number of decimals so the same data gives the same bytes.
+//!
+//! Every text from data is escaped here; the caller passes plain text.
+//! Drawn marks carry `data-*` attributes naming what they show, and the SVG
+//! records its axis (`data-y-axis`, `data-x-axis`) so a test can read a drawn
+//! position back into a value.
+
+use crate::markdown::escape;
+use std::fmt::Write;
+
+/// Colours with at least 4.5:1 contrast on white (WCAG AA for text, and
+/// more than the 3:1 graphics need).
+const INK: [&str; 6] = [
+    "#0b5394", "#a4000f", "#1e6b30", "#7a4b00", "#5b2a86", "#1b1f24",
+];
+const DASHES: [&str; 6] = ["", "6 3", "2 3", "8 3 2 3", "12 4", "1 2"];
+const MUTED: &str = "#505a66";
+const GRID: &str = "#d5dbe1";
+
+/// A number for an SVG coordinate: two decimals at most, no trailing zeros.
+fn px(v: f64) -> String {
+    let s = format!("{v:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.into() }
+}
+
+/// A number for a reader, as the data has it: integers plainly, otherwise
+/// the shortest decimal that reads back as the same number, always with `.`
+/// so that both languages show the figures as the data and the tables do.
+pub fn fmt_num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+/// A tick label with as many decimals as the step needs (0.1 + 0.2 shows as 0.3).
+fn fmt_tick(v: f64, step: f64) -> String {
+    let decimals = (0..6)
+        .find(|d| {
+            let scaled = step * 10f64.powi(*d);
+            (scaled - scaled.round()).abs() < 1e-6
+        })
+        .unwrap_or(6) as usize;
+    let s = format!("{v:.decimals$}");
+    if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
+        s[1..].to_string()
+    } else {
+        s
+    }
+}
+
+/// Ticks for an axis from 0 (or the minimum) to at least `max`: a 1-2-5 step giving about five ticks.
+fn ticks(min: f64, max: f64) -> (f64, f64, Vec<f64>) {
+    let span = (max - min).max(1e-9);
+    let raw = span / 5.0;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| span / s <= 6.0)
+        .unwrap_or(10.0 * mag);
+    let lo = (min / step).floor() * step;
+    let hi = (max / step).ceil() * step;
+    let n = ((hi - lo) / step).round() as usize;
+    let t = (0..=n).map(|i| lo + step * i as f64).collect();
+    (lo, hi.max(lo + step), t)
+}
+
+/// A drawn chart and the sentence that stands for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chart {
+    pub svg: String,
+    pub summary: String,
+}
+
+fn open_svg(out: &mut String, id: &str, w: f64, h: f64, title: &str, summary: &str, data: &str) {
+    let _ = write!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"{id}\" role=\"img\" \
+         aria-labelledby=\"{id}-t {id}-d\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" \
+         preserveAspectRatio=\"xMinYMin meet\" font-family=\"system-ui, sans-serif\" font-size=\"12\"{data}>\
+         <title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
+        px(w),
+        px(h),
+        px(w),
+        px(h),
+        escape(title),
+        escape(summary),
+    );
+}
+
+/// A marker shape centred on (x, y): circle, square, triangle, diamond, …
+fn marker(out: &mut String, shape: usize, x: f64, y: f64, ink: &str) {
+    let (x, y) = (x, y);
+    match shape % 6 {
+        0 => {
+            let _ = write!(
+                out,
+                "<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"{ink}\"/>",
+                px(x),
+                px(y)
+            );
+        }
+        1 => {
+            let _ = write!(
+                out,
+                "<rect x=\"{}\" y=\"{}\" width=\"8\" height=\"8\" fill=\"{ink}\"/>",
+                px(x - 4.0),
+                px(y - 4.0)
+            );
+        }
+        2 => {
+            let _ = write!(
+                out,
+                "<path d=\"M{} {}L{} {}L{} {}Z\" fill=\"{ink}\"/>",
+                px(x),
+                px(y - 5.0),
+                px(x + 5.0),
+                px(y + 4.0),
+                px(x - 5.0),
+                px(y + 4.0)
+            );
+        }
+        3 => {
+            let _ = write!(
+                out,
+                "<path d=\"M{} {}L{} {}L{} {}L{} {}Z\" fill=\"{ink}\"/>",
+                px(x),
+                px(y - 5.0),
+                px(x + 5.0),
+                px(y),
+                px(x),
+                px(y + 5.0),
+                px(x - 5.0),
+                px(y)
+            );
+        }
+        4 => {
+            let _ = write!(
+                out,
+                "<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"#fff\" stroke=\"{ink}\" stroke-width=\"2\"/>",
+                px(x),
+                px(y)
+            );
+        }
+        _ => {
+            let _ = write!(
+                out,
+                "<rect x=\"{}\" y=\"{}\" width=\"8\" height=\"8\" fill=\"#fff\" stroke=\"{ink}\" stroke-width=\"2\"/>",
+                px(x - 4.0),
+                px(y - 4.0)
+            );
+        }
+    }
+}
+
+/// One observation of a numeric indicator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    /// Index into the chart's periods.
+    pub period: usize,
+    pub value: f64,
+}
+
+/// The observations of one breakdown ("level=provincial"), or of the whole.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    pub name: String,
+    pub points: Vec<Point>,
+}
+
+/// An indicator's values over time against its target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub summary: &'a str,
+    /// Periods in order, as written ("2016", "2016-2020 term").
+    pub periods: Vec<String>,
+    pub series: Vec<Series>,
+    /// Target value and its label ("Target ≥ 35 (2020)").
+    pub target: Option<(f64, String)>,
+    /// Axis unit ("%"), shown above the axis.
+    pub unit: &'a str,
+}
+
+/// Orders periods in time: by the first four-digit year in them, then as
+/// written; periods without a year ("undated") come last.
+pub fn period_order(p: &str) -> (bool, i32, String) {
+    let year = p
+        .as_bytes()
+        .windows(4)
+        .find(|w| w.iter().all(u8::is_ascii_digit))
+        .and_then(|w| std::str::from_utf8(w).ok()?.parse().ok());
+    (year.is_none(), year.unwrap_or(0), p.to_string())
+}
+
+pub fn line(c: &Line<'_>) -> Chart {
+    let n = c.periods.len().max(1);
+    let (w, left, right, top) = (640.0, 56.0, 24.0, 28.0);
+    let plot_h = 220.0;
+    let legend_rows = if c.series.len() > 1 {
+        c.series.len()
+    } else {
+        0
+    };
+    let bottom = top + plot_h;
+    let h = bottom + 44.0 + 18.0 * legend_rows as f64;
+    let values = c
+        .series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.value));
+    let (mut lo, mut hi) = (0f64, f64::MIN);
+    for v in values.chain(c.target.iter().map(|t| t.0)) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if hi == f64::MIN {
+        hi = 1.0;
+    }
+    let (y0, y1, ys) = ticks(lo, hi);
+    let y = |v: f64| bottom - (v - y0) / (y1 - y0) * plot_h;
+    let step = (w - left - right) / n as f64;
+    let x = |i: usize| left + step * (i as f64 + 0.5);
+
+    let mut out = String::new();
+    open_svg(
+        &mut out,
+        c.id,
+        w,
+        h,
+        c.title,
+        c.summary,
+        &format!(
+            " data-y-axis=\"{} {} {} {}\"",
+            px(y0),
+            px(y(y0)),
+            px(y1),
+            px(y(y1))
+        ),
+    );
+    if !c.unit.is_empty() {
+        let _ = write!(
+            out,
+            "<text x=\"{}\" y=\"{}\" fill=\"{MUTED}\">{}</text>",
+            px(left - 48.0),
+            px(top - 12.0),
+            escape(c.unit)
+        );
+    }
+    for t in &ys {
+        let _ = write!(
+            out,
+            "<line x1=\"{}\" x2=\"{}\" y1=\"{yy}\" y2=\"{yy}\" stroke=\"{GRID}\"/>\
+             <text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"{MUTED}\">{}</text>",
+            px(left),
+            px(w - right),
+            px(left - 6.0),
+            px(y(*t) + 4.0),
+            fmt_tick(*t, ys.get(1).map(|b| b - ys[0]).unwrap_or(1.0)),
+            yy = px(y(*t)),
+        );
+    }
+    let _ = write!(
+        out,
+        "<line x1=\"{l}\" x2=\"{l}\" y1=\"{}\" y2=\"{}\" stroke=\"{MUTED}\"/>\
+         <line x1=\"{l}\" x2=\"{}\" y1=\"{b}\" y2=\"{b}\" stroke=\"{MUTED}\"/>",
+        px(top),
+        px(bottom),
+        px(w - right),
+        l = px(left),
+        b = px(bottom),
+    );
+    // Period labels; every other one when crowded, all of them in the table.
+    let every = if n > 8 { n.div_ceil(8) } else { 1 };
+    for (i, p) in c.periods.iter().enumerate() {
+        if i % every == 0 {
+            let _ = write!(
+                out,
+                "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"#1b1f24\">{}</text>",
+                px(x(i)),
+                px(bottom + 16.0),
+                escape(p)
+            );
+        }
+    }
+    if let Some((tv, label)) = &c.target {
+        let ty = y(*tv);
+        let _ = write!(
+            out,
+            "<g class=\"target\" data-value=\"{}\"><line x1=\"{}\" x2=\"{}\" y1=\"{ty}\" y2=\"{ty}\" \
+             stroke=\"#1b1f24\" stroke-width=\"1.5\" stroke-dasharray=\"10 4 2 4\"/>\
+             <text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#1b1f24\" font-weight=\"600\">{}</text></g>",
+            fmt_num(*tv),
+            px(left),
+            px(w - right),
+            px(w - right),
+            px(ty - 5.0),
+            escape(label),
+            ty = px(ty),
+        );
+    }
+    for (si, s) in c.series.iter().enumerate() {
+        let ink = INK[si % INK.len()];
+        let _ = write!(
+            out,
+            "<g class=\"series\" data-series=\"{}\">",
+            escape(&s.name)
+        );
+        if s.points.len() > 1 {
+            let pts: Vec<String> = s
+                .points
+                .iter()
+                .map(|p| format!("{},{}", px(x(p.period)), px(y(p.value))))
+                .collect();
+            let dash = DASHES[si % DASHES.len()];
+            let _ = write!(
+                out,
+                "<polyline points=\"{}\" fill=\"none\" stroke=\"{ink}\" stroke-width=\"2\"{}/>",
+                pts.join(" "),
+                if dash.is_empty() {
+                    String::new()
+                } else {
+                    format!(" stroke-dasharray=\"{dash}\"")
+                }
+            );
+        }
+        for p in &s.points {
+            let period = c.periods.get(p.period).map(String::as_str).unwrap_or("");
+            let _ = write!(
+                out,
+                "<g class=\"point\" data-period=\"{}\" data-value=\"{}\" data-y=\"{}\"><title>{}{}: {}</title>",
+                escape(period),
+                fmt_num(p.value),
+                px(y(p.value)),
+                if s.name.is_empty() {
+                    String::new()
+                } else {
+                    format!("{}, ", escape(&s.name))
+                },
+                escape(period),
+                fmt_num(p.value)
+            );
+            marker(&mut out, si, x(p.period), y(p.value), ink);
+            out.push_str("</g>");
+        }
+        out.push_str("</g>");
+    }
+    // Legend: marker, dash and name, so no series is told by colour alone.
+    if legend_rows > 0 {
+        for (si, s) in c.series.iter().enumerate() {
+            let ly = bottom + 40.0 + 18.0 * si as f64;
+            let ink = INK[si % INK.len()];
+            let dash = DASHES[si % DASHES.len()];
+            let _ = write!(
+                out,
+                "<line x1=\"{}\" x2=\"{}\" y1=\"{ly}\" y2=\"{ly}\" stroke=\"{ink}\" stroke-width=\"2\"{}/>",
+                px(left),
+                px(left + 28.0),
+                if dash.is_empty() {
+                    String::new()
+                } else {
+                    format!(" stroke-dasharray=\"{dash}\"")
+                },
+                ly = px(ly),
+            );
+            marker(&mut out, si, left + 14.0, ly, ink);
+            let _ = write!(
+                out,
+                "<text x=\"{}\" y=\"{}\" fill=\"#1b1f24\">{}</text>",
+                px(left + 36.0),
+                px(ly + 4.0),
+                escape(&s.name)
+            );
+        }
+    }
+    out.push_str("</svg>");
+    Chart {
+        svg: out,
+        summary: c.summary.to_string(),
+    }
+}
+
+/// One rating of a rated indicator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rating {
+    /// What the row is ("2022", or "2022, level=provincial").
+    pub label: String,
+    /// Index into the levels.
+    pub level: usize,
+    /// +1 improved, -1 worsened, 0 unchanged, None not said.
+    pub change: Option<i8>,
+    /// The change in words ("improved since the previous assessment").
+    pub change_text: String,
+}
+
+/// A rated indicator: its ordered levels, and where each rating falls.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scale<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub summary: &'a str,
+    /// (level as in the data, label in the page's language), lowest first.
+    pub levels: Vec<(String, String)>,
+    pub ratings: Vec<Rating>,
+}
+
+pub fn scale(c: &Scale<'_>) -> Chart {
+    let n = c.levels.len().max(1);
+    let (w, left, right) = (640.0, 16.0, 16.0);
+    let band = (w - left - right) / n as f64;
+    let row_h = 64.0;
+    let top = 8.0;
+    let h = top + 28.0 + row_h * c.ratings.len().max(1) as f64;
+    let mut out = String::new();
+    let levels: Vec<&str> = c.levels.iter().map(|(l, _)| l.as_str()).collect();
+    open_svg(
+        &mut out,
+        c.id,
+        w,
+        h,
+        c.title,
+        c.summary,
+        &format!(
+            " data-x-axis=\"{} {}\" data-levels=\"{}\"",
+            px(left),
+            px(band),
+            escape(&levels.join(" "))
+        ),
+    );
+    // Bands shade from light to dark with the level, and each is labelled.
+    for (i, (_, label)) in c.levels.iter().enumerate() {
+        let shade = 245 - (i * 60 / n.max(2)) as u8;
+        let _ = write!(
+            out,
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"rgb({shade},{shade},{shade})\" stroke=\"{MUTED}\"/>\
+             <text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"#1b1f24\" font-weight=\"600\">{}</text>",
+            px(left + band * i as f64),
+            px(top),
+            px(band),
+            px(h - top - 4.0),
+            px(left + band * (i as f64 + 0.5)),
+            px(top + 18.0),
+            escape(label)
+        );
+    }
+    for (ri, r) in c.ratings.iter().enumerate() {
+        let cy = top + 28.0 + row_h * ri as f64 + 22.0;
+        let cx = left + band * (r.level as f64 + 0.5);
+        let level = levels.get(r.level).copied().unwrap_or("");
+        let _ = write!(
+            out,
+            "<g class=\"rating\" data-level=\"{}\" data-label=\"{}\" data-x=\"{}\">\
+             <circle cx=\"{}\" cy=\"{}\" r=\"7\" fill=\"#0b5394\" stroke=\"#fff\" stroke-width=\"2\"/>",
+            escape(level),
+            escape(&r.label),
+            px(cx),
+            px(cx),
+            px(cy)
+        );
+        // The change as an arrow away from the marker and in words below it.
+        if let Some(d) = r.change {
+            let (x1, x2) = match d.signum() {
+                1 => (cx + 10.0, cx + 34.0),
+                -1 => (cx - 10.0, cx - 34.0),
+                _ => (cx, cx),
+            };
+            if x1 != x2 {
+                let head = if d > 0 { x2 - 6.0 } else { x2 + 6.0 };
+                let _ = write!(
+                    out,
+                    "<path d=\"M{} {}L{} {}M{} {}L{} {}L{} {}\" stroke=\"#1b1f24\" stroke-width=\"2\" fill=\"none\"/>",
+                    px(x1),
+                    px(cy),
+                    px(x2),
+                    px(cy),
+                    px(head),
+                    px(cy - 5.0),
+                    px(x2),
+                    px(cy),
+                    px(head),
+                    px(cy + 5.0)
+                );
+            }
+        }
+        let mut words = r.label.clone();
+        if !r.change_text.is_empty() {
+            words.push_str(": ");
+            words.push_str(&r.change_text);
+        }
+        let anchor = if r.level + 1 == n && n > 1 {
+            "end"
+        } else if r.level == 0 {
+            "start"
+        } else {
+            "middle"
+        };
+        let tx = match anchor {
+            "end" => left + band * n as f64 - 6.0,
+            "start" => left + 6.0,
+            _ => cx,
+        };
+        let _ = write!(
+            out,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\" fill=\"#1b1f24\">{}</text></g>",
+            px(tx),
+            px(cy + 24.0),
+            escape(&words)
+        );
+    }
+    out.push_str("</svg>");
+    Chart {
+        svg: out,
+        summary: c.summary.to_string(),
+    }
+}
+
+/// How each task state is drawn: (state, fill colour, pattern).
+const STATES: [(&str, &str, &str); 5] = [
+    ("overdue", "#a4000f", "solid"),
+    ("upcoming", "#7a4b00", "stripes"),
+    ("done", "#1e6b30", "cross"),
+    ("recurring", "#505a66", "lines"),
+    ("none", "#505a66", "empty"),
+];
+
+/// One bar: a name, and its counts in the order of `STATES`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bar {
+    pub key: String,
+    pub name: String,
+    pub counts: [usize; 5],
+}
+
+/// Tasks per agency by status: one stacked bar per agency.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stacked<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub summary: &'a str,
+    /// Names of the states, in the order of `STATES`.
+    pub state_names: [String; 5],
+    pub bars: Vec<Bar>,
+}
+
+fn pattern_defs(out: &mut String, id: &str) {
+    out.push_str("<defs>");
+    for (state, ink, kind) in STATES {
+        let _ = write!(
+            out,
+            "<pattern id=\"{id}-{state}\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\"{}>",
+            if kind == "stripes" {
+                " patternTransform=\"rotate(45)\""
+            } else {
+                ""
+            }
+        );
+        match kind {
+            "solid" => {
+                let _ = write!(out, "<rect width=\"6\" height=\"6\" fill=\"{ink}\"/>");
+            }
+            "stripes" => {
+                let _ = write!(
+                    out,
+                    "<rect width=\"6\" height=\"6\" fill=\"#fff\"/><rect width=\"3\" height=\"6\" fill=\"{ink}\"/>"
+                );
+            }
+            "cross" => {
+                let _ = write!(
+                    out,
+                    "<rect width=\"6\" height=\"6\" fill=\"{ink}\"/><path d=\"M0 3H6M3 0V6\" stroke=\"#fff\" stroke-width=\"1\"/>"
+                );
+            }
+            "lines" => {
+                let _ = write!(
+                    out,
+                    "<rect width=\"6\" height=\"6\" fill=\"#fff\"/><path d=\"M0 1.5H6M0 4.5H6\" stroke=\"{ink}\" stroke-width=\"1.5\"/>"
+                );
+            }
+            _ => {
+                let _ = write!(out, "<rect width=\"6\" height=\"6\" fill=\"#fff\"/>");
+            }
+        }
+        out.push_str("</pattern>");
+    }
+    out.push_str("</defs>");
+}
+
+pub fn stacked(c: &Stacked<'_>) -> Chart {
+    let (w, left, right, top) = (640.0, 220.0, 40.0, 8.0);
+    let bar_h = 18.0;
+    let gap = 8.0;
+    let max = c
+        .bars
+        .iter()
+        .map(|b| b.counts.iter().sum::<usize>())
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let unit = (w - left - right) / max as f64;
+    let legend_y = top + (bar_h + gap) * c.bars.len() as f64 + 12.0;
+    let h = legend_y + 24.0;
+    let mut out = String::new();
+    open_svg(
+        &mut out,
+        c.id,
+        w,
+        h,
+        c.title,
+        c.summary,
+        &format!(" data-x-axis=\"{} {}\"", px(left), px(unit)),
+    );
+    pattern_defs(&mut out, c.id);
+    for (bi, b) in c.bars.iter().enumerate() {
+        let y = top + (bar_h + gap) * bi as f64;
+        let total: usize = b.counts.iter().sum();
+        let name: String = if b.name.chars().count() > 30 {
+            format!(
+                "{}…",
+                b.name.chars().take(29).collect::<String>().trim_end()
+            )
+        } else {
+            b.name.clone()
+        };
+        let _ = write!(
+            out,
+            "<g class=\"bar\" data-key=\"{}\" data-total=\"{total}\"><title>{}</title>\
+             <text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#1b1f24\">{}</text>",
+            escape(&b.key),
+            escape(&b.name),
+            px(left - 6.0),
+            px(y + 13.0),
+            escape(&name)
+        );
+        let mut x = left;
+        for (si, &count) in b.counts.iter().enumerate() {
+            if count == 0 {
+                continue;
+            }
+            let (state, ink, _) = STATES[si];
+            let bw = unit * count as f64;
+            let _ = write!(
+                out,
+                "<rect class=\"seg\" data-state=\"{state}\" data-count=\"{count}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" \
+                 fill=\"url(#{}-{state})\" stroke=\"{ink}\"><title>{}: {count}</title></rect>",
+                px(x),
+                px(y),
+                px(bw),
+                px(bar_h),
+                c.id,
+                escape(&c.state_names[si])
+            );
+            x += bw;
+        }
+        let _ = write!(
+            out,
+            "<text x=\"{}\" y=\"{}\" fill=\"#1b1f24\">{total}</text></g>",
+            px(x + 4.0),
+            px(y + 13.0)
+        );
+    }
+    // Legend: the pattern swatch and the state's name.
+    let mut lx = left;
+    for (si, (state, ink, _)) in STATES.iter().enumerate() {
+        if c.bars.iter().all(|b| b.counts[si] == 0) {
+            continue;
+        }
+        let name = &c.state_names[si];
+        let _ = write!(
+            out,
+            "<rect x=\"{}\" y=\"{}\" width=\"14\" height=\"14\" fill=\"url(#{}-{state})\" stroke=\"{ink}\"/>\
+             <text x=\"{}\" y=\"{}\" fill=\"#1b1f24\">{}</text>",
+            px(lx),
+            px(legend_y),
+            c.id,
+            px(lx + 18.0),
+            px(legend_y + 11.0),
+            escape(name)
+        );
+        lx += 28.0 + 7.0 * name.chars().count() as f64;
+    }
+    out.push_str("</svg>");
+    Chart {
+        svg: out,
+        summary: c.summary.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_formatted_the_same_way_every_time() {
+        assert_eq!(fmt_num(35.0), "35");
+        assert_eq!(fmt_num(26.72), "26.72");
+        assert_eq!(fmt_num(0.125), "0.125");
+        assert_eq!(px(-0.001), "0");
+        assert_eq!(px(12.5), "12.5");
+        assert_eq!(fmt_tick(0.1 + 0.2, 0.1), "0.3");
+        assert_eq!(fmt_tick(7.5, 2.5), "7.5");
+        assert_eq!(fmt_tick(40.0, 10.0), "40");
+    }
+
+    #[test]
+    fn ticks_cover_the_values_in_round_steps() {
+        let (lo, hi, t) = ticks(0.0, 36.0);
+        assert_eq!((lo, hi), (0.0, 40.0));
+        assert_eq!(t, vec![0.0, 10.0, 20.0, 30.0, 40.0]);
+        let (lo, hi, _) = ticks(0.0, 0.0);
+        assert!(hi > lo);
+    }
+
+    #[test]
+    fn periods_sort_by_their_first_year_and_undated_last() {
+        let mut p = vec!["undated", "2017", "2016-2020 term", "2011-2015"];
+        p.sort_by_key(|x| period_order(x));
+        assert_eq!(p, ["2011-2015", "2016-2020 term", "2017", "undated"]);
+    }
+
+    #[test]
+    fn text_from_data_is_escaped() {
+        let c = line(&Line {
+            id: "c",
+            title: "<b>t</b>",
+            summary: "a & b",
+            periods: vec!["<script>".into()],
+            series: vec![Series {
+                name: "\"x\"".into(),
+                points: vec![Point {
+                    period: 0,
+                    value: 1.0,
+                }],
+            }],
+            target: Some((2.0, "<i>".into())),
+            unit: "<u>",
+        });
+        assert!(!c.svg.contains("<script>") && !c.svg.contains("<b>") && !c.svg.contains("<i>"));
+        assert!(c.svg.contains("&lt;script&gt;") && c.svg.contains("a &amp; b"));
+        assert!(c.svg.contains("role=\"img\"") && c.svg.contains("aria-labelledby=\"c-t c-d\""));
+    }
+
+    #[test]
+    fn a_point_is_drawn_where_its_value_is() {
+        let c = line(&Line {
+            id: "c",
+            title: "t",
+            summary: "s",
+            periods: vec!["2016".into(), "2017".into()],
+            series: vec![Series {
+                name: String::new(),
+                points: vec![
+                    Point {
+                        period: 0,
+                        value: 10.0,
+                    },
+                    Point {
+                        period: 1,
+                        value: 30.0,
+                    },
+                ],
+            }],
+            target: Some((35.0, "≥ 35".into())),
+            unit: "%",
+        });
+        // Axis 0..40 over 220 px from y=248: 10 → 193, 30 → 83, 35 → 55.5.
+        assert!(c.svg.contains("data-y-axis=\"0 248 40 28\""), "{}", c.svg);
+        assert!(c.svg.contains("cy=\"193\"") && c.svg.contains("cy=\"83\""));
+        assert!(c.svg.contains("y1=\"55.5\""));
+    }
+}
