@@ -1694,6 +1694,7 @@ fn plan_counts_for(idx: &Index<'_>, v: &Views) -> Vec<Value> {
                     "counts",
                     count_value(&idx.count_deadlines(idx.plan_tasks[i].iter().copied())),
                 ),
+                ("transcribed", Value::from(!idx.plan_tasks[i].is_empty())),
             ])
         })
         .collect()
@@ -1893,4 +1894,76 @@ fn dataset_jsonld(c: &Ctx<'_>, site: &Loaded, datasets: &[Dataset]) -> String {
     serde_json::to_string(&v)
         .unwrap_or_default()
         .replace('<', "\\u003c")
+}
+
+#[cfg(test)]
+mod template_tests {
+    use super::*;
+    use crate::diag::Sources;
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    /// Every template of the default theme is rendered when the rich fixture
+    /// is built: as a page's template, or included or extended by one (and
+    /// the render succeeds without a template error). A template nothing
+    /// renders fails here, so none can rot unseen.
+    #[test]
+    fn every_template_is_rendered_by_the_rich_fixture() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rich");
+        let mut sources = Sources::default();
+        let mut diags = Diagnostics::default();
+        let site = crate::load::site(&root, &mut sources, &mut diags).expect("fixture loads");
+        let theme = crate::theme::load(
+            &root,
+            &site.config.theme,
+            &site.config.languages,
+            &mut sources,
+            &mut diags,
+        )
+        .expect("theme loads");
+        let idx = Index::build(&site.data, site.config.as_of);
+        let (_, datasets) = crate::export::files(&idx, &site.config, "t").expect("datasets");
+        let rendered = render(&site, &idx, &theme, &datasets, &mut diags);
+        assert!(!diags.has_errors(), "the fixture renders without errors");
+        assert!(rendered.is_some());
+
+        let mut used: BTreeSet<String> = ["redirect.html", "sitemap.xml"]
+            .into_iter()
+            .map(String::from)
+            .collect();
+        for lang in &site.config.languages {
+            let c = Ctx {
+                lang,
+                langs: &site.config.languages,
+                idx: &idx,
+                strings: theme.strings.get(lang.as_str()),
+            };
+            let v = views(&c);
+            used.extend(
+                jobs_for(&c, &v, &site, &datasets)
+                    .iter()
+                    .map(|j| j.template.to_string()),
+            );
+        }
+        // Follow `extends` and `include` until nothing new is reached.
+        let mut todo: Vec<String> = used.iter().cloned().collect();
+        while let Some(name) = todo.pop() {
+            let src = &theme.templates.get(&name).expect("known template").0;
+            for kw in ["include \"", "extends \""] {
+                for (i, _) in src.match_indices(kw) {
+                    let rest = &src[i + kw.len()..];
+                    let target = &rest[..rest.find('"').unwrap_or(0)];
+                    if used.insert(target.to_string()) {
+                        todo.push(target.to_string());
+                    }
+                }
+            }
+        }
+        let all: BTreeSet<String> = crate::theme::TEMPLATES
+            .iter()
+            .map(|(n, _)| n.to_string())
+            .collect();
+        let unused: Vec<&String> = all.difference(&used).collect();
+        assert!(unused.is_empty(), "templates never rendered: {unused:?}");
+    }
 }
