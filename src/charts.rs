@@ -227,8 +227,24 @@ pub fn line(c: &Line<'_>) -> Chart {
     }
     let (y0, y1, ys) = ticks(lo, hi);
     let y = |v: f64| bottom - (v - y0) / (y1 - y0) * plot_h;
-    let step = (w - left - right) / n as f64;
-    let x = |i: usize| left + step * (i as f64 + 0.5);
+    // Plain years sit at their distance in time (a gap shows as a gap);
+    // other periods ("2016-2020 term") are evenly spaced in order.
+    let years: Option<Vec<f64>> = c
+        .periods
+        .iter()
+        .map(|p| {
+            (p.len() == 4 && p.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| p.parse::<f64>().ok())
+                .flatten()
+        })
+        .collect();
+    let slots: Vec<f64> = match years {
+        Some(ys) if ys.len() > 1 => ys.iter().map(|y| y - ys[0]).collect(),
+        _ => (0..n).map(|i| i as f64).collect(),
+    };
+    let span = slots.last().copied().unwrap_or(0.0) + 1.0;
+    let step = (w - left - right) / span;
+    let x = |i: usize| left + step * (slots.get(i).copied().unwrap_or(0.0) + 0.5);
 
     let mut out = String::new();
     open_svg(
@@ -774,5 +790,66 @@ mod tests {
         assert!(c.svg.contains("data-y-axis=\"0 248 40 28\""), "{}", c.svg);
         assert!(c.svg.contains("cy=\"193\"") && c.svg.contains("cy=\"83\""));
         assert!(c.svg.contains("y1=\"55.5\""));
+    }
+
+    #[test]
+    fn plain_years_are_spaced_by_time_other_periods_evenly() {
+        let xs = |periods: &[&str]| -> Vec<f64> {
+            let c = line(&Line {
+                id: "c",
+                title: "t",
+                summary: "s",
+                periods: periods.iter().map(|p| p.to_string()).collect(),
+                series: vec![Series {
+                    name: String::new(),
+                    points: (0..periods.len())
+                        .map(|period| Point { period, value: 1.0 })
+                        .collect(),
+                }],
+                target: None,
+                unit: "",
+            });
+            c.svg
+                .match_indices("<circle cx=\"")
+                .map(|(i, m)| {
+                    let rest = &c.svg[i + m.len()..];
+                    rest[..rest.find('"').unwrap()].parse().unwrap()
+                })
+                .collect()
+        };
+        let years = xs(&["2001", "2002", "2004"]);
+        assert!(((years[2] - years[1]) - 2.0 * (years[1] - years[0])).abs() < 0.02);
+        let terms = xs(&["2011-2015", "2016-2020 term", "2021"]);
+        assert!(((terms[2] - terms[1]) - (terms[1] - terms[0])).abs() < 0.02);
+    }
+
+    /// WCAG relative luminance contrast between a `#rrggbb` colour and white.
+    fn contrast_on_white(hex: &str) -> f64 {
+        let ch = |i: usize| {
+            let c = u8::from_str_radix(&hex[i..i + 2], 16).unwrap() as f64 / 255.0;
+            if c <= 0.03928 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        let l = 0.2126 * ch(1) + 0.7152 * ch(3) + 0.0722 * ch(5);
+        1.05 / (l + 0.05)
+    }
+
+    #[test]
+    fn colours_meet_wcag_aa_on_white() {
+        for ink in INK.iter().chain([MUTED].iter()) {
+            assert!(
+                contrast_on_white(ink) >= 4.5,
+                "{ink} as text or line on white"
+            );
+        }
+        for (state, ink, _) in STATES {
+            assert!(
+                contrast_on_white(ink) >= 3.0,
+                "{state}: {ink} as a graphic on white"
+            );
+        }
     }
 }
