@@ -178,7 +178,9 @@ pub fn parse_yaml(text: &str, file: u32, diags: &mut Diagnostics) -> Option<Node
         max_nodes: 100_000_000,
         max_total_scalar_bytes: 4 * 1024 * 1024 * 1024,
         max_reader_input_bytes: None,
-        max_depth: 64,
+        // Records nest four levels deep at most; a deeper limit lets hostile
+        // nesting overflow a 2 MB thread stack in a debug build.
+        max_depth: 24,
     };
     let options = serde_saphyr::options! { budget: budget, with_snippet: false };
     match serde_saphyr::from_str_with_options::<Spanned<YNode>>(text, options) {
