@@ -402,7 +402,7 @@ fn main() {
         let s = &mut files[p];
         let (tv, te) = text(&mut r);
         let local = t % per_plan;
-        if local % 10 == 0 {
+        if local.is_multiple_of(10) {
             heading = format!("task-{t}");
             let _ = writeln!(
                 s,
