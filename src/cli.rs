@@ -1,14 +1,24 @@
 //! The command line: parse arguments, call [`crate::site`], print reports.
 //! Exit codes: 0 success, 1 problems in the site's data or templates, 2 bad usage or I/O.
 
-use crate::site::{self, Options};
+use crate::progress::Progress;
+use crate::site::{self, Options, Outcome};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
-#[command(name = "lotrinh", version, about = "Build a bilingual open-data website of human-rights action plans from YAML/CSV data", long_about = None)]
+#[command(
+    name = "lotrinh",
+    version,
+    about = "Build a bilingual open-data website of human-rights action plans from YAML/CSV data",
+    long_about = "Build a bilingual open-data website of human-rights action plans from YAML/CSV data.\n\n\
+        A site is a folder holding site.yaml, data/ (YAML or CSV records), content/ (Markdown pages) \
+        and optionally templates/, themes/<name>/ and static/.\n\n\
+        Exit codes: 0 success, 1 problems in the site's data or templates, 2 bad usage or I/O.",
+    after_help = "Start a new site with `lotrinh new my-site`, then `cd my-site && lotrinh serve`."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -17,7 +27,10 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Load, validate and render the site, then write it to the output folder (default: public/).
-    /// Only files whose bytes changed are written; a failed build writes nothing.
+    ///
+    /// Only files whose bytes changed are written and files no longer produced are
+    /// removed; a build that meets bad data or a broken template writes nothing and
+    /// leaves the previous output as it was.
     Build {
         #[command(flatten)]
         common: Common,
@@ -33,6 +46,34 @@ pub enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Build the site, serve it on 127.0.0.1 and rebuild and reload open pages on every change.
+    ///
+    /// Watches site.yaml, data/, content/, templates/, themes/ and static/. Only pages
+    /// whose content changed are rendered again, and only files whose bytes changed are
+    /// written. A bad edit is reported in the terminal and in the browser, and the last
+    /// good site stays served. Stop with Ctrl-C.
+    Serve {
+        #[command(flatten)]
+        common: Common,
+        /// Output folder, written as by `build` (default: <root>/public).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Override site.yaml's base_url; the site is served under its path (e.g. /sub/path/).
+        #[arg(long, value_name = "URL", value_parser = base_url_arg)]
+        base_url: Option<String>,
+        /// Port on 127.0.0.1; if it is taken, a free port is used and printed.
+        #[arg(long, short, value_name = "N", default_value_t = 8000)]
+        port: u16,
+    },
+    /// Create a new site in FOLDER: one commented example record per collection.
+    ///
+    /// The folder must not exist or be empty. The new site builds and passes
+    /// `lotrinh check` as created; replace the examples with your data.
+    New {
+        /// The folder to create the site in.
+        #[arg(value_name = "FOLDER")]
+        dir: PathBuf,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -40,7 +81,7 @@ pub struct Common {
     /// The site folder (the one holding site.yaml).
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub root: PathBuf,
-    /// How to report problems: human-readable text, or JSON for editors and CI.
+    /// How to report problems: human-readable text (on stderr), or JSON (on stdout) for editors and CI.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }
@@ -53,29 +94,72 @@ pub enum Format {
 
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
-    let (common, out, base_url, write) = match &cli.command {
+    match &cli.command {
         Command::Build {
             common,
             out,
             base_url,
-        } => (common, out.as_deref(), base_url.as_deref(), true),
-        Command::Check { common } => (common, None, None, false),
-    };
-    if !common.root.join("site.yaml").is_file() {
-        eprintln!(
-            "error: no site.yaml in {}\n  = help: run lotrinh in a site folder, or pass --root <DIR>",
-            common.root.display()
-        );
-        return ExitCode::from(2);
+        } => build_or_check(common, out.as_deref(), base_url.as_deref(), true),
+        Command::Check { common } => build_or_check(common, None, None, false),
+        Command::Serve {
+            common,
+            out,
+            base_url,
+            port,
+        } => {
+            if let Some(code) = no_site(&common.root) {
+                return code;
+            }
+            crate::serve::run(crate::serve::Config {
+                root: common.root.clone(),
+                out: out.clone().unwrap_or_else(|| common.root.join("public")),
+                base_url: base_url.clone(),
+                port: *port,
+                format: common.format,
+            })
+        }
+        Command::New { dir } => new_site(dir),
     }
+}
+
+fn no_site(root: &Path) -> Option<ExitCode> {
+    if root.join("site.yaml").is_file() {
+        return None;
+    }
+    eprintln!(
+        "error: no site.yaml in {}\n  = help: run lotrinh in a site folder, pass --root <DIR>, or create a site with `lotrinh new <FOLDER>`",
+        root.display()
+    );
+    Some(ExitCode::from(2))
+}
+
+fn build_or_check(
+    common: &Common,
+    out: Option<&Path>,
+    base_url: Option<&str>,
+    write: bool,
+) -> ExitCode {
+    if let Some(code) = no_site(&common.root) {
+        return code;
+    }
+    let progress = Progress::new(common.format == Format::Json);
+    let step = |what: &str| progress.step(what);
     let outcome = site::build(&Options {
         root: &common.root,
         out,
         base_url,
         write,
+        progress: Some(&step),
+        cache: None,
     });
+    progress.finish();
+    report(&outcome, common.format, write)
+}
+
+/// Prints the diagnostics and the closing line; the exit code.
+pub fn report(outcome: &Outcome, format: Format, write: bool) -> ExitCode {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    match common.format {
+    match format {
         Format::Json => {
             println!(
                 "{}",
@@ -92,35 +176,15 @@ pub fn run() -> ExitCode {
     if outcome.io_failure {
         return ExitCode::from(2);
     }
-    match outcome.summary {
-        Some(s) if !outcome.diags.has_errors() => {
-            if common.format == Format::Text {
-                let warn = match outcome.diags.warnings() {
-                    0 => String::new(),
-                    n => format!(", {n} warning(s)"),
-                };
-                if write {
-                    eprintln!(
-                        "built {} pages, {} files ({} written, {} unchanged, {} removed), {} datasets in {} ms{warn}",
-                        s.pages,
-                        s.files,
-                        s.stats.written,
-                        s.stats.unchanged,
-                        s.stats.removed,
-                        s.datasets,
-                        s.millis
-                    );
-                } else {
-                    eprintln!(
-                        "ok: {} pages, {} files, {} datasets would be built ({} ms){warn}",
-                        s.pages, s.files, s.datasets, s.millis
-                    );
-                }
+    match &outcome.summary {
+        Some(_) if !outcome.diags.has_errors() => {
+            if format == Format::Text {
+                eprintln!("{}", summary_line(outcome, write));
             }
             ExitCode::SUCCESS
         }
         _ => {
-            if common.format == Format::Text {
+            if format == Format::Text {
                 eprintln!(
                     "error: {} problem(s) found; nothing was written{}",
                     outcome.diags.errors().max(1),
@@ -139,4 +203,62 @@ pub fn run() -> ExitCode {
 /// `--base-url` is checked by the same rule as site.yaml's `base_url`.
 fn base_url_arg(s: &str) -> Result<String, String> {
     crate::config::base_url(s).map_err(str::to_string)
+}
+
+/// The one line every successful build ends with: pages, files, datasets, time.
+pub fn summary_line(outcome: &Outcome, write: bool) -> String {
+    let Some(s) = &outcome.summary else {
+        return String::new();
+    };
+    let warn = match outcome.diags.warnings() {
+        0 => String::new(),
+        n => format!(", {n} warning(s)"),
+    };
+    let cached = if s.rendered < s.pages {
+        format!(
+            " ({} rendered, {} unchanged)",
+            s.rendered,
+            s.pages - s.rendered
+        )
+    } else {
+        String::new()
+    };
+    if write {
+        format!(
+            "built {} pages{cached}, {} files ({} written, {} unchanged, {} removed), {} datasets in {} ms{warn}",
+            s.pages,
+            s.files,
+            s.stats.written,
+            s.stats.unchanged,
+            s.stats.removed,
+            s.datasets,
+            s.millis
+        )
+    } else {
+        format!(
+            "ok: {} pages, {} files, {} datasets would be built ({} ms){warn}",
+            s.pages, s.files, s.datasets, s.millis
+        )
+    }
+}
+
+fn new_site(dir: &Path) -> ExitCode {
+    let today = jiff::ZonedDateTime::now().date().to_string();
+    match crate::scaffold::create(dir, &today) {
+        Ok(files) => {
+            eprintln!("created a new site in {}:", dir.display());
+            for f in files {
+                eprintln!("  {f}");
+            }
+            eprintln!(
+                "next: cd {} && lotrinh serve   (or `lotrinh build` to write public/)",
+                dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: cannot create the site: {e}");
+            ExitCode::from(2)
+        }
+    }
 }

@@ -16,6 +16,7 @@ use crate::theme::Theme;
 use minijinja::{Environment, ErrorKind, State, UndefinedBehavior, Value};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 
 /// A map value for templates.
 fn obj<const N: usize>(pairs: [(&'static str, Value); N]) -> Value {
@@ -35,7 +36,8 @@ fn opt<T: Into<Value>>(v: Option<T>) -> Value {
 }
 
 /// A rendered page, or the page and the template error it met.
-type PageResult = Result<(String, Vec<u8>), (String, minijinja::Error)>;
+/// (path, bytes, hash of template and context, rendered now rather than cached)
+type PageResult = Result<(String, Vec<u8>, u64, bool), (String, minijinja::Error)>;
 
 /// A page to render: where it goes, with which template and context.
 struct Job {
@@ -50,6 +52,21 @@ struct Job {
 pub struct Rendered {
     pub files: Vec<(String, Vec<u8>)>,
     pub pages: usize,
+    /// Pages rendered by this call; the others were unchanged in the cache.
+    pub rendered: usize,
+}
+
+/// Pages of the previous build, kept by `lotrinh serve` between rebuilds.
+/// A page is rendered again only when the hash of its template name and its
+/// full context changed, or when anything every page uses changed (templates,
+/// interface strings, base URL): so what a page shows decides, and the cache
+/// can never serve a stale page.
+#[derive(Default)]
+pub struct PageCache {
+    /// Hash of the templates, strings and environment globals.
+    env_key: u64,
+    /// path → (hash of template + context, rendered bytes)
+    pages: HashMap<String, (u64, Vec<u8>)>,
 }
 
 pub fn environment(theme: &Theme, config: &Config) -> Environment<'static> {
@@ -518,8 +535,39 @@ pub fn render(
     datasets: &[Dataset],
     d: &mut Diagnostics,
 ) -> Option<Rendered> {
+    render_with(site, idx, theme, datasets, d, None)
+}
+
+/// [`render`], reusing the pages of `cache` whose inputs did not change and
+/// leaving this build's pages in it (only when the whole build rendered).
+pub fn render_with(
+    site: &Loaded,
+    idx: &Index<'_>,
+    theme: &Theme,
+    datasets: &[Dataset],
+    d: &mut Diagnostics,
+    mut cache: Option<&mut PageCache>,
+) -> Option<Rendered> {
     let cfg = &site.config;
     let env = environment(theme, cfg);
+    let env_key = {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        theme
+            .templates
+            .iter()
+            .for_each(|(n, (src, _))| (n, src).hash(&mut h));
+        theme.strings.hash(&mut h);
+        cfg.base_url.hash(&mut h);
+        cfg.default_lang().hash(&mut h);
+        h.finish()
+    };
+    if let Some(c) = cache.as_deref_mut()
+        && c.env_key != env_key
+    {
+        c.pages.clear();
+        c.env_key = env_key;
+    }
+    let previous = cache.as_deref().map(|c| &c.pages);
     let langs = &cfg.languages;
     let jobs: Vec<Job> = langs
         .par_iter()
@@ -583,18 +631,36 @@ pub fn render(
                 site => site_value(cfg, &job.lang, langs, site),
                 ..job.ctx.clone()
             };
+            let key = previous.map(|_| {
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                job.template.hash(&mut h);
+                hash_value(&ctx, &mut h);
+                h.finish()
+            });
+            if let (Some(prev), Some(key)) = (previous, key)
+                && let Some((k, bytes)) = prev.get(&job.path)
+                && *k == key
+            {
+                return Ok((job.path.clone(), bytes.clone(), key, false));
+            }
             let tmpl = env
                 .get_template(job.template)
                 .map_err(|e| (job.path.clone(), e))?;
             let html = tmpl.render(ctx).map_err(|e| (job.path.clone(), e))?;
-            Ok((job.path.clone(), html.into_bytes()))
+            Ok((job.path.clone(), html.into_bytes(), key.unwrap_or(0), true))
         })
         .collect();
     let mut files = Vec::with_capacity(results.len() + 8);
+    let mut keys = Vec::with_capacity(results.len());
     let mut failed = false;
+    let mut rendered = 0;
     for r in results {
         match r {
-            Ok(f) => files.push(f),
+            Ok((path, bytes, key, fresh)) => {
+                rendered += usize::from(fresh);
+                keys.push(key);
+                files.push((path, bytes));
+            }
             Err((page, e)) => {
                 if !failed {
                     template_error(&e, theme, &page, d);
@@ -607,6 +673,13 @@ pub fn render(
         return None;
     }
     let pages = files.len();
+    if let Some(c) = cache {
+        c.pages = files
+            .iter()
+            .zip(keys)
+            .map(|((p, b), k)| (p.clone(), (k, b.clone())))
+            .collect();
+    }
     // Root index leads to the default language; sitemap and robots for crawlers.
     let default = cfg.default_lang();
     let redirect = env
@@ -665,7 +738,48 @@ pub fn render(
     for (name, bytes) in &theme.statics {
         files.push((format!("static/{name}"), bytes.clone()));
     }
-    Some(Rendered { files, pages })
+    Some(Rendered {
+        files,
+        pages,
+        rendered,
+    })
+}
+
+/// Feeds everything a template can see of `v` to `h`: kinds, numbers as
+/// shown, whether a string is already safe HTML, map keys and values.
+/// (minijinja's own `Hash` treats `true` as `1` and ignores safety.)
+fn hash_value(v: &Value, h: &mut impl Hasher) {
+    use minijinja::value::ValueKind;
+    let kind = v.kind();
+    std::mem::discriminant(&kind).hash(h);
+    match kind {
+        ValueKind::Undefined | ValueKind::None => {}
+        ValueKind::Bool => v.is_true().hash(h),
+        ValueKind::String => {
+            v.is_safe().hash(h);
+            v.as_str().hash(h);
+        }
+        ValueKind::Bytes => v.as_bytes().hash(h),
+        ValueKind::Map => {
+            if let Ok(keys) = v.try_iter() {
+                for k in keys {
+                    hash_value(&k, h);
+                    hash_value(&v.get_item(&k).unwrap_or_default(), h);
+                }
+            }
+            0xfeu8.hash(h);
+        }
+        ValueKind::Seq | ValueKind::Iterable => {
+            if let Ok(items) = v.try_iter() {
+                for item in items {
+                    hash_value(&item, h);
+                }
+            }
+            // The end of a list, so [[a], b] and [[a, b]] differ.
+            0xffu8.hash(h);
+        }
+        _ => v.to_string().hash(h),
+    }
 }
 
 /// "en/agencies/moj/index.html" → "en/agencies/moj/".

@@ -10,6 +10,11 @@ use std::time::Instant;
 
 pub struct Summary {
     pub pages: usize,
+    /// Pages actually rendered (the others came unchanged from the cache).
+    pub rendered: usize,
+    /// The base URL and languages the site was built with (`serve` needs them).
+    pub base_url: String,
+    pub languages: Vec<String>,
     pub files: usize,
     pub datasets: usize,
     pub stats: WriteStats,
@@ -30,11 +35,23 @@ pub struct Options<'a> {
     pub base_url: Option<&'a str>,
     /// false: load and validate only (`lotrinh check`).
     pub write: bool,
+    /// Told as each step starts (a progress bar or log lines).
+    pub progress: Option<&'a (dyn Fn(&str) + Sync)>,
+    /// Pages rendered by a previous build of the same process (`lotrinh serve`):
+    /// pages whose template and context are unchanged are not rendered again.
+    pub cache: Option<&'a std::sync::Mutex<render::PageCache>>,
 }
 
 /// Everything up to the bytes of every file, in memory.
 pub fn build(opts: &Options<'_>) -> Outcome {
     let start = Instant::now();
+    let progress = opts.progress;
+    let step = |what: &str| {
+        if let Some(p) = progress {
+            p(what)
+        }
+    };
+    step("loading data");
     let mut sources = Sources::default();
     let mut diags = Diagnostics::default();
     let Some(mut loaded) = load::site(opts.root, &mut sources, &mut diags) else {
@@ -52,6 +69,7 @@ pub fn build(opts: &Options<'_>) -> Outcome {
             format!("{b}/")
         };
     }
+    step("checking references");
     validate::validate(&loaded.data, &loaded.config.languages, &sources, &mut diags);
     let theme = theme::load(
         opts.root,
@@ -76,6 +94,7 @@ pub fn build(opts: &Options<'_>) -> Outcome {
             io_failure: false,
         };
     };
+    step("indexing and exporting datasets");
     let idx = Index::build(&loaded.data, loaded.config.as_of);
     let title = loaded
         .config
@@ -94,7 +113,27 @@ pub fn build(opts: &Options<'_>) -> Outcome {
             };
         }
     };
-    let Some(rendered) = render::render(&loaded, &idx, &theme, &datasets, &mut diags) else {
+    step("rendering pages");
+    let rendered = match opts.cache {
+        Some(cache) => {
+            // A poisoned lock means an earlier build panicked midway: start afresh.
+            let mut cache = cache.lock().unwrap_or_else(|e| {
+                let mut c = e.into_inner();
+                *c = render::PageCache::default();
+                c
+            });
+            render::render_with(
+                &loaded,
+                &idx,
+                &theme,
+                &datasets,
+                &mut diags,
+                Some(&mut cache),
+            )
+        }
+        None => render::render_with(&loaded, &idx, &theme, &datasets, &mut diags, None),
+    };
+    let Some(rendered) = rendered else {
         return Outcome {
             sources,
             diags,
@@ -105,6 +144,9 @@ pub fn build(opts: &Options<'_>) -> Outcome {
     if !opts.write {
         let summary = Summary {
             pages: rendered.pages,
+            rendered: rendered.rendered,
+            base_url: loaded.config.base_url.clone(),
+            languages: loaded.config.languages.clone(),
             files: rendered.files.len() + files.len(),
             datasets: datasets.len(),
             stats: WriteStats::default(),
@@ -117,6 +159,7 @@ pub fn build(opts: &Options<'_>) -> Outcome {
             io_failure: false,
         };
     }
+    step("writing files");
     files.extend(rendered.files);
     for (rel, path) in theme::files_in(&opts.root.join("static")) {
         if let Ok(bytes) = std::fs::read(&path) {
@@ -143,6 +186,9 @@ pub fn build(opts: &Options<'_>) -> Outcome {
     };
     let summary = Summary {
         pages: rendered.pages,
+        rendered: rendered.rendered,
+        base_url: loaded.config.base_url.clone(),
+        languages: loaded.config.languages.clone(),
         files: files.len(),
         datasets: datasets.len(),
         stats,
