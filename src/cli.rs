@@ -2,7 +2,7 @@
 //! Exit codes: 0 success, 1 problems in the site's data or templates, 2 bad usage or I/O.
 
 use crate::progress::Progress;
-use crate::site::{self, Options, Outcome};
+use crate::site::{self, Hooks, Options, Outcome};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -144,14 +144,18 @@ fn build_or_check(
     }
     let progress = Progress::new(common.format == Format::Json);
     let step = |what: &str| progress.step(what);
-    let outcome = site::build(&Options {
-        root: &common.root,
-        out,
-        base_url,
-        write,
-        progress: Some(&step),
-        cache: None,
-    });
+    let outcome = site::build_with(
+        &Options {
+            root: &common.root,
+            out,
+            base_url,
+            write,
+        },
+        Hooks {
+            progress: Some(&step),
+            cache: None,
+        },
+    );
     progress.finish();
     report(&outcome, common.format, write)
 }

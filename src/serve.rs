@@ -10,7 +10,7 @@
 use crate::cli::{self, Format};
 use crate::progress::Progress;
 use crate::render::PageCache;
-use crate::site::{self, Options};
+use crate::site::{self, Hooks, Options};
 use axum::body::Body;
 use axum::http::{HeaderValue, Request, Response, StatusCode, header};
 use notify::RecursiveMode;
@@ -235,14 +235,18 @@ async fn answer(
 fn rebuild(cfg: &Config, cache: &Mutex<PageCache>, served: &RwLock<Served>, first: bool) -> bool {
     let progress = Progress::new(!first || cfg.format == Format::Json);
     let step = |what: &str| progress.step(what);
-    let outcome = site::build(&Options {
-        root: &cfg.root,
-        out: Some(&cfg.out),
-        base_url: cfg.base_url.as_deref(),
-        write: true,
-        progress: Some(&step),
-        cache: Some(cache),
-    });
+    let outcome = site::build_with(
+        &Options {
+            root: &cfg.root,
+            out: Some(&cfg.out),
+            base_url: cfg.base_url.as_deref(),
+            write: true,
+        },
+        Hooks {
+            progress: Some(&step),
+            cache: Some(cache),
+        },
+    );
     progress.finish();
     cli::report(&outcome, cfg.format, true);
     let mut s = served.write().unwrap_or_else(|e| e.into_inner());

@@ -35,6 +35,11 @@ pub struct Options<'a> {
     pub base_url: Option<&'a str>,
     /// false: load and validate only (`lotrinh check`).
     pub write: bool,
+}
+
+/// What the command line and `lotrinh serve` add to a build.
+#[derive(Default, Clone, Copy)]
+pub struct Hooks<'a> {
     /// Told as each step starts (a progress bar or log lines).
     pub progress: Option<&'a (dyn Fn(&str) + Sync)>,
     /// Pages rendered by a previous build of the same process (`lotrinh serve`):
@@ -44,8 +49,13 @@ pub struct Options<'a> {
 
 /// Everything up to the bytes of every file, in memory.
 pub fn build(opts: &Options<'_>) -> Outcome {
+    build_with(opts, Hooks::default())
+}
+
+/// [`build`] with progress reports and a page cache.
+pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
     let start = Instant::now();
-    let progress = opts.progress;
+    let progress = hooks.progress;
     let step = |what: &str| {
         if let Some(p) = progress {
             p(what)
@@ -114,7 +124,7 @@ pub fn build(opts: &Options<'_>) -> Outcome {
         }
     };
     step("rendering pages");
-    let rendered = match opts.cache {
+    let rendered = match hooks.cache {
         Some(cache) => {
             // A poisoned lock means an earlier build panicked midway: start afresh.
             let mut cache = cache.lock().unwrap_or_else(|e| {

@@ -48,8 +48,6 @@ fn read_site(name: &'static str, root: &Path) -> Site {
         out: Some(&out),
         base_url: None,
         write: true,
-        progress: None,
-        cache: None,
     });
     assert!(outcome.summary.is_some(), "{name} builds");
     let data = out.join("data");

@@ -7,19 +7,23 @@ mod common;
 
 use common::*;
 use lotrinh::render::PageCache;
-use lotrinh::site::{self, Options, Summary};
+use lotrinh::site::{self, Hooks, Options, Summary};
 use std::path::Path;
 use std::sync::Mutex;
 
 fn build(root: &Path, out: &Path, cache: Option<&Mutex<PageCache>>) -> Summary {
-    let outcome = site::build(&Options {
-        root,
-        out: Some(out),
-        base_url: None,
-        write: true,
-        progress: None,
-        cache,
-    });
+    let outcome = site::build_with(
+        &Options {
+            root,
+            out: Some(out),
+            base_url: None,
+            write: true,
+        },
+        Hooks {
+            progress: None,
+            cache,
+        },
+    );
     assert!(
         !outcome.diags.has_errors(),
         "{}",
@@ -165,14 +169,18 @@ fn a_failed_build_keeps_the_cache_usable() {
     let path = root.join("data/themes.yaml");
     let good = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, format!("{good}\n- id: torture\n  name: duplicate\n")).unwrap();
-    let failed = site::build(&Options {
-        root: &root,
-        out: Some(&out),
-        base_url: None,
-        write: true,
-        progress: None,
-        cache: Some(&cache),
-    });
+    let failed = site::build_with(
+        &Options {
+            root: &root,
+            out: Some(&out),
+            base_url: None,
+            write: true,
+        },
+        Hooks {
+            progress: None,
+            cache: Some(&cache),
+        },
+    );
     assert!(failed.diags.has_errors());
     assert_eq!(files(&out), before, "a failed build writes nothing");
     std::fs::write(&path, &good).unwrap();
