@@ -298,6 +298,64 @@ mod tests {
         assert_eq!(last[4], Data::Empty);
     }
 
+    /// One XML part of the workbook (an XLSX file is a zip of XML parts).
+    fn part(bytes: &[u8], name: &str) -> String {
+        use std::io::Read;
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip");
+        let mut s = String::new();
+        zip.by_name(name)
+            .expect("part exists")
+            .read_to_string(&mut s)
+            .expect("UTF-8 XML");
+        s
+    }
+
+    #[test]
+    fn header_is_bold_frozen_and_filtered_and_dates_come_from_as_of() {
+        let t = table();
+        let bytes = workbook(&[&t], &meta()).expect("workbook");
+        let sheet = part(&bytes, "xl/worksheets/sheet1.xml");
+        assert!(
+            sheet.contains(
+                r#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#
+            ),
+            "{sheet}"
+        );
+        assert!(sheet.contains(r#"<autoFilter ref="A1:F8"/>"#), "{sheet}");
+        // The header cells share one style; that style's font is bold.
+        assert!(sheet.contains(r#"<c r="A1" s="1" t="s">"#), "{sheet}");
+        let styles = part(&bytes, "xl/styles.xml");
+        let fonts = &styles[styles.find("<fonts").unwrap()..styles.find("</fonts>").unwrap()];
+        assert!(
+            fonts.matches("<font>").count() == 2 && fonts.contains("<b/>"),
+            "{fonts}"
+        );
+        let xfs = &styles[styles.find("<cellXfs").unwrap()..];
+        assert!(
+            xfs.split("<xf ").nth(2).unwrap().contains(r#"fontId="1""#),
+            "{xfs}"
+        );
+        // Widths follow the content: the hostile HYPERLINK text (42 chars) is the widest.
+        assert!(
+            sheet.contains(r#"<col min="1" max="1" width="43.7109375" customWidth="1"/>"#),
+            "{sheet}"
+        );
+        let core = part(&bytes, "docProps/core.xml");
+        assert!(
+            core.contains(">2026-06-30T00:00:00Z</dcterms:created>"),
+            "{core}"
+        );
+        assert!(
+            core.contains(">2026-06-30T00:00:00Z</dcterms:modified>"),
+            "{core}"
+        );
+        assert!(
+            core.contains("<dc:title>Test</dc:title>")
+                && core.contains("<dc:creator>Publisher</dc:creator>"),
+            "{core}"
+        );
+    }
+
     #[test]
     fn bytes_do_not_depend_on_the_clock() {
         let t = table();
