@@ -714,3 +714,26 @@ fn charts_escape_text_from_data() {
         "the breakdown is shown, escaped"
     );
 }
+
+#[test]
+fn plans_list_makes_up_no_figures_for_a_plan_not_transcribed() {
+    let (_tmp, out) = build_rich();
+    for lang in LANGS {
+        let html = read(&out, &format!("{lang}/plans/index.html"));
+        let plans: BTreeMap<String, String> = rows(main_part(&html))
+            .into_iter()
+            .filter_map(|(tr, row)| tr.attr("data-plan").map(|p| (p.to_string(), row)))
+            .collect();
+        // Plan A: 6 tasks, 1 overdue as of 2026-06-30, the last two numbers of its row.
+        let a = numbers(&plans["plan-a"]);
+        assert!(a.ends_with(&[6, 1]), "{lang}: {a:?}");
+        let b = &plans["plan-b"];
+        let said = if lang == "vi" {
+            "chưa được nhập"
+        } else {
+            "not transcribed"
+        };
+        assert!(b.contains(said), "{lang}: {b}");
+        assert!(!b.contains(">0<"), "{lang}: no 0 made up for plan B: {b}");
+    }
+}
