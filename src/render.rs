@@ -1864,11 +1864,18 @@ fn search_index(
                 .map(|p| format!("¶{p}"))
                 .unwrap_or_default()
         );
+        let text = r.text.plain(lang, langs).to_string();
+        let mut title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+        // A UPR recommendation may have no symbol, paragraph or heading; its
+        // result link still needs a name (WCAG link-name), so use its words.
+        if title.is_empty() {
+            title = text.split_whitespace().take(12).collect::<Vec<_>>().join(" ");
+        }
         add(
             "kind.recommendation",
-            title.split_whitespace().collect::<Vec<_>>().join(" "),
+            title,
             format!("{lang}/recommendations/{}/", r.id.id),
-            r.text.plain(lang, langs).to_string(),
+            text,
         );
     }
     for t in &d.tasks {

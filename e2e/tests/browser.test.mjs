@@ -1,0 +1,189 @@
+// End-to-end scenarios in Debian's Chromium against the shipped site served on
+// 127.0.0.1: what a reader does, with no request leaving the machine and no
+// console error on any page.
+import { test, before, after, afterEach } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { serve, launch, guard, screenshot } from "../lib/site.mjs";
+import { parseCsv } from "../lib/csv.mjs";
+
+let server, browser, watch;
+before(async () => {
+  server = await serve();
+  browser = await launch();
+  watch = await guard(browser.context);
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+// Every scenario must leave no offsite request and no console error behind.
+afterEach(() => {
+  const offsite = watch.offsite.splice(0);
+  const errors = watch.errors.splice(0);
+  assert.deepEqual(offsite, [], "requests left 127.0.0.1");
+  assert.deepEqual(errors, [], "console errors or failed requests");
+});
+
+async function open(path) {
+  const page = await browser.context.newPage();
+  await page.goto(server.url + path, { waitUntil: "load" });
+  return page;
+}
+
+// Search and filters are being built against CONTRACT.md; until they are on
+// main these two scenarios are skipped, and say why in their names.
+const SEARCH_PENDING = "search results per CONTRACT.md (.result-type, .result-snippet) not on main yet";
+const FILTERS_PENDING = "list filters per CONTRACT.md (form#filters) not on main yet";
+const pending = (reason) => (reason ? ` (skipped: ${reason})` : "");
+
+const rel = (page) => new URL(page.url()).pathname + new URL(page.url()).search;
+
+test("home page in each language, and the root leads to the default one", async () => {
+  const page = await open("");
+  await page.waitForURL(/\/vi\/$/);
+  for (const lang of ["vi", "en"]) {
+    await page.goto(`${server.url}${lang}/`);
+    assert.equal(await page.getAttribute("html", "lang"), lang);
+    assert.ok((await page.locator("h1").first().innerText()).trim().length > 0, "a heading");
+    assert.ok((await page.locator("main a").count()) > 10, "the home page leads somewhere");
+    await screenshot(page, `home-${lang}`);
+  }
+  await page.close();
+});
+
+test("switching language on a record page lands on the same record", async () => {
+  const record = "recommendations/cat-co1-definition-of-torture/";
+  const page = await open(`en/${record}`);
+  const enTitle = await page.locator("h1").innerText();
+  await page.locator('nav.langs a[hreflang="vi"]').click();
+  await page.waitForURL(`**/vi/${record}`);
+  assert.equal(await page.getAttribute("html", "lang"), "vi");
+  const viTitle = await page.locator("h1").innerText();
+  assert.notEqual(viTitle, enTitle, "the Vietnamese page shows the Vietnamese heading");
+  await screenshot(page, "recommendation-vi");
+  await page.locator('nav.langs a[hreflang="en"]').click();
+  await page.waitForURL(`**/en/${record}`);
+  assert.equal(await page.locator("h1").innerText(), enTitle);
+  await page.close();
+});
+
+test("a recommendation leads to its task and the task to its lead agency", async () => {
+  const page = await open("en/recommendations/cat-co1-definition-of-torture/");
+  await screenshot(page, "recommendation-en");
+  const row = page.locator("table.tasks tbody tr").first();
+  const taskHref = await row.locator("td.ref a").getAttribute("href");
+  const taskRef = (await row.locator("td.ref a").innerText()).trim();
+  await row.locator("td.ref a").click();
+  await page.waitForURL(/\/en\/tasks\/[a-z0-9-]+\/$/);
+  const taskPath = rel(page);
+  assert.ok(taskPath.endsWith(taskHref.replace(/^(\.\.\/)+/, "")), `${taskPath} is ${taskHref}`);
+  assert.match(await page.locator("h1").innerText(), new RegExp(`^${taskRef.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
+  // The task page names the recommendation it answers.
+  assert.ok(
+    (await page.locator('a[href$="recommendations/cat-co1-definition-of-torture/"]').count()) > 0,
+    "the task links back to the recommendation",
+  );
+  await screenshot(page, "task-en");
+  const lead = page.locator("dl.facts dt", { hasText: /^Lead$/ }).locator("xpath=following-sibling::dd[1]").locator("a").first();
+  const agencyName = (await lead.innerText()).trim();
+  await lead.click();
+  await page.waitForURL(/\/en\/agencies\/[a-z0-9-]+\/$/);
+  assert.equal((await page.locator("h1").innerText()).trim().startsWith(agencyName), true, `agency page of ${agencyName}`);
+  assert.ok(
+    (await page.locator(`a[href$="${taskPath.replace(/^\/en\//, "")}"]`).count()) > 0,
+    "the agency page lists the task",
+  );
+  await screenshot(page, "agency-en");
+  await page.close();
+});
+
+for (const [query, expect] of [
+  ["bo tu phap", { href: /\/vi\/agencies\/moj\/$/, text: /Bộ Tư pháp/ }],
+  ["tra tan", { href: null, text: /tra tấn/i }],
+]) {
+  test(`search without diacritics: "${query}" finds and opens a result${pending(SEARCH_PENDING)}`, { skip: SEARCH_PENDING }, async () => {
+    const page = await open("vi/");
+    await page.locator("#site-q").fill(query);
+    await page.locator("#site-q").press("Enter");
+    await page.waitForURL(/\/vi\/search\/\?q=/);
+    assert.equal(new URL(page.url()).searchParams.get("q"), query);
+    const hits = page.locator("#search-results li");
+    await hits.first().waitFor();
+    assert.match(await page.locator("#search-status").innerText(), /\d/, "the live region says how many");
+    assert.ok((await hits.first().locator(".result-type").count()) === 1, "a result shows its record type");
+    assert.ok((await hits.first().locator(".result-snippet").count()) === 1, "a result shows a snippet");
+    await screenshot(page, `search-${query.replace(/\s+/g, "-")}`);
+    let link = hits.first().locator("a").first();
+    if (expect.href) {
+      const hrefs = await hits.locator("a").evaluateAll((as) => as.map((a) => a.href));
+      const i = hrefs.findIndex((h) => expect.href.test(new URL(h).pathname));
+      assert.ok(i >= 0 && i < 10, `a top-10 result is ${expect.href}: ${hrefs.slice(0, 10).join(" ")}`);
+      link = hits.locator("a").nth(i);
+    }
+    await link.click();
+    await page.waitForURL(/\/vi\/[a-z]+\/[a-z0-9-]+\/$/);
+    if (expect.href) assert.match(new URL(page.url()).pathname, expect.href);
+    assert.match(await page.locator("main").innerText(), expect.text);
+    await page.close();
+  });
+}
+
+test(`a filter's URL, opened fresh, shows the same rows${pending(FILTERS_PENDING)}`, { skip: FILTERS_PENDING }, async () => {
+  const page = await open("en/tasks/");
+  const form = page.locator("form#filters");
+  await form.waitFor();
+  const rows = page.locator("table tbody tr");
+  const total = await rows.count();
+  await form.locator('select[name="agency"]').selectOption("moj");
+  await page.waitForURL(/[?&]agency=moj(&|$)/);
+  const visible = async (p) =>
+    p.locator("table tbody tr:not([hidden])").evaluateAll((trs) => trs.map((tr) => tr.querySelector("a")?.getAttribute("href")));
+  const shown = await visible(page);
+  assert.ok(shown.length > 0 && shown.length < total, `some but not all of ${total} rows: ${shown.length}`);
+  const agencies = await page
+    .locator("table tbody tr:not([hidden])")
+    .evaluateAll((trs) => trs.map((tr) => tr.dataset.agency || ""));
+  assert.ok(
+    agencies.every((a) => a.split(" ").includes("moj")),
+    "every row shown is led or coordinated by moj",
+  );
+  const count = await page.locator("#filter-count").innerText();
+  assert.match(count, new RegExp(`\\b${shown.length}\\b`), `#filter-count says ${shown.length}: ${count}`);
+  await screenshot(page, "tasks-filtered");
+  const shared = page.url();
+  await page.close();
+
+  const fresh = await browser.context.newPage();
+  await fresh.goto(shared, { waitUntil: "load" });
+  await fresh.locator("form#filters").waitFor();
+  assert.equal(await fresh.locator('select[name="agency"]').inputValue(), "moj");
+  assert.deepEqual(await visible(fresh), shown);
+  assert.equal(await fresh.locator("#filter-count").innerText(), count);
+  await fresh.close();
+});
+
+test("a CSV downloaded from the data page reads back with the rows the page says", async () => {
+  const page = await open("en/data/");
+  await screenshot(page, "data-en");
+  const section = page.locator('section[aria-labelledby="d-tasks"]');
+  const said = Number((await section.locator("p", { hasText: /rows/ }).innerText()).match(/([\d,]+)/)[1].replace(/,/g, ""));
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    section.locator('a[href$="data/tasks.csv"]').click(),
+  ]);
+  assert.equal(download.suggestedFilename(), "tasks.csv");
+  const rows = parseCsv(readFileSync(await download.path(), "utf8"));
+  const [header, ...records] = rows;
+  assert.equal(records.length, said, `the page says ${said} rows`);
+  const columns = await section.locator("details tbody code").allTextContents();
+  assert.deepEqual(header, columns, "the header is the column list the page documents");
+  assert.ok(records.every((r) => r.length === header.length), "every row has every column");
+  // The same tasks the task list shows, one row each.
+  const list = await browser.context.newPage();
+  await list.goto(`${server.url}en/tasks/`);
+  const listed = await list.locator("table.tasks tbody tr").count();
+  assert.equal(records.length, listed, "one CSV row per task in the list");
+  await list.close();
+  await page.close();
+});
