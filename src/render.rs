@@ -1869,7 +1869,11 @@ fn search_index(
         // A UPR recommendation may have no symbol, paragraph or heading; its
         // result link still needs a name (WCAG link-name), so use its words.
         if title.is_empty() {
-            title = text.split_whitespace().take(12).collect::<Vec<_>>().join(" ");
+            title = text
+                .split_whitespace()
+                .take(12)
+                .collect::<Vec<_>>()
+                .join(" ");
         }
         add(
             "kind.recommendation",
