@@ -71,10 +71,11 @@ test("switching language on a record page lands on the same record", async () =>
 test("a recommendation leads to its task and the task to its lead agency", async () => {
   const page = await open("en/recommendations/cat-co1-definition-of-torture/");
   await screenshot(page, "recommendation-en");
-  const row = page.locator("table.tasks tbody tr").first();
-  const taskHref = await row.locator("td.ref a").getAttribute("href");
-  const taskRef = (await row.locator("td.ref a").innerText()).trim();
-  await row.locator("td.ref a").click();
+  // The first task named under the recommendation's "tasks" heading.
+  const taskLink = page.locator('section[aria-labelledby="h-tasks"] a[href*="/tasks/"]').first();
+  const taskHref = await taskLink.getAttribute("href");
+  const taskRef = (await taskLink.innerText()).trim();
+  await taskLink.click();
   await page.waitForURL(/\/en\/tasks\/[a-z0-9-]+\/$/);
   const taskPath = rel(page);
   assert.ok(taskPath.endsWith(taskHref.replace(/^(\.\.\/)+/, "")), `${taskPath} is ${taskHref}`);
