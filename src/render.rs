@@ -12,6 +12,7 @@ use crate::index::{Deadline, Index, Role, Succ};
 use crate::load::Loaded;
 use crate::markdown;
 use crate::model::*;
+use crate::search;
 use crate::theme::Theme;
 use minijinja::{Environment, ErrorKind, State, UndefinedBehavior, Value};
 use rayon::prelude::*;
@@ -721,12 +722,22 @@ pub fn render_with(
             return None;
         }
     }
-    for lang in langs {
-        files.push((
-            format!("{lang}/search-index.json"),
-            search_index(idx, cfg, lang, &theme.strings, site),
-        ));
-    }
+    files.extend(
+        langs
+            .par_iter()
+            .flat_map_iter(|lang| {
+                let label = |k: &str| {
+                    theme
+                        .strings
+                        .get(lang)
+                        .and_then(|m| m.get(k))
+                        .cloned()
+                        .unwrap_or_else(|| k.to_string())
+                };
+                search::files(&search::docs(idx, cfg, lang, site), lang, label)
+            })
+            .collect::<Vec<_>>(),
+    );
     files.push((
         "robots.txt".into(),
         format!(
@@ -1816,171 +1827,6 @@ fn plan_counts_for(idx: &Index<'_>, v: &Views) -> Vec<Value> {
 
 pub fn fmt_num(v: f64) -> String {
     crate::charts::fmt_num(v)
-}
-
-/// Folds text for diacritic-insensitive search: "Bộ Tư pháp" → "bo tu phap", "đ" → "d".
-pub fn fold(s: &str) -> String {
-    deunicode::deunicode(s).to_lowercase()
-}
-
-/// The client-side search index of one language: one entry per record and page.
-fn search_index(
-    idx: &Index<'_>,
-    cfg: &Config,
-    lang: &str,
-    strings: &BTreeMap<String, BTreeMap<String, String>>,
-    site: &Loaded,
-) -> Vec<u8> {
-    let d = idx.data;
-    let langs = &cfg.languages[..];
-    let label = |k: &str| {
-        strings
-            .get(lang)
-            .and_then(|m| m.get(k))
-            .cloned()
-            .unwrap_or_else(|| k.to_string())
-    };
-    let mut entries = Vec::new();
-    let mut add = |kind: &str, title: String, path: String, body: String| {
-        let snippet: String = body.chars().take(160).collect();
-        let folded = fold(&format!("{title} {body}"));
-        entries.push(serde_json::json!({ "k": label(kind), "t": title, "u": path, "s": snippet, "f": folded, "ft": fold(&title) }));
-    };
-    for r in &d.recommendations {
-        let symbol = idx
-            .document
-            .get(r.document.id.as_str())
-            .and_then(|&x| d.documents[x].symbol.clone())
-            .unwrap_or_default();
-        let heading = r
-            .heading
-            .as_ref()
-            .map(|h| h.plain(lang, langs).to_string())
-            .unwrap_or_default();
-        let title = format!(
-            "{symbol} {} {heading}",
-            r.paragraph
-                .as_deref()
-                .map(|p| format!("¶{p}"))
-                .unwrap_or_default()
-        );
-        let text = r.text.plain(lang, langs).to_string();
-        let mut title = title.split_whitespace().collect::<Vec<_>>().join(" ");
-        // A UPR recommendation may have no symbol, paragraph or heading; its
-        // result link still needs a name (WCAG link-name), so use its words.
-        if title.is_empty() {
-            title = text
-                .split_whitespace()
-                .take(12)
-                .collect::<Vec<_>>()
-                .join(" ");
-        }
-        add(
-            "kind.recommendation",
-            title,
-            format!("{lang}/recommendations/{}/", r.id.id),
-            text,
-        );
-    }
-    for t in &d.tasks {
-        let lead: Vec<&str> = t
-            .lead
-            .iter()
-            .filter_map(|l| {
-                idx.agency
-                    .get(l.agency.id.as_str())
-                    .map(|&a| d.agencies[a].name.plain(lang, langs))
-            })
-            .collect();
-        add(
-            "kind.task",
-            format!(
-                "{} {}",
-                t.ref_,
-                t.text
-                    .plain(lang, langs)
-                    .chars()
-                    .take(90)
-                    .collect::<String>()
-            ),
-            format!("{lang}/tasks/{}/", t.id.id),
-            format!("{} — {}", t.text.plain(lang, langs), lead.join(", ")),
-        );
-    }
-    for a in &d.agencies {
-        let short = a
-            .short
-            .as_ref()
-            .map(|s| s.plain(lang, langs).to_string())
-            .unwrap_or_default();
-        let other: Vec<&str> = langs
-            .iter()
-            .filter(|l| l.as_str() != lang)
-            .map(|l| a.name.plain(l, langs))
-            .collect();
-        add(
-            "kind.agency",
-            a.name.plain(lang, langs).to_string(),
-            format!("{lang}/agencies/{}/", a.id.id),
-            format!("{short} {}", other.join(" ")),
-        );
-    }
-    for t in &d.themes {
-        add(
-            "kind.theme",
-            t.name.plain(lang, langs).to_string(),
-            format!("{lang}/themes/{}/", t.id.id),
-            t.description
-                .as_ref()
-                .map(|x| x.plain(lang, langs).to_string())
-                .unwrap_or_default(),
-        );
-    }
-    for i in &d.indicators {
-        add(
-            "kind.indicator",
-            i.title.plain(lang, langs).to_string(),
-            format!("{lang}/indicators/{}/", i.id.id),
-            String::new(),
-        );
-    }
-    for p in &d.plans {
-        add(
-            "kind.plan",
-            p.title.plain(lang, langs).to_string(),
-            format!("{lang}/plans/{}/", p.id.id),
-            String::new(),
-        );
-    }
-    for x in &d.documents {
-        add(
-            "kind.document",
-            format!(
-                "{} {}",
-                x.symbol.as_deref().unwrap_or(""),
-                x.title.plain(lang, langs)
-            )
-            .trim()
-            .to_string(),
-            format!("{lang}/documents/{}/", x.id.id),
-            String::new(),
-        );
-    }
-    let mut seen = std::collections::BTreeSet::new();
-    for p in site.pages.iter().filter(|p| p.lang == lang) {
-        if seen.insert(p.slug.clone()) {
-            add(
-                "kind.page",
-                p.title.clone(),
-                format!("{lang}/{}/", p.slug),
-                p.body
-                    .chars()
-                    .filter(|c| !"#*_[]()`>".contains(*c))
-                    .collect(),
-            );
-        }
-    }
-    serde_json::to_vec(&entries).unwrap_or_default()
 }
 
 /// schema.org/Dataset metadata for the downloads page, so dataset search

@@ -1,0 +1,486 @@
+//! The client-side search index, written at build time and split so that a
+//! query loads only what it needs (search.js reads it):
+//!
+//! - `<lang>/search/index.json`: the manifest: record-type labels, the number
+//!   of documents, documents per metadata shard, the term shard keys and a
+//!   version that changes with the content (for caches).
+//! - `<lang>/search/t/<key>.json`: every folded term starting with `key` →
+//!   its postings. Keys are term prefixes (two letters, longer where a prefix
+//!   has many postings), so a query term needs one small shard.
+//! - `<lang>/search/d/<n>.json`: type, title, address and snippet of
+//!   documents `n*DOCS_PER_SHARD ..`, loaded only for the results shown.
+//!
+//! Terms are folded with deunicode, so "Bộ Tư pháp" is indexed as `bo tu phap`
+//! and đ/Đ as d. A posting is one integer: `(doc delta << 6) | (title length
+//! << 2) | where`, `where` being 1 body, 2 title, 3 both; the title length
+//! (in terms, capped at 15) lets the client rank an exact title first without
+//! loading any title.
+
+use crate::config::Config;
+use crate::index::Index;
+use crate::load::Loaded;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Documents per metadata shard: a page of results touches one or two.
+pub const DOCS_PER_SHARD: usize = 25;
+/// A term shard with more postings than this is split by a longer prefix.
+pub const SHARD_POSTINGS: usize = 8_000;
+/// Snippet length in characters.
+const SNIPPET: usize = 160;
+
+/// One searchable record or page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Doc {
+    /// The interface string key of its type (`kind.task`).
+    pub kind: &'static str,
+    pub title: String,
+    /// Relative to the site root: `en/tasks/x/`.
+    pub url: String,
+    pub body: String,
+}
+
+/// The folded terms of a text: runs of ASCII letters and digits. Only
+/// letters and digits are folded; symbols separate terms ("¶15" is `15`, not
+/// deunicode's `p15`), as in search.js.
+pub fn terms(s: &str) -> Vec<String> {
+    let mut folded = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_ascii() {
+            folded.push(c.to_ascii_lowercase());
+        } else if c.is_alphanumeric() {
+            folded.push_str(&deunicode::deunicode_char(c).unwrap_or(" ").to_lowercase());
+        } else if unicode_normalization::char::is_combining_mark(c) {
+            // Tones and hooks of decomposed text fold away.
+        } else {
+            folded.push(' ');
+        }
+    }
+    folded
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every record and content page of one language, in the order results
+/// are stored: small collections first, so the shards they share stay few.
+pub fn docs(idx: &Index<'_>, cfg: &Config, lang: &str, site: &Loaded) -> Vec<Doc> {
+    let d = idx.data;
+    let langs = &cfg.languages[..];
+    let mut out = Vec::new();
+    let mut add = |kind: &'static str, title: String, url: String, body: String| {
+        let mut title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+        // A record may have no title of its own (a UPR recommendation without
+        // symbol, paragraph or heading); its result link still needs a name.
+        if title.is_empty() {
+            title = body
+                .split_whitespace()
+                .take(12)
+                .collect::<Vec<_>>()
+                .join(" ");
+        }
+        out.push(Doc {
+            kind,
+            title,
+            url,
+            body: body.split_whitespace().collect::<Vec<_>>().join(" "),
+        });
+    };
+    for a in &d.agencies {
+        let short = a
+            .short
+            .as_ref()
+            .map(|s| s.plain(lang, langs).to_string())
+            .unwrap_or_default();
+        // Agencies are also found by their name in the other languages.
+        let other: Vec<&str> = langs
+            .iter()
+            .filter(|l| l.as_str() != lang)
+            .map(|l| a.name.plain(l, langs))
+            .collect();
+        add(
+            "kind.agency",
+            a.name.plain(lang, langs).to_string(),
+            format!("{lang}/agencies/{}/", a.id.id),
+            format!("{short} {}", other.join(" ")),
+        );
+    }
+    for t in &d.themes {
+        add(
+            "kind.theme",
+            t.name.plain(lang, langs).to_string(),
+            format!("{lang}/themes/{}/", t.id.id),
+            t.description
+                .as_ref()
+                .map(|x| x.plain(lang, langs).to_string())
+                .unwrap_or_default(),
+        );
+    }
+    for p in &d.plans {
+        let symbol = idx
+            .document
+            .get(p.document.id.as_str())
+            .and_then(|&x| d.documents[x].symbol.as_deref())
+            .unwrap_or("");
+        add(
+            "kind.plan",
+            p.title.plain(lang, langs).to_string(),
+            format!("{lang}/plans/{}/", p.id.id),
+            symbol.to_string(),
+        );
+    }
+    for i in &d.indicators {
+        add(
+            "kind.indicator",
+            i.title.plain(lang, langs).to_string(),
+            format!("{lang}/indicators/{}/", i.id.id),
+            i.description
+                .as_ref()
+                .map(|x| x.plain(lang, langs).to_string())
+                .unwrap_or_default(),
+        );
+    }
+    let mut seen = BTreeSet::new();
+    for p in site.pages.iter().filter(|p| p.lang == lang) {
+        if seen.insert(p.slug.as_str()) {
+            add(
+                "kind.page",
+                p.title.clone(),
+                format!("{lang}/{}/", p.slug),
+                p.body
+                    .chars()
+                    .filter(|c| !"#*_[]()`>|".contains(*c))
+                    .collect(),
+            );
+        }
+    }
+    for x in &d.documents {
+        add(
+            "kind.document",
+            format!(
+                "{} {}",
+                x.symbol.as_deref().unwrap_or(""),
+                x.title.plain(lang, langs)
+            ),
+            format!("{lang}/documents/{}/", x.id.id),
+            String::new(),
+        );
+    }
+    for r in &d.recommendations {
+        let symbol = idx
+            .document
+            .get(r.document.id.as_str())
+            .and_then(|&x| d.documents[x].symbol.as_deref())
+            .unwrap_or("");
+        let heading = r
+            .heading
+            .as_ref()
+            .map(|h| h.plain(lang, langs))
+            .unwrap_or("");
+        let para = r
+            .paragraph
+            .as_deref()
+            .map(|p| format!("¶{p}"))
+            .unwrap_or_default();
+        add(
+            "kind.recommendation",
+            format!("{symbol} {para} {heading}"),
+            format!("{lang}/recommendations/{}/", r.id.id),
+            r.text.plain(lang, langs).to_string(),
+        );
+    }
+    for t in &d.tasks {
+        let lead: Vec<&str> = t
+            .lead
+            .iter()
+            .filter_map(|l| {
+                idx.agency
+                    .get(l.agency.id.as_str())
+                    .map(|&a| d.agencies[a].name.plain(lang, langs))
+            })
+            .collect();
+        let text = t.text.plain(lang, langs);
+        add(
+            "kind.task",
+            format!("{} {}", t.ref_, clip(text, 90)),
+            format!("{lang}/tasks/{}/", t.id.id),
+            format!("{text} — {}", lead.join(", ")),
+        );
+    }
+    out
+}
+
+fn clip(s: &str, n: usize) -> String {
+    match s.char_indices().nth(n) {
+        None => s.to_string(),
+        Some((i, _)) => format!("{}…", s[..i].trim_end()),
+    }
+}
+
+/// Postings of one term: document → where it occurs (1 body, 2 title).
+type Postings = BTreeMap<u32, u8>;
+
+/// The shard key of each term: its prefix of `len` letters (the whole term
+/// when shorter), lengthened for prefixes with too many postings.
+fn shard_keys<'t>(
+    mut group: Vec<&'t str>,
+    key: String,
+    len: usize,
+    limit: usize,
+    out: &mut BTreeMap<String, Vec<&'t str>>,
+    postings: &dyn Fn(&str) -> usize,
+) {
+    let total: usize = group.iter().map(|t| postings(t)).sum();
+    // Prefixes stop growing at 6 letters: past that, a bigger shard is cheaper than many.
+    if total <= limit || len >= 6 {
+        out.entry(key).or_default().append(&mut group);
+        return;
+    }
+    let mut sub: BTreeMap<String, Vec<&'t str>> = BTreeMap::new();
+    for t in group {
+        let k: String = t.chars().take(len + 1).collect();
+        if k.len() <= len {
+            out.entry(key.clone()).or_default().push(t);
+        } else {
+            sub.entry(k).or_default().push(t);
+        }
+    }
+    for (k, g) in sub {
+        shard_keys(g, k, len + 1, limit, out, postings);
+    }
+}
+
+/// The files of the index of one language, paths relative to the site root.
+pub fn files(
+    docs: &[Doc],
+    lang: &str,
+    kind_label: impl Fn(&str) -> String,
+) -> Vec<(String, Vec<u8>)> {
+    files_with(docs, lang, kind_label, SHARD_POSTINGS)
+}
+
+fn files_with(
+    docs: &[Doc],
+    lang: &str,
+    kind_label: impl Fn(&str) -> String,
+    limit: usize,
+) -> Vec<(String, Vec<u8>)> {
+    let mut kinds: Vec<&'static str> = docs.iter().map(|d| d.kind).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    let mut terms: BTreeMap<String, Postings> = BTreeMap::new();
+    let mut title_len = Vec::with_capacity(docs.len());
+    for (i, d) in docs.iter().enumerate() {
+        let i = i as u32;
+        let title = terms_of(&d.title);
+        title_len.push(title.len().min(15) as u32);
+        for t in title {
+            *terms.entry(t).or_default().entry(i).or_default() |= 2;
+        }
+        for t in terms_of(&d.body) {
+            *terms.entry(t).or_default().entry(i).or_default() |= 1;
+        }
+    }
+    // Group terms by their first two letters, then split big groups.
+    let mut groups: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for t in terms.keys() {
+        groups
+            .entry(t.chars().take(2).collect())
+            .or_default()
+            .push(t.as_str());
+    }
+    let count = |t: &str| terms.get(t).map_or(0, |p| p.len());
+    let mut shards: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for (k, g) in groups {
+        shard_keys(g, k, 2, limit, &mut shards, &count);
+    }
+    let mut files = Vec::new();
+    for (key, ts) in &shards {
+        let mut m = serde_json::Map::new();
+        for t in ts {
+            let mut prev = 0u32;
+            let list: Vec<u64> = terms[*t]
+                .iter()
+                .map(|(&doc, &w)| {
+                    let v = (u64::from(doc - prev) << 6)
+                        | (u64::from(title_len[doc as usize]) << 2)
+                        | u64::from(w);
+                    prev = doc;
+                    v
+                })
+                .collect();
+            m.insert((*t).to_string(), serde_json::json!(list));
+        }
+        files.push((
+            format!("{lang}/search/t/{key}.json"),
+            serde_json::to_vec(&m).unwrap_or_default(),
+        ));
+    }
+    for (n, chunk) in docs.chunks(DOCS_PER_SHARD).enumerate() {
+        let rows: Vec<serde_json::Value> = chunk
+            .iter()
+            .map(|d| {
+                let kind = kinds.binary_search(&d.kind).unwrap_or(0);
+                serde_json::json!([kind, d.title, d.url, clip(&d.body, SNIPPET)])
+            })
+            .collect();
+        files.push((
+            format!("{lang}/search/d/{n}.json"),
+            serde_json::to_vec(&rows).unwrap_or_default(),
+        ));
+    }
+    let mut hash = Sha256::new();
+    for (path, bytes) in &files {
+        hash.update(path.as_bytes());
+        hash.update(bytes);
+    }
+    let version: String = hash.finalize()[..6]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let manifest = serde_json::json!({
+        "version": version,
+        "kinds": kinds.iter().map(|k| kind_label(k)).collect::<Vec<_>>(),
+        "docs": docs.len(),
+        "per": DOCS_PER_SHARD,
+        "shards": shards.keys().collect::<Vec<_>>(),
+    });
+    files.push((
+        format!("{lang}/search/index.json"),
+        serde_json::to_vec(&manifest).unwrap_or_default(),
+    ));
+    files
+}
+
+fn terms_of(s: &str) -> BTreeSet<String> {
+    terms(s).into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_drops_tones_and_dd() {
+        assert_eq!(terms("Bộ Tư pháp"), ["bo", "tu", "phap"]);
+        assert_eq!(terms("tra tấn"), ["tra", "tan"]);
+        assert_eq!(terms("ĐỘC LẬP, đoàn"), ["doc", "lap", "doan"]);
+        assert_eq!(terms("87/QĐ-TTg ¶15(a)"), ["87", "qd", "ttg", "15", "a"]);
+        // Decomposed input folds like composed input.
+        assert_eq!(
+            terms("\u{111}o\u{323}\u{302}c la\u{323}\u{302}p"),
+            ["doc", "lap"]
+        );
+    }
+
+    fn doc(title: &str, body: &str) -> Doc {
+        Doc {
+            kind: "kind.task",
+            title: title.into(),
+            url: format!("en/tasks/{}/", terms(title).join("-")),
+            body: body.into(),
+        }
+    }
+
+    /// What search.js loads for a word: the longest key that is a prefix of
+    /// it and the keys that extend it (one-letter words: their own key).
+    fn shards_for<'k>(keys: &'k [String], q: &str) -> Vec<&'k String> {
+        if q.len() < 2 {
+            return keys.iter().filter(|k| *k == q).collect();
+        }
+        let best = keys
+            .iter()
+            .filter(|k| q.starts_with(k.as_str()))
+            .max_by_key(|k| k.len());
+        keys.iter()
+            .filter(|k| k.len() > q.len() && k.starts_with(q))
+            .chain(best)
+            .collect()
+    }
+
+    #[test]
+    fn big_prefixes_are_split_and_every_term_stays_reachable() {
+        let words = [
+            "nguoi", "nguoi", "nghi", "nghia", "ngay", "ng", "nga", "ngu", "nguon", "tra",
+        ];
+        let docs: Vec<Doc> = (0..60)
+            .map(|i| doc(&format!("t{i}"), &words[..(i % words.len()) + 1].join(" ")))
+            .collect();
+        let files = files_with(&docs, "en", |k| k.to_string(), 20);
+        let manifest: serde_json::Value = serde_json::from_slice(
+            &files
+                .iter()
+                .find(|(p, _)| p == "en/search/index.json")
+                .unwrap()
+                .1,
+        )
+        .unwrap();
+        let keys: Vec<String> = serde_json::from_value(manifest["shards"].clone()).unwrap();
+        assert!(keys.iter().any(|k| k.len() > 2), "ng* was split: {keys:?}");
+        let shard = |k: &str| -> serde_json::Map<String, serde_json::Value> {
+            let path = format!("en/search/t/{k}.json");
+            serde_json::from_slice(&files.iter().find(|(p, _)| *p == path).unwrap().1).unwrap()
+        };
+        // Every indexed term is in exactly one shard, and a query for any of
+        // its prefixes (two letters or more) loads that shard.
+        let mut seen = BTreeSet::new();
+        for k in &keys {
+            for t in shard(k).keys() {
+                assert!(
+                    t.starts_with(k.as_str()) || k.starts_with(t.as_str()),
+                    "{t} in {k}"
+                );
+                assert!(seen.insert(t.clone()), "{t} twice");
+                for n in 2..=t.len() {
+                    assert!(shards_for(&keys, &t[..n]).contains(&k), "{} → {k}", &t[..n]);
+                }
+            }
+        }
+        for w in words {
+            assert!(seen.contains(w), "{w} indexed");
+        }
+    }
+
+    #[test]
+    fn postings_decode_to_documents_with_where_and_title_length() {
+        let docs = vec![
+            doc("Bộ Tư pháp", "Ministry of Justice"),
+            doc("Sửa đổi Bộ luật Hình sự", "Bộ Tư pháp chủ trì"),
+            doc("Other", "nothing"),
+        ];
+        let files = files(&docs, "vi", |k| k.to_string());
+        let shard: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(
+            &files
+                .iter()
+                .find(|(p, _)| p == "vi/search/t/bo.json")
+                .unwrap()
+                .1,
+        )
+        .unwrap();
+        let mut doc = 0;
+        let got: Vec<(u64, u64, u64)> = shard["bo"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| {
+                let v = v.as_u64().unwrap();
+                doc += v >> 6;
+                (doc, (v >> 2) & 15, v & 3)
+            })
+            .collect();
+        // Doc 0: in the title (3 terms); doc 1: title (6 terms) and text.
+        assert_eq!(got, [(0, 3, 2), (1, 6, 3)]);
+        let meta: serde_json::Value = serde_json::from_slice(
+            &files
+                .iter()
+                .find(|(p, _)| p == "vi/search/d/0.json")
+                .unwrap()
+                .1,
+        )
+        .unwrap();
+        assert_eq!(meta[0][1], "Bộ Tư pháp");
+        assert_eq!(meta[1][2], "en/tasks/sua-doi-bo-luat-hinh-su/");
+        assert_eq!(meta.as_array().unwrap().len(), 3);
+    }
+}
