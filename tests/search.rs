@@ -338,3 +338,71 @@ fn a_first_query_on_the_shipped_site_costs_under_300_kb() {
         assert!(total < 300 * 1024, "{lang} {q:?}: {total} bytes");
     }
 }
+
+/// Index size and build cost at scale: `cargo test --release --test search
+/// -- --ignored --nocapture`. Documents are made of words drawn from the
+/// shipped data (Vietnamese and English), 8 in a title and 60 in a text.
+#[test]
+#[ignore]
+fn bench_index_at_scale() {
+    let mut words: Vec<String> = Vec::new();
+    for e in walkdir_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data")) {
+        let text = std::fs::read_to_string(e).unwrap_or_default();
+        words.extend(text.split_whitespace().map(str::to_string));
+    }
+    words.sort();
+    words.dedup();
+    let mut seed = 42u64;
+    let mut next = |n: usize| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((seed >> 33) as usize) % n
+    };
+    for n in [10_000usize, 100_000, 250_000] {
+        let docs: Vec<lotrinh::search::Doc> = (0..n)
+            .map(|i| {
+                let mut pick = |k: usize| {
+                    (0..k)
+                        .map(|_| words[next(words.len())].as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                };
+                lotrinh::search::Doc {
+                    kind: "kind.recommendation",
+                    title: pick(8),
+                    url: format!("vi/recommendations/r-{i}/"),
+                    body: pick(60),
+                }
+            })
+            .collect();
+        let t = std::time::Instant::now();
+        let files = lotrinh::search::files(&docs, "vi", |k| k.to_string());
+        let took = t.elapsed();
+        let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
+        let biggest = files.iter().map(|(_, b)| b.len()).max().unwrap_or(0);
+        let manifest = files.last().map(|(_, b)| b.len()).unwrap_or(0);
+        eprintln!(
+            "{n} docs: {took:?} ({:.0} docs/s), {} files, {} MB, largest file {} KB, manifest {} KB",
+            n as f64 / took.as_secs_f64(),
+            files.len(),
+            bytes / 1_000_000,
+            biggest / 1000,
+            manifest / 1000
+        );
+    }
+}
+
+fn walkdir_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walkdir_files(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
