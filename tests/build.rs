@@ -1092,7 +1092,9 @@ fn a_removed_record_loses_its_pages_on_rebuild() {
     assert!(!read(&out, "data/themes.csv").contains("expression"));
     assert!(!read(&out, "sitemap.xml").contains("themes/expression"));
     assert!(second.removed >= 2, "{}", run.stderr);
-    assert_eq!(second.files, first.files - 2, "{}", run.stderr);
+    // Two pages fewer; the search index may lose shards with the words
+    // only that theme had, so other files are not counted here.
+    assert_eq!(second.pages, first.pages - 2, "{}", run.stderr);
     assert!(
         second.written > 0 && second.written < second.files,
         "only changed files are written: {}",
