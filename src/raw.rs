@@ -256,12 +256,13 @@ pub fn parse_csv(text: &str, file: u32, diags: &mut Diagnostics) -> Option<Node>
         header_keys.push((name, col));
         col += h.chars().count() as u32 + 1;
     }
+    let lines = LineIndex::new(text);
     let mut rows = Vec::new();
     for rec in rdr.records() {
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map(|p| line_at(text, p.byte())).unwrap_or(1);
+                let line = e.position().map(|p| lines.line_at(p.byte())).unwrap_or(1);
                 let msg = match e.kind() {
                     csv::ErrorKind::UnequalLengths {
                         expected_len, len, ..
@@ -276,7 +277,7 @@ pub fn parse_csv(text: &str, file: u32, diags: &mut Diagnostics) -> Option<Node>
                 continue;
             }
         };
-        let line = rec.position().map(|p| line_at(text, p.byte())).unwrap_or(0);
+        let line = rec.position().map(|p| lines.line_at(p.byte())).unwrap_or(0);
         let row_loc = Loc { file, line, col: 1 };
         let mut entries = Vec::new();
         for (i, cell) in rec.iter().enumerate() {
@@ -326,17 +327,35 @@ pub fn parse_csv(text: &str, file: u32, diags: &mut Diagnostics) -> Option<Node>
 
 /// The 1-based line of a byte offset. The csv crate's own line counter
 /// differs between LF and CRLF files, so lines are counted from the bytes.
-fn line_at(text: &str, byte: u64) -> u32 {
-    let mut end = (byte as usize).min(text.len());
-    // After a CRLF the crate places the next record on the `\n`.
-    if text.as_bytes().get(end) == Some(&b'\n') {
-        end += 1;
+/// Where each line starts, found once per file, so that locating a row is a
+/// binary search rather than a count from the top (which made large CSV
+/// files quadratic).
+struct LineIndex<'a> {
+    text: &'a [u8],
+    newlines: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(text: &'a str) -> Self {
+        let text = text.as_bytes();
+        let newlines = text
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .map(|(i, _)| i)
+            .collect();
+        LineIndex { text, newlines }
     }
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count() as u32
-        + 1
+
+    fn line_at(&self, byte: u64) -> u32 {
+        let mut end = (byte as usize).min(self.text.len());
+        // After a CRLF the crate places the next record on the `\n`.
+        if self.text.get(end) == Some(&b'\n') {
+            end += 1;
+        }
+        // Newlines before `end`, plus one.
+        self.newlines.partition_point(|&i| i < end) as u32 + 1
+    }
 }
 
 /// Checks bytes are UTF-8, reporting the line of the first bad byte.
@@ -364,6 +383,24 @@ pub fn utf8(bytes: Vec<u8>, file: u32, diags: &mut Diagnostics) -> Option<String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_index_agrees_with_counting_newlines() {
+        let text = "id,name\na,\"x\r\ny\"\r\nb,z\n\nc,w";
+        let lines = LineIndex::new(text);
+        for byte in 0..=text.len() as u64 + 2 {
+            let mut end = (byte as usize).min(text.len());
+            if text.as_bytes().get(end) == Some(&b'\n') {
+                end += 1;
+            }
+            let counted = text.as_bytes()[..end]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count() as u32
+                + 1;
+            assert_eq!(lines.line_at(byte), counted, "byte {byte}");
+        }
+    }
 
     #[test]
     fn yaml_keeps_places_and_text() {
