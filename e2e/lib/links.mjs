@@ -52,6 +52,9 @@ export function checkLinks(root) {
   let links = 0;
   for (const rel of files) {
     const text = readFileSync(path.join(root, rel), "utf8");
+    // Every page names itself in its title, not only the site (WCAG 2.4.2).
+    const title = text.match(/<title>([^<]*)<\/title>/);
+    if (rel.endsWith(".html") && title && /^\s*·/.test(title[1])) problems.push(`${rel}: the <title> names only the site`);
     const refs = [
       ...[...text.matchAll(ATTR)].map((m) => unescape(m[2])),
       ...[...text.matchAll(REFRESH)].map((m) => unescape(m[1])),
