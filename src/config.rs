@@ -31,6 +31,15 @@ impl Config {
     pub fn absolute(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)
     }
+    /// The path part of `base_url` ("https://host/sub/" → "/sub/"), for pages
+    /// a host serves at any address, where relative links would break.
+    pub fn base_path(&self) -> &str {
+        let b = self.base_url.as_str();
+        match b.split_once("://") {
+            Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+            None => b,
+        }
+    }
 }
 
 const LANG_CHARS: fn(char) -> bool = |c| c.is_ascii_alphanumeric() || c == '-';
@@ -144,4 +153,35 @@ pub fn base_url(b: &str) -> Result<String, &'static str> {
     } else {
         format!("{b}/")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_path_is_the_path_of_base_url() {
+        for (url, path) in [
+            ("/", "/"),
+            ("/sub/path/", "/sub/path/"),
+            ("https://example.org/", "/"),
+            ("https://example.org/tracker/", "/tracker/"),
+            ("http://example.org", "/"),
+        ] {
+            let base = base_url(url).unwrap();
+            let c = Config {
+                title: Text::default(),
+                description: None,
+                languages: vec!["en".into()],
+                base_url: base,
+                as_of: jiff::civil::date(2026, 1, 1),
+                theme: "default".into(),
+                license: None,
+                license_url: None,
+                publisher: None,
+                repository: None,
+            };
+            assert_eq!(c.base_path(), path, "{url}");
+        }
+    }
 }

@@ -101,9 +101,12 @@ pub fn site(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Opti
                 } else {
                     parse_yaml(&text, file, &mut d)
                 };
-                if let Some(node) = node {
-                    convert_file(collection, &node, &langs, &mut d, &mut data);
+                match node {
+                    Some(node) => convert_file(collection, &node, &langs, &mut d, &mut data),
+                    None => data.unread.push((collection, file)),
                 }
+            } else {
+                data.unread.push((collection, file));
             }
             (shown, text, data, d)
         })
@@ -230,6 +233,9 @@ fn convert_file(
             format!("expected a list of {collection}, found {}", node.describe()),
         )
         .hint("start each record with `- ` (a YAML list)");
+        if let Some(c) = COLLECTIONS.iter().find(|c| **c == collection) {
+            data.unread.push((c, node.loc.file));
+        }
         return;
     };
     for item in items {
@@ -622,6 +628,7 @@ fn merge(into: &mut Data, part: Data) {
     into.indicators.extend(part.indicators);
     into.values.extend(part.values);
     into.broken.extend(part.broken);
+    into.unread.extend(part.unread);
 }
 
 fn sort(d: &mut Data) {

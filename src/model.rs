@@ -278,6 +278,9 @@ pub struct Data {
     /// Ids of records that failed to load (collection, id): references to
     /// them are not reported again, so one bad record gives one error.
     pub broken: Vec<(&'static str, String)>,
+    /// Files that could not be read or parsed at all (collection, file):
+    /// their ids are unknown, so references into them are not checked.
+    pub unread: Vec<(&'static str, u32)>,
 }
 
 /// A Markdown page from `content/`.

@@ -600,8 +600,13 @@ pub fn render_with(
     let results: Vec<PageResult> = jobs
         .par_iter()
         .map(|job| {
-            let depth = job.path.matches('/').count();
-            let root = "../".repeat(depth);
+            // A host serves the 404 page at whatever address was missed, so
+            // its links start from the site's root instead of the page.
+            let root = if job.template == "404.html" {
+                cfg.base_path().to_string()
+            } else {
+                "../".repeat(job.path.matches('/').count())
+            };
             let alternates: Vec<Value> = job
                 .alternates
                 .iter()
@@ -683,6 +688,16 @@ pub fn render_with(
     }
     // Root index leads to the default language; sitemap and robots for crawlers.
     let default = cfg.default_lang();
+    // Hosts look for /404.html at the root (GitHub Pages, Netlify, nginx
+    // error_page); it is the default language's, whose links start at the root.
+    let not_found = format!("{default}/404.html");
+    if let Some(bytes) = files
+        .iter()
+        .find(|(p, _)| *p == not_found)
+        .map(|(_, b)| b.clone())
+    {
+        files.push(("404.html".into(), bytes));
+    }
     let redirect = env
         .get_template("redirect.html")
         .and_then(|t| t.render(minijinja::context! { lang => default, target => format!("{default}/"), site => site_value(cfg, default, langs, site), langs => langs.clone() }));

@@ -34,6 +34,9 @@ struct IdSet<'a> {
     ids: HashMap<&'a str, (Loc, String)>,
     /// Records that failed to load; already reported.
     broken: std::collections::HashSet<&'a str>,
+    /// The first file of this collection that could not be read at all.
+    unread: Option<u32>,
+    unchecked: std::cell::Cell<usize>,
 }
 
 impl<'a> IdSet<'a> {
@@ -63,7 +66,41 @@ impl<'a> IdSet<'a> {
             }
             ids.insert(r.id.as_str(), (r.loc, label));
         }
-        IdSet { what, ids, broken }
+        IdSet {
+            what,
+            ids,
+            broken,
+            unread: None,
+            unchecked: std::cell::Cell::new(0),
+        }
+    }
+
+    /// A file of this collection could not be read at all: its ids are
+    /// unknown, so references to ids not found are not reported one by one.
+    fn with_unread(mut self, file: Option<u32>) -> Self {
+        self.unread = file;
+        self
+    }
+
+    /// One warning for the references left unchecked, instead of an error
+    /// for every reference into the unreadable file.
+    fn report_unchecked(&self, sources: &Sources, d: &mut Diagnostics) {
+        let n = self.unchecked.get();
+        if let (Some(file), true) = (self.unread, n > 0) {
+            let path = sources.path(file).display();
+            d.warning(
+                Some(Loc {
+                    file,
+                    line: 1,
+                    col: 1,
+                }),
+                format!(
+                    "{n} references to {} ids were not checked, because {path} could not be read",
+                    self.what
+                ),
+            )
+            .hint("fix the error in this file first; the references are checked again then");
+        }
     }
 
     fn check(&self, r: &Ref, d: &mut Diagnostics) -> bool {
@@ -71,6 +108,10 @@ impl<'a> IdSet<'a> {
             return true;
         }
         if self.broken.contains(r.id.as_str()) {
+            return false;
+        }
+        if self.unread.is_some() {
+            self.unchecked.set(self.unchecked.get() + 1);
             return false;
         }
         let near = closest(&r.id, self.ids.keys().copied());
@@ -95,6 +136,7 @@ impl<'a> IdSet<'a> {
 
 pub fn validate(data: &Data, langs: &[String], sources: &Sources, d: &mut Diagnostics) {
     let label = |t: &Text| t.plain("en", langs).to_string();
+    let unread = |c: &str| data.unread.iter().find(|(x, _)| *x == c).map(|(_, f)| *f);
     let broken = |c: &str| -> std::collections::HashSet<&str> {
         data.broken
             .iter()
@@ -108,7 +150,8 @@ pub fn validate(data: &Data, langs: &[String], sources: &Sources, d: &mut Diagno
         broken("mechanisms"),
         sources,
         d,
-    );
+    )
+    .with_unread(unread("mechanisms"));
     let documents = IdSet::build(
         "document",
         data.documents
@@ -117,49 +160,56 @@ pub fn validate(data: &Data, langs: &[String], sources: &Sources, d: &mut Diagno
         broken("documents"),
         sources,
         d,
-    );
+    )
+    .with_unread(unread("documents"));
     let agencies = IdSet::build(
         "agency",
         data.agencies.iter().map(|x| (&x.id, label(&x.name))),
         broken("agencies"),
         sources,
         d,
-    );
+    )
+    .with_unread(unread("agencies"));
     let themes = IdSet::build(
         "theme",
         data.themes.iter().map(|x| (&x.id, label(&x.name))),
         broken("themes"),
         sources,
         d,
-    );
+    )
+    .with_unread(unread("themes"));
     let recs = IdSet::build(
         "recommendation",
         data.recommendations.iter().map(|x| (&x.id, String::new())),
         broken("recommendations"),
         sources,
         d,
-    );
+    )
+    .with_unread(unread("recommendations"));
     let plans = IdSet::build(
         "plan",
         data.plans.iter().map(|x| (&x.id, String::new())),
         broken("plans"),
         sources,
         d,
-    );
+    )
+    .with_unread(unread("plans"));
     let tasks = IdSet::build(
         "task",
         data.tasks.iter().map(|x| (&x.id, x.ref_.clone())),
         broken("tasks"),
         sources,
         d,
-    );
+    )
+    .with_unread(unread("tasks"));
     let indicators = IdSet::build(
         "indicator",
         data.indicators.iter().map(|x| (&x.id, label(&x.title))),
         broken("indicators"),
         sources,
         d,
-    );
+    )
+    .with_unread(unread("indicators"));
 
     for doc in &data.documents {
         if let Some(m) = &doc.mechanism {
@@ -279,6 +329,18 @@ pub fn validate(data: &Data, langs: &[String], sources: &Sources, d: &mut Diagno
             )
             .hint("add `lead:`, or `heading: true` if the row only groups others");
         }
+    }
+    for set in [
+        &mechanisms,
+        &documents,
+        &agencies,
+        &themes,
+        &recs,
+        &plans,
+        &tasks,
+        &indicators,
+    ] {
+        set.report_unchecked(sources, d);
     }
     check_parent_cycles(data, d);
     for i in &data.indicators {

@@ -1153,3 +1153,47 @@ fn output_paths_never_leave_the_output_folder() {
         "the build wrote into the fixture"
     );
 }
+
+/// A host serves the 404 page at the address that was missed
+/// (`/sub/path/en/no/such/page/`), so relative links would point nowhere:
+/// its links start at the site's root, and there is one at the root of the
+/// output where hosts look for it.
+#[test]
+fn not_found_pages_link_from_the_site_root() {
+    for (base, root) in [
+        ("/sub/path/", "/sub/path/"),
+        ("https://example.org/tracker/", "/tracker/"),
+    ] {
+        let (_tmp, out) = build_rich(&["--base-url", base]);
+        for file in ["404.html", "en/404.html", "vi/404.html"] {
+            let html = read(&out, file);
+            let mut links = 0;
+            for t in tags(&html) {
+                for attr in ["href", "src"] {
+                    let Some(u) = t.attr(attr) else { continue };
+                    if t.name == "link" && matches!(t.attr("rel"), Some("canonical" | "alternate"))
+                    {
+                        continue;
+                    }
+                    if is_external(u) || u.starts_with('#') {
+                        continue;
+                    }
+                    assert!(u.starts_with(root), "{base} {file}: `{u}` is relative");
+                    let target = u[root.len()..].to_string();
+                    let target = if target.is_empty() || target.ends_with('/') {
+                        format!("{target}index.html")
+                    } else {
+                        target
+                    };
+                    assert!(
+                        out.join(&target).is_file(),
+                        "{base} {file}: `{u}` leads nowhere"
+                    );
+                    links += 1;
+                }
+            }
+            assert!(links > 5, "{file}: {links} links");
+        }
+        assert_eq!(read(&out, "404.html"), read(&out, "vi/404.html"));
+    }
+}

@@ -502,3 +502,45 @@ fn a_site_template_overrides_the_theme() {
     // Only the home page changes.
     assert!(!read(&out, "en/agencies/index.html").contains("custom-home"));
 }
+
+/// A file that cannot be parsed at all hides every id in it; reporting each
+/// reference to those ids as unknown buried the one real error under
+/// hundreds (618 on the Viet Nam site). The syntax error is reported, the
+/// references are counted in one warning, and typos elsewhere still are errors.
+#[test]
+fn an_unreadable_file_does_not_make_every_reference_to_it_an_error() {
+    let (_tmp, root) = copy_fixture("rich");
+    let core = root.join("data/agencies/core.yaml");
+    let text = std::fs::read_to_string(&core).unwrap();
+    std::fs::write(
+        &core,
+        text.replacen("  kind: ministry\n", "   kind: ministry\n", 1),
+    )
+    .unwrap();
+    let run = check_fails(&root);
+    assert_reported(&run, "data/agencies/core.yaml", "YAML");
+    assert!(!run.stderr.contains("unknown agency"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .lines()
+            .any(|l| l.starts_with("data/agencies/core.yaml:1:1: warning:")
+                && l.contains("references to agency ids were not checked")),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(problems(&run), 1, "{}", run.stderr);
+    // Other collections are still checked.
+    let themes = root.join("data/themes.yaml");
+    let t = std::fs::read_to_string(&themes).unwrap();
+    std::fs::write(
+        &themes,
+        t.replacen("- id: torture\n", "- id: tortures\n", 1),
+    )
+    .unwrap();
+    let run = check_fails(&root);
+    assert!(
+        run.stderr.contains("unknown theme `torture`"),
+        "{}",
+        run.stderr
+    );
+}
