@@ -432,6 +432,22 @@ pub fn check_links(out: &Path, base: &str) -> usize {
                 if is_external(v) || v.starts_with('#') {
                     continue;
                 }
+                // A host serves its 404 page at any missed address, so that
+                // page links from the site root; every other link is relative.
+                if rel.ends_with("404.html") {
+                    // The path part of the base ("https://host/sub/" → "/sub/").
+                    let root = match base.split_once("://") {
+                        Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+                        None => base,
+                    };
+                    match v.strip_prefix(root).and_then(|p| resolve("x", p)) {
+                        Some(target) if all.contains_key(&target) => {}
+                        _ => {
+                            problems.push(format!("{rel}: {k}={v:?} is not a file under {base:?}"))
+                        }
+                    }
+                    continue;
+                }
                 if v.starts_with('/') {
                     problems.push(format!("{rel}: internal link {v:?} is not relative"));
                     continue;
