@@ -6,7 +6,7 @@
 //! tasks and the second phase of longer ones. Its state (overdue, upcoming,
 //! done) is the task's own, as the index computes it against `as_of`.
 
-use crate::index::{Deadline, Index, Role};
+use crate::index::{Counts, Index, Role};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One due year: its tasks in plan order.
@@ -14,34 +14,6 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct Year {
     pub year: i16,
     pub tasks: Vec<usize>,
-}
-
-/// Counts of tasks by their deadline state.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Counts {
-    pub overdue: usize,
-    pub upcoming: usize,
-    pub done: usize,
-    pub recurring: usize,
-    pub none: usize,
-}
-
-impl Counts {
-    pub fn add(&mut self, d: Deadline) {
-        self.add_n(d, 1);
-    }
-    pub fn add_n(&mut self, d: Deadline, n: usize) {
-        match d {
-            Deadline::Overdue => self.overdue += n,
-            Deadline::Upcoming => self.upcoming += n,
-            Deadline::Done => self.done += n,
-            Deadline::Recurring => self.recurring += n,
-            Deadline::None => self.none += n,
-        }
-    }
-    pub fn total(&self) -> usize {
-        self.overdue + self.upcoming + self.done + self.recurring + self.none
-    }
 }
 
 /// Tasks (not headings) grouped by the years of their milestones, earliest first.
@@ -97,15 +69,6 @@ pub fn per_agency(idx: &Index<'_>, tasks: &[usize]) -> Vec<(usize, Counts)> {
     v
 }
 
-/// Counts of the given tasks by state.
-pub fn count(idx: &Index<'_>, tasks: &[usize]) -> Counts {
-    let mut c = Counts::default();
-    for &t in tasks {
-        c.add(idx.task_deadline[t]);
-    }
-    c
-}
-
 /// Tasks (not headings) with no dated milestone: recurring, and undated.
 pub fn undated(idx: &Index<'_>) -> Counts {
     let tasks: Vec<usize> = idx
@@ -116,7 +79,7 @@ pub fn undated(idx: &Index<'_>) -> Counts {
         .filter(|(_, t)| !t.heading && t.due.is_empty())
         .map(|(i, _)| i)
         .collect();
-    count(idx, &tasks)
+    idx.count_deadlines(tasks.into_iter())
 }
 
 /// Per agency, counts of the tasks it leads (not headings) by state: the

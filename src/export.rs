@@ -770,7 +770,7 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
                 s(x.target.as_ref().map(|t| t.op.clone()).unwrap_or_default()),
                 s(x.target
                     .as_ref()
-                    .map(|t| crate::render::fmt_num(t.value))
+                    .map(|t| crate::charts::fmt_num(t.value))
                     .unwrap_or_default()),
                 s(x.target
                     .as_ref()

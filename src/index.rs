@@ -513,13 +513,48 @@ impl<'a> Index<'a> {
     }
 
     /// Counts of tasks (not headings) by deadline state.
-    pub fn count_deadlines(&self, tasks: impl Iterator<Item = usize>) -> HashMap<Deadline, usize> {
-        let mut m = HashMap::new();
+    pub fn count_deadlines(&self, tasks: impl Iterator<Item = usize>) -> Counts {
+        let mut c = Counts::default();
         for t in tasks {
             if !self.data.tasks[t].heading {
-                *m.entry(self.task_deadline[t]).or_insert(0) += 1;
+                c.add(self.task_deadline[t]);
             }
         }
-        m
+        c
+    }
+}
+
+/// Counts of tasks by their deadline state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub overdue: usize,
+    pub upcoming: usize,
+    pub done: usize,
+    pub recurring: usize,
+    pub none: usize,
+}
+
+impl Counts {
+    pub fn add(&mut self, d: Deadline) {
+        match d {
+            Deadline::Overdue => self.overdue += 1,
+            Deadline::Upcoming => self.upcoming += 1,
+            Deadline::Done => self.done += 1,
+            Deadline::Recurring => self.recurring += 1,
+            Deadline::None => self.none += 1,
+        }
+    }
+    pub fn total(&self) -> usize {
+        self.overdue + self.upcoming + self.done + self.recurring + self.none
+    }
+}
+
+impl std::ops::AddAssign<&Counts> for Counts {
+    fn add_assign(&mut self, o: &Counts) {
+        self.overdue += o.overdue;
+        self.upcoming += o.upcoming;
+        self.done += o.done;
+        self.recurring += o.recurring;
+        self.none += o.none;
     }
 }

@@ -3,12 +3,13 @@
 //! rendered in parallel from them. No I/O happens here.
 
 use crate::charts;
+use crate::charts::fmt_num;
 use crate::config::Config;
 use crate::deadlines;
 use crate::diag::{Diagnostics, Loc};
 use crate::export::Dataset;
 use crate::filters;
-use crate::index::{Deadline, Index, Role, Succ};
+use crate::index::{Counts, Deadline, Index, Role, Succ};
 use crate::load::Loaded;
 use crate::markdown;
 use crate::model::*;
@@ -509,26 +510,6 @@ fn pick(v: &[Value], idx: &[usize]) -> Value {
     list(idx.iter().map(|&i| v[i].clone()).collect())
 }
 
-fn count_value(m: &HashMap<Deadline, usize>) -> Value {
-    obj([
-        (
-            "overdue",
-            Value::from(*m.get(&Deadline::Overdue).unwrap_or(&0)),
-        ),
-        (
-            "upcoming",
-            Value::from(*m.get(&Deadline::Upcoming).unwrap_or(&0)),
-        ),
-        ("done", Value::from(*m.get(&Deadline::Done).unwrap_or(&0))),
-        (
-            "recurring",
-            Value::from(*m.get(&Deadline::Recurring).unwrap_or(&0)),
-        ),
-        ("none", Value::from(*m.get(&Deadline::None).unwrap_or(&0))),
-        ("total", Value::from(m.values().sum::<usize>())),
-    ])
-}
-
 pub fn render(
     site: &Loaded,
     idx: &Index<'_>,
@@ -597,6 +578,12 @@ pub fn render_with(
             )
         })
         .collect();
+    // The site's own view is the same for every page of a language: built
+    // once per language, not once per page.
+    let site_views: HashMap<&str, Value> = langs
+        .iter()
+        .map(|l| (l.as_str(), site_value(cfg, l, langs, site)))
+        .collect();
     let results: Vec<PageResult> = jobs
         .par_iter()
         .map(|job| {
@@ -634,7 +621,7 @@ pub fn render_with(
                 lang => job.lang.as_str(),
                 root => root,
                 page => page,
-                site => site_value(cfg, &job.lang, langs, site),
+                site => site_views[job.lang.as_str()].clone(),
                 ..job.ctx.clone()
             };
             let key = previous.map(|_| {
@@ -946,7 +933,7 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
         minijinja::context! {
             mechanisms => mech_counts,
             plans => plan_counts.clone(),
-            counts => count_value(&idx.count_deadlines(0..d.tasks.len())),
+            counts => counts_view(&idx.count_deadlines(0..d.tasks.len())),
             busiest => busiest,
             upcoming => pick(&v.tasks, &upcoming[..upcoming.len().min(8)]),
             overdue => pick(&v.tasks, &overdue[..overdue.len().min(8)]),
@@ -1072,7 +1059,7 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
                 upcoming => pick(&v.tasks, &up),
                 inherited => pick(&v.tasks, &idx.agency_inherited[ai]),
                 recommendations => pick(&v.recs, &idx.agency_recs[ai]),
-                counts => count_value(&led_counts),
+                counts => counts_view(&led_counts),
                 chart => agency_chart(c, ai, &led_counts),
                 download => has_tasks.then(|| format!("data/agencies/{}/tasks.csv", a.id.id)),
                 translated => c.translated(&a.prov, &[&a.name]),
@@ -1124,7 +1111,7 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
                 related => pick(&v.recs, &idx.rec_related[ri]),
                 tasks => pick(&v.tasks, &idx.rec_tasks[ri]),
                 chain => rec_chain(c, v, ri),
-                task_counts => count_value(&idx.count_deadlines(idx.rec_tasks[ri].iter().copied())),
+                task_counts => counts_view(&idx.count_deadlines(idx.rec_tasks[ri].iter().copied())),
                 agencies => pick(&v.agencies, &idx.rec_agencies[ri]),
                 translated => c.translated(&r.prov, &[&r.text]),
             },
@@ -1166,7 +1153,7 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
                 successor => successor,
                 predecessors => pick(&v.plans, &idx.plan_predecessors[pi]),
                 tasks => pick(&v.tasks, &idx.plan_tasks[pi]),
-                counts => count_value(&idx.count_deadlines(idx.plan_tasks[pi].iter().copied())),
+                counts => counts_view(&idx.count_deadlines(idx.plan_tasks[pi].iter().copied())),
                 translated => c.translated(&p.prov, &[&p.title]),
             },
         );
@@ -1422,7 +1409,7 @@ fn jobs_for(c: &Ctx<'_>, v: &Views, site: &Loaded, datasets: &[Dataset]) -> Vec<
     jobs
 }
 
-fn counts_view(c: &deadlines::Counts) -> Value {
+fn counts_view(c: &Counts) -> Value {
     obj([
         ("overdue", Value::from(c.overdue)),
         ("upcoming", Value::from(c.upcoming)),
@@ -1433,7 +1420,7 @@ fn counts_view(c: &deadlines::Counts) -> Value {
     ])
 }
 
-fn agency_counts_view(v: &Views, rows: &[(usize, deadlines::Counts)]) -> Value {
+fn agency_counts_view(v: &Views, rows: &[(usize, Counts)]) -> Value {
     list(
         rows.iter()
             .map(|(a, n)| {
@@ -1457,7 +1444,10 @@ fn deadline_pages(c: &Ctx<'_>, v: &Views) -> Vec<(String, &'static str, Value)> 
             obj([
                 ("year", Value::from(y.year)),
                 ("path", Value::from(format!("{lang}/deadlines/{}/", y.year))),
-                ("counts", counts_view(&deadlines::count(idx, &y.tasks))),
+                (
+                    "counts",
+                    counts_view(&idx.count_deadlines(y.tasks.iter().copied())),
+                ),
             ])
         })
         .collect();
@@ -1480,7 +1470,7 @@ fn deadline_pages(c: &Ctx<'_>, v: &Views) -> Vec<(String, &'static str, Value)> 
         minijinja::context! {
             years => year_rows.clone(),
             sections => sections,
-            counts => counts_view(&deadlines::count(idx, &dated)),
+            counts => counts_view(&idx.count_deadlines(dated.iter().copied())),
             undated => counts_view(&deadlines::undated(idx)),
             agencies => agency_counts_view(v, &deadlines::per_agency(idx, &dated)),
         },
@@ -1560,7 +1550,7 @@ fn state_names(c: &Ctx<'_>) -> [String; 5] {
         .map(|s| c.tr(&format!("deadline.{s}")))
 }
 
-fn counts_args(n: &deadlines::Counts) -> Vec<(&'static str, String)> {
+fn counts_args(n: &Counts) -> Vec<(&'static str, String)> {
     vec![
         ("total", n.total().to_string()),
         ("overdue", n.overdue.to_string()),
@@ -1571,12 +1561,12 @@ fn counts_args(n: &deadlines::Counts) -> Vec<(&'static str, String)> {
     ]
 }
 
-fn bar_counts(n: &deadlines::Counts) -> [usize; 5] {
+fn bar_counts(n: &Counts) -> [usize; 5] {
     [n.overdue, n.upcoming, n.done, n.recurring, n.none]
 }
 
 /// Tasks led per agency, by status, for the agencies list.
-fn agencies_chart(c: &Ctx<'_>, led: &[deadlines::Counts]) -> Option<Value> {
+fn agencies_chart(c: &Ctx<'_>, led: &[Counts]) -> Option<Value> {
     let d = c.idx.data;
     let mut order: Vec<usize> = (0..led.len()).filter(|&a| led[a].total() > 0).collect();
     if order.is_empty() {
@@ -1589,14 +1579,9 @@ fn agencies_chart(c: &Ctx<'_>, led: &[deadlines::Counts]) -> Option<Value> {
             .then(led[b].overdue.cmp(&led[a].overdue))
             .then(a.cmp(&b))
     });
-    let mut sum = deadlines::Counts::default();
+    let mut sum = Counts::default();
     for &a in &order {
-        let n = &led[a];
-        sum.overdue += n.overdue;
-        sum.upcoming += n.upcoming;
-        sum.done += n.done;
-        sum.recurring += n.recurring;
-        sum.none += n.none;
+        sum += &led[a];
     }
     let mut args = counts_args(&sum);
     args.push(("n", order.len().to_string()));
@@ -1632,17 +1617,13 @@ fn agencies_chart(c: &Ctx<'_>, led: &[deadlines::Counts]) -> Option<Value> {
 }
 
 /// One agency's tasks by status, for its page.
-fn agency_chart(c: &Ctx<'_>, ai: usize, counts: &HashMap<Deadline, usize>) -> Option<Value> {
-    let mut n = deadlines::Counts::default();
-    for (state, k) in counts {
-        n.add_n(*state, *k);
-    }
+fn agency_chart(c: &Ctx<'_>, ai: usize, n: &Counts) -> Option<Value> {
     if n.total() == 0 {
         return None;
     }
     let ag = &c.idx.data.agencies[ai];
     let name = ag.name.plain(c.lang, c.langs);
-    let mut args = counts_args(&n);
+    let mut args = counts_args(n);
     args.push(("name", name.to_string()));
     let summary = c.trf("chart.agency_summary", &args);
     let title = c.trf("chart.agency_title", &[("name", name.to_string())]);
@@ -1659,7 +1640,7 @@ fn agency_chart(c: &Ctx<'_>, ai: usize, counts: &HashMap<Deadline, usize>) -> Op
                 .map(|s| s.plain(c.lang, c.langs))
                 .unwrap_or(name)
                 .to_string(),
-            counts: bar_counts(&n),
+            counts: bar_counts(n),
         }],
     })))
 }
@@ -1832,16 +1813,12 @@ fn plan_counts_for(idx: &Index<'_>, v: &Views) -> Vec<Value> {
                 ("plan", v.plans[i].clone()),
                 (
                     "counts",
-                    count_value(&idx.count_deadlines(idx.plan_tasks[i].iter().copied())),
+                    counts_view(&idx.count_deadlines(idx.plan_tasks[i].iter().copied())),
                 ),
                 ("transcribed", Value::from(!idx.plan_tasks[i].is_empty())),
             ])
         })
         .collect()
-}
-
-pub fn fmt_num(v: f64) -> String {
-    crate::charts::fmt_num(v)
 }
 
 /// schema.org/Dataset metadata for the downloads page, so dataset search
