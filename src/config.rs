@@ -31,14 +31,10 @@ impl Config {
     pub fn absolute(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)
     }
-    /// The path part of `base_url` ("https://host/sub/" → "/sub/"), for pages
-    /// a host serves at any address, where relative links would break.
-    pub fn base_path(&self) -> &str {
-        let b = self.base_url.as_str();
-        match b.split_once("://") {
-            Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
-            None => b,
-        }
+    /// The path part of `base_url`, for pages a host serves at any address,
+    /// where relative links would break.
+    pub fn base_path(&self) -> String {
+        url_path(&self.base_url)
     }
 }
 
@@ -134,6 +130,20 @@ pub fn load(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Opti
         publisher,
         repository,
     })
+}
+
+/// The path part of a base URL: "https://host/a/" → "/a/", "/a/" → "/a/".
+pub fn url_path(base_url: &str) -> String {
+    let path = match base_url.split_once("://") {
+        Some((_, rest)) => rest.find('/').map(|i| &rest[i..]).unwrap_or("/"),
+        None => base_url,
+    };
+    let mut p = String::from("/");
+    p.push_str(path.trim_matches('/'));
+    if p.len() > 1 {
+        p.push('/');
+    }
+    p
 }
 
 /// Checks a base URL (from site.yaml or `--base-url`) and gives it its

@@ -590,7 +590,7 @@ pub fn render_with(
             // A host serves the 404 page at whatever address was missed, so
             // its links start from the site's root instead of the page.
             let root = if job.template == "404.html" {
-                cfg.base_path().to_string()
+                cfg.base_path()
             } else {
                 "../".repeat(job.path.matches('/').count())
             };

@@ -49,20 +49,6 @@ struct Served {
     errors: Option<String>,
 }
 
-/// The path part of a base URL: "https://host/a/" → "/a/", "/a/" → "/a/".
-pub fn url_prefix(base_url: &str) -> String {
-    let path = match base_url.split_once("://") {
-        Some((_, rest)) => rest.find('/').map(|i| &rest[i..]).unwrap_or("/"),
-        None => base_url,
-    };
-    let mut p = String::from("/");
-    p.push_str(path.trim_matches('/'));
-    if p.len() > 1 {
-        p.push('/');
-    }
-    p
-}
-
 pub fn content_type(path: &str) -> &'static str {
     let ext = path.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
     match ext.to_ascii_lowercase().as_str() {
@@ -252,7 +238,7 @@ fn rebuild(cfg: &Config, cache: &Mutex<PageCache>, served: &RwLock<Served>, firs
     let mut s = served.write().unwrap_or_else(|e| e.into_inner());
     match &outcome.summary {
         Some(summary) if !outcome.diags.has_errors() && !outcome.io_failure => {
-            s.prefix = url_prefix(&summary.base_url);
+            s.prefix = crate::config::url_path(&summary.base_url);
             s.languages = summary.languages.clone();
             s.errors = None;
             true
@@ -312,7 +298,7 @@ pub fn run(cfg: Config) -> ExitCode {
     let cfg = Arc::new(Config { out, ..cfg });
     let cache = Arc::new(Mutex::new(PageCache::default()));
     let served = Arc::new(RwLock::new(Served {
-        prefix: url_prefix(cfg.base_url.as_deref().unwrap_or("/")),
+        prefix: crate::config::url_path(cfg.base_url.as_deref().unwrap_or("/")),
         languages: Vec::new(),
         errors: None,
     }));
@@ -472,11 +458,14 @@ mod tests {
 
     #[test]
     fn prefixes() {
-        assert_eq!(url_prefix("/"), "/");
-        assert_eq!(url_prefix(""), "/");
-        assert_eq!(url_prefix("/sub/path/"), "/sub/path/");
-        assert_eq!(url_prefix("https://host.example/a/b/"), "/a/b/");
-        assert_eq!(url_prefix("https://host.example"), "/");
+        assert_eq!(crate::config::url_path("/"), "/");
+        assert_eq!(crate::config::url_path(""), "/");
+        assert_eq!(crate::config::url_path("/sub/path/"), "/sub/path/");
+        assert_eq!(
+            crate::config::url_path("https://host.example/a/b/"),
+            "/a/b/"
+        );
+        assert_eq!(crate::config::url_path("https://host.example"), "/");
     }
 
     #[test]
