@@ -39,7 +39,10 @@ impl Progress {
                 b.set_message(what.to_string());
                 b.inc(1);
             }
-            Progress::Lines => eprintln!("  {what}"),
+            Progress::Lines => match profile() {
+                Some(extra) => eprintln!("  {what}{extra}"),
+                None => eprintln!("  {what}"),
+            },
             Progress::Quiet => {}
         }
     }
@@ -50,4 +53,41 @@ impl Progress {
             b.finish_and_clear();
         }
     }
+}
+
+/// With `LOTRINH_PROFILE` set, prints a phase inside a step with the same
+/// time and memory figures as the step lines; otherwise does nothing.
+pub fn trace(what: &str) {
+    if let Some(extra) = profile() {
+        eprintln!("    {what}{extra}");
+    }
+}
+
+/// With `LOTRINH_PROFILE` set, each step line also says the time since the
+/// process started and the memory in use and at peak so far (Linux), which
+/// is how `benches/` splits a build into its phases.
+fn profile() -> Option<String> {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if !*ON.get_or_init(|| std::env::var_os("LOTRINH_PROFILE").is_some()) {
+        return None;
+    }
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    let ms = START
+        .get_or_init(std::time::Instant::now)
+        .elapsed()
+        .as_millis();
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb = |key: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
+            .map(|k| format!("{} MB", k / 1024))
+            .unwrap_or_else(|| "?".into())
+    };
+    Some(format!(
+        " [{ms} ms, rss {}, peak {}]",
+        kb("VmRSS:"),
+        kb("VmHWM:")
+    ))
 }

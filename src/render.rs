@@ -22,11 +22,36 @@ use std::hash::{Hash, Hasher};
 
 /// A map value for templates.
 fn obj<const N: usize>(pairs: [(&'static str, Value); N]) -> Value {
-    let m: BTreeMap<Value, Value> = pairs
-        .into_iter()
-        .map(|(k, v)| (Value::from(k), v))
-        .collect();
-    Value::from(m)
+    let mut fields = pairs.to_vec();
+    fields.sort_by_key(|(k, _)| *k);
+    Value::from_object(Fields(fields))
+}
+
+/// A record view's fields. Templates read a few fields of many small maps
+/// on every page; a short list of static keys scanned in place is faster
+/// than a map of `Value` keys. Kept in key order, so iterating a view reads
+/// as a sorted map does.
+#[derive(Debug)]
+struct Fields(Vec<(&'static str, Value)>);
+
+impl minijinja::value::Object for Fields {
+    fn get_value(self: &std::sync::Arc<Self>, key: &Value) -> Option<Value> {
+        self.get_value_by_str(key.as_str()?)
+    }
+
+    fn get_value_by_str(self: &std::sync::Arc<Self>, key: &str) -> Option<Value> {
+        self.0
+            .iter()
+            .find_map(|(k, v)| (*k == key).then(|| v.clone()))
+    }
+
+    fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
+        minijinja::value::Enumerator::Values(self.0.iter().map(|(k, _)| Value::from(*k)).collect())
+    }
+
+    fn enumerator_len(self: &std::sync::Arc<Self>) -> Option<usize> {
+        Some(self.0.len())
+    }
 }
 
 fn list(v: Vec<Value>) -> Value {
@@ -101,26 +126,43 @@ pub fn environment(theme: &Theme, config: &Config) -> Environment<'static> {
         // Errors surface at render time with the template's name and line.
         let _ = env.add_template_owned(name.clone(), src.clone());
     }
-    let strings = theme.strings.clone();
+    // Per language, each string already a template value, so a lookup
+    // neither compares long keys nor copies the text.
+    let mut strings: HashMap<String, HashMap<String, Value>> = theme
+        .strings
+        .iter()
+        .map(|(l, m)| {
+            (
+                l.clone(),
+                m.iter()
+                    .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+                    .collect(),
+            )
+        })
+        .collect();
+    let english = strings.remove("en");
     let default_lang = config.default_lang().to_string();
     env.add_function(
         "tr",
         move |state: &State, key: &str| -> Result<Value, minijinja::Error> {
-            let lang = state
-                .lookup("lang")
-                .map(|l| l.to_string())
-                .unwrap_or_else(|| default_lang.clone());
-            strings
-                .get(&lang)
-                .and_then(|m| m.get(key))
-                .or_else(|| strings.get("en").and_then(|m| m.get(key)))
-                .map(|s| Value::from(s.as_str()))
-                .ok_or_else(|| {
-                    minijinja::Error::new(
-                        ErrorKind::UndefinedError,
-                        format!("no interface string `{key}`"),
-                    )
-                })
+            let lang = state.lookup("lang");
+            let lang = lang
+                .as_ref()
+                .and_then(|l| l.as_str())
+                .unwrap_or(&default_lang);
+            let found = match lang {
+                "en" => english.as_ref().and_then(|m| m.get(key)),
+                l => strings
+                    .get(l)
+                    .and_then(|m| m.get(key))
+                    .or_else(|| english.as_ref().and_then(|m| m.get(key))),
+            };
+            found.cloned().ok_or_else(|| {
+                minijinja::Error::new(
+                    ErrorKind::UndefinedError,
+                    format!("no interface string `{key}`"),
+                )
+            })
         },
     );
     let fallback_note: BTreeMap<String, String> = theme
@@ -134,27 +176,30 @@ pub fn environment(theme: &Theme, config: &Config) -> Environment<'static> {
             if x.is_undefined() || x.is_none() {
                 return Ok(Value::from_safe_string(String::new()));
             }
-            let lang = state
-                .lookup("lang")
-                .map(|l| l.to_string())
-                .unwrap_or_default();
+            // Text views made by `Ctx::txt` carry their markup ready-made.
+            let ready = x.get_attr("shown")?;
+            if !ready.is_undefined() {
+                return Ok(ready);
+            }
+            let lang = state.lookup("lang");
+            let lang = lang.as_ref().and_then(|l| l.as_str()).unwrap_or_default();
             let html = match x.get_attr("html")? {
                 h if h.is_undefined() => markdown::escape(&x.to_string()),
                 h => h.to_string(),
             };
-            let shown = x.get_attr("lang")?.to_string();
-            if shown.is_empty() || shown == lang || x.get_attr("lang")?.is_undefined() {
-                return Ok(Value::from_safe_string(html));
-            }
-            let mut out = format!("<span lang=\"{}\">{html}</span>", markdown::escape(&shown));
-            if x.get_attr("fallback")?.is_true() {
-                let note = fallback_note.get(&lang).cloned().unwrap_or_default();
-                out.push_str(&format!(
-                    " <small class=\"fallback\">({})</small>",
-                    markdown::escape(&note)
-                ));
-            }
-            Ok(Value::from_safe_string(out))
+            let shown = x.get_attr("lang")?;
+            let shown = shown.as_str().unwrap_or(lang);
+            let note = fallback_note
+                .get(lang)
+                .map(String::as_str)
+                .unwrap_or_default();
+            Ok(Value::from_safe_string(text_html(
+                html,
+                shown,
+                lang,
+                x.get_attr("fallback")?.is_true(),
+                note,
+            )))
         },
     );
     env.add_filter("clip", |s: String, n: usize| -> String {
@@ -166,11 +211,12 @@ pub fn environment(theme: &Theme, config: &Config) -> Environment<'static> {
         }
     });
     env.add_filter("url", |state: &State, path: &str| -> String {
-        let root = state
-            .lookup("root")
-            .map(|r| r.to_string())
-            .unwrap_or_default();
-        format!("{root}{path}")
+        let root = state.lookup("root");
+        let root = root.as_ref().and_then(|r| r.as_str()).unwrap_or_default();
+        let mut url = String::with_capacity(root.len() + path.len());
+        url.push_str(root);
+        url.push_str(path);
+        url
     });
     env.add_filter("filesize", |bytes: u64| -> String {
         if bytes < 1024 {
@@ -183,6 +229,22 @@ pub fn environment(theme: &Theme, config: &Config) -> Environment<'static> {
     });
     env.add_global("site_base_url", config.base_url.clone());
     env
+}
+
+/// The markup of a text shown on a page in `page_lang`: marked with its own
+/// language when it differs, and noted as untranslated when it fell back.
+fn text_html(html: String, shown: &str, page_lang: &str, fallback: bool, note: &str) -> String {
+    if shown.is_empty() || shown == page_lang {
+        return html;
+    }
+    let mut out = format!("<span lang=\"{}\">{html}</span>", markdown::escape(shown));
+    if fallback {
+        out.push_str(&format!(
+            " <small class=\"fallback\">({})</small>",
+            markdown::escape(note)
+        ));
+    }
+    out
 }
 
 /// Turns a template error into a diagnostic pointing at the template line.
@@ -234,11 +296,28 @@ impl<'a> Ctx<'a> {
             None => Value::from(()),
             Some((s, l)) => {
                 let shown = l.unwrap_or(self.lang);
+                let fallback = l.is_some_and(|l| l != self.lang);
+                let html = markdown::inline(s);
+                let note = self
+                    .strings
+                    .and_then(|m| m.get("fallback.note"))
+                    .map(String::as_str)
+                    .unwrap_or_default();
                 obj([
                     ("text", Value::from(s)),
-                    ("html", Value::from_safe_string(markdown::inline(s))),
+                    (
+                        "shown",
+                        Value::from_safe_string(text_html(
+                            html.clone(),
+                            shown,
+                            self.lang,
+                            fallback,
+                            note,
+                        )),
+                    ),
+                    ("html", Value::from_safe_string(html)),
                     ("lang", Value::from(shown)),
-                    ("fallback", Value::from(l.is_some_and(|l| l != self.lang))),
+                    ("fallback", Value::from(fallback)),
                 ])
             }
         }
@@ -584,6 +663,7 @@ pub fn render_with(
         .iter()
         .map(|l| (l.as_str(), site_value(cfg, l, langs, site)))
         .collect();
+    crate::progress::trace("page contexts built");
     let results: Vec<PageResult> = jobs
         .par_iter()
         .map(|job| {
@@ -643,6 +723,7 @@ pub fn render_with(
             Ok((job.path.clone(), html.into_bytes(), key.unwrap_or(0), true))
         })
         .collect();
+    crate::progress::trace("pages rendered");
     let mut files = Vec::with_capacity(results.len() + 8);
     let mut keys = Vec::with_capacity(results.len());
     let mut failed = false;
@@ -740,6 +821,7 @@ pub fn render_with(
             })
             .collect::<Vec<_>>(),
     );
+    crate::progress::trace("search index built");
     files.push((
         "robots.txt".into(),
         format!(
