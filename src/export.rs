@@ -6,7 +6,9 @@
 use crate::config::Config;
 use crate::index::{Deadline, Index, Role};
 use crate::model::*;
+use crate::output::Writer;
 use minijinja::Value;
+use rayon::prelude::*;
 use serde_json::{Map, Value as Json, json};
 use sha2::{Digest, Sha256};
 
@@ -1041,115 +1043,191 @@ pub fn csv_bytes(t: &Table) -> Vec<u8> {
     w.into_inner().unwrap_or_default()
 }
 
-fn cell_json(c: &Col, v: &str) -> Json {
-    if v.is_empty() {
-        return if c.list { json!([]) } else { Json::Null };
-    }
-    if c.list {
-        return Json::Array(
-            v.split(';')
-                .map(|x| Json::String(x.trim().to_string()))
-                .collect(),
-        );
-    }
-    match c.ty {
-        Ty::Integer => v
-            .parse::<i64>()
-            .map(Json::from)
-            .unwrap_or(Json::String(v.into())),
-        Ty::Number => v
-            .parse::<f64>()
-            .ok()
-            .and_then(serde_json::Number::from_f64)
-            .map(Json::Number)
-            .unwrap_or(Json::String(v.into())),
-        Ty::Boolean => Json::Bool(v == "true"),
-        _ => Json::String(v.into()),
-    }
-}
+/// A cell as JSON: `null` (or `[]` for a list) when empty, typed when the
+/// column is typed and the text parses, else the text.
+struct CellJson<'a>(&'a Col, &'a str);
 
-pub fn json_rows(t: &Table) -> Json {
-    Json::Array(
-        t.rows
-            .iter()
-            .map(|r| {
-                let mut m = Map::new();
-                for (c, v) in t.cols.iter().zip(r) {
-                    m.insert(c.name.clone(), cell_json(c, v));
-                }
-                Json::Object(m)
-            })
-            .collect(),
-    )
-}
-
-/// Output files: path under public/ and bytes.
-pub type Files = Vec<(String, Vec<u8>)>;
-
-/// Every dataset file, and the `Dataset` descriptions for the downloads page;
-/// or why the workbook could not be written.
-pub fn files(idx: &Index<'_>, cfg: &Config, title: &str) -> Result<(Files, Vec<Dataset>), String> {
-    let tables = tables(idx, cfg);
-    let mut files = Vec::new();
-    let mut datasets = Vec::new();
-    let mut resources = Vec::new();
-    let mut everything = Map::new();
-    for t in &tables {
-        let csv = csv_bytes(t);
-        let per_agency = t.name.starts_with("agencies/");
-        let csv_path = format!("data/{}.csv", t.name);
-        let hash = format!("{:x}", Sha256::digest(&csv));
-        let size = csv.len() as u64;
-        if !per_agency {
-            let rows = json_rows(t);
-            let json = serde_json::to_vec_pretty(&rows).unwrap_or_default();
-            everything.insert(t.name.clone(), rows);
-            let json_path = format!("data/{}.json", t.name);
-            datasets.push(Dataset {
-                name: t.name.clone(),
-                title: t.title,
-                rows: t.rows.len(),
-                cols: t
-                    .cols
-                    .iter()
-                    .map(|c| (c.name.clone(), c.ty.name(), c.desc, c.lang.clone()))
-                    .collect(),
-                files: vec![
-                    (csv_path.clone(), "CSV", size),
-                    (json_path.clone(), "JSON", json.len() as u64),
-                ],
-            });
-            files.push((json_path, json));
-            resources.push(resource(t, &csv_path, &hash, size));
+impl serde::Serialize for CellJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let CellJson(c, v) = *self;
+        if c.list {
+            let items: Vec<&str> = if v.is_empty() {
+                Vec::new()
+            } else {
+                v.split(';').map(str::trim).collect()
+            };
+            let mut seq = s.serialize_seq(Some(items.len()))?;
+            for x in items {
+                seq.serialize_element(x)?;
+            }
+            return seq.end();
         }
-        files.push((csv_path, csv));
+        if v.is_empty() {
+            return s.serialize_none();
+        }
+        match c.ty {
+            Ty::Integer => match v.parse::<i64>() {
+                Ok(n) => s.serialize_i64(n),
+                Err(_) => s.serialize_str(v),
+            },
+            Ty::Number => match v.parse::<f64>() {
+                Ok(x) if x.is_finite() => s.serialize_f64(x),
+                _ => s.serialize_str(v),
+            },
+            Ty::Boolean => s.serialize_bool(v == "true"),
+            _ => s.serialize_str(v),
+        }
     }
-    let all = serde_json::to_vec_pretty(
-        &json!({ "as_of": cfg.as_of.to_string(), "tables": Json::Object(everything) }),
-    )
-    .unwrap_or_default();
-    let all_len = all.len() as u64;
-    files.push(("data/lotrinh.json".into(), all));
-    // The workbook repeats the package's tables (not the per-agency slices)
-    // for spreadsheet users; datapackage.json keeps describing the CSVs only,
-    // one schema per table, so the package stays a valid tabular package.
-    let publisher = cfg
-        .publisher
-        .as_ref()
-        .map(|p| p.plain("en", &cfg.languages).to_string());
-    let sheets: Vec<&Table> = tables
+}
+
+/// A table's rows as JSON objects, serialised straight from the table.
+pub struct RowsJson<'a>(pub &'a Table);
+
+impl serde::Serialize for RowsJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        let t = self.0;
+        let mut seq = s.serialize_seq(Some(t.rows.len()))?;
+        for r in &t.rows {
+            struct Row<'b>(&'b Table, &'b [String]);
+            impl serde::Serialize for Row<'_> {
+                fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                    let mut m = s.serialize_map(Some(self.0.cols.len()))?;
+                    for (c, v) in self.0.cols.iter().zip(self.1) {
+                        m.serialize_entry(&c.name, &CellJson(c, v))?;
+                    }
+                    m.end()
+                }
+            }
+            seq.serialize_element(&Row(t, r))?;
+        }
+        seq.end()
+    }
+}
+
+/// `data/lotrinh.json`: every package table in one file.
+struct Everything<'a> {
+    as_of: String,
+    tables: &'a [&'a Table],
+}
+
+impl serde::Serialize for Everything<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        struct Tables<'b>(&'b [&'b Table]);
+        impl serde::Serialize for Tables<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut m = s.serialize_map(Some(self.0.len()))?;
+                for t in self.0 {
+                    m.serialize_entry(&t.name, &RowsJson(t))?;
+                }
+                m.end()
+            }
+        }
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry("as_of", &self.as_of)?;
+        m.serialize_entry("tables", &Tables(self.tables))?;
+        m.end()
+    }
+}
+
+fn pretty(v: &impl serde::Serialize) -> Vec<u8> {
+    serde_json::to_vec_pretty(v).unwrap_or_default()
+}
+
+/// Why the datasets could not be written.
+pub enum Failed {
+    /// The data cannot be written in a format (a cell too long for Excel).
+    Data(String),
+    Io(std::io::Error),
+}
+
+/// Writes every dataset file to `out` as soon as it is made, and returns the
+/// `Dataset` descriptions for the downloads page. The tables are serialised
+/// in parallel; the workbook and the all-in-one JSON alongside them.
+pub fn write(
+    idx: &Index<'_>,
+    cfg: &Config,
+    title: &str,
+    out: &Writer,
+) -> Result<Vec<Dataset>, Failed> {
+    let tables = tables(idx, cfg);
+    let package: Vec<&Table> = tables
         .iter()
         .filter(|t| !t.name.starts_with("agencies/"))
         .collect();
-    let xlsx = crate::xlsx::workbook(
-        &sheets,
-        &crate::xlsx::Meta {
-            title,
-            publisher: publisher.as_deref(),
-            as_of: cfg.as_of,
-        },
-    )
-    .map_err(|e| format!("cannot write data/lotrinh.xlsx: {e}"))?;
+    let put = |path: &str, bytes: Vec<u8>| -> Result<u64, Failed> {
+        let len = bytes.len() as u64;
+        out.put(path, bytes).map_err(Failed::Io)?;
+        Ok(len)
+    };
+    // Per table: its CSV (and JSON, for package tables), the resource that
+    // describes it, and its entry on the downloads page.
+    type Written = Option<(Dataset, Json)>;
+    let per_table = || -> Result<Vec<Written>, Failed> {
+        tables
+            .par_iter()
+            .map(|t| {
+                let csv = csv_bytes(t);
+                let csv_path = format!("data/{}.csv", t.name);
+                let hash = format!("{:x}", Sha256::digest(&csv));
+                let size = put(&csv_path, csv)?;
+                if t.name.starts_with("agencies/") {
+                    return Ok(None);
+                }
+                let json_path = format!("data/{}.json", t.name);
+                let json_size = put(&json_path, pretty(&RowsJson(t)))?;
+                let dataset = Dataset {
+                    name: t.name.clone(),
+                    title: t.title,
+                    rows: t.rows.len(),
+                    cols: t
+                        .cols
+                        .iter()
+                        .map(|c| (c.name.clone(), c.ty.name(), c.desc, c.lang.clone()))
+                        .collect(),
+                    files: vec![
+                        (csv_path.clone(), "CSV", size),
+                        (json_path, "JSON", json_size),
+                    ],
+                };
+                Ok(Some((dataset, resource(t, &csv_path, &hash, size))))
+            })
+            .collect()
+    };
+    let all = || {
+        put(
+            "data/lotrinh.json",
+            pretty(&Everything {
+                as_of: cfg.as_of.to_string(),
+                tables: &package,
+            }),
+        )
+    };
+    // The workbook repeats the package's tables (not the per-agency slices)
+    // for spreadsheet users; datapackage.json keeps describing the CSVs only,
+    // one schema per table, so the package stays a valid tabular package.
+    let workbook = || {
+        let publisher = cfg
+            .publisher
+            .as_ref()
+            .map(|p| p.plain("en", &cfg.languages).to_string());
+        let xlsx = crate::xlsx::workbook(
+            &package,
+            &crate::xlsx::Meta {
+                title,
+                publisher: publisher.as_deref(),
+                as_of: cfg.as_of,
+            },
+        )
+        .map_err(|e| Failed::Data(format!("cannot write data/lotrinh.xlsx: {e}")))?;
+        put("data/lotrinh.xlsx", xlsx)
+    };
+    let (written, (all_len, xlsx_len)) = rayon::join(per_table, || rayon::join(all, workbook));
+    let (written, all_len, xlsx_len) = (written?, all_len?, xlsx_len?);
+    let (mut datasets, resources): (Vec<Dataset>, Vec<Json>) =
+        written.into_iter().flatten().unzip();
     datasets.push(Dataset {
         name: "workbook".into(),
         title: [
@@ -1158,9 +1236,8 @@ pub fn files(idx: &Index<'_>, cfg: &Config, title: &str) -> Result<(Files, Vec<D
         ],
         rows: 0,
         cols: vec![],
-        files: vec![("data/lotrinh.xlsx".into(), "XLSX", xlsx.len() as u64)],
+        files: vec![("data/lotrinh.xlsx".into(), "XLSX", xlsx_len)],
     });
-    files.push(("data/lotrinh.xlsx".into(), xlsx));
     let mut package = Map::new();
     package.insert("profile".into(), json!("tabular-data-package"));
     package.insert("name".into(), json!(package_name(title)));
@@ -1198,7 +1275,7 @@ pub fn files(idx: &Index<'_>, cfg: &Config, title: &str) -> Result<(Files, Vec<D
         .collect();
     package.insert("sources".into(), json!(sources));
     package.insert("resources".into(), json!(resources));
-    let pkg = serde_json::to_vec_pretty(&Json::Object(package)).unwrap_or_default();
+    let pkg_len = put("data/datapackage.json", pretty(&Json::Object(package)))?;
     datasets.push(Dataset {
         name: "datapackage".into(),
         title: [
@@ -1208,12 +1285,11 @@ pub fn files(idx: &Index<'_>, cfg: &Config, title: &str) -> Result<(Files, Vec<D
         rows: 0,
         cols: vec![],
         files: vec![
-            ("data/datapackage.json".into(), "JSON", pkg.len() as u64),
+            ("data/datapackage.json".into(), "JSON", pkg_len),
             ("data/lotrinh.json".into(), "JSON", all_len),
         ],
     });
-    files.push(("data/datapackage.json".into(), pkg));
-    Ok((files, datasets))
+    Ok(datasets)
 }
 
 fn package_name(title: &str) -> String {

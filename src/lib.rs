@@ -18,6 +18,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod output;
+pub mod pages;
 pub mod progress;
 pub mod raw;
 pub mod render;

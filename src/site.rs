@@ -3,8 +3,8 @@
 
 use crate::diag::{Diagnostics, Sources};
 use crate::index::Index;
-use crate::output::WriteStats;
-use crate::{export, load, output, render, theme, validate};
+use crate::output::{WriteStats, Writer};
+use crate::{export, load, render, theme, validate};
 use std::path::Path;
 use std::time::Instant;
 
@@ -104,26 +104,45 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
             io_failure: false,
         };
     };
-    step("indexing and exporting datasets");
+    let out = opts
+        .out
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| opts.root.join("public"));
+    let writer = if opts.write {
+        match Writer::open(&out) {
+            Ok(w) => w,
+            Err(e) => {
+                diags.error(None, format!("cannot write {}: {e}", out.display()));
+                return Outcome {
+                    sources,
+                    diags,
+                    summary: None,
+                    io_failure: true,
+                };
+            }
+        }
+    } else {
+        Writer::discard()
+    };
+    // Every failure from here on must give the output folder back as it was.
+    let failed = |writer: Writer, sources, diags, io_failure| {
+        writer.abort();
+        Outcome {
+            sources,
+            diags,
+            summary: None,
+            io_failure,
+        }
+    };
+    step("indexing");
     let idx = Index::build(&loaded.data, loaded.config.as_of);
     let title = loaded
         .config
         .title
         .plain("en", &loaded.config.languages)
         .to_string();
-    let (mut files, datasets) = match export::files(&idx, &loaded.config, &title) {
-        Ok(x) => x,
-        Err(e) => {
-            diags.error(None, e);
-            return Outcome {
-                sources,
-                diags,
-                summary: None,
-                io_failure: false,
-            };
-        }
-    };
-    step("rendering pages");
+    step("rendering pages and writing datasets");
+    let export = || export::write(&idx, &loaded.config, &title, &writer);
     let rendered = match hooks.cache {
         Some(cache) => {
             // A poisoned lock means an earlier build panicked midway: start afresh.
@@ -136,53 +155,30 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
                 &loaded,
                 &idx,
                 &theme,
-                &datasets,
                 &mut diags,
                 Some(&mut cache),
+                &writer,
+                export,
             )
         }
-        None => render::render_with(&loaded, &idx, &theme, &datasets, &mut diags, None),
+        None => render::render_with(&loaded, &idx, &theme, &mut diags, None, &writer, export),
     };
-    let Some(rendered) = rendered else {
-        return Outcome {
-            sources,
-            diags,
-            summary: None,
-            io_failure: false,
-        };
+    let rendered = match rendered {
+        Ok(r) => r,
+        Err(render::Failed::Content) => return failed(writer, sources, diags, false),
+        Err(render::Failed::Io) => return failed(writer, sources, diags, true),
     };
-    if !opts.write {
-        let summary = Summary {
-            pages: rendered.pages,
-            rendered: rendered.rendered,
-            base_url: loaded.config.base_url.clone(),
-            languages: loaded.config.languages.clone(),
-            files: rendered.files.len() + files.len(),
-            datasets: datasets.len(),
-            stats: WriteStats::default(),
-            millis: start.elapsed().as_millis(),
-        };
-        return Outcome {
-            sources,
-            diags,
-            summary: Some(summary),
-            io_failure: false,
-        };
-    }
     step("writing files");
-    files.extend(rendered.files);
+    // The site's own static files, after the theme's (which win a clash).
     for (rel, path) in theme::files_in(&opts.root.join("static")) {
-        if let Ok(bytes) = std::fs::read(&path) {
-            files.push((rel, bytes));
+        let put = std::fs::read(&path).and_then(|bytes| writer.put(&rel, bytes));
+        if let Err(e) = put {
+            diags.error(None, format!("cannot copy static/{rel}: {e}"));
+            return failed(writer, sources, diags, true);
         }
     }
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    files.dedup_by(|a, b| a.0 == b.0);
-    let out = opts
-        .out
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| opts.root.join("public"));
-    let stats = match output::write(&out, &files) {
+    let files = writer.count();
+    let stats = match writer.commit() {
         Ok(s) => s,
         Err(e) => {
             diags.error(None, format!("cannot write {}: {e}", out.display()));
@@ -199,8 +195,8 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
         rendered: rendered.rendered,
         base_url: loaded.config.base_url.clone(),
         languages: loaded.config.languages.clone(),
-        files: files.len(),
-        datasets: datasets.len(),
+        files,
+        datasets: rendered.datasets,
         stats,
         millis: start.elapsed().as_millis(),
     };

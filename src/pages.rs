@@ -1,0 +1,1059 @@
+//! The pages of the site contract, in one language: where each goes, which
+//! template renders it, and how its context is made from the record views.
+//! A context is made only when its page is rendered (see `render`), so a
+//! build never holds every page's context at once.
+
+use crate::charts;
+use crate::charts::fmt_num;
+use crate::deadlines;
+use crate::export::Dataset;
+use crate::filters;
+use crate::index::{Counts, Deadline, Role, Succ};
+use crate::load::Loaded;
+use crate::markdown;
+use crate::model::*;
+use crate::render::{Ctx, Job, Make, Views, link, list, obj, opt, pick};
+use minijinja::Value;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// Every page of one language, each with the recipe of its context.
+pub(crate) fn jobs<'a>(
+    c: &'a Ctx<'a>,
+    v: &'a Views,
+    site: &'a Loaded,
+    datasets: &'a OnceLock<Vec<Dataset>>,
+) -> Vec<Job<'a>> {
+    let d = c.idx.data;
+    let lang = c.lang;
+    let mut jobs = Vec::new();
+    let mut push = |path: String, template: &'static str, make: Make<'a>| {
+        jobs.push(Job {
+            path,
+            template,
+            lang,
+            make,
+        });
+    };
+    // One page per record of a collection: `section/<id>/index.html`.
+    macro_rules! records {
+        ($section:literal, $records:expr, $template:literal, $make:ident) => {
+            for (i, r) in $records.iter().enumerate() {
+                push(
+                    format!("{lang}/{}/{}/index.html", $section, r.id.id),
+                    $template,
+                    Box::new(move || $make(c, v, i)),
+                );
+            }
+        };
+    }
+    push(
+        format!("{lang}/index.html"),
+        "home.html",
+        Box::new(move || home(c, v)),
+    );
+    push(
+        format!("{lang}/agencies/index.html"),
+        "agencies.html",
+        Box::new(move || agencies(c, v)),
+    );
+    records!("agencies", d.agencies, "agency.html", agency);
+    push(
+        format!("{lang}/recommendations/index.html"),
+        "recommendations.html",
+        Box::new(move || recommendations(c, v)),
+    );
+    records!(
+        "recommendations",
+        d.recommendations,
+        "recommendation.html",
+        recommendation
+    );
+    push(
+        format!("{lang}/plans/index.html"),
+        "plans.html",
+        Box::new(move || plans(c, v)),
+    );
+    records!("plans", d.plans, "plan.html", plan);
+    push(
+        format!("{lang}/tasks/index.html"),
+        "tasks.html",
+        Box::new(move || tasks(c, v)),
+    );
+    records!("tasks", d.tasks, "task.html", task);
+    push(
+        format!("{lang}/themes/index.html"),
+        "themes.html",
+        Box::new(move || themes(c, v)),
+    );
+    records!("themes", d.themes, "theme.html", theme);
+    push(
+        format!("{lang}/mechanisms/index.html"),
+        "mechanisms.html",
+        Box::new(move || mechanisms(c, v)),
+    );
+    records!("mechanisms", d.mechanisms, "mechanism.html", mechanism);
+    push(
+        format!("{lang}/documents/index.html"),
+        "documents.html",
+        Box::new(move || minijinja::context! { documents => v.documents.clone() }),
+    );
+    records!("documents", d.documents, "document.html", document);
+    push(
+        format!("{lang}/indicators/index.html"),
+        "indicators.html",
+        Box::new(move || minijinja::context! { indicators => v.indicators.clone() }),
+    );
+    records!("indicators", d.indicators, "indicator.html", indicator);
+    // Few pages, each listing a year's tasks: made up front.
+    for (path, template, ctx) in deadline_pages(c, v) {
+        push(path, template, Box::new(move || ctx.clone()));
+    }
+
+    // Downloads, search, content pages, 404.
+    push(
+        format!("{lang}/data/index.html"),
+        "data.html",
+        Box::new(move || {
+            // Rendered after the datasets are written (see `render::LATE`).
+            let datasets = datasets.get().map(Vec::as_slice).unwrap_or_default();
+            let ds: Vec<Value> = datasets.iter().map(|x| x.view(lang)).collect();
+            minijinja::context! { datasets => ds, jsonld => Value::from_safe_string(dataset_jsonld(c, site, datasets)), howto => crate::downloads::view(&site.config, lang) }
+        }),
+    );
+    push(
+        format!("{lang}/search/index.html"),
+        "search.html",
+        Box::new(|| minijinja::context! {}),
+    );
+    let mut slugs: Vec<&str> = site.pages.iter().map(|p| p.slug.as_str()).collect();
+    slugs.sort();
+    slugs.dedup();
+    for slug in slugs {
+        let page = site.pages.iter().find(|p| p.slug == slug && p.lang == lang);
+        let (page, fallback) = match page {
+            Some(p) => (p, false),
+            None => match c
+                .langs
+                .iter()
+                .find_map(|l| site.pages.iter().find(|p| p.slug == slug && &p.lang == l))
+            {
+                Some(p) => (p, true),
+                None => continue,
+            },
+        };
+        push(
+            format!("{lang}/{slug}/index.html"),
+            "page.html",
+            Box::new(move || {
+                minijinja::context! {
+                    title => page.title.as_str(),
+                    description => page.description.as_deref(),
+                    body => Value::from_safe_string(markdown::block(&page.body)),
+                    content_lang => page.lang.as_str(),
+                    fallback => fallback,
+                }
+            }),
+        );
+    }
+    push(
+        format!("{lang}/404.html"),
+        "404.html",
+        Box::new(|| minijinja::context! {}),
+    );
+    jobs
+}
+
+fn home(c: &Ctx<'_>, v: &Views) -> Value {
+    let idx = c.idx;
+    let d = idx.data;
+    let mech_counts: Vec<Value> = d
+        .mechanisms
+        .iter()
+        .enumerate()
+        .map(|(i, _)| {
+            obj([
+                ("mechanism", v.mechanisms[i].clone()),
+                ("recommendations", Value::from(idx.mech_recs[i].len())),
+                (
+                    "follow_up",
+                    Value::from(
+                        idx.mech_recs[i]
+                            .iter()
+                            .filter(|&&r| d.recommendations[r].follow_up)
+                            .count(),
+                    ),
+                ),
+            ])
+        })
+        .collect();
+    let mut busiest: Vec<(usize, usize)> = (0..d.agencies.len())
+        .map(|a| {
+            (
+                a,
+                idx.agency_duties[a]
+                    .iter()
+                    .filter(|x| x.role == Role::Lead && !d.tasks[x.task].heading)
+                    .count(),
+            )
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    busiest.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let busiest: Vec<Value> = busiest
+        .iter()
+        .take(10)
+        .map(|(a, n)| {
+            obj([
+                ("agency", v.agencies[*a].clone()),
+                ("lead", Value::from(*n)),
+            ])
+        })
+        .collect();
+    let mut upcoming: Vec<usize> = (0..d.tasks.len())
+        .filter(|&t| idx.task_deadline[t] == Deadline::Upcoming)
+        .collect();
+    upcoming.sort_by_key(|&t| (idx.task_last_due[t], t));
+    let mut overdue: Vec<usize> = (0..d.tasks.len())
+        .filter(|&t| idx.task_deadline[t] == Deadline::Overdue && !d.tasks[t].heading)
+        .collect();
+    overdue.sort_by_key(|&t| (std::cmp::Reverse(idx.task_last_due[t]), t));
+    minijinja::context! {
+        mechanisms => mech_counts,
+        plans => plan_counts_for(c, v),
+        counts => counts_view(&idx.count_deadlines(0..d.tasks.len())),
+        busiest => busiest,
+        upcoming => pick(&v.tasks, &upcoming[..upcoming.len().min(8)]),
+        overdue => pick(&v.tasks, &overdue[..overdue.len().min(8)]),
+        totals => obj([
+            ("recommendations", Value::from(d.recommendations.len())),
+            ("tasks", Value::from(d.tasks.iter().filter(|t| !t.heading).count())),
+            ("agencies", Value::from(d.agencies.len())),
+            ("themes", Value::from(d.themes.len())),
+            ("indicators", Value::from(d.indicators.len())),
+        ]),
+        themes => v.themes.clone(),
+    }
+}
+
+fn agencies(c: &Ctx<'_>, v: &Views) -> Value {
+    let idx = c.idx;
+    let d = idx.data;
+    let led = deadlines::led_by_agency(idx);
+    let rows: Vec<Value> = (0..d.agencies.len())
+        .zip(&led)
+        .map(|(a, n)| {
+            let duties = &idx.agency_duties[a];
+            let lead: Vec<usize> = duties
+                .iter()
+                .filter(|x| x.role == Role::Lead && !d.tasks[x.task].heading)
+                .map(|x| x.task)
+                .collect();
+            let coord = duties
+                .iter()
+                .filter(|x| x.role == Role::Coordinating && !d.tasks[x.task].heading)
+                .count();
+            let row = obj([
+                ("agency", v.agencies[a].clone()),
+                ("lead", Value::from(lead.len())),
+                ("coordinating", Value::from(coord)),
+                (
+                    "overdue",
+                    Value::from(
+                        lead.iter()
+                            .filter(|&&t| idx.task_deadline[t] == Deadline::Overdue)
+                            .count(),
+                    ),
+                ),
+            ]);
+            minijinja::context! { status => counts_view(n), ..row }
+        })
+        .collect();
+    minijinja::context! { agencies => rows, chart => agencies_chart(c, &led) }
+}
+
+fn agency(c: &Ctx<'_>, v: &Views, ai: usize) -> Value {
+    let idx = c.idx;
+    let d = idx.data;
+    let a = &d.agencies[ai];
+    let duties = &idx.agency_duties[ai];
+    let mut by_plan: Vec<Value> = Vec::new();
+    for (pi, _) in d.plans.iter().enumerate() {
+        let row = |role: Role| -> Vec<Value> {
+            duties
+                .iter()
+                .filter(|x| x.role == role && d.tasks[x.task].plan.id == d.plans[pi].id.id)
+                .map(|x| {
+                    obj([
+                        ("task", v.tasks[x.task].clone()),
+                        ("note", x.note.map(|n| c.txt(n)).unwrap_or(Value::from(()))),
+                    ])
+                })
+                .collect()
+        };
+        let (lead, coord) = (row(Role::Lead), row(Role::Coordinating));
+        if !lead.is_empty() || !coord.is_empty() {
+            by_plan.push(obj([
+                ("plan", v.plans[pi].clone()),
+                ("lead", list(lead)),
+                ("coordinating", list(coord)),
+            ]));
+        }
+    }
+    let led: Vec<usize> = duties
+        .iter()
+        .filter(|x| x.role == Role::Lead)
+        .map(|x| x.task)
+        .chain(idx.agency_inherited[ai].iter().copied())
+        .collect();
+    let mut od: Vec<usize> = led
+        .iter()
+        .copied()
+        .filter(|&t| idx.task_deadline[t] == Deadline::Overdue && !d.tasks[t].heading)
+        .collect();
+    od.sort_by_key(|&t| (idx.task_last_due[t], t));
+    od.dedup();
+    let mut up: Vec<usize> = led
+        .iter()
+        .copied()
+        .filter(|&t| idx.task_deadline[t] == Deadline::Upcoming)
+        .collect();
+    up.sort_by_key(|&t| (idx.task_last_due[t], t));
+    up.dedup();
+    let successors = c.agency_refs(&v.agencies, &a.successors);
+    let preds: Vec<Value> = idx.agency_predecessors[ai]
+        .iter()
+        .map(|(j, n)| c.with_note(&v.agencies[*j], *n))
+        .collect();
+    let has_tasks = !duties.is_empty();
+    let led_counts = idx.count_deadlines(led.iter().copied());
+    minijinja::context! {
+        agency => v.agencies[ai].clone(),
+        description => c.otxt(&a.description),
+        url => link(a.url.as_deref()),
+        ended => a.ended.filter(|e| *e <= idx.as_of).map(|e| e.to_string()),
+        legal_basis => c.otxt(&a.legal_basis),
+        successors => successors,
+        predecessors => preds,
+        parent => a.parent.as_ref().and_then(|p| idx.agency.get(p.id.as_str())).map(|&p| v.agencies[p].clone()),
+        children => pick(&v.agencies, &idx.agency_children[ai]),
+        by_plan => by_plan,
+        overdue => pick(&v.tasks, &od),
+        upcoming => pick(&v.tasks, &up),
+        inherited => pick(&v.tasks, &idx.agency_inherited[ai]),
+        recommendations => pick(&v.recs, &idx.agency_recs[ai]),
+        counts => counts_view(&led_counts),
+        chart => agency_chart(c, ai, &led_counts),
+        download => has_tasks.then(|| format!("data/agencies/{}/tasks.csv", a.id.id)),
+        translated => c.translated(&a.prov, &[&a.name]),
+    }
+}
+
+/// Recommendations, grouped by mechanism and document.
+fn recommendations(c: &Ctx<'_>, v: &Views) -> Value {
+    let idx = c.idx;
+    let groups: Vec<Value> = (0..idx.data.mechanisms.len())
+        .map(|m| {
+            let docs: Vec<Value> = idx.mech_docs[m]
+                .iter()
+                .filter(|&&doc| !idx.doc_recs[doc].is_empty())
+                .map(|&doc| {
+                    obj([
+                        ("document", v.documents[doc].clone()),
+                        ("recommendations", pick(&v.recs, &idx.doc_recs[doc])),
+                    ])
+                })
+                .collect();
+            obj([
+                ("mechanism", v.mechanisms[m].clone()),
+                ("documents", list(docs)),
+                ("count", Value::from(idx.mech_recs[m].len())),
+            ])
+        })
+        .collect();
+    minijinja::context! { groups => groups, all => v.recs.clone(), themes => v.themes.clone(), mechanisms => v.mechanisms.clone(), filters => filters::list_form(&filters::REC_FILTERS, v.facets.recs.iter(), &label_views(v)), slices => slices(v) }
+}
+
+fn recommendation(c: &Ctx<'_>, v: &Views, ri: usize) -> Value {
+    let idx = c.idx;
+    let d = idx.data;
+    let r = &d.recommendations[ri];
+    let doc = idx.document.get(r.document.id.as_str()).copied();
+    minijinja::context! {
+        rec => v.recs[ri].clone(),
+        document => doc.map(|x| v.documents[x].clone()),
+        document_url => doc.and_then(|x| link(d.documents[x].url.as_deref())),
+        url => link(r.url.as_deref()),
+        groups => r.groups.clone(),
+        sdgs => r.sdgs.clone(),
+        states => r.recommending_states.clone(),
+        related => pick(&v.recs, &idx.rec_related[ri]),
+        tasks => pick(&v.tasks, &idx.rec_tasks[ri]),
+        chain => rec_chain(c, v, ri),
+        task_counts => counts_view(&idx.count_deadlines(idx.rec_tasks[ri].iter().copied())),
+        agencies => pick(&v.agencies, &idx.rec_agencies[ri]),
+        translated => c.translated(&r.prov, &[&r.text]),
+    }
+}
+
+fn plans(c: &Ctx<'_>, v: &Views) -> Value {
+    minijinja::context! { plans => plan_counts_for(c, v) }
+}
+
+fn plan(c: &Ctx<'_>, v: &Views, pi: usize) -> Value {
+    let idx = c.idx;
+    let d = idx.data;
+    let p = &d.plans[pi];
+    let successor = idx.plan_successor[pi].map(|s| match s {
+        Succ::Plan(q) => obj([
+            ("plan", v.plans[q].clone()),
+            ("transcribed", Value::from(!idx.plan_tasks[q].is_empty())),
+        ]),
+        Succ::Document(doc) => obj([("document", v.documents[doc].clone())]),
+    });
+    let answers: Vec<usize> = p
+        .answers
+        .iter()
+        .filter_map(|a| idx.document.get(a.id.as_str()).copied())
+        .collect();
+    let doc = idx.document.get(p.document.id.as_str()).copied();
+    minijinja::context! {
+        plan => v.plans[pi].clone(),
+        description => c.otxt(&p.description),
+        document => doc.map(|x| v.documents[x].clone()),
+        document_url => doc.and_then(|x| link(d.documents[x].url.as_deref())),
+        answers => pick(&v.documents, &answers),
+        mechanisms => list(p.mechanisms.iter().filter_map(|m| idx.mechanism.get(m.id.as_str()).map(|&m| v.mechanisms[m].clone())).collect()),
+        coordinator => p.coordinator.as_ref().and_then(|x| idx.agency.get(x.id.as_str())).map(|&a| v.agencies[a].clone()),
+        period => p.period.as_deref(),
+        successor => successor,
+        predecessors => pick(&v.plans, &idx.plan_predecessors[pi]),
+        tasks => pick(&v.tasks, &idx.plan_tasks[pi]),
+        counts => counts_view(&idx.count_deadlines(idx.plan_tasks[pi].iter().copied())),
+        translated => c.translated(&p.prov, &[&p.title]),
+    }
+}
+
+fn tasks(c: &Ctx<'_>, v: &Views) -> Value {
+    let idx = c.idx;
+    let d = idx.data;
+    let groups: Vec<Value> = (0..d.plans.len())
+        .filter(|&pi| !idx.plan_tasks[pi].is_empty())
+        .map(|pi| {
+            obj([
+                ("plan", v.plans[pi].clone()),
+                ("tasks", pick(&v.tasks, &idx.plan_tasks[pi])),
+            ])
+        })
+        .collect();
+    minijinja::context! { groups => groups, agencies => v.agencies.clone(), filters => filters::list_form(&filters::TASK_FILTERS, d.tasks.iter().enumerate().filter(|(_, t)| idx.plan.contains_key(t.plan.id.as_str())).map(|(i, _)| &v.facets.tasks[i]), &label_views(v)), slices => slices(v) }
+}
+
+fn task(c: &Ctx<'_>, v: &Views, ti: usize) -> Value {
+    let idx = c.idx;
+    let t = &idx.data.tasks[ti];
+    let recs: Vec<usize> = t
+        .recommendations
+        .iter()
+        .filter_map(|r| idx.rec.get(r.id.as_str()).copied())
+        .collect();
+    let themes: Vec<usize> = t
+        .themes
+        .iter()
+        .filter_map(|r| idx.theme.get(r.id.as_str()).copied())
+        .collect();
+    minijinja::context! {
+        task => v.tasks[ti].clone(),
+        path => pick(&v.tasks, &idx.task_path[ti]),
+        children => pick(&v.tasks, &idx.task_children[ti]),
+        lead => c.agency_refs(&v.agencies, &t.lead),
+        coordinating => c.agency_refs(&v.agencies, &t.coordinating),
+        expected => c.otxt(&t.expected),
+        status_note => c.otxt(&t.status_note),
+        evidence => t.evidence.iter().filter(|e| link(Some(e.as_str())).is_some()).cloned().collect::<Vec<String>>(),
+        recommendations => pick(&v.recs, &recs),
+        indicators => pick(&v.indicators, &idx.task_indicators[ti]),
+        themes => pick(&v.themes, &themes),
+        translated => c.translated(&t.prov, &[&t.text]),
+    }
+}
+
+fn themes(c: &Ctx<'_>, v: &Views) -> Value {
+    let idx = c.idx;
+    let rows: Vec<Value> = (0..idx.data.themes.len())
+        .map(|t| {
+            obj([
+                ("theme", v.themes[t].clone()),
+                ("recommendations", Value::from(idx.theme_recs[t].len())),
+                ("tasks", Value::from(idx.theme_tasks[t].len())),
+            ])
+        })
+        .collect();
+    minijinja::context! { themes => rows }
+}
+
+fn theme(c: &Ctx<'_>, v: &Views, thi: usize) -> Value {
+    let idx = c.idx;
+    let d = idx.data;
+    let by_mech: Vec<Value> = d
+        .mechanisms
+        .iter()
+        .enumerate()
+        .filter_map(|(m, mech)| {
+            let recs: Vec<usize> = idx.theme_recs[thi]
+                .iter()
+                .copied()
+                .filter(|&r| d.recommendations[r].mechanism.id == mech.id.id)
+                .collect();
+            (!recs.is_empty()).then(|| {
+                obj([
+                    ("mechanism", v.mechanisms[m].clone()),
+                    ("recommendations", pick(&v.recs, &recs)),
+                ])
+            })
+        })
+        .collect();
+    minijinja::context! {
+        theme => v.themes[thi].clone(),
+        description => c.otxt(&d.themes[thi].description),
+        by_mechanism => by_mech,
+        tasks => pick(&v.tasks, &idx.theme_tasks[thi]),
+        agencies => pick(&v.agencies, &idx.theme_agencies[thi]),
+        indicators => pick(&v.indicators, &idx.theme_indicators[thi]),
+    }
+}
+
+fn mechanisms(c: &Ctx<'_>, v: &Views) -> Value {
+    let idx = c.idx;
+    let rows: Vec<Value> = (0..idx.data.mechanisms.len())
+        .map(|m| {
+            obj([
+                ("mechanism", v.mechanisms[m].clone()),
+                ("recommendations", Value::from(idx.mech_recs[m].len())),
+                ("documents", Value::from(idx.mech_docs[m].len())),
+                ("plans", Value::from(idx.mech_plans[m].len())),
+            ])
+        })
+        .collect();
+    minijinja::context! { mechanisms => rows }
+}
+
+fn mechanism(c: &Ctx<'_>, v: &Views, mi: usize) -> Value {
+    let idx = c.idx;
+    let d = idx.data;
+    let m = &d.mechanisms[mi];
+    minijinja::context! {
+        mechanism => v.mechanisms[mi].clone(),
+        body => c.otxt(&m.body),
+        treaty => c.otxt(&m.treaty),
+        description => m.description.as_ref().map(|t| Value::from_safe_string(markdown::block(t.plain(c.lang, c.langs)))),
+        url => link(m.url.as_deref()),
+        documents => pick(&v.documents, &idx.mech_docs[mi]),
+        plans => pick(&v.plans, &idx.mech_plans[mi]),
+        recommendations => pick(&v.recs, &idx.mech_recs[mi]),
+        follow_up => pick(&v.recs, &idx.mech_recs[mi].iter().copied().filter(|&r| d.recommendations[r].follow_up).collect::<Vec<_>>()),
+    }
+}
+
+fn document(c: &Ctx<'_>, v: &Views, di: usize) -> Value {
+    let idx = c.idx;
+    let doc = &idx.data.documents[di];
+    minijinja::context! {
+        document => v.documents[di].clone(),
+        description => doc.description.as_ref().map(|t| Value::from_safe_string(markdown::block(t.plain(c.lang, c.langs)))),
+        cycle => doc.cycle.as_deref(),
+        mechanism => doc.mechanism.as_ref().and_then(|m| idx.mechanism.get(m.id.as_str())).map(|&m| v.mechanisms[m].clone()),
+        recommendations => pick(&v.recs, &idx.doc_recs[di]),
+        plans => pick(&v.plans, &idx.doc_plans[di]),
+        answered_by => pick(&v.plans, &idx.doc_answered_by[di]),
+        indicators => pick(&v.indicators, &idx.doc_indicators[di]),
+        translated => c.translated(&doc.prov, &[&doc.title]),
+    }
+}
+
+fn indicator(c: &Ctx<'_>, v: &Views, ii: usize) -> Value {
+    let idx = c.idx;
+    let d = idx.data;
+    let ind = &d.indicators[ii];
+    let values: Vec<Value> = idx.ind_values[ii]
+        .iter()
+        .map(|&x| {
+            let val = &d.values[x];
+            obj([
+                ("period", Value::from(val.period.as_str())),
+                ("breakdown", opt(val.breakdown.as_deref())),
+                ("value", opt(val.value.as_deref())),
+                (
+                    "value_label",
+                    opt(val.value.as_deref().map(|x| scale_label(c, x))),
+                ),
+                ("change", opt(val.change.as_deref())),
+                ("note", c.otxt(&val.note)),
+            ])
+        })
+        .collect();
+    minijinja::context! {
+        indicator => v.indicators[ii].clone(),
+        description => c.otxt(&ind.description),
+        scale => ind.scale.clone(),
+        scale_labels => ind.scale.iter().map(|l| scale_label(c, l)).collect::<Vec<_>>(),
+        target => ind.target.as_ref().map(|t| obj([("op", Value::from(t.op.as_str())), ("value", Value::from(fmt_num(t.value))), ("year", opt(t.year))])),
+        source => ind.source.as_ref().and_then(|s| idx.document.get(s.id.as_str())).map(|&x| v.documents[x].clone()),
+        values => values,
+        chart => indicator_chart(c, ii),
+        tasks => pick(&v.tasks, &idx.ind_tasks[ii]),
+        themes => list(ind.themes.iter().filter_map(|t| idx.theme.get(t.id.as_str()).map(|&i| v.themes[i].clone())).collect()),
+        translated => c.translated(&ind.prov, &[&ind.title]),
+    }
+}
+
+fn counts_view(c: &Counts) -> Value {
+    obj([
+        ("overdue", Value::from(c.overdue)),
+        ("upcoming", Value::from(c.upcoming)),
+        ("done", Value::from(c.done)),
+        ("recurring", Value::from(c.recurring)),
+        ("none", Value::from(c.none)),
+        ("total", Value::from(c.total())),
+    ])
+}
+
+fn agency_counts_view(v: &Views, rows: &[(usize, Counts)]) -> Value {
+    list(
+        rows.iter()
+            .map(|(a, n)| {
+                obj([
+                    ("agency", v.agencies[*a].clone()),
+                    ("counts", counts_view(n)),
+                ])
+            })
+            .collect(),
+    )
+}
+
+/// The deadlines overview and one page per due year (the no-JS "year" slice).
+fn deadline_pages(c: &Ctx<'_>, v: &Views) -> Vec<(String, &'static str, Value)> {
+    let idx = c.idx;
+    let lang = c.lang;
+    let years = deadlines::by_year(idx);
+    let year_rows: Vec<Value> = years
+        .iter()
+        .map(|y| {
+            obj([
+                ("year", Value::from(y.year)),
+                ("path", Value::from(format!("{lang}/deadlines/{}/", y.year))),
+                (
+                    "counts",
+                    counts_view(&idx.count_deadlines(y.tasks.iter().copied())),
+                ),
+            ])
+        })
+        .collect();
+    let dated: Vec<usize> = {
+        let mut all: Vec<usize> = years.iter().flat_map(|y| y.tasks.iter().copied()).collect();
+        all.sort_unstable();
+        all.dedup();
+        all
+    };
+    let rows = |y: &deadlines::Year| pick(&v.tasks, &y.tasks);
+    let mut pages = Vec::with_capacity(years.len() + 1);
+    let sections: Vec<Value> = years
+        .iter()
+        .zip(&year_rows)
+        .map(|(y, row)| obj([("year", row.clone()), ("rows", rows(y))]))
+        .collect();
+    pages.push((
+        format!("{lang}/deadlines/index.html"),
+        "deadlines.html",
+        minijinja::context! {
+            years => year_rows.clone(),
+            sections => sections,
+            counts => counts_view(&idx.count_deadlines(dated.iter().copied())),
+            undated => counts_view(&deadlines::undated(idx)),
+            agencies => agency_counts_view(v, &deadlines::per_agency(idx, &dated)),
+        },
+    ));
+    for (i, y) in years.iter().enumerate() {
+        pages.push((
+            format!("{lang}/deadlines/{}/index.html", y.year),
+            "deadline-year.html",
+            minijinja::context! {
+                year => year_rows[i].clone(),
+                years => year_rows.clone(),
+                rows => rows(y),
+                agencies => agency_counts_view(v, &deadlines::per_agency(idx, &y.tasks)),
+            },
+        ));
+    }
+    pages
+}
+
+fn label_views(v: &Views) -> filters::LabelViews<'_> {
+    filters::LabelViews {
+        mechanisms: &v.mechanisms,
+        themes: &v.themes,
+        agencies: &v.agencies,
+        plans: &v.plans,
+    }
+}
+
+/// The no-JS pages for each slice the filters offer.
+fn slices(v: &Views) -> Value {
+    minijinja::context! {
+        themes => v.themes.clone(),
+        mechanisms => v.mechanisms.clone(),
+        agencies => v.agencies.clone(),
+        years => filters::year_labels(v.facets.tasks.iter()).into_iter().map(|(y, _)| y).collect::<Vec<_>>(),
+    }
+}
+
+/// A level of a rated indicator's scale in this language; a level the theme
+/// has no words for is shown as the data writes it.
+fn scale_label(c: &Ctx<'_>, level: &str) -> String {
+    c.strings
+        .and_then(|m| m.get(&format!("scale.{level}")))
+        .cloned()
+        .unwrap_or_else(|| level.to_string())
+}
+
+/// A recommendation's chain in one view: each task that answers it, with
+/// who leads and coordinates it, by when, and where it stands.
+fn rec_chain(c: &Ctx<'_>, v: &Views, ri: usize) -> Value {
+    let d = c.idx.data;
+    list(
+        c.idx.rec_tasks[ri]
+            .iter()
+            .map(|&t| {
+                obj([
+                    ("task", v.tasks[t].clone()),
+                    (
+                        "coordinating",
+                        list(c.agency_refs(&v.agencies, &d.tasks[t].coordinating)),
+                    ),
+                ])
+            })
+            .collect(),
+    )
+}
+
+fn chart_value(chart: charts::Chart) -> Value {
+    obj([
+        ("svg", Value::from_safe_string(chart.svg)),
+        ("summary", Value::from(chart.summary)),
+    ])
+}
+
+fn state_names(c: &Ctx<'_>) -> [String; 5] {
+    ["overdue", "upcoming", "done", "recurring", "no-deadline"]
+        .map(|s| c.tr(&format!("deadline.{s}")))
+}
+
+fn counts_args(n: &Counts) -> Vec<(&'static str, String)> {
+    vec![
+        ("total", n.total().to_string()),
+        ("overdue", n.overdue.to_string()),
+        ("upcoming", n.upcoming.to_string()),
+        ("done", n.done.to_string()),
+        ("recurring", n.recurring.to_string()),
+        ("none", n.none.to_string()),
+    ]
+}
+
+fn bar_counts(n: &Counts) -> [usize; 5] {
+    [n.overdue, n.upcoming, n.done, n.recurring, n.none]
+}
+
+/// Tasks led per agency, by status, for the agencies list.
+fn agencies_chart(c: &Ctx<'_>, led: &[Counts]) -> Option<Value> {
+    let d = c.idx.data;
+    let mut order: Vec<usize> = (0..led.len()).filter(|&a| led[a].total() > 0).collect();
+    if order.is_empty() {
+        return None;
+    }
+    order.sort_by(|&a, &b| {
+        led[b]
+            .total()
+            .cmp(&led[a].total())
+            .then(led[b].overdue.cmp(&led[a].overdue))
+            .then(a.cmp(&b))
+    });
+    let mut sum = Counts::default();
+    for &a in &order {
+        sum += &led[a];
+    }
+    let mut args = counts_args(&sum);
+    args.push(("n", order.len().to_string()));
+    let summary = format!(
+        "{} {}",
+        c.trf("chart.agencies_summary", &args),
+        c.tr("chart.see_table")
+    );
+    let title = c.tr("chart.agencies_title");
+    let bars = order
+        .iter()
+        .map(|&a| {
+            let ag = &d.agencies[a];
+            charts::Bar {
+                key: ag.id.id.clone(),
+                name: ag
+                    .short
+                    .as_ref()
+                    .map(|s| s.plain(c.lang, c.langs))
+                    .unwrap_or_else(|| ag.name.plain(c.lang, c.langs))
+                    .to_string(),
+                counts: bar_counts(&led[a]),
+            }
+        })
+        .collect();
+    Some(chart_value(charts::stacked(&charts::Stacked {
+        id: "chart-agencies",
+        title: &title,
+        summary: &summary,
+        state_names: state_names(c),
+        bars,
+    })))
+}
+
+/// One agency's tasks by status, for its page.
+fn agency_chart(c: &Ctx<'_>, ai: usize, n: &Counts) -> Option<Value> {
+    if n.total() == 0 {
+        return None;
+    }
+    let ag = &c.idx.data.agencies[ai];
+    let name = ag.name.plain(c.lang, c.langs);
+    let mut args = counts_args(n);
+    args.push(("name", name.to_string()));
+    let summary = c.trf("chart.agency_summary", &args);
+    let title = c.trf("chart.agency_title", &[("name", name.to_string())]);
+    Some(chart_value(charts::stacked(&charts::Stacked {
+        id: "chart-agency",
+        title: &title,
+        summary: &summary,
+        state_names: state_names(c),
+        bars: vec![charts::Bar {
+            key: ag.id.id.clone(),
+            name: ag
+                .short
+                .as_ref()
+                .map(|s| s.plain(c.lang, c.langs))
+                .unwrap_or(name)
+                .to_string(),
+            counts: bar_counts(n),
+        }],
+    })))
+}
+
+/// An indicator's values over time against its target, or its ratings on its scale.
+fn indicator_chart(c: &Ctx<'_>, ii: usize) -> Option<Value> {
+    let d = c.idx.data;
+    let ind = &d.indicators[ii];
+    let vals: Vec<&IndicatorValue> = c.idx.ind_values[ii].iter().map(|&x| &d.values[x]).collect();
+    let title = ind.title.plain(c.lang, c.langs);
+    let row_label = |v: &IndicatorValue| match &v.breakdown {
+        Some(b) => format!("{}, {b}", v.period),
+        None => v.period.clone(),
+    };
+    if !ind.scale.is_empty() {
+        let levels: Vec<(String, String)> = ind
+            .scale
+            .iter()
+            .map(|l| (l.clone(), scale_label(c, l)))
+            .collect();
+        let mut rated: Vec<&IndicatorValue> = vals
+            .iter()
+            .copied()
+            .filter(|v| v.value.as_ref().is_some_and(|x| ind.scale.contains(x)))
+            .collect();
+        rated.sort_by_key(|v| (charts::period_order(&v.period), v.breakdown.clone()));
+        if rated.is_empty() {
+            return None;
+        }
+        let ratings: Vec<charts::Rating> = rated
+            .iter()
+            .map(|v| {
+                let level = ind
+                    .scale
+                    .iter()
+                    .position(|l| Some(l) == v.value.as_ref())
+                    .unwrap_or(0);
+                let change = v.change.as_deref().and_then(|ch| match ch {
+                    "increase" => Some(1),
+                    "decrease" => Some(-1),
+                    "unchanged" => Some(0),
+                    _ => None,
+                });
+                charts::Rating {
+                    label: row_label(v),
+                    level,
+                    change,
+                    change_text: v
+                        .change
+                        .as_deref()
+                        .filter(|_| change.is_some())
+                        .map(|ch| c.tr(&format!("change.{ch}")))
+                        .unwrap_or_default(),
+                }
+            })
+            .collect();
+        let (lowest, highest) = (
+            levels.first().map(|l| l.1.clone()).unwrap_or_default(),
+            levels.last().map(|l| l.1.clone()).unwrap_or_default(),
+        );
+        let sentences: Vec<String> = ratings
+            .iter()
+            .map(|r| {
+                let mut s = c.trf(
+                    "chart.rating",
+                    &[
+                        ("label", r.label.clone()),
+                        ("level", levels[r.level].1.clone()),
+                        ("lowest", lowest.clone()),
+                        ("highest", highest.clone()),
+                    ],
+                );
+                if !r.change_text.is_empty() {
+                    s = format!("{s}; {}", r.change_text);
+                }
+                format!("{s}.")
+            })
+            .collect();
+        let summary = sentences.join(" ");
+        return Some(chart_value(charts::scale(&charts::Scale {
+            id: "chart-scale",
+            title,
+            summary: &summary,
+            levels,
+            ratings,
+        })));
+    }
+    let mut periods: Vec<&str> = vals
+        .iter()
+        .filter(|v| v.number.is_some())
+        .map(|v| v.period.as_str())
+        .collect();
+    periods.sort_by_key(|p| charts::period_order(p));
+    periods.dedup();
+    if periods.is_empty() {
+        return None;
+    }
+    let mut by_breakdown: BTreeMap<Option<&str>, Vec<charts::Point>> = BTreeMap::new();
+    for v in &vals {
+        if let Some(x) = v.number {
+            let period = periods.iter().position(|p| *p == v.period).unwrap_or(0);
+            by_breakdown
+                .entry(v.breakdown.as_deref())
+                .or_default()
+                .push(charts::Point { period, value: x });
+        }
+    }
+    let single = by_breakdown.len() == 1;
+    let series: Vec<charts::Series> = by_breakdown
+        .into_iter()
+        .map(|(b, mut points)| {
+            points.sort_by_key(|p| p.period);
+            charts::Series {
+                name: match b {
+                    Some(b) => b.to_string(),
+                    None if single => String::new(),
+                    None => c.tr("chart.all"),
+                },
+                points,
+            }
+        })
+        .collect();
+    let n: usize = series.iter().map(|s| s.points.len()).sum();
+    let target = ind.target.as_ref().map(|t| {
+        let year = t.year.map(|y| format!(" ({y})")).unwrap_or_default();
+        (
+            t.value,
+            format!("{} {} {}{year}", c.tr("ind.target"), t.op, fmt_num(t.value)),
+        )
+    });
+    let mut summary = c.trf(
+        "chart.line_summary",
+        &[
+            ("n", n.to_string()),
+            ("from", periods[0].to_string()),
+            ("to", periods[periods.len() - 1].to_string()),
+        ],
+    );
+    if let Some((_, label)) = &target {
+        summary.push(' ');
+        summary.push_str(&c.trf("chart.line_target", &[("target", label.clone())]));
+    }
+    if series.len() > 1 {
+        let names: Vec<&str> = series.iter().map(|s| s.name.as_str()).collect();
+        summary.push(' ');
+        summary.push_str(&c.trf("chart.series", &[("names", names.join("; "))]));
+    }
+    summary.push(' ');
+    summary.push_str(&c.tr("chart.see_table"));
+    let unit = ind
+        .unit
+        .as_ref()
+        .map(|u| u.plain(c.lang, c.langs))
+        .unwrap_or("");
+    Some(chart_value(charts::line(&charts::Line {
+        id: "chart-values",
+        title,
+        summary: &summary,
+        periods: periods.iter().map(|p| p.to_string()).collect(),
+        series,
+        target,
+        unit,
+    })))
+}
+
+fn plan_counts_for(c: &Ctx<'_>, v: &Views) -> Vec<Value> {
+    let idx = c.idx;
+    (0..idx.data.plans.len())
+        .map(|i| {
+            obj([
+                ("plan", v.plans[i].clone()),
+                (
+                    "counts",
+                    counts_view(&idx.count_deadlines(idx.plan_tasks[i].iter().copied())),
+                ),
+                ("transcribed", Value::from(!idx.plan_tasks[i].is_empty())),
+            ])
+        })
+        .collect()
+}
+
+/// schema.org/Dataset metadata for the downloads page, so dataset search
+/// engines find the data. `<` is escaped so the JSON cannot close its script.
+fn dataset_jsonld(c: &Ctx<'_>, site: &Loaded, datasets: &[Dataset]) -> String {
+    let cfg = &site.config;
+    let dist: Vec<serde_json::Value> = datasets
+        .iter()
+        .flat_map(|d| d.files.iter())
+        .map(|(path, format, _)| {
+            serde_json::json!({
+                "@type": "DataDownload",
+                "encodingFormat": match *format {
+                    "CSV" => "text/csv",
+                    "XLSX" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    _ => "application/json",
+                },
+                "contentUrl": cfg.absolute(path),
+            })
+        })
+        .collect();
+    let mut v = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": cfg.title.plain(c.lang, c.langs),
+        "description": cfg.description.as_ref().map(|d| d.plain(c.lang, c.langs)).unwrap_or(""),
+        "url": cfg.absolute(&format!("{}/data/", c.lang)),
+        "inLanguage": c.langs,
+        "dateModified": cfg.as_of.to_string(),
+        "isAccessibleForFree": true,
+        "distribution": dist,
+    });
+    if let Some(l) = cfg.license_url.as_ref().or(cfg.license.as_ref()) {
+        v["license"] = serde_json::json!(l);
+    }
+    serde_json::to_string(&v)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
+}
