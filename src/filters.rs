@@ -156,15 +156,6 @@ impl Facets {
     }
 }
 
-/// A row's values as a template map (`data-<name>="..."`).
-pub fn row_value(row: &Row) -> Value {
-    Value::from(
-        row.iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect::<BTreeMap<String, String>>(),
-    )
-}
-
 /// What an option shows: a text from the data, or an interface string key.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Label {

@@ -93,23 +93,44 @@ pub fn inline(src: &str) -> String {
 }
 
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    let mut out = String::with_capacity(s.len() + 16);
+    let _ = escape_into(&mut out, s);
     out
+}
+
+/// [`escape`] straight into `out`: the text between special characters is
+/// copied in runs (all five are ASCII, so never split a character).
+pub fn escape_into(out: &mut impl std::fmt::Write, s: &str) -> std::fmt::Result {
+    let mut from = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'&' => "&amp;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.write_str(&s[from..i])?;
+        out.write_str(rep)?;
+        from = i + 1;
+    }
+    out.write_str(&s[from..])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escape_replaces_exactly_the_five_specials() {
+        assert_eq!(
+            escape(r#"a<b>&"c'd 87/QĐ-TTg Đ"#),
+            "a&lt;b&gt;&amp;&quot;c&#39;d 87/QĐ-TTg Đ"
+        );
+        assert_eq!(escape(""), "");
+        assert_eq!(escape("<<"), "&lt;&lt;");
+    }
 
     #[test]
     fn raw_html_is_shown_not_run() {

@@ -371,7 +371,7 @@ fn recommendations(c: &Ctx<'_>, v: &Views) -> Value {
             ])
         })
         .collect();
-    minijinja::context! { groups => groups, all => v.recs.clone(), themes => v.themes.clone(), mechanisms => v.mechanisms.clone(), filters => filters::list_form(&filters::REC_FILTERS, v.facets.recs.iter(), &label_views(v)), slices => slices(v) }
+    minijinja::context! { groups => groups, all => v.recs.clone(), themes => v.themes.clone(), mechanisms => v.mechanisms.clone(), filters => filters::list_form(&filters::REC_FILTERS, v.facets.rows.recs.iter(), &label_views(v)), slices => slices(v) }
 }
 
 fn recommendation(c: &Ctx<'_>, v: &Views, ri: usize) -> Value {
@@ -446,7 +446,7 @@ fn tasks(c: &Ctx<'_>, v: &Views) -> Value {
             ])
         })
         .collect();
-    minijinja::context! { groups => groups, agencies => v.agencies.clone(), filters => filters::list_form(&filters::TASK_FILTERS, d.tasks.iter().enumerate().filter(|(_, t)| idx.plan.contains_key(t.plan.id.as_str())).map(|(i, _)| &v.facets.tasks[i]), &label_views(v)), slices => slices(v) }
+    minijinja::context! { groups => groups, agencies => v.agencies.clone(), filters => filters::list_form(&filters::TASK_FILTERS, d.tasks.iter().enumerate().filter(|(_, t)| idx.plan.contains_key(t.plan.id.as_str())).map(|(i, _)| &v.facets.rows.tasks[i]), &label_views(v)), slices => slices(v) }
 }
 
 fn task(c: &Ctx<'_>, v: &Views, ti: usize) -> Value {
@@ -703,7 +703,7 @@ fn slices(v: &Views) -> Value {
         themes => v.themes.clone(),
         mechanisms => v.mechanisms.clone(),
         agencies => v.agencies.clone(),
-        years => filters::year_labels(v.facets.tasks.iter()).into_iter().map(|(y, _)| y).collect::<Vec<_>>(),
+        years => filters::year_labels(v.facets.rows.tasks.iter()).into_iter().map(|(y, _)| y).collect::<Vec<_>>(),
     }
 }
 

@@ -17,7 +17,7 @@ use minijinja::{Environment, ErrorKind, State, UndefinedBehavior, Value};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// A map value for templates.
 pub(crate) fn obj<const N: usize>(pairs: [(&'static str, Value); N]) -> Value {
@@ -39,9 +39,12 @@ impl minijinja::value::Object for Fields {
     }
 
     fn get_value_by_str(self: &std::sync::Arc<Self>, key: &str) -> Option<Value> {
+        // Length and first byte rule out most keys without a full compare.
+        let first = key.as_bytes().first();
         self.0
             .iter()
-            .find_map(|(k, v)| (*k == key).then(|| v.clone()))
+            .find(|(k, _)| k.len() == key.len() && k.as_bytes().first() == first && *k == key)
+            .map(|(_, v)| v.clone())
     }
 
     fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
@@ -131,9 +134,7 @@ pub fn environment(theme: &Theme, config: &Config) -> Environment<'static> {
             && !value.is_safe()
             && let Some(s) = value.as_str()
         {
-            return out
-                .write_str(&markdown::escape(s))
-                .map_err(minijinja::Error::from);
+            return markdown::escape_into(out, s).map_err(minijinja::Error::from);
         }
         minijinja::escape_formatter(out, state, value)
     });
@@ -314,24 +315,21 @@ impl<'a> Ctx<'a> {
                 let shown = l.unwrap_or(self.lang);
                 let fallback = l.is_some_and(|l| l != self.lang);
                 let html = markdown::inline(s);
-                let note = self
-                    .strings
-                    .and_then(|m| m.get("fallback.note"))
-                    .map(String::as_str)
-                    .unwrap_or_default();
+                // What `txt` shows: the markup itself in the page's language
+                // (shared, not copied), else marked with its language.
+                let ready = if shown == self.lang {
+                    Value::from_safe_string(html)
+                } else {
+                    let note = self
+                        .strings
+                        .and_then(|m| m.get("fallback.note"))
+                        .map(String::as_str)
+                        .unwrap_or_default();
+                    Value::from_safe_string(text_html(html, shown, self.lang, fallback, note))
+                };
                 obj([
                     ("text", Value::from(s)),
-                    (
-                        "shown",
-                        Value::from_safe_string(text_html(
-                            html.clone(),
-                            shown,
-                            self.lang,
-                            fallback,
-                            note,
-                        )),
-                    ),
-                    ("html", Value::from_safe_string(html)),
+                    ("shown", ready),
                     ("lang", Value::from(shown)),
                     ("fallback", Value::from(fallback)),
                 ])
@@ -393,12 +391,38 @@ pub(crate) struct Views {
     pub(crate) plans: Vec<Value>,
     pub(crate) tasks: Vec<Value>,
     pub(crate) indicators: Vec<Value>,
-    pub(crate) facets: filters::Facets,
+    pub(crate) facets: Arc<Facets>,
 }
 
-pub(crate) fn views(c: &Ctx<'_>) -> Views {
+/// The filter values of every task and recommendation: the same in every
+/// language, so made once, with each row's template value.
+pub(crate) struct Facets {
+    pub(crate) rows: filters::Facets,
+    recs: Vec<Value>,
+    tasks: Vec<Value>,
+}
+
+impl Facets {
+    pub(crate) fn build(idx: &Index<'_>) -> Facets {
+        let rows = filters::Facets::build(idx);
+        let value = |row: &filters::Row| {
+            Value::from_object(Fields(
+                row.iter()
+                    .map(|(k, v)| (*k, Value::from(v.as_str())))
+                    .collect(),
+            ))
+        };
+        Facets {
+            recs: rows.recs.iter().map(value).collect(),
+            tasks: rows.tasks.iter().map(value).collect(),
+            rows,
+        }
+    }
+}
+
+pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<Facets>) -> Views {
     let d = c.idx.data;
-    let facets = filters::Facets::build(c.idx);
+    let facets = facets.clone();
     let mechanisms = d
         .mechanisms
         .iter()
@@ -474,10 +498,7 @@ pub(crate) fn views(c: &Ctx<'_>) -> Views {
                 ("heading", c.otxt(&r.heading)),
                 ("text", c.txt(&r.text)),
                 ("follow_up", Value::from(r.follow_up)),
-                (
-                    "facets",
-                    filters::row_value(&facets.recs[c.idx.rec[r.id.id.as_str()]]),
-                ),
+                ("facets", facets.recs[c.idx.rec[r.id.id.as_str()]].clone()),
                 ("response", opt(r.response.as_deref())),
                 (
                     "tasks",
@@ -550,7 +571,7 @@ pub(crate) fn views(c: &Ctx<'_>) -> Views {
                 ),
                 ("deadline", Value::from(c.idx.task_deadline[i].as_str())),
                 ("status", Value::from(t.status.as_str())),
-                ("facets", filters::row_value(&facets.tasks[i])),
+                ("facets", facets.tasks[i].clone()),
                 ("recurring", Value::from(t.recurring == Recurring::Annual)),
                 ("plan", opt(plan)),
                 ("lead_ended", Value::from(c.idx.task_lead_ended[i])),
@@ -651,7 +672,8 @@ pub fn render_with(
             strings: theme.strings.get(lang.as_str()),
         })
         .collect();
-    let views: Vec<Views> = ctxs.par_iter().map(views).collect();
+    let facets = Arc::new(Facets::build(idx));
+    let views: Vec<Views> = ctxs.par_iter().map(|c| views(c, &facets)).collect();
     let jobs: Vec<Job<'_>> = ctxs
         .iter()
         .zip(&views)
@@ -755,10 +777,11 @@ pub fn render_with(
             .map(|(i, j)| (i, render_one(j)))
             .collect()
     };
-    // The datasets and the search index are made while the pages render:
-    // each is partly serial, and the other thread keeps rendering meanwhile.
+    // The datasets and then the search index are made while the pages
+    // render: each is partly serial, and the other threads keep rendering
+    // meanwhile. One after the other, so their working memory never adds up.
     let ((exported, searched), mut results) = rayon::join(
-        || rayon::join(export, || search_files(idx, cfg, site, theme, out)),
+        || (export(), search_files(idx, cfg, site, theme, out)),
         || render_some(false),
     );
     crate::progress::trace("pages, datasets and search index written");
@@ -1047,7 +1070,7 @@ mod template_tests {
                 idx: &idx,
                 strings: theme.strings.get(lang.as_str()),
             };
-            let v = views(&c);
+            let v = views(&c, &Arc::new(Facets::build(&idx)));
             used.extend(
                 crate::pages::jobs(&c, &v, &site, &datasets)
                     .iter()

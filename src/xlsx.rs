@@ -45,7 +45,11 @@ pub fn workbook(tables: &[&Table], meta: &Meta<'_>) -> Result<Vec<u8>, String> {
     let date = Format::new().set_num_format("yyyy-mm-dd");
     let names = sheet_names(tables.iter().map(|t| t.name.as_str()));
     for (t, name) in tables.iter().zip(names) {
-        let sheet = book.add_worksheet();
+        // Rows go to a temporary file as they are written, so the workbook
+        // costs a few MB, not its whole content, on a large site.
+        let sheet = book
+            .add_worksheet_with_constant_memory()
+            .map_err(|e| format!("sheet `{name}`: {e}"))?;
         sheet
             .set_name(&name)
             .map_err(|e| format!("sheet `{name}`: {e}"))?;
@@ -55,7 +59,18 @@ pub fn workbook(tables: &[&Table], meta: &Meta<'_>) -> Result<Vec<u8>, String> {
 }
 
 fn fill(sheet: &mut Worksheet, t: &Table, header: &Format, date: &Format) -> Result<(), String> {
+    // Widths first: a streamed sheet is written row by row.
     let mut widths: Vec<usize> = t.cols.iter().map(|c| width_of(&c.name) + 3).collect();
+    for row in &t.rows {
+        for (w, v) in widths.iter_mut().zip(row) {
+            *w = (*w).max(width_of(v));
+        }
+    }
+    for (c, w) in widths.into_iter().enumerate() {
+        sheet
+            .set_column_width(c as u16, (w.min(WIDTH_MAX) + 1) as f64)
+            .map_err(|e| e.to_string())?;
+    }
     for (c, col) in t.cols.iter().enumerate() {
         sheet
             .write_string_with_format(0, c as u16, &col.name, header)
@@ -100,13 +115,7 @@ fn fill(sheet: &mut Worksheet, t: &Table, header: &Format, date: &Format) -> Res
                         .map_err(|e| format!("{}: {e}", at()))?;
                 }
             }
-            widths[c] = widths[c].max(width_of(v));
         }
-    }
-    for (c, w) in widths.into_iter().enumerate() {
-        sheet
-            .set_column_width(c as u16, (w.min(WIDTH_MAX) + 1) as f64)
-            .map_err(|e| e.to_string())?;
     }
     sheet.set_freeze_panes(1, 0).map_err(|e| e.to_string())?;
     if !t.cols.is_empty() {
@@ -322,8 +331,12 @@ mod tests {
             "{sheet}"
         );
         assert!(sheet.contains(r#"<autoFilter ref="A1:F8"/>"#), "{sheet}");
-        // The header cells share one style; that style's font is bold.
-        assert!(sheet.contains(r#"<c r="A1" s="1" t="s">"#), "{sheet}");
+        // The header cells share one style; that style's font is bold. (Text
+        // is written inline: the sheet is streamed, see `workbook`.)
+        assert!(
+            sheet.contains(r#"<c r="A1" s="1" t="inlineStr">"#),
+            "{sheet}"
+        );
         let styles = part(&bytes, "xl/styles.xml");
         let fonts = &styles[styles.find("<fonts").unwrap()..styles.find("</fonts>").unwrap()];
         assert!(
