@@ -1106,30 +1106,44 @@ impl serde::Serialize for RowsJson<'_> {
     }
 }
 
-/// `data/lotrinh.json`: every package table in one file.
-struct Everything<'a> {
-    as_of: String,
-    tables: &'a [&'a Table],
-}
-
-impl serde::Serialize for Everything<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        struct Tables<'b>(&'b [&'b Table]);
-        impl serde::Serialize for Tables<'_> {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                let mut m = s.serialize_map(Some(self.0.len()))?;
-                for t in self.0 {
-                    m.serialize_entry(&t.name, &RowsJson(t))?;
-                }
-                m.end()
-            }
+/// `data/lotrinh.json`, every package table in one file, put together from
+/// the tables' own pretty JSON: the same bytes serde_json's pretty printer
+/// gives for `{"as_of": …, "tables": {name: rows, …}}` (each table's lines
+/// indented two levels deeper; a newline only ever ends a line in JSON),
+/// made in one buffer of the exact size instead of serialising every table
+/// a second time.
+fn everything(as_of: &str, tables: &[(&str, &[u8])]) -> Vec<u8> {
+    const INDENT: &[u8] = b"\n    ";
+    let quoted = |s: &str| serde_json::to_vec(s).unwrap_or_default();
+    let size = 40
+        + as_of.len()
+        + tables
+            .iter()
+            .map(|(n, j)| n.len() + 12 + j.len() + 4 * j.iter().filter(|&&b| b == b'\n').count())
+            .sum::<usize>();
+    let mut out = Vec::with_capacity(size);
+    out.extend_from_slice(b"{\n  \"as_of\": ");
+    out.extend_from_slice(&quoted(as_of));
+    out.extend_from_slice(b",\n  \"tables\": {");
+    for (i, (name, json)) in tables.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
         }
-        let mut m = s.serialize_map(Some(2))?;
-        m.serialize_entry("as_of", &self.as_of)?;
-        m.serialize_entry("tables", &Tables(self.tables))?;
-        m.end()
+        out.extend_from_slice(INDENT);
+        out.extend_from_slice(&quoted(name));
+        out.extend_from_slice(b": ");
+        for (k, line) in json.split(|&b| b == b'\n').enumerate() {
+            if k > 0 {
+                out.extend_from_slice(INDENT);
+            }
+            out.extend_from_slice(line);
+        }
     }
+    if !tables.is_empty() {
+        out.extend_from_slice(b"\n  ");
+    }
+    out.extend_from_slice(b"}\n}");
+    out
 }
 
 fn pretty(v: &impl serde::Serialize) -> Vec<u8> {
@@ -1162,9 +1176,9 @@ pub fn write(
         out.put(path, bytes).map_err(Failed::Io)?;
         Ok(len)
     };
-    // Per table: its CSV (and JSON, for package tables), the resource that
-    // describes it, and its entry on the downloads page.
-    type Written = Option<(Dataset, Json)>;
+    // Per table: its CSV, written at once, and for package tables its JSON,
+    // the resource that describes it and its entry on the downloads page.
+    type Written = Option<(Dataset, Json, Vec<u8>)>;
     let per_table = || -> Result<Vec<Written>, Failed> {
         tables
             .par_iter()
@@ -1176,8 +1190,7 @@ pub fn write(
                 if t.name.starts_with("agencies/") {
                     return Ok(None);
                 }
-                let json_path = format!("data/{}.json", t.name);
-                let json_size = put(&json_path, pretty(&RowsJson(t)))?;
+                let json = pretty(&RowsJson(t));
                 let dataset = Dataset {
                     name: t.name.clone(),
                     title: t.title,
@@ -1189,21 +1202,12 @@ pub fn write(
                         .collect(),
                     files: vec![
                         (csv_path.clone(), "CSV", size),
-                        (json_path, "JSON", json_size),
+                        (format!("data/{}.json", t.name), "JSON", json.len() as u64),
                     ],
                 };
-                Ok(Some((dataset, resource(t, &csv_path, &hash, size))))
+                Ok(Some((dataset, resource(t, &csv_path, &hash, size), json)))
             })
             .collect()
-    };
-    let all = || {
-        put(
-            "data/lotrinh.json",
-            pretty(&Everything {
-                as_of: cfg.as_of.to_string(),
-                tables: &package,
-            }),
-        )
     };
     // The workbook repeats the package's tables (not the per-agency slices)
     // for spreadsheet users; datapackage.json keeps describing the CSVs only,
@@ -1224,10 +1228,24 @@ pub fn write(
         .map_err(|e| Failed::Data(format!("cannot write data/lotrinh.xlsx: {e}")))?;
         put("data/lotrinh.xlsx", xlsx)
     };
-    let (written, (all_len, xlsx_len)) = rayon::join(per_table, || rayon::join(all, workbook));
-    let (written, all_len, xlsx_len) = (written?, all_len?, xlsx_len?);
-    let (mut datasets, resources): (Vec<Dataset>, Vec<Json>) =
-        written.into_iter().flatten().unzip();
+    let (written, xlsx_len) = rayon::join(per_table, workbook);
+    let (written, xlsx_len) = (written?, xlsx_len?);
+    let written: Vec<(Dataset, Json, Vec<u8>)> = written.into_iter().flatten().collect();
+    let all = everything(
+        &cfg.as_of.to_string(),
+        &written
+            .iter()
+            .map(|(d, _, json)| (d.name.as_str(), json.as_slice()))
+            .collect::<Vec<_>>(),
+    );
+    let all_len = put("data/lotrinh.json", all)?;
+    let mut datasets = Vec::with_capacity(written.len() + 2);
+    let mut resources = Vec::with_capacity(written.len());
+    for (dataset, resource, json) in written {
+        put(&format!("data/{}.json", dataset.name), json)?;
+        datasets.push(dataset);
+        resources.push(resource);
+    }
     datasets.push(Dataset {
         name: "workbook".into(),
         title: [

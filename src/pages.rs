@@ -15,14 +15,13 @@ use crate::model::*;
 use crate::render::{Ctx, Job, Make, Views, link, list, obj, opt, pick};
 use minijinja::Value;
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
 /// Every page of one language, each with the recipe of its context.
 pub(crate) fn jobs<'a>(
     c: &'a Ctx<'a>,
     v: &'a Views,
     site: &'a Loaded,
-    datasets: &'a OnceLock<Vec<Dataset>>,
+    datasets: &'a [Dataset],
 ) -> Vec<Job<'a>> {
     let d = c.idx.data;
     let lang = c.lang;
@@ -115,8 +114,6 @@ pub(crate) fn jobs<'a>(
         format!("{lang}/data/index.html"),
         "data.html",
         Box::new(move || {
-            // Rendered after the datasets are written (see `render::LATE`).
-            let datasets = datasets.get().map(Vec::as_slice).unwrap_or_default();
             let ds: Vec<Value> = datasets.iter().map(|x| x.view(lang)).collect();
             minijinja::context! { datasets => ds, jsonld => Value::from_safe_string(dataset_jsonld(c, site, datasets)), howto => crate::downloads::view(&site.config, lang) }
         }),

@@ -5,7 +5,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 
 /// The steps `site::build` reports, in order; the bar's length.
-pub const STEPS: u64 = 5;
+pub const STEPS: u64 = 6;
 
 pub enum Progress {
     Bar(ProgressBar),

@@ -17,7 +17,7 @@ use minijinja::{Environment, ErrorKind, State, UndefinedBehavior, Value};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 /// A map value for templates.
 pub(crate) fn obj<const N: usize>(pairs: [(&'static str, Value); N]) -> Value {
@@ -90,7 +90,6 @@ pub struct Rendered {
     pub pages: usize,
     /// Pages rendered by this call; the others were unchanged in the cache.
     pub rendered: usize,
-    pub datasets: usize,
 }
 
 /// Why rendering stopped (already reported as a diagnostic).
@@ -634,10 +633,10 @@ pub fn render_with(
     site: &Loaded,
     idx: &Index<'_>,
     theme: &Theme,
+    datasets: &[Dataset],
     d: &mut Diagnostics,
     mut cache: Option<&mut PageCache>,
     out: &Writer,
-    export: impl FnOnce() -> Result<Vec<Dataset>, crate::export::Failed> + Send,
 ) -> Result<Rendered, Failed> {
     let cfg = &site.config;
     let env = environment(theme, cfg);
@@ -660,9 +659,6 @@ pub fn render_with(
     }
     let previous = cache.as_deref().map(|c| &c.pages);
     let langs = &cfg.languages;
-    // Filled by `export` while the other pages render; read by the
-    // downloads pages, which are rendered after it.
-    let datasets: OnceLock<Vec<Dataset>> = OnceLock::new();
     let ctxs: Vec<Ctx<'_>> = langs
         .iter()
         .map(|lang| Ctx {
@@ -671,13 +667,6 @@ pub fn render_with(
             idx,
             strings: theme.strings.get(lang.as_str()),
         })
-        .collect();
-    let facets = Arc::new(Facets::build(idx));
-    let views: Vec<Views> = ctxs.par_iter().map(|c| views(c, &facets)).collect();
-    let jobs: Vec<Job<'_>> = ctxs
-        .iter()
-        .zip(&views)
-        .flat_map(|(c, v)| crate::pages::jobs(c, v, site, &datasets))
         .collect();
     let names: BTreeMap<&str, Value> = langs
         .iter()
@@ -700,7 +689,6 @@ pub fn render_with(
         .map(|l| (l.as_str(), site_value(cfg, l, langs, site)))
         .collect();
     let default = cfg.default_lang();
-    crate::progress::trace("record views built");
     let render_one = |job: &Job<'_>| -> Page {
         // A host serves the 404 page at whatever address was missed, so
         // its links start from the site's root instead of the page.
@@ -770,62 +758,49 @@ pub fn render_with(
         }
         Page::Done(key.unwrap_or(0), fresh, keep)
     };
-    let render_some = |late: bool| -> Vec<(usize, Page)> {
-        jobs.par_iter()
-            .enumerate()
-            .filter(|(_, j)| LATE.contains(&j.template) == late)
-            .map(|(i, j)| (i, render_one(j)))
-            .collect()
-    };
-    // The datasets and then the search index are made while the pages
-    // render: each is partly serial, and the other threads keep rendering
-    // meanwhile. One after the other, so their working memory never adds up.
-    let ((exported, searched), mut results) = rayon::join(
-        || (export(), search_files(idx, cfg, site, theme, out)),
-        || render_some(false),
-    );
-    crate::progress::trace("pages, datasets and search index written");
-    let exported = match exported {
-        Ok(x) => x,
-        Err(crate::export::Failed::Data(e)) => {
-            d.error(None, e);
-            return Err(Failed::Content);
-        }
-        Err(crate::export::Failed::Io(e)) => {
-            d.error(None, format!("cannot write the datasets: {e}"));
+    // One language at a time, so only one language's record views are
+    // held; its search index is made while its pages render (it is partly
+    // serial, and the other threads keep rendering meanwhile).
+    let facets = Arc::new(Facets::build(idx));
+    let (mut pages, mut rendered) = (0, 0);
+    let mut kept = Vec::new();
+    // (path, language) of every page, for the sitemap.
+    let mut written: Vec<(String, &str)> = Vec::new();
+    for c in &ctxs {
+        let v = views(c, &facets);
+        let jobs = crate::pages::jobs(c, &v, site, datasets);
+        let (searched, results) = rayon::join(
+            || search_files(idx, cfg, site, theme, c.lang, out),
+            || jobs.par_iter().map(render_one).collect::<Vec<Page>>(),
+        );
+        crate::progress::trace(&format!("{}: pages and search index written", c.lang));
+        if let Err(e) = searched {
+            d.error(None, format!("cannot write the search index: {e}"));
             return Err(Failed::Io);
         }
-    };
-    if let Err(e) = searched {
-        d.error(None, format!("cannot write the search index: {e}"));
-        return Err(Failed::Io);
-    }
-    let dataset_count = exported.len();
-    let _ = datasets.set(exported);
-    results.extend(render_some(true));
-    results.sort_by_key(|(i, _)| *i);
-    let mut rendered = 0;
-    let mut kept = Vec::new();
-    for (i, r) in results {
-        let job = &jobs[i];
-        match r {
-            Page::Done(key, fresh, bytes) => {
-                rendered += usize::from(fresh);
-                if let Some(b) = bytes {
-                    kept.push((job.path.clone(), (key, b)));
+        pages += jobs.len();
+        for (job, r) in jobs.iter().zip(results) {
+            match r {
+                Page::Done(key, fresh, bytes) => {
+                    rendered += usize::from(fresh);
+                    if let Some(b) = bytes {
+                        kept.push((job.path.clone(), (key, b)));
+                    }
+                }
+                Page::Template(e) => {
+                    template_error(&e, theme, &job.path, d);
+                    return Err(Failed::Content);
+                }
+                Page::Io(e) => {
+                    d.error(None, format!("cannot write {}: {e}", job.path));
+                    return Err(Failed::Io);
                 }
             }
-            Page::Template(e) => {
-                template_error(&e, theme, &job.path, d);
-                return Err(Failed::Content);
-            }
-            Page::Io(e) => {
-                d.error(None, format!("cannot write {}: {e}", job.path));
-                return Err(Failed::Io);
+            if job.template != "404.html" {
+                written.push((job.path.clone(), c.lang));
             }
         }
     }
-    let pages = jobs.len();
     if let Some(c) = cache {
         c.pages = kept.into_iter().collect();
     }
@@ -834,16 +809,15 @@ pub fn render_with(
     let redirect = env
         .get_template("redirect.html")
         .and_then(|t| t.render(minijinja::context! { lang => default, target => format!("{default}/"), site => site_value(cfg, default, langs, site), langs => langs.clone() }));
-    let sitemap_entries: Vec<Value> = jobs
+    let sitemap_entries: Vec<Value> = written
         .iter()
-        .filter(|j| j.template != "404.html")
-        .map(|j| {
+        .map(|(path, lang)| {
             obj([
-                ("loc", Value::from(cfg.absolute(&page_dir(&j.path)))),
+                ("loc", Value::from(cfg.absolute(&page_dir(path)))),
                 (
                     "alternates",
                     list(
-                        alternates(&j.path, j.lang, langs)
+                        alternates(path, lang, langs)
                             .map(|(l, p)| {
                                 obj([
                                     ("lang", Value::from(l)),
@@ -889,15 +863,8 @@ pub fn render_with(
             return Err(Failed::Io);
         }
     }
-    Ok(Rendered {
-        pages,
-        rendered,
-        datasets: dataset_count,
-    })
+    Ok(Rendered { pages, rendered })
 }
-
-/// Pages that show what the datasets came to, so are rendered after them.
-const LATE: [&str; 1] = ["data.html"];
 
 /// The search index of each language, written as it is made.
 fn search_files(
@@ -905,22 +872,21 @@ fn search_files(
     cfg: &Config,
     site: &Loaded,
     theme: &Theme,
+    lang: &str,
     out: &Writer,
 ) -> std::io::Result<()> {
-    cfg.languages.par_iter().try_for_each(|lang| {
-        let label = |k: &str| {
-            theme
-                .strings
-                .get(lang)
-                .and_then(|m| m.get(k))
-                .cloned()
-                .unwrap_or_else(|| k.to_string())
-        };
-        for (path, bytes) in search::files(&search::docs(idx, cfg, lang, site), lang, label) {
-            out.put(&path, bytes)?;
-        }
-        Ok(())
-    })
+    let label = |k: &str| {
+        theme
+            .strings
+            .get(lang)
+            .and_then(|m| m.get(k))
+            .cloned()
+            .unwrap_or_else(|| k.to_string())
+    };
+    for (path, bytes) in search::files(&search::docs(idx, cfg, lang, site), lang, label) {
+        out.put(&path, bytes)?;
+    }
+    Ok(())
 }
 
 /// The same page in each language (for the switch, hreflang and the
@@ -1053,11 +1019,12 @@ mod template_tests {
         .expect("theme loads");
         let idx = Index::build(&site.data, site.config.as_of);
         let out = Writer::discard();
-        let export = || crate::export::write(&idx, &site.config, "t", &out);
-        let rendered = render_with(&site, &idx, &theme, &mut diags, None, &out, export);
+        let datasets = crate::export::write(&idx, &site.config, "t", &out)
+            .ok()
+            .expect("datasets");
+        let rendered = render_with(&site, &idx, &theme, &datasets, &mut diags, None, &out);
         assert!(!diags.has_errors(), "the fixture renders without errors");
         assert!(rendered.is_ok());
-        let datasets = OnceLock::new();
 
         let mut used: BTreeSet<String> = ["redirect.html", "sitemap.xml"]
             .into_iter()

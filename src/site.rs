@@ -141,8 +141,21 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
         .title
         .plain("en", &loaded.config.languages)
         .to_string();
-    step("rendering pages and writing datasets");
-    let export = || export::write(&idx, &loaded.config, &title, &writer);
+    // Before the pages, not beside them: the tables and the record views
+    // are each tens of MB on a large site, and need not be held together.
+    step("writing datasets");
+    let datasets = match export::write(&idx, &loaded.config, &title, &writer) {
+        Ok(x) => x,
+        Err(export::Failed::Data(e)) => {
+            diags.error(None, e);
+            return failed(writer, sources, diags, false);
+        }
+        Err(export::Failed::Io(e)) => {
+            diags.error(None, format!("cannot write the datasets: {e}"));
+            return failed(writer, sources, diags, true);
+        }
+    };
+    step("rendering pages");
     let rendered = match hooks.cache {
         Some(cache) => {
             // A poisoned lock means an earlier build panicked midway: start afresh.
@@ -155,20 +168,20 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
                 &loaded,
                 &idx,
                 &theme,
+                &datasets,
                 &mut diags,
                 Some(&mut cache),
                 &writer,
-                export,
             )
         }
-        None => render::render_with(&loaded, &idx, &theme, &mut diags, None, &writer, export),
+        None => render::render_with(&loaded, &idx, &theme, &datasets, &mut diags, None, &writer),
     };
     let rendered = match rendered {
         Ok(r) => r,
         Err(render::Failed::Content) => return failed(writer, sources, diags, false),
         Err(render::Failed::Io) => return failed(writer, sources, diags, true),
     };
-    step("writing files");
+    step("moving files into place");
     // The site's own static files, after the theme's (which win a clash).
     for (rel, path) in theme::files_in(&opts.root.join("static")) {
         let put = std::fs::read(&path).and_then(|bytes| writer.put(&rel, bytes));
@@ -196,7 +209,7 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
         base_url: loaded.config.base_url.clone(),
         languages: loaded.config.languages.clone(),
         files,
-        datasets: rendered.datasets,
+        datasets: datasets.len(),
         stats,
         millis: start.elapsed().as_millis(),
     };
