@@ -1160,17 +1160,8 @@ pub enum Failed {
 /// Writes every dataset file to `out` as soon as it is made, and returns the
 /// `Dataset` descriptions for the downloads page. The tables are serialised
 /// in parallel; the workbook and the all-in-one JSON alongside them.
-pub fn write(
-    idx: &Index<'_>,
-    cfg: &Config,
-    title: &str,
-    out: &Writer,
-) -> Result<Vec<Dataset>, Failed> {
+pub fn write(idx: &Index<'_>, cfg: &Config, title: &str, out: &Writer) -> Result<Exported, Failed> {
     let tables = tables(idx, cfg);
-    let package: Vec<&Table> = tables
-        .iter()
-        .filter(|t| !t.name.starts_with("agencies/"))
-        .collect();
     let put = |path: &str, bytes: Vec<u8>| -> Result<u64, Failed> {
         let len = bytes.len() as u64;
         out.put(path, bytes).map_err(Failed::Io)?;
@@ -1209,27 +1200,7 @@ pub fn write(
             })
             .collect()
     };
-    // The workbook repeats the package's tables (not the per-agency slices)
-    // for spreadsheet users; datapackage.json keeps describing the CSVs only,
-    // one schema per table, so the package stays a valid tabular package.
-    let workbook = || {
-        let publisher = cfg
-            .publisher
-            .as_ref()
-            .map(|p| p.plain("en", &cfg.languages).to_string());
-        let xlsx = crate::xlsx::workbook(
-            &package,
-            &crate::xlsx::Meta {
-                title,
-                publisher: publisher.as_deref(),
-                as_of: cfg.as_of,
-            },
-        )
-        .map_err(|e| Failed::Data(format!("cannot write data/lotrinh.xlsx: {e}")))?;
-        put("data/lotrinh.xlsx", xlsx)
-    };
-    let (written, xlsx_len) = rayon::join(per_table, workbook);
-    let (written, xlsx_len) = (written?, xlsx_len?);
+    let written = per_table()?;
     let written: Vec<(Dataset, Json, Vec<u8>)> = written.into_iter().flatten().collect();
     let all = everything(
         &cfg.as_of.to_string(),
@@ -1246,16 +1217,6 @@ pub fn write(
         datasets.push(dataset);
         resources.push(resource);
     }
-    datasets.push(Dataset {
-        name: "workbook".into(),
-        title: [
-            "Excel workbook: every table, one sheet each",
-            "Sổ làm việc Excel: mọi bảng, mỗi bảng một trang tính",
-        ],
-        rows: 0,
-        cols: vec![],
-        files: vec![("data/lotrinh.xlsx".into(), "XLSX", xlsx_len)],
-    });
     let mut package = Map::new();
     package.insert("profile".into(), json!("tabular-data-package"));
     package.insert("name".into(), json!(package_name(title)));
@@ -1307,7 +1268,64 @@ pub fn write(
             ("data/lotrinh.json".into(), "JSON", all_len),
         ],
     });
-    Ok(datasets)
+    // The workbook needs only the package tables.
+    let mut tables = tables;
+    tables.retain(|t| !t.name.starts_with("agencies/"));
+    Ok(Exported { datasets, tables })
+}
+
+/// The datasets written by [`write`], and the tables the workbook is still
+/// to be made from.
+pub struct Exported {
+    datasets: Vec<Dataset>,
+    tables: Vec<Table>,
+}
+
+impl Exported {
+    /// Writes `data/lotrinh.xlsx` and returns every dataset, the workbook
+    /// listed before the package. Apart from [`write`] because it is the
+    /// slow, serial part: the build makes it while pages render.
+    ///
+    /// The workbook repeats the package's tables (not the per-agency slices)
+    /// for spreadsheet users; datapackage.json keeps describing the CSVs only,
+    /// one schema per table, so the package stays a valid tabular package.
+    pub fn workbook(self, cfg: &Config, title: &str, out: &Writer) -> Result<Vec<Dataset>, Failed> {
+        let Exported {
+            mut datasets,
+            tables,
+        } = self;
+        let package: Vec<&Table> = tables.iter().collect();
+        let publisher = cfg
+            .publisher
+            .as_ref()
+            .map(|p| p.plain("en", &cfg.languages).to_string());
+        let xlsx = crate::xlsx::workbook(
+            &package,
+            &crate::xlsx::Meta {
+                title,
+                publisher: publisher.as_deref(),
+                as_of: cfg.as_of,
+            },
+        )
+        .map_err(|e| Failed::Data(format!("cannot write data/lotrinh.xlsx: {e}")))?;
+        let len = xlsx.len() as u64;
+        out.put("data/lotrinh.xlsx", xlsx).map_err(Failed::Io)?;
+        let at = datasets.len().saturating_sub(1);
+        datasets.insert(
+            at,
+            Dataset {
+                name: "workbook".into(),
+                title: [
+                    "Excel workbook: every table, one sheet each",
+                    "Sổ làm việc Excel: mọi bảng, mỗi bảng một trang tính",
+                ],
+                rows: 0,
+                cols: vec![],
+                files: vec![("data/lotrinh.xlsx".into(), "XLSX", len)],
+            },
+        );
+        Ok(datasets)
+    }
 }
 
 fn package_name(title: &str) -> String {

@@ -16,13 +16,24 @@ use crate::render::{Ctx, Job, Make, Views, link, list, obj, opt, pick};
 use minijinja::Value;
 use std::collections::BTreeMap;
 
-/// Every page of one language, each with the recipe of its context.
-pub(crate) fn jobs<'a>(
-    c: &'a Ctx<'a>,
-    v: &'a Views,
-    site: &'a Loaded,
-    datasets: &'a [Dataset],
-) -> Vec<Job<'a>> {
+/// The downloads page of one language: made last, once the datasets are
+/// written, since it shows their sizes.
+pub(crate) fn data_page<'a>(c: &'a Ctx<'a>, site: &'a Loaded, datasets: &'a [Dataset]) -> Job<'a> {
+    let lang = c.lang;
+    Job {
+        path: format!("{lang}/data/index.html"),
+        template: "data.html",
+        lang,
+        make: Box::new(move || {
+            let ds: Vec<Value> = datasets.iter().map(|x| x.view(lang)).collect();
+            minijinja::context! { datasets => ds, jsonld => Value::from_safe_string(dataset_jsonld(c, site, datasets)), howto => crate::downloads::view(&site.config, lang) }
+        }),
+    }
+}
+
+/// Every page of one language but the downloads page, each with the recipe
+/// of its context.
+pub(crate) fn jobs<'a>(c: &'a Ctx<'a>, v: &'a Views, site: &'a Loaded) -> Vec<Job<'a>> {
     let d = c.idx.data;
     let lang = c.lang;
     let mut jobs = Vec::new();
@@ -109,15 +120,7 @@ pub(crate) fn jobs<'a>(
         push(path, template, Box::new(move || ctx.clone()));
     }
 
-    // Downloads, search, content pages, 404.
-    push(
-        format!("{lang}/data/index.html"),
-        "data.html",
-        Box::new(move || {
-            let ds: Vec<Value> = datasets.iter().map(|x| x.view(lang)).collect();
-            minijinja::context! { datasets => ds, jsonld => Value::from_safe_string(dataset_jsonld(c, site, datasets)), howto => crate::downloads::view(&site.config, lang) }
-        }),
-    );
+    // Search, content pages, 404 (the downloads page: see `data_page`).
     push(
         format!("{lang}/search/index.html"),
         "search.html",

@@ -90,6 +90,7 @@ pub struct Rendered {
     pub pages: usize,
     /// Pages rendered by this call; the others were unchanged in the cache.
     pub rendered: usize,
+    pub datasets: usize,
 }
 
 /// Why rendering stopped (already reported as a diagnostic).
@@ -633,10 +634,10 @@ pub fn render_with(
     site: &Loaded,
     idx: &Index<'_>,
     theme: &Theme,
-    datasets: &[Dataset],
     d: &mut Diagnostics,
     mut cache: Option<&mut PageCache>,
     out: &Writer,
+    datasets: impl FnOnce() -> Result<Vec<Dataset>, crate::export::Failed> + Send,
 ) -> Result<Rendered, Failed> {
     let cfg = &site.config;
     let env = environment(theme, cfg);
@@ -758,48 +759,81 @@ pub fn render_with(
         }
         Page::Done(key.unwrap_or(0), fresh, keep)
     };
-    // One language at a time, so only one language's record views are
-    // held; its search index is made while its pages render (it is partly
-    // serial, and the other threads keep rendering meanwhile).
-    let facets = Arc::new(Facets::build(idx));
     let (mut pages, mut rendered) = (0, 0);
     let mut kept = Vec::new();
     // (path, language) of every page, for the sitemap.
     let mut written: Vec<(String, &str)> = Vec::new();
+    let mut take = |job: &Job<'_>, page: Page, d: &mut Diagnostics| -> Result<(), Failed> {
+        pages += 1;
+        match page {
+            Page::Done(key, fresh, bytes) => {
+                rendered += usize::from(fresh);
+                if let Some(b) = bytes {
+                    kept.push((job.path.clone(), (key, b)));
+                }
+            }
+            Page::Template(e) => {
+                template_error(&e, theme, &job.path, d);
+                return Err(Failed::Content);
+            }
+            Page::Io(e) => {
+                d.error(None, format!("cannot write {}: {e}", job.path));
+                return Err(Failed::Io);
+            }
+        }
+        if job.template != "404.html"
+            && let Some(lang) = langs.iter().find(|l| *l == job.lang)
+        {
+            written.push((job.path.clone(), lang.as_str()));
+        }
+        Ok(())
+    };
+    // One language at a time, so only one language's record views are
+    // held. Beside its pages (on the other threads) go its search index
+    // and, with the first language, the workbook: both are partly serial.
+    let facets = Arc::new(Facets::build(idx));
+    let mut datasets = Some(datasets);
+    let mut finished = None;
     for c in &ctxs {
         let v = views(c, &facets);
-        let jobs = crate::pages::jobs(c, &v, site, datasets);
-        let (searched, results) = rayon::join(
-            || search_files(idx, cfg, site, theme, c.lang, out),
+        let jobs = crate::pages::jobs(c, &v, site);
+        let ((searched, made), results) = rayon::join(
+            || {
+                let searched = search_files(idx, cfg, site, theme, c.lang, out);
+                (searched, datasets.take().map(|f| f()))
+            },
             || jobs.par_iter().map(render_one).collect::<Vec<Page>>(),
         );
         crate::progress::trace(&format!("{}: pages and search index written", c.lang));
+        if let Some(made) = made {
+            finished = Some(made);
+        }
         if let Err(e) = searched {
             d.error(None, format!("cannot write the search index: {e}"));
             return Err(Failed::Io);
         }
-        pages += jobs.len();
-        for (job, r) in jobs.iter().zip(results) {
-            match r {
-                Page::Done(key, fresh, bytes) => {
-                    rendered += usize::from(fresh);
-                    if let Some(b) = bytes {
-                        kept.push((job.path.clone(), (key, b)));
-                    }
-                }
-                Page::Template(e) => {
-                    template_error(&e, theme, &job.path, d);
-                    return Err(Failed::Content);
-                }
-                Page::Io(e) => {
-                    d.error(None, format!("cannot write {}: {e}", job.path));
-                    return Err(Failed::Io);
-                }
-            }
-            if job.template != "404.html" {
-                written.push((job.path.clone(), c.lang));
-            }
+        for (job, page) in jobs.iter().zip(results) {
+            take(job, page, d)?;
         }
+    }
+    let datasets = match finished {
+        Some(Ok(x)) => x,
+        Some(Err(crate::export::Failed::Data(e))) => {
+            d.error(None, e);
+            return Err(Failed::Content);
+        }
+        Some(Err(crate::export::Failed::Io(e))) => {
+            d.error(None, format!("cannot write the datasets: {e}"));
+            return Err(Failed::Io);
+        }
+        None => Vec::new(),
+    };
+    let data_pages: Vec<Job<'_>> = ctxs
+        .iter()
+        .map(|c| crate::pages::data_page(c, site, &datasets))
+        .collect();
+    for job in &data_pages {
+        take(job, render_one(job), d)?;
     }
     if let Some(c) = cache {
         c.pages = kept.into_iter().collect();
@@ -863,7 +897,11 @@ pub fn render_with(
             return Err(Failed::Io);
         }
     }
-    Ok(Rendered { pages, rendered })
+    Ok(Rendered {
+        pages,
+        rendered,
+        datasets: datasets.len(),
+    })
 }
 
 /// The search index of each language, written as it is made.
@@ -1019,10 +1057,11 @@ mod template_tests {
         .expect("theme loads");
         let idx = Index::build(&site.data, site.config.as_of);
         let out = Writer::discard();
-        let datasets = crate::export::write(&idx, &site.config, "t", &out)
+        let exported = crate::export::write(&idx, &site.config, "t", &out)
             .ok()
             .expect("datasets");
-        let rendered = render_with(&site, &idx, &theme, &datasets, &mut diags, None, &out);
+        let datasets = || exported.workbook(&site.config, "t", &out);
+        let rendered = render_with(&site, &idx, &theme, &mut diags, None, &out, datasets);
         assert!(!diags.has_errors(), "the fixture renders without errors");
         assert!(rendered.is_ok());
 
@@ -1039,8 +1078,9 @@ mod template_tests {
             };
             let v = views(&c, &Arc::new(Facets::build(&idx)));
             used.extend(
-                crate::pages::jobs(&c, &v, &site, &datasets)
+                crate::pages::jobs(&c, &v, &site)
                     .iter()
+                    .chain([&crate::pages::data_page(&c, &site, &[])])
                     .map(|j| j.template.to_string()),
             );
         }

@@ -141,10 +141,12 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
         .title
         .plain("en", &loaded.config.languages)
         .to_string();
-    // Before the pages, not beside them: the tables and the record views
-    // are each tens of MB on a large site, and need not be held together.
+    // Before the pages, not beside them: the serialised tables and the
+    // record views are each tens of MB on a large site, and need not be held
+    // together. (The workbook, slow and serial, is made beside the first
+    // language's pages.)
     step("writing datasets");
-    let datasets = match export::write(&idx, &loaded.config, &title, &writer) {
+    let exported = match export::write(&idx, &loaded.config, &title, &writer) {
         Ok(x) => x,
         Err(export::Failed::Data(e)) => {
             diags.error(None, e);
@@ -156,6 +158,7 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
         }
     };
     step("rendering pages");
+    let datasets = || exported.workbook(&loaded.config, &title, &writer);
     let rendered = match hooks.cache {
         Some(cache) => {
             // A poisoned lock means an earlier build panicked midway: start afresh.
@@ -168,13 +171,13 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
                 &loaded,
                 &idx,
                 &theme,
-                &datasets,
                 &mut diags,
                 Some(&mut cache),
                 &writer,
+                datasets,
             )
         }
-        None => render::render_with(&loaded, &idx, &theme, &datasets, &mut diags, None, &writer),
+        None => render::render_with(&loaded, &idx, &theme, &mut diags, None, &writer, datasets),
     };
     let rendered = match rendered {
         Ok(r) => r,
@@ -209,7 +212,7 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
         base_url: loaded.config.base_url.clone(),
         languages: loaded.config.languages.clone(),
         files,
-        datasets: datasets.len(),
+        datasets: rendered.datasets,
         stats,
         millis: start.elapsed().as_millis(),
     };
