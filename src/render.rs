@@ -115,10 +115,8 @@ pub struct PageCache {
     pages: HashMap<String, (u64, Vec<u8>)>,
 }
 
-pub fn environment(theme: &Theme, config: &Config) -> Environment<'static> {
-    let mut env = Environment::new();
-    env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
-    env.set_debug(true);
+/// HTML and XML templates escape what they print, as the site needs it.
+fn set_escaping(env: &mut Environment<'_>) {
     env.set_auto_escape_callback(|name| {
         if name.ends_with(".html") || name.ends_with(".xml") {
             minijinja::AutoEscape::Html
@@ -138,6 +136,13 @@ pub fn environment(theme: &Theme, config: &Config) -> Environment<'static> {
         }
         minijinja::escape_formatter(out, state, value)
     });
+}
+
+pub fn environment(theme: &Theme, config: &Config) -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
+    env.set_debug(true);
+    set_escaping(&mut env);
     minijinja_contrib::add_to_environment(&mut env);
     for (name, (src, _)) in &theme.templates {
         // Errors surface at render time with the template's name and line.
@@ -843,37 +848,18 @@ pub fn render_with(
     let redirect = env
         .get_template("redirect.html")
         .and_then(|t| t.render(minijinja::context! { lang => default, target => format!("{default}/"), site => site_value(cfg, default, langs, site), langs => langs.clone() }));
-    let sitemap_entries: Vec<Value> = written
-        .iter()
-        .map(|(path, lang)| {
-            obj([
-                ("loc", Value::from(cfg.absolute(&page_dir(path)))),
-                (
-                    "alternates",
-                    list(
-                        alternates(path, lang, langs)
-                            .map(|(l, p)| {
-                                obj([
-                                    ("lang", Value::from(l)),
-                                    ("url", Value::from(cfg.absolute(&page_dir(&p)))),
-                                ])
-                            })
-                            .collect(),
-                    ),
-                ),
-            ])
-        })
-        .collect();
-    let sitemap = env
-        .get_template("sitemap.xml")
-        .and_then(|t| t.render(minijinja::context! { entries => sitemap_entries }));
-    match (redirect, sitemap) {
-        (Ok(r), Ok(s)) => {
-            extra.push(("index.html".into(), r.into_bytes()));
-            extra.push(("sitemap.xml".into(), s.into_bytes()));
+    let redirect = match redirect {
+        Ok(r) => r,
+        Err(e) => {
+            template_error(&e, theme, "index.html", d);
+            return Err(Failed::Content);
         }
-        (Err(e), _) | (_, Err(e)) => {
-            template_error(&e, theme, "index.html / sitemap.xml", d);
+    };
+    extra.push(("index.html".into(), redirect.into_bytes()));
+    match sitemaps(&env, cfg, &written) {
+        Ok(files) => extra.extend(files),
+        Err(e) => {
+            template_error(&e, theme, "sitemap.xml", d);
             return Err(Failed::Content);
         }
     }
@@ -925,6 +911,71 @@ fn search_files(
         out.put(&path, bytes)?;
     }
     Ok(())
+}
+
+/// Most URLs one sitemap file may list (sitemaps.org).
+const SITEMAP_MAX: usize = 50_000;
+
+/// `sitemap.xml` from the theme's template; past [`SITEMAP_MAX`] pages, one
+/// such file per 50,000 under `sitemaps/` and `sitemap.xml` an index of them.
+fn sitemaps(
+    env: &Environment<'_>,
+    cfg: &Config,
+    pages: &[(String, &str)],
+) -> Result<Vec<(String, Vec<u8>)>, minijinja::Error> {
+    sitemaps_of(env, cfg, pages, SITEMAP_MAX)
+}
+
+fn sitemaps_of(
+    env: &Environment<'_>,
+    cfg: &Config,
+    pages: &[(String, &str)],
+    max: usize,
+) -> Result<Vec<(String, Vec<u8>)>, minijinja::Error> {
+    let tmpl = env.get_template("sitemap.xml")?;
+    let render = |chunk: &[(String, &str)]| -> Result<Vec<u8>, minijinja::Error> {
+        let entries: Vec<Value> = chunk
+            .iter()
+            .map(|(path, lang)| {
+                obj([
+                    ("loc", Value::from(cfg.absolute(&page_dir(path)))),
+                    (
+                        "alternates",
+                        list(
+                            alternates(path, lang, &cfg.languages)
+                                .map(|(l, p)| {
+                                    obj([
+                                        ("lang", Value::from(l)),
+                                        ("url", Value::from(cfg.absolute(&page_dir(&p)))),
+                                    ])
+                                })
+                                .collect(),
+                        ),
+                    ),
+                ])
+            })
+            .collect();
+        Ok(tmpl
+            .render(minijinja::context! { entries => entries })?
+            .into_bytes())
+    };
+    if pages.len() <= max {
+        return Ok(vec![("sitemap.xml".into(), render(pages)?)]);
+    }
+    let mut files = Vec::new();
+    let mut index = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for (i, chunk) in pages.chunks(max).enumerate() {
+        let name = format!("sitemaps/sitemap-{}.xml", i + 1);
+        index.push_str("<sitemap><loc>");
+        index.push_str(&markdown::escape(&cfg.absolute(&name)));
+        index.push_str("</loc></sitemap>\n");
+        files.push((name, render(chunk)?));
+    }
+    index.push_str("</sitemapindex>\n");
+    files.push(("sitemap.xml".into(), index.into_bytes()));
+    Ok(files)
 }
 
 /// The same page in each language (for the switch, hreflang and the
@@ -1028,6 +1079,79 @@ fn site_value(cfg: &Config, lang: &str, langs: &[String], site: &Loaded) -> Valu
         ("license_url", opt(cfg.license_url.as_deref())),
         ("repository", opt(cfg.repository.as_deref())),
     ])
+}
+
+#[cfg(test)]
+mod sitemap_tests {
+    use super::*;
+
+    fn config() -> Config {
+        Config {
+            title: Text::default(),
+            description: None,
+            languages: vec!["vi".into(), "en".into()],
+            base_url: "https://example.org/t/".into(),
+            as_of: jiff::civil::date(2026, 1, 1),
+            theme: "default".into(),
+            license: None,
+            license_url: None,
+            publisher: None,
+            repository: None,
+        }
+    }
+
+    fn env() -> Environment<'static> {
+        let mut env = Environment::new();
+        set_escaping(&mut env);
+        env.add_template(
+            "sitemap.xml",
+            include_str!("../themes/default/templates/sitemap.xml"),
+        )
+        .unwrap();
+        env
+    }
+
+    fn pages(n: usize) -> Vec<(String, &'static str)> {
+        (0..n)
+            .map(|i| (format!("vi/tasks/t{i}/index.html"), "vi"))
+            .collect()
+    }
+
+    #[test]
+    fn a_small_site_has_one_sitemap_with_every_page_and_its_alternates() {
+        let files = sitemaps_of(&env(), &config(), &pages(3), 3).unwrap();
+        assert_eq!(files.len(), 1);
+        let (name, xml) = &files[0];
+        assert_eq!(name, "sitemap.xml");
+        let xml = String::from_utf8(xml.clone()).unwrap();
+        assert_eq!(xml.matches("<url>").count(), 3);
+        assert!(xml.contains("<loc>https://example.org/t/vi/tasks/t2/</loc>"));
+        assert!(xml.contains(r#"hreflang="en" href="https://example.org/t/en/tasks/t2/""#));
+    }
+
+    #[test]
+    fn past_the_limit_sitemap_xml_is_an_index_of_files_within_it() {
+        let files = sitemaps_of(&env(), &config(), &pages(5), 2).unwrap();
+        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "sitemaps/sitemap-1.xml",
+                "sitemaps/sitemap-2.xml",
+                "sitemaps/sitemap-3.xml",
+                "sitemap.xml"
+            ]
+        );
+        let counts: Vec<usize> = files[..3]
+            .iter()
+            .map(|(_, x)| String::from_utf8_lossy(x).matches("<url>").count())
+            .collect();
+        assert_eq!(counts, [2, 2, 1]);
+        let index = String::from_utf8(files[3].1.clone()).unwrap();
+        assert!(index.contains("<sitemapindex"));
+        assert_eq!(index.matches("<sitemap><loc>").count(), 3);
+        assert!(index.contains("<loc>https://example.org/t/sitemaps/sitemap-3.xml</loc>"));
+    }
 }
 
 #[cfg(test)]

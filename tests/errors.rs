@@ -450,6 +450,13 @@ fn failed_build_keeps_output(damage: impl FnOnce(&Path), expect: &[(&str, &str)]
         changed.is_empty() && added.is_empty(),
         "the failed build changed {changed:?} and added {added:?}"
     );
+    // Nor does it leave its staging folder beside the output.
+    let beside: Vec<String> = std::fs::read_dir(out.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("lotrinh-stage"))
+        .collect();
+    assert!(beside.is_empty(), "left behind: {beside:?}");
 }
 
 #[test]
