@@ -7,7 +7,6 @@ use crate::diag::{Diagnostics, Loc, closest};
 use crate::model::{AgencyRef, Due, Provenance, Ref, Text, Translation};
 use crate::raw::{Key, Kind, Node};
 use jiff::civil::Date;
-use std::collections::BTreeMap;
 
 pub struct Fields<'a> {
     pub loc: Loc,
@@ -108,7 +107,7 @@ impl<'a> Fields<'a> {
     /// A text: a plain value (same in every language), a map `{vi: .., en: ..}`,
     /// or (in CSV, or YAML) `name_vi` / `name_en` fields.
     pub fn text(&mut self, name: &'static str, required: bool) -> Option<Text> {
-        let mut out = BTreeMap::new();
+        let mut out = crate::model::LangMap::new();
         if let Some(n) = self.take(name) {
             match &n.kind {
                 Kind::Scalar { text, .. } => {

@@ -3,16 +3,88 @@
 
 use crate::diag::Loc;
 use jiff::civil::Date;
-use std::collections::BTreeMap;
 
 /// A text in one or more languages. The key `""` holds a language-neutral
 /// text (a UN symbol, a name that is the same everywhere).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Text(pub BTreeMap<String, String>);
+pub struct Text(pub LangMap);
+
+/// Language → text, in language order. A text has one to three entries;
+/// a sorted list of them takes a sixth of a `BTreeMap`'s smallest node,
+/// which adds up to tens of MB over a large site's records.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct LangMap(Vec<(String, String)>);
+
+impl LangMap {
+    pub fn new() -> Self {
+        LangMap(Vec::new())
+    }
+    fn find(&self, lang: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(l, _)| l.as_str().cmp(lang))
+    }
+    pub fn get(&self, lang: &str) -> Option<&String> {
+        self.find(lang).ok().map(|i| &self.0[i].1)
+    }
+    pub fn contains_key(&self, lang: &str) -> bool {
+        self.find(lang).is_ok()
+    }
+    /// Sets the text of `lang`, returning the one it replaces.
+    pub fn insert(&mut self, lang: String, text: String) -> Option<String> {
+        match self.find(&lang) {
+            Ok(i) => Some(std::mem::replace(&mut self.0[i].1, text)),
+            Err(i) => {
+                self.0.insert(i, (lang, text));
+                None
+            }
+        }
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &String)> {
+        self.0.iter().map(|(l, t)| (l, t))
+    }
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(l, _)| l)
+    }
+    pub fn values(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(_, t)| t)
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<const N: usize> From<[(String, String); N]> for LangMap {
+    fn from(pairs: [(String, String); N]) -> Self {
+        pairs.into_iter().collect()
+    }
+}
+
+impl FromIterator<(String, String)> for LangMap {
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(pairs: I) -> Self {
+        let mut m = LangMap::new();
+        for (l, t) in pairs {
+            m.insert(l, t);
+        }
+        m
+    }
+}
+
+impl<'a> IntoIterator for &'a LangMap {
+    type Item = (&'a String, &'a String);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (String, String)>,
+        fn(&'a (String, String)) -> (&'a String, &'a String),
+    >;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(l, t)| (l, t))
+    }
+}
 
 impl Text {
     pub fn neutral(s: impl Into<String>) -> Self {
-        Text(BTreeMap::from([(String::new(), s.into())]))
+        Text(LangMap::from([(String::new(), s.into())]))
     }
     /// The text in `lang`, and the language it is actually in: the neutral
     /// text, else `lang`, else the first of `fallbacks` that exists.

@@ -483,9 +483,10 @@ pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<Facets>) -> Views {
         })
         .collect::<Vec<_>>();
     let mech_short: Vec<Value> = d.mechanisms.iter().map(|m| c.txt(&m.name)).collect();
+    // Recommendations and tasks are most of the records: made in parallel.
     let recs = d
         .recommendations
-        .iter()
+        .par_iter()
         .map(|r| {
             let doc = c
                 .idx
@@ -544,7 +545,7 @@ pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<Facets>) -> Views {
     let agencies_ref: &Vec<Value> = &agencies;
     let tasks = d
         .tasks
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(i, t)| {
             let plan = c
