@@ -108,6 +108,19 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
         .out
         .map(Path::to_path_buf)
         .unwrap_or_else(|| opts.root.join("public"));
+    if opts.write
+        && let Some(why) = unsafe_out(opts.root, &out)
+    {
+        diags
+            .error(None, format!("will not write the site to {}: {why}", out.display()))
+            .hint("a build removes every file of the output folder it did not make; choose a folder of its own, e.g. `--out public`");
+        return Outcome {
+            sources,
+            diags,
+            summary: None,
+            io_failure: false,
+        };
+    }
     let writer = if opts.write {
         match Writer::open(&out) {
             Ok(w) => w,
@@ -221,5 +234,55 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
         diags,
         summary: Some(summary),
         io_failure: false,
+    }
+}
+
+/// Why `out` cannot be the output folder, if it cannot: a build removes
+/// every file there it did not make, so `--out .` or `--out data` would
+/// delete the site's own sources (it did, before this check).
+fn unsafe_out(root: &Path, out: &Path) -> Option<String> {
+    let full = |p: &Path| {
+        std::path::absolute(p)
+            .ok()
+            .map(|a| a.canonicalize().unwrap_or(a))
+    };
+    let (root, out) = (full(root)?, full(out)?);
+    if root.starts_with(&out) {
+        return Some("it holds the site itself".into());
+    }
+    if let Some(src) = crate::serve::WATCHED
+        .iter()
+        .find(|w| out.starts_with(root.join(w)))
+    {
+        return Some(format!("it is inside the site's `{src}`"));
+    }
+    if out.join("site.yaml").exists() {
+        return Some("it holds another site (a site.yaml)".into());
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_output_folder_never_holds_the_sources() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(root.join("data")).unwrap();
+        std::fs::write(root.join("site.yaml"), "").unwrap();
+        assert!(unsafe_out(&root, &root).is_some());
+        assert!(unsafe_out(&root, &root.join(".")).is_some());
+        assert!(unsafe_out(&root, dir.path()).is_some());
+        assert!(unsafe_out(&root, &root.join("data")).is_some());
+        assert!(unsafe_out(&root, &root.join("data/x")).is_some());
+        assert!(unsafe_out(&root, &root.join("static/out")).is_some());
+        let other = dir.path().join("other");
+        std::fs::create_dir_all(&other).unwrap();
+        std::fs::write(other.join("site.yaml"), "").unwrap();
+        assert!(unsafe_out(&root, &other).is_some());
+        assert_eq!(unsafe_out(&root, &root.join("public")), None);
+        assert_eq!(unsafe_out(&root, &dir.path().join("elsewhere")), None);
     }
 }

@@ -551,3 +551,19 @@ fn an_unreadable_file_does_not_make_every_reference_to_it_an_error() {
         run.stderr
     );
 }
+
+#[test]
+fn a_build_into_the_site_itself_is_refused_and_deletes_nothing() {
+    let (_tmp, root) = copy_fixture("rich");
+    let before = snapshot(&root);
+    for out in [root.clone(), root.join("data"), root.join("content/x")] {
+        let run = build(&root, &out, &[]);
+        assert_eq!(run.code, 1, "{}", run.both());
+        assert!(
+            run.both().contains("will not write the site to"),
+            "{}",
+            run.both()
+        );
+    }
+    assert_eq!(snapshot(&root), before, "the site's files are untouched");
+}
