@@ -24,6 +24,22 @@ pub struct Config {
 }
 
 impl Config {
+    /// A minimal configuration for unit tests.
+    #[cfg(test)]
+    pub(crate) fn example(languages: &[&str], base_url: &str) -> Config {
+        Config {
+            title: Text::default(),
+            description: None,
+            languages: languages.iter().map(|l| l.to_string()).collect(),
+            base_url: base_url.into(),
+            as_of: jiff::civil::date(2026, 1, 1),
+            theme: "default".into(),
+            license: None,
+            license_url: None,
+            publisher: None,
+            repository: None,
+        }
+    }
     pub fn default_lang(&self) -> &str {
         &self.languages[0]
     }
@@ -179,18 +195,7 @@ mod tests {
             ("http://example.org", "/"),
         ] {
             let base = base_url(url).unwrap();
-            let c = Config {
-                title: Text::default(),
-                description: None,
-                languages: vec!["en".into()],
-                base_url: base,
-                as_of: jiff::civil::date(2026, 1, 1),
-                theme: "default".into(),
-                license: None,
-                license_url: None,
-                publisher: None,
-                repository: None,
-            };
+            let c = Config::example(&["en"], &base);
             assert_eq!(c.base_path(), path, "{url}");
         }
     }

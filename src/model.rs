@@ -12,7 +12,7 @@ pub struct Text(pub LangMap);
 /// Language → text, in language order. A text has one to three entries;
 /// a sorted list of them takes a sixth of a `BTreeMap`'s smallest node,
 /// which adds up to tens of MB over a large site's records.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LangMap(Vec<(String, String)>);
 
 impl LangMap {
@@ -41,23 +41,8 @@ impl LangMap {
     pub fn iter(&self) -> impl Iterator<Item = (&String, &String)> {
         self.0.iter().map(|(l, t)| (l, t))
     }
-    pub fn keys(&self) -> impl Iterator<Item = &String> {
-        self.0.iter().map(|(l, _)| l)
-    }
     pub fn values(&self) -> impl Iterator<Item = &String> {
         self.0.iter().map(|(_, t)| t)
-    }
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl<const N: usize> From<[(String, String); N]> for LangMap {
-    fn from(pairs: [(String, String); N]) -> Self {
-        pairs.into_iter().collect()
     }
 }
 
@@ -71,20 +56,9 @@ impl FromIterator<(String, String)> for LangMap {
     }
 }
 
-impl<'a> IntoIterator for &'a LangMap {
-    type Item = (&'a String, &'a String);
-    type IntoIter = std::iter::Map<
-        std::slice::Iter<'a, (String, String)>,
-        fn(&'a (String, String)) -> (&'a String, &'a String),
-    >;
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.iter().map(|(l, t)| (l, t))
-    }
-}
-
 impl Text {
     pub fn neutral(s: impl Into<String>) -> Self {
-        Text(LangMap::from([(String::new(), s.into())]))
+        Text([(String::new(), s.into())].into_iter().collect())
     }
     /// The text in `lang`, and the language it is actually in: the neutral
     /// text, else `lang`, else the first of `fallbacks` that exists.

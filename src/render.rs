@@ -187,43 +187,17 @@ pub fn environment(theme: &Theme, config: &Config) -> Environment<'static> {
             })
         },
     );
-    let fallback_note: BTreeMap<String, String> = theme
-        .strings
-        .iter()
-        .filter_map(|(l, m)| m.get("fallback.note").map(|n| (l.clone(), n.clone())))
-        .collect();
-    env.add_filter(
-        "txt",
-        move |state: &State, x: Value| -> Result<Value, minijinja::Error> {
-            if x.is_undefined() || x.is_none() {
-                return Ok(Value::from_safe_string(String::new()));
-            }
-            // Text views made by `Ctx::txt` carry their markup ready-made.
-            let ready = x.get_attr("shown")?;
-            if !ready.is_undefined() {
-                return Ok(ready);
-            }
-            let lang = state.lookup("lang");
-            let lang = lang.as_ref().and_then(|l| l.as_str()).unwrap_or_default();
-            let html = match x.get_attr("html")? {
-                h if h.is_undefined() => markdown::escape(&x.to_string()),
-                h => h.to_string(),
-            };
-            let shown = x.get_attr("lang")?;
-            let shown = shown.as_str().unwrap_or(lang);
-            let note = fallback_note
-                .get(lang)
-                .map(String::as_str)
-                .unwrap_or_default();
-            Ok(Value::from_safe_string(text_html(
-                html,
-                shown,
-                lang,
-                x.get_attr("fallback")?.is_true(),
-                note,
-            )))
-        },
-    );
+    // Text views (`Ctx::txt`) carry their markup ready for the page's
+    // language; anything else is shown as escaped text.
+    env.add_filter("txt", |x: Value| -> Value {
+        if x.is_undefined() || x.is_none() {
+            return Value::from_safe_string(String::new());
+        }
+        match x.get_attr("shown") {
+            Ok(ready) if !ready.is_undefined() => ready,
+            _ => Value::from_safe_string(markdown::escape(&x.to_string())),
+        }
+    });
     env.add_filter("clip", |s: String, n: usize| -> String {
         if s.chars().count() <= n {
             s
@@ -251,22 +225,6 @@ pub fn environment(theme: &Theme, config: &Config) -> Environment<'static> {
     });
     env.add_global("site_base_url", config.base_url.clone());
     env
-}
-
-/// The markup of a text shown on a page in `page_lang`: marked with its own
-/// language when it differs, and noted as untranslated when it fell back.
-fn text_html(html: String, shown: &str, page_lang: &str, fallback: bool, note: &str) -> String {
-    if shown.is_empty() || shown == page_lang {
-        return html;
-    }
-    let mut out = format!("<span lang=\"{}\">{html}</span>", markdown::escape(shown));
-    if fallback {
-        out.push_str(&format!(
-            " <small class=\"fallback\">({})</small>",
-            markdown::escape(note)
-        ));
-    }
-    out
 }
 
 /// Turns a template error into a diagnostic pointing at the template line.
@@ -320,21 +278,30 @@ impl<'a> Ctx<'a> {
                 let shown = l.unwrap_or(self.lang);
                 let fallback = l.is_some_and(|l| l != self.lang);
                 let html = markdown::inline(s);
-                // What `txt` shows: the markup itself in the page's language
-                // (shared, not copied), else marked with its language.
-                let ready = if shown == self.lang {
-                    Value::from_safe_string(html)
+                // What `txt` shows: the markup itself in the page's language,
+                // else marked with its own language, and noted as not yet
+                // translated when it fell back.
+                let ready = if shown.is_empty() || shown == self.lang {
+                    html
                 } else {
-                    let note = self
-                        .strings
-                        .and_then(|m| m.get("fallback.note"))
-                        .map(String::as_str)
-                        .unwrap_or_default();
-                    Value::from_safe_string(text_html(html, shown, self.lang, fallback, note))
+                    let mut out =
+                        format!("<span lang=\"{}\">{html}</span>", markdown::escape(shown));
+                    if fallback {
+                        let note = self
+                            .strings
+                            .and_then(|m| m.get("fallback.note"))
+                            .map(String::as_str)
+                            .unwrap_or_default();
+                        out.push_str(&format!(
+                            " <small class=\"fallback\">({})</small>",
+                            markdown::escape(note)
+                        ));
+                    }
+                    out
                 };
                 obj([
                     ("text", Value::from(s)),
-                    ("shown", ready),
+                    ("shown", Value::from_safe_string(ready)),
                     ("lang", Value::from(shown)),
                     ("fallback", Value::from(fallback)),
                 ])
@@ -706,17 +673,19 @@ pub fn render_with(
         };
         let alternates: Vec<Value> = alternates(&job.path, job.lang, langs)
             .map(|(l, p)| {
+                let dir = page_dir(&p);
                 obj([
                     ("lang", Value::from(l)),
                     ("name", names.get(l).cloned().unwrap_or(Value::from(l))),
-                    ("path", Value::from(page_dir(&p))),
-                    ("url", Value::from(cfg.absolute(&page_dir(&p)))),
+                    ("url", Value::from(cfg.absolute(&dir))),
+                    ("path", Value::from(dir)),
                 ])
             })
             .collect();
+        let dir = page_dir(&job.path);
         let page = obj([
-            ("path", Value::from(page_dir(&job.path))),
-            ("canonical", Value::from(cfg.absolute(&page_dir(&job.path)))),
+            ("canonical", Value::from(cfg.absolute(&dir))),
+            ("path", Value::from(dir)),
             ("alternates", list(alternates)),
         ]);
         let ctx = minijinja::context! {
@@ -805,7 +774,7 @@ pub fn render_with(
         let jobs = crate::pages::jobs(c, &v, site);
         let ((searched, made), results) = rayon::join(
             || {
-                let searched = search_files(idx, cfg, site, theme, c.lang, out);
+                let searched = search_files(c, cfg, site, out);
                 (searched, datasets.take().map(|f| f()))
             },
             || jobs.par_iter().map(render_one).collect::<Vec<Page>>(),
@@ -848,7 +817,7 @@ pub fn render_with(
     // Root index leads to the default language; sitemap and robots for crawlers.
     let redirect = env
         .get_template("redirect.html")
-        .and_then(|t| t.render(minijinja::context! { lang => default, target => format!("{default}/"), site => site_value(cfg, default, langs, site), langs => langs.clone() }));
+        .and_then(|t| t.render(minijinja::context! { lang => default, target => format!("{default}/"), site => site_views[default].clone(), langs => langs.clone() }));
     let redirect = match redirect {
         Ok(r) => r,
         Err(e) => {
@@ -857,7 +826,7 @@ pub fn render_with(
         }
     };
     extra.push(("index.html".into(), redirect.into_bytes()));
-    match sitemaps(&env, cfg, &written) {
+    match sitemaps(&env, cfg, &written, SITEMAP_MAX) {
         Ok(files) => extra.extend(files),
         Err(e) => {
             template_error(&e, theme, "sitemap.xml", d);
@@ -892,23 +861,9 @@ pub fn render_with(
 }
 
 /// The search index of each language, written as it is made.
-fn search_files(
-    idx: &Index<'_>,
-    cfg: &Config,
-    site: &Loaded,
-    theme: &Theme,
-    lang: &str,
-    out: &Writer,
-) -> std::io::Result<()> {
-    let label = |k: &str| {
-        theme
-            .strings
-            .get(lang)
-            .and_then(|m| m.get(k))
-            .cloned()
-            .unwrap_or_else(|| k.to_string())
-    };
-    for (path, bytes) in search::files(&search::docs(idx, cfg, lang, site), lang, label) {
+fn search_files(c: &Ctx<'_>, cfg: &Config, site: &Loaded, out: &Writer) -> std::io::Result<()> {
+    let docs = search::docs(c.idx, cfg, c.lang, site);
+    for (path, bytes) in search::files(&docs, c.lang, |k| c.tr(k)) {
         out.put(&path, bytes)?;
     }
     Ok(())
@@ -917,17 +872,10 @@ fn search_files(
 /// Most URLs one sitemap file may list (sitemaps.org).
 const SITEMAP_MAX: usize = 50_000;
 
-/// `sitemap.xml` from the theme's template; past [`SITEMAP_MAX`] pages, one
-/// such file per 50,000 under `sitemaps/` and `sitemap.xml` an index of them.
+/// `sitemap.xml` from the theme's template; past `max` pages
+/// ([`SITEMAP_MAX`] in a build), one such file per `max` pages under
+/// `sitemaps/` and `sitemap.xml` an index of them.
 fn sitemaps(
-    env: &Environment<'_>,
-    cfg: &Config,
-    pages: &[(String, &str)],
-) -> Result<Vec<(String, Vec<u8>)>, minijinja::Error> {
-    sitemaps_of(env, cfg, pages, SITEMAP_MAX)
-}
-
-fn sitemaps_of(
     env: &Environment<'_>,
     cfg: &Config,
     pages: &[(String, &str)],
@@ -1087,18 +1035,7 @@ mod sitemap_tests {
     use super::*;
 
     fn config() -> Config {
-        Config {
-            title: Text::default(),
-            description: None,
-            languages: vec!["vi".into(), "en".into()],
-            base_url: "https://example.org/t/".into(),
-            as_of: jiff::civil::date(2026, 1, 1),
-            theme: "default".into(),
-            license: None,
-            license_url: None,
-            publisher: None,
-            repository: None,
-        }
+        Config::example(&["vi", "en"], "https://example.org/t/")
     }
 
     fn env() -> Environment<'static> {
@@ -1120,7 +1057,7 @@ mod sitemap_tests {
 
     #[test]
     fn a_small_site_has_one_sitemap_with_every_page_and_its_alternates() {
-        let files = sitemaps_of(&env(), &config(), &pages(3), 3).unwrap();
+        let files = sitemaps(&env(), &config(), &pages(3), 3).unwrap();
         assert_eq!(files.len(), 1);
         let (name, xml) = &files[0];
         assert_eq!(name, "sitemap.xml");
@@ -1132,7 +1069,7 @@ mod sitemap_tests {
 
     #[test]
     fn past_the_limit_sitemap_xml_is_an_index_of_files_within_it() {
-        let files = sitemaps_of(&env(), &config(), &pages(5), 2).unwrap();
+        let files = sitemaps(&env(), &config(), &pages(5), 2).unwrap();
         let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(
             names,

@@ -29,6 +29,18 @@ pub struct Outcome {
     pub io_failure: bool,
 }
 
+impl Outcome {
+    /// A build that stopped: nothing written (or all of it taken back).
+    fn stopped(sources: Sources, diags: Diagnostics, io_failure: bool) -> Outcome {
+        Outcome {
+            sources,
+            diags,
+            summary: None,
+            io_failure,
+        }
+    }
+}
+
 pub struct Options<'a> {
     pub root: &'a Path,
     pub out: Option<&'a Path>,
@@ -65,12 +77,7 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
     let mut sources = Sources::default();
     let mut diags = Diagnostics::default();
     let Some(mut loaded) = load::site(opts.root, &mut sources, &mut diags) else {
-        return Outcome {
-            sources,
-            diags,
-            summary: None,
-            io_failure: false,
-        };
+        return Outcome::stopped(sources, diags, false);
     };
     if let Some(b) = opts.base_url {
         loaded.config.base_url = if b.ends_with('/') {
@@ -89,20 +96,10 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
         &mut diags,
     );
     if diags.has_errors() {
-        return Outcome {
-            sources,
-            diags,
-            summary: None,
-            io_failure: false,
-        };
+        return Outcome::stopped(sources, diags, false);
     }
     let Some(theme) = theme else {
-        return Outcome {
-            sources,
-            diags,
-            summary: None,
-            io_failure: false,
-        };
+        return Outcome::stopped(sources, diags, false);
     };
     let out = opts
         .out
@@ -114,24 +111,14 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
         diags
             .error(None, format!("will not write the site to {}: {why}", out.display()))
             .hint("a build removes every file of the output folder it did not make; choose a folder of its own, e.g. `--out public`");
-        return Outcome {
-            sources,
-            diags,
-            summary: None,
-            io_failure: false,
-        };
+        return Outcome::stopped(sources, diags, false);
     }
     let writer = if opts.write {
         match Writer::open(&out) {
             Ok(w) => w,
             Err(e) => {
                 diags.error(None, format!("cannot write {}: {e}", out.display()));
-                return Outcome {
-                    sources,
-                    diags,
-                    summary: None,
-                    io_failure: true,
-                };
+                return Outcome::stopped(sources, diags, true);
             }
         }
     } else {
@@ -140,12 +127,7 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
     // Every failure from here on must give the output folder back as it was.
     let failed = |writer: Writer, sources, diags, io_failure| {
         writer.abort();
-        Outcome {
-            sources,
-            diags,
-            summary: None,
-            io_failure,
-        }
+        Outcome::stopped(sources, diags, io_failure)
     };
     step("indexing");
     let idx = Index::build(&loaded.data, loaded.config.as_of);
@@ -211,12 +193,7 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
         Ok(s) => s,
         Err(e) => {
             diags.error(None, format!("cannot write {}: {e}", out.display()));
-            return Outcome {
-                sources,
-                diags,
-                summary: None,
-                io_failure: true,
-            };
+            return Outcome::stopped(sources, diags, true);
         }
     };
     let summary = Summary {

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { before, after } from "node:test";
 
 export const E2E = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const REPO = path.resolve(E2E, "..");
@@ -134,6 +135,25 @@ export async function guard(context) {
   context.pages().forEach(watch);
   context.on("page", watch);
   return { offsite, errors };
+}
+
+/**
+ * For a test file: serves the shipped site and opens a guarded Chromium
+ * before its tests, closes both after them. The returned object's `server`,
+ * `browser` and `watch` are set once the tests run.
+ */
+export function useSite() {
+  const site = {};
+  before(async () => {
+    site.server = await serve();
+    site.browser = await launch();
+    site.watch = await guard(site.browser.context);
+  });
+  after(async () => {
+    await site.browser?.close();
+    await site.server?.close();
+  });
+  return site;
 }
 
 /** Saves a full-page screenshot under e2e/artifacts/screenshots/. */

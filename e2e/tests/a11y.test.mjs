@@ -1,25 +1,16 @@
 // Accessibility: axe-core in Chromium on one page of every template in both
 // languages (WCAG 2.0/2.1 A and AA), and a keyboard-only walk through the header.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { serve, launch, guard, screenshot, LANGS } from "../lib/site.mjs";
+import { useSite, screenshot, LANGS } from "../lib/site.mjs";
 import { templatePages } from "../lib/pages.mjs";
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
-let server, browser, watch;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-  watch = await guard(browser.context);
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 function describe(violations) {
   return violations
@@ -37,9 +28,9 @@ function describe(violations) {
 for (const lang of LANGS) {
   for (const p of templatePages(lang)) {
     test(`axe: ${p.name} (${lang}) has no WCAG 2.1 AA violation`, async () => {
-      const page = await browser.context.newPage();
+      const page = await site.browser.context.newPage();
       try {
-        await page.goto(server.url + p.path, { waitUntil: "load" });
+        await page.goto(site.server.url + p.path, { waitUntil: "load" });
         if (p.name === "search") await page.waitForSelector("#search-results li", { timeout: 5000 }).catch(() => {});
         await page.addScriptTag({ content: AXE });
         const result = await page.evaluate(
@@ -58,9 +49,9 @@ for (const lang of LANGS) {
 // header (brand, languages, navigation), the search box and then the table,
 // in that order, and every stop shows a visible focus indicator.
 test("keyboard: Tab goes through the header, the search box and into a table, focus visible", async () => {
-  const page = await browser.context.newPage();
+  const page = await site.browser.context.newPage();
   try {
-    await page.goto(server.url + "en/tasks/", { waitUntil: "load" });
+    await page.goto(site.server.url + "en/tasks/", { waitUntil: "load" });
     const stops = [];
     for (let i = 0; i < 120; i++) {
       await page.keyboard.press("Tab");

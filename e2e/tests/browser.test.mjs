@@ -1,33 +1,24 @@
 // End-to-end scenarios in Debian's Chromium against the shipped site served on
 // 127.0.0.1: what a reader does, with no request leaving the machine and no
 // console error on any page.
-import { test, before, after, afterEach } from "node:test";
+import { test, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { serve, launch, guard, screenshot } from "../lib/site.mjs";
+import { useSite, screenshot } from "../lib/site.mjs";
 import { parseCsv } from "../lib/csv.mjs";
 
-let server, browser, watch;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-  watch = await guard(browser.context);
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 // Every scenario must leave no offsite request and no console error behind.
 afterEach(() => {
-  const offsite = watch.offsite.splice(0);
-  const errors = watch.errors.splice(0);
+  const offsite = site.watch.offsite.splice(0);
+  const errors = site.watch.errors.splice(0);
   assert.deepEqual(offsite, [], "requests left 127.0.0.1");
   assert.deepEqual(errors, [], "console errors or failed requests");
 });
 
 async function open(path) {
-  const page = await browser.context.newPage();
-  await page.goto(server.url + path, { waitUntil: "load" });
+  const page = await site.browser.context.newPage();
+  await page.goto(site.server.url + path, { waitUntil: "load" });
   return page;
 }
 
@@ -37,7 +28,7 @@ test("home page in each language, and the root leads to the default one", async 
   const page = await open("");
   await page.waitForURL(/\/vi\/$/);
   for (const lang of ["vi", "en"]) {
-    await page.goto(`${server.url}${lang}/`);
+    await page.goto(`${site.server.url}${lang}/`);
     assert.equal(await page.getAttribute("html", "lang"), lang);
     assert.ok((await page.locator("h1").first().innerText()).trim().length > 0, "a heading");
     assert.ok((await page.locator("main a").count()) > 10, "the home page leads somewhere");
@@ -152,7 +143,7 @@ test(`a filter's URL, opened fresh, shows the same rows`, async () => {
   const shared = page.url();
   await page.close();
 
-  const fresh = await browser.context.newPage();
+  const fresh = await site.browser.context.newPage();
   await fresh.goto(shared, { waitUntil: "load" });
   await fresh.locator("form#filters").waitFor();
   assert.equal(await fresh.locator('select[name="agency"]').inputValue(), "moj");
@@ -178,8 +169,8 @@ test("a CSV downloaded from the data page reads back with the rows the page says
   assert.deepEqual(header, columns, "the header is the column list the page documents");
   assert.ok(records.every((r) => r.length === header.length), "every row has every column");
   // The same tasks the task list shows, one row each.
-  const list = await browser.context.newPage();
-  await list.goto(`${server.url}en/tasks/`);
+  const list = await site.browser.context.newPage();
+  await list.goto(`${site.server.url}en/tasks/`);
   const listed = await list.locator("table.tasks tbody tr").count();
   assert.equal(records.length, listed, "one CSV row per task in the list");
   await list.close();
