@@ -1,5 +1,5 @@
 //! `lotrinh build` on the rich fixture (tests/fixtures/rich), checked against
-//! the site contract (shared/design/site-contract.md): addresses, languages,
+//! the site contract (docs/site-contract.md): addresses, languages,
 //! escaping, cross-links, deadlines, links that resolve under any base URL,
 //! datasets, determinism and incremental writes.
 
