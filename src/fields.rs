@@ -4,7 +4,7 @@
 //! reports whatever was left as an unknown field, with the closest known name.
 
 use crate::diag::{Diagnostics, Loc, closest};
-use crate::model::{AgencyRef, Due, Provenance, Ref, Text, Translation};
+use crate::model::{AgencyRef, Due, Provenance, Ref, Source, Text, Translation, When};
 use crate::raw::{Key, Kind, Node};
 use jiff::civil::Date;
 
@@ -305,6 +305,198 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// A date that may be partial: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    pub fn when(&mut self, name: &'static str, required: bool) -> Option<When> {
+        let (s, loc) = self.string_loc(name, required)?;
+        match parse_when(&s) {
+            Some(start) => Some(When {
+                label: s,
+                start,
+                loc,
+            }),
+            None => {
+                self.diags
+                    .error(Some(loc), format!("`{name}` is not a date: `{s}`"))
+                    .width(s.chars().count())
+                    .hint("write YYYY-MM-DD, or YYYY-MM or YYYY where the day is not known, e.g. 2021-03-29");
+                None
+            }
+        }
+    }
+
+    /// A source: a document id, a URL (with `<name>_title` and
+    /// `<name>_accessed` beside it, as CSV writes it), or a map
+    /// `{ title, url, accessed }`. Title, URL and date read are all required
+    /// for a web page, so that every claim can be found again.
+    pub fn source(&mut self, name: &'static str, required: bool) -> Option<Source> {
+        let title_key: &'static str = match name {
+            "source" => "source_title",
+            _ => "also_title",
+        };
+        let accessed_key: &'static str = match name {
+            "source" => "source_accessed",
+            _ => "also_accessed",
+        };
+        let Some(n) = self.take(name) else {
+            if required {
+                self.diags
+                    .error(Some(self.loc), format!("missing required field `{name}`"))
+                    .hint(format!("every claim says where it can be read: `{name}: <document id>` or `{name}: {{ title, url, accessed }}`"));
+            }
+            return None;
+        };
+        match &n.kind {
+            Kind::Scalar { text, .. } => {
+                let text = text.trim();
+                let title = self.text(title_key, false);
+                let accessed = self.date(accessed_key);
+                if is_url_like(text) {
+                    let url = self.url_checked(name, text, n.loc)?;
+                    if title.is_none() {
+                        self.diags
+                            .error(Some(n.loc), format!("`{name}` is a URL but has no title"))
+                            .hint(format!("add `{title_key}_vi` / `{title_key}_en` (or in YAML `{name}: {{ title, url, accessed }}`)"));
+                    }
+                    if accessed.is_none() {
+                        self.diags
+                            .error(
+                                Some(n.loc),
+                                format!("`{name}` is a URL but says not when it was read"),
+                            )
+                            .hint(format!(
+                                "add `{accessed_key}: YYYY-MM-DD`, the day the page was read"
+                            ));
+                    }
+                    Some(Source::Web {
+                        title: title?,
+                        url,
+                        accessed: Some(accessed?),
+                        loc: n.loc,
+                    })
+                } else {
+                    if title.is_some() || accessed.is_some() {
+                        self.diags
+                            .error(Some(n.loc), format!("`{name}` is a document id, which has its own title and date"))
+                            .hint(format!("leave out `{title_key}` and `{accessed_key}`, or give a URL in `{name}`"));
+                    }
+                    Some(Source::Document(Ref {
+                        id: text.to_string(),
+                        loc: n.loc,
+                    }))
+                }
+            }
+            Kind::Map(_) => self.source_map(name, n, true),
+            _ => {
+                self.diags
+                    .error(
+                        Some(n.loc),
+                        format!(
+                            "`{name}` should be a document id or {{ title, url, accessed }}, found {}",
+                            n.describe()
+                        ),
+                    )
+                    .hint("e.g. `source: cat-co1` or `source: { title: {en: ..., vi: ...}, url: https://..., accessed: 2026-11-20 }`");
+                None
+            }
+        }
+    }
+
+    fn source_map(&mut self, name: &str, n: &'a Node, need_accessed: bool) -> Option<Source> {
+        let langs = self.langs;
+        let mut f = Fields::new(n, name, langs, self.diags)?;
+        let title = f.text("title", true);
+        let url = f.string_loc("url", true);
+        let accessed = f.date("accessed");
+        let missing_accessed = need_accessed && accessed.is_none() && !f.has("accessed");
+        f.finish();
+        let url = url.and_then(|(url, uloc)| self.url_checked(name, &url, uloc));
+        if missing_accessed {
+            self.diags
+                .error(Some(n.loc), format!("`{name}` needs `accessed`"))
+                .hint("add `accessed: YYYY-MM-DD`, the day the page was read");
+            return None;
+        }
+        let url = url?;
+        Some(Source::Web {
+            title: title?,
+            url,
+            accessed,
+            loc: n.loc,
+        })
+    }
+
+    fn has(&self, name: &str) -> bool {
+        // Only consulted after `take` of the same name: a present but
+        // unparseable value has been reported already.
+        self.entries.iter().any(|(k, _)| k.name == name)
+    }
+
+    /// Only http(s) addresses become links: anything else (`javascript:`, a
+    /// relative path) would be a hole or a dead link on every page.
+    fn url_checked(&mut self, name: &str, url: &str, loc: Loc) -> Option<String> {
+        let ok = (url.starts_with("https://") || url.starts_with("http://"))
+            && url.len() > "https://".len()
+            && !url.chars().any(|c| c.is_whitespace() || c.is_control());
+        if ok {
+            Some(url.to_string())
+        } else {
+            self.diags
+                .error(
+                    Some(loc),
+                    format!("`{name}` URL `{url}` is not an http(s) address"),
+                )
+                .width(url.chars().count())
+                .hint("write the full address starting with https:// (no spaces)");
+            None
+        }
+    }
+
+    /// Further sources: a list of document ids, URLs or `{ title, url, accessed }`
+    /// maps (in CSV, `;`-separated ids and URLs; a URL there is its own title).
+    pub fn sources(&mut self, name: &'static str) -> Vec<Source> {
+        let Some(n) = self.take(name) else {
+            return Vec::new();
+        };
+        let nodes: Vec<&'a Node> = match &n.kind {
+            Kind::Seq(items) => items.iter().collect(),
+            _ => vec![n],
+        };
+        let mut out = Vec::new();
+        for item in nodes {
+            match &item.kind {
+                Kind::Scalar { .. } => {
+                    for (s, loc) in self.items(name, item) {
+                        if is_url_like(&s) {
+                            if let Some(url) = self.url_checked(name, &s, loc) {
+                                out.push(Source::Web {
+                                    title: Text::neutral(url.clone()),
+                                    url,
+                                    accessed: None,
+                                    loc,
+                                });
+                            }
+                        } else {
+                            out.push(Source::Document(Ref { id: s, loc }));
+                        }
+                    }
+                }
+                Kind::Map(_) => {
+                    if let Some(s) = self.source_map(name, item, false) {
+                        out.push(s);
+                    }
+                }
+                Kind::Null => {}
+                Kind::Seq(_) => {
+                    self.diags.error(
+                        Some(item.loc),
+                        format!("items of `{name}` should be document ids or {{ title, url }}, found a list"),
+                    );
+                }
+            }
+        }
+        out
+    }
+
     /// One of a fixed set of words.
     pub fn choice(
         &mut self,
@@ -479,6 +671,36 @@ pub fn parse_date(s: &str) -> Option<Date> {
     s.parse::<Date>().ok()
 }
 
+/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`: the first day the text covers.
+pub fn parse_when(s: &str) -> Option<Date> {
+    let s = s.trim();
+    let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    match s.len() {
+        4 if digits(s) => Date::new(s.parse().ok()?, 1, 1).ok(),
+        7 if digits(&s[..4]) && &s[4..5] == "-" && digits(&s[5..]) => {
+            Date::new(s[..4].parse().ok()?, s[5..].parse().ok()?, 1).ok()
+        }
+        10 => parse_date(s),
+        _ => None,
+    }
+}
+
+/// A UN follow-up grade as printed: A to E, optionally followed by `+`, `-`,
+/// `1` or `2` (the Human Rights Committee has used B1/B2 and A+/C- style marks).
+pub fn is_grade(g: &str) -> bool {
+    let b = g.as_bytes();
+    matches!(b.first(), Some(b'A'..=b'E'))
+        && match b.len() {
+            1 => true,
+            2 => matches!(b[1], b'+' | b'-' | b'1' | b'2'),
+            _ => false,
+        }
+}
+
+fn is_url_like(s: &str) -> bool {
+    s.contains("://") || s.starts_with("www.") || s.contains(':')
+}
+
 /// A year (31 December of it) or a full date.
 pub fn parse_due(s: &str) -> Option<Date> {
     let s = s.trim();
@@ -507,6 +729,50 @@ mod tests {
             split_outside_parens("moj (a; b); mps"),
             vec!["moj (a; b)", "mps"]
         );
+    }
+
+    #[test]
+    fn partial_dates_and_grades() {
+        assert_eq!(parse_when("2021").unwrap().to_string(), "2021-01-01");
+        assert_eq!(parse_when("2021-03").unwrap().to_string(), "2021-03-01");
+        assert_eq!(parse_when("2021-03-29").unwrap().to_string(), "2021-03-29");
+        for bad in [
+            "21",
+            "2021-3",
+            "2021-13",
+            "2021/03/29",
+            "2021-02-30",
+            "abcd",
+        ] {
+            assert!(parse_when(bad).is_none(), "{bad}");
+        }
+        for g in ["A", "E", "B+", "C-", "B2"] {
+            assert!(is_grade(g), "{g}");
+        }
+        for g in ["F", "e", "B3", "AA", ""] {
+            assert!(!is_grade(g), "{g}");
+        }
+    }
+
+    #[test]
+    fn sources_from_yaml_and_csv_shapes() {
+        let mut d = Diagnostics::default();
+        let n = parse_yaml(
+            "a: doc-1\nb: { title: { en: T }, url: \"https://x.org/p\", accessed: 2026-01-02 }\nc: javascript:alert(1)\nd: https://y.org\nd_title_en: Y\n",
+            0,
+            &mut d,
+        )
+        .unwrap();
+        let langs = langs();
+        let mut f = Fields::new(&n, "record", &langs, &mut d).unwrap();
+        assert!(matches!(f.source("a", true), Some(Source::Document(r)) if r.id == "doc-1"));
+        assert!(
+            matches!(f.source("b", true), Some(Source::Web { url, accessed: Some(_), .. }) if url == "https://x.org/p")
+        );
+        assert!(f.source("c", true).is_none());
+        f.finish();
+        let out = format!("{d:?}");
+        assert!(out.contains("not an http(s) address"), "{out}");
     }
 
     #[test]

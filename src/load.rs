@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// The collections of data-format.md: the name of their file or folder under `data/`.
-pub const COLLECTIONS: [&str; 9] = [
+pub const COLLECTIONS: [&str; 10] = [
     "mechanisms",
     "documents",
     "agencies",
@@ -23,11 +23,12 @@ pub const COLLECTIONS: [&str; 9] = [
     "tasks",
     "indicators",
     "indicator-values",
+    "progress",
 ];
 
 /// Addresses under `<lang>/` that the theme's own pages use; a content page
 /// with one of these slugs would overwrite a section.
-pub const RESERVED_SLUGS: [&str; 11] = [
+pub const RESERVED_SLUGS: [&str; 12] = [
     "agencies",
     "recommendations",
     "plans",
@@ -39,6 +40,7 @@ pub const RESERVED_SLUGS: [&str; 11] = [
     "data",
     "search",
     "deadlines",
+    "updates",
 ];
 
 pub const DOCUMENT_KINDS: [&str; 4] =
@@ -252,6 +254,7 @@ fn convert_file(
             "tasks" => push(&mut data.tasks, task(&mut f)),
             "indicators" => push(&mut data.indicators, indicator(&mut f)),
             "indicator-values" => push(&mut data.values, indicator_value(&mut f)),
+            "progress" => push(&mut data.progress, progress(&mut f)),
             _ => unreachable!("collections come from COLLECTIONS"),
         };
         f.finish();
@@ -590,6 +593,76 @@ fn indicator_value(f: &mut Fields<'_>) -> Option<IndicatorValue> {
     })
 }
 
+pub const PROGRESS_STATUSES: [&str; 3] = ["done", "in-progress", "not-started"];
+
+fn progress(f: &mut Fields<'_>) -> Option<Progress> {
+    let loc = f.loc;
+    let id = f.id_ref("id", true);
+    let date = f.when("date", true);
+    let tasks = f.refs("tasks");
+    let recommendations = f.refs("recommendations");
+    let status = f
+        .choice("status", &PROGRESS_STATUSES, false)
+        .map(|s| match s.as_str() {
+            "done" => Status::Done,
+            "in-progress" => Status::InProgress,
+            _ => Status::NotStarted,
+        });
+    let text = f.text("text", true);
+    let by_words: Vec<&str> = By::ALL.iter().map(|b| b.as_str()).collect();
+    let by = f.choice("by", &by_words, true).and_then(|s| By::parse(&s));
+    let by_name = f.text("by_name", false);
+    let source = f.source("source", true);
+    let also = f.sources("also");
+    let grade = f.string_loc("grade", false).and_then(|(g, gloc)| {
+        if crate::fields::is_grade(&g) {
+            Some(g)
+        } else {
+            f.diags
+                .error(Some(gloc), format!("`grade` cannot be `{g}`"))
+                .width(g.chars().count())
+                .hint("write the grade as the Committee prints it: A, B, C, D or E, optionally followed by +, -, 1 or 2 (e.g. B+, B2)");
+            None
+        }
+    });
+    let confidence = f
+        .choice("confidence", &["verified", "reported"], false)
+        .map(|c| {
+            if c == "verified" {
+                Confidence::Verified
+            } else {
+                Confidence::Reported
+            }
+        });
+    let note = f.text("note", false);
+    let prov = f.provenance();
+    if tasks.is_empty() && recommendations.is_empty() {
+        f.diags
+            .error(
+                Some(loc),
+                "a progress record names no task and no recommendation",
+            )
+            .hint("add `tasks: [...]` and/or `recommendations: [...]`: the ids the claim is about");
+        return None;
+    }
+    Some(Progress {
+        id: id?,
+        date: date?,
+        tasks,
+        recommendations,
+        status,
+        text: text?,
+        by: by?,
+        by_name,
+        source: source?,
+        also,
+        grade,
+        confidence,
+        note,
+        prov,
+    })
+}
+
 /// The slug of a task ref: `A.II.1.3` → `a-ii-1-3`; Đ becomes `dd` so that
 /// sections D and Đ stay distinct.
 pub fn slug(s: &str) -> String {
@@ -627,6 +700,7 @@ fn merge(into: &mut Data, part: Data) {
     into.tasks.extend(part.tasks);
     into.indicators.extend(part.indicators);
     into.values.extend(part.values);
+    into.progress.extend(part.progress);
     into.broken.extend(part.broken);
     into.unread.extend(part.unread);
 }
@@ -646,6 +720,8 @@ fn sort(d: &mut Data) {
             .then_with(|| a.id.id.cmp(&b.id.id))
     });
     d.indicators.sort_by(|a, b| a.id.id.cmp(&b.id.id));
+    d.progress
+        .sort_by(|a, b| (a.date.start, &a.id.id).cmp(&(b.date.start, &b.id.id)));
     d.values.sort_by(|a, b| {
         (
             a.indicator.id.as_str(),

@@ -308,6 +308,111 @@ pub struct IndicatorValue {
     pub prov: Provenance,
 }
 
+/// Who says so: the author of a progress claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum By {
+    Government,
+    Legislature,
+    Un,
+    Nhri,
+    CivilSociety,
+    Media,
+    Academic,
+}
+
+impl By {
+    pub const ALL: [By; 7] = [
+        By::Government,
+        By::Legislature,
+        By::Un,
+        By::Nhri,
+        By::CivilSociety,
+        By::Media,
+        By::Academic,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            By::Government => "government",
+            By::Legislature => "legislature",
+            By::Un => "un",
+            By::Nhri => "nhri",
+            By::CivilSociety => "civil-society",
+            By::Media => "media",
+            By::Academic => "academic",
+        }
+    }
+    pub fn parse(s: &str) -> Option<By> {
+        By::ALL.into_iter().find(|b| b.as_str() == s)
+    }
+    /// The state's own voice: its executive and its legislature.
+    pub fn is_official(self) -> bool {
+        matches!(self, By::Government | By::Legislature)
+    }
+    /// An assessment from outside the state: the UN, a national human-rights
+    /// institution, civil society, scholars (the media report, they do not assess).
+    pub fn is_independent(self) -> bool {
+        matches!(self, By::Un | By::Nhri | By::CivilSociety | By::Academic)
+    }
+}
+
+/// Where a progress claim can be read: a document of the site, or a web page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Document(Ref),
+    Web {
+        title: Text,
+        url: String,
+        /// The day the page was read; CSV `also` URLs may leave it out.
+        accessed: Option<Date>,
+        loc: Loc,
+    },
+}
+
+/// A partial date as written (`2021`, `2021-03`, `2021-03-29`) and the first
+/// day it covers, which orders records and is checked against `as_of`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct When {
+    pub label: String,
+    pub start: Date,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confidence {
+    Verified,
+    Reported,
+}
+
+impl Confidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Verified => "verified",
+            Confidence::Reported => "reported",
+        }
+    }
+}
+
+/// One dated claim about what happened on tasks and/or recommendations,
+/// and who says so. The source is required, so a `done` always has one.
+#[derive(Debug, Clone)]
+pub struct Progress {
+    pub id: Ref,
+    pub date: When,
+    pub tasks: Vec<Ref>,
+    pub recommendations: Vec<Ref>,
+    /// `None`: the record is context only and sets no state.
+    pub status: Option<Status>,
+    pub text: Text,
+    pub by: By,
+    pub by_name: Option<Text>,
+    pub source: Source,
+    pub also: Vec<Source>,
+    pub grade: Option<String>,
+    pub confidence: Option<Confidence>,
+    pub note: Option<Text>,
+    pub prov: Provenance,
+}
+
 /// Everything loaded from `data/`, each collection sorted by id (tasks by
 /// plan and ref), so that no file order on disk changes the output.
 #[derive(Debug, Default)]
@@ -321,6 +426,8 @@ pub struct Data {
     pub tasks: Vec<Task>,
     pub indicators: Vec<Indicator>,
     pub values: Vec<IndicatorValue>,
+    /// Progress records, by date then id.
+    pub progress: Vec<Progress>,
     /// Ids of records that failed to load (collection, id): references to
     /// them are not reported again, so one bad record gives one error.
     pub broken: Vec<(&'static str, String)>,

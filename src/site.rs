@@ -87,7 +87,13 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
         };
     }
     step("checking references");
-    validate::validate(&loaded.data, &loaded.config.languages, &sources, &mut diags);
+    validate::validate(
+        &loaded.data,
+        &loaded.config.languages,
+        loaded.config.as_of,
+        &sources,
+        &mut diags,
+    );
     let theme = theme::load(
         opts.root,
         &loaded.config.theme,

@@ -134,7 +134,13 @@ impl<'a> IdSet<'a> {
     }
 }
 
-pub fn validate(data: &Data, langs: &[String], sources: &Sources, d: &mut Diagnostics) {
+pub fn validate(
+    data: &Data,
+    langs: &[String],
+    as_of: jiff::civil::Date,
+    sources: &Sources,
+    d: &mut Diagnostics,
+) {
     let label = |t: &Text| t.plain("en", langs).to_string();
     let unread = |c: &str| data.unread.iter().find(|(x, _)| *x == c).map(|(_, f)| *f);
     let broken = |c: &str| -> std::collections::HashSet<&str> {
@@ -328,6 +334,67 @@ pub fn validate(data: &Data, langs: &[String], sources: &Sources, d: &mut Diagno
                 format!("task `{}` ({}) has no lead agency", t.id.id, t.ref_),
             )
             .hint("add `lead:`, or `heading: true` if the row only groups others");
+        }
+    }
+    // Nothing refers to a progress record; building the set checks its ids
+    // (the rule, duplicates).
+    IdSet::build(
+        "progress record",
+        data.progress.iter().map(|x| (&x.id, String::new())),
+        broken("progress"),
+        sources,
+        d,
+    );
+    let check_source = |s: &Source, d: &mut Diagnostics| match s {
+        Source::Document(r) => {
+            documents.check(r, d);
+        }
+        Source::Web {
+            accessed: Some(a),
+            loc,
+            ..
+        } if *a > as_of => {
+            d.warning(
+                Some(*loc),
+                format!("this source was read on {a}, after the site's `as_of` ({as_of})"),
+            )
+            .hint("move `as_of` in site.yaml forward to the day the data was last checked");
+        }
+        Source::Web { .. } => {}
+    };
+    for p in &data.progress {
+        if p.date.start > as_of {
+            d.error(
+                Some(p.date.loc),
+                format!(
+                    "progress record `{}` is dated {}, after the site's `as_of` ({as_of})",
+                    p.id.id, p.date.label
+                ),
+            )
+            .hint("a record tells what has happened: fix the date, or move `as_of` in site.yaml forward");
+        }
+        for t in &p.tasks {
+            if tasks.check(t, d)
+                && p.status.is_some()
+                && let Some(task) = task_plan.get(t.id.as_str())
+                && task.heading
+            {
+                d.warning(
+                    Some(t.loc),
+                    format!(
+                        "`{}` is a heading, which has no state of its own: this record's status is not counted for it",
+                        t.id
+                    ),
+                )
+                .hint("name the tasks under the heading that the claim is about");
+            }
+        }
+        for r in &p.recommendations {
+            recs.check(r, d);
+        }
+        check_source(&p.source, d);
+        for s in &p.also {
+            check_source(s, d);
         }
     }
     for set in [

@@ -567,3 +567,88 @@ fn a_build_into_the_site_itself_is_refused_and_deletes_nothing() {
     }
     assert_eq!(snapshot(&root), before, "the site's files are untouched");
 }
+
+// ---- progress records --------------------------------------------------
+
+#[test]
+fn progress_unknown_ids_get_a_hint() {
+    let run = check_fails(&invalid("progress-unknown-id"));
+    assert_reported(&run, "data/progress.yaml:3", "unknown task `plan-a-3`");
+    assert_reported(
+        &run,
+        "data/progress.yaml:4",
+        "unknown recommendation `rec-onee`",
+    );
+    assert_hint(&run, "`rec-one`");
+    assert_reported(&run, "data/progress.yaml:8", "unknown document `dec-2`");
+    assert_hint(&run, "`dec-1`");
+    assert_eq!(problems(&run), 3);
+}
+
+#[test]
+fn progress_dated_after_as_of_is_an_error() {
+    let run = check_fails(&invalid("progress-future-date"));
+    assert_reported(&run, "data/progress.yaml:2", "dated 2026-07-01, after");
+    assert_reported(&run, "data/progress.yaml:9", "dated 2026-07, after");
+    assert_hint(&run, "as_of");
+    // `2026` starts before as_of: the year has begun.
+    assert_eq!(problems(&run), 2);
+}
+
+#[test]
+fn progress_without_a_source_cannot_be_recorded() {
+    let run = check_fails(&invalid("progress-no-source"));
+    assert_reported(
+        &run,
+        "data/progress.yaml:1",
+        "missing required field `source`",
+    );
+    assert_hint(&run, "{ title, url, accessed }");
+    assert_reported(&run, "data/progress.yaml:12", "`source` needs `accessed`");
+    assert_eq!(problems(&run), 2);
+}
+
+#[test]
+fn progress_duplicate_ids_across_yaml_and_csv() {
+    let run = check_fails(&invalid("progress-duplicate-id"));
+    assert_reported(
+        &run,
+        "data/progress/b.csv:2",
+        "duplicate progress record id `claim-one`",
+    );
+    assert_hint(&run, "data/progress/a.yaml:1");
+    assert_eq!(problems(&run), 1);
+}
+
+#[test]
+fn progress_about_nothing_is_refused() {
+    let run = check_fails(&invalid("progress-no-subject"));
+    assert_reported(
+        &run,
+        "data/progress.yaml:1",
+        "names no task and no recommendation",
+    );
+    assert_eq!(problems(&run), 1);
+}
+
+#[test]
+fn progress_bad_values_are_all_reported_at_once() {
+    let run = check_fails(&invalid("progress-bad-values"));
+    assert_reported(&run, "data/progress.yaml:2", "`29/03/2021`");
+    assert_hint(&run, "YYYY-MM");
+    assert_reported(
+        &run,
+        "data/progress.yaml:4",
+        "`status` cannot be `finished`",
+    );
+    assert_reported(&run, "data/progress.yaml:6", "`by` cannot be `goverment`");
+    assert_hint(&run, "did you mean `government`?");
+    assert_reported(&run, "data/progress.yaml:8", "not an http(s) address");
+    assert_reported(&run, "data/progress.yaml:11", "`grade` cannot be `F`");
+    assert_reported(
+        &run,
+        "data/progress.yaml:12",
+        "`confidence` cannot be `sure`",
+    );
+    assert_eq!(problems(&run), 6);
+}
