@@ -4,6 +4,7 @@
 //! serialised per format.
 
 use crate::config::Config;
+use crate::diag::Loc;
 use crate::index::{Deadline, Index, Role};
 use crate::model::*;
 use crate::output::Writer;
@@ -48,6 +49,10 @@ pub struct Table {
     pub title: [&'static str; 2],
     pub cols: Vec<Col>,
     pub rows: Vec<Vec<String>>,
+    /// Where each row's record is written (parallel to `rows`), so a problem
+    /// with a cell can name its file and line; empty where rows have no one
+    /// record (link tables of ids).
+    pub locs: Vec<Loc>,
     pub key: Vec<&'static str>,
     /// (field, other table, other field)
     pub fks: Vec<(&'static str, &'static str, &'static str)>,
@@ -120,18 +125,78 @@ impl<'a> B<'a> {
         self
     }
     /// One column per language: `name_vi`, `name_en`.
-    fn text(mut self, name: &str, desc: [&'static str; 2]) -> Self {
+    fn text(self, name: &str, desc: [&'static str; 2]) -> Self {
+        self.per_lang(name, false, desc)
+    }
+    /// A list per language (agency names): `lead_names_vi`, `lead_names_en`.
+    fn text_list(self, name: &str, desc: [&'static str; 2]) -> Self {
+        self.per_lang(name, true, desc)
+    }
+    fn per_lang(mut self, name: &str, list: bool, desc: [&'static str; 2]) -> Self {
         for l in self.langs {
             self.cols.push(Col {
                 name: format!("{name}_{l}"),
                 ty: Ty::String,
                 required: false,
-                list: false,
+                list,
                 desc,
                 lang: Some(l.clone()),
             });
         }
         self
+    }
+    /// `page_<lang>`: the record's page on this site, one per language.
+    fn page(self) -> Self {
+        self.text(
+            "page",
+            [
+                "Its page on this site (a full URL where the site's base_url is one, else the path from the site's root)",
+                "Trang của bản ghi trên trang web này (địa chỉ đầy đủ nếu base_url là địa chỉ đầy đủ, nếu không là đường dẫn từ gốc trang web)",
+            ],
+        )
+    }
+    /// `original` and `translation`: which language is authoritative.
+    fn prov(self) -> Self {
+        self.col(
+            "original",
+            Ty::String,
+            false,
+            [
+                "Language of the authoritative text (the others are translations); empty where not said",
+                "Ngôn ngữ của văn bản gốc (các ngôn ngữ khác là bản dịch); để trống nếu không nêu",
+            ],
+        )
+        .col(
+            "translation",
+            Ty::String,
+            false,
+            [
+                "official or unofficial: the status of the translations, where `original` is given",
+                "official (chính thức) hoặc unofficial (không chính thức): tình trạng của bản dịch, khi có `original`",
+            ],
+        )
+    }
+}
+
+/// The cells of [`B::page`]: the record's page in each language.
+fn page(cfg: &Config, section: &str, id: &str) -> Vec<String> {
+    cfg.languages
+        .iter()
+        .map(|l| cfg.absolute(&format!("{l}/{section}/{id}/")))
+        .collect()
+}
+
+/// The cells of [`B::prov`].
+fn prov(p: &Provenance) -> Vec<String> {
+    match &p.original {
+        Some(o) => vec![
+            o.clone(),
+            match p.translation {
+                Translation::Official => "official".into(),
+                Translation::Unofficial => "unofficial".into(),
+            },
+        ],
+        None => vec![String::new(), String::new()],
     }
 }
 
@@ -147,8 +212,52 @@ fn ot(langs: &[String], text: &Option<Text>) -> Vec<String> {
         None => vec![String::new(); langs.len()],
     }
 }
+/// The separator of list items in a CSV cell (and in a workbook cell).
+pub const LIST_SEP: &str = "; ";
+
+/// A list as one cell: items separated by `; `, with a `;` or `\` inside
+/// an item written `\;` or `\\`, so that an item like "Iran; Islamic
+/// Republic of" stays one item. [`split_list`] reverses it.
 fn join<'x>(items: impl Iterator<Item = &'x str>) -> String {
-    items.collect::<Vec<_>>().join("; ")
+    let mut out = String::new();
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            out.push_str(LIST_SEP);
+        }
+        for ch in item.chars() {
+            if ch == ';' || ch == '\\' {
+                out.push('\\');
+            }
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// The items of a list cell made by [`join`]: split at every `;` not
+/// preceded by a backslash, `\x` read as `x`, the space after a
+/// separator dropped.
+pub fn split_list(cell: &str) -> Vec<String> {
+    let mut items = Vec::new();
+    if cell.is_empty() {
+        return items;
+    }
+    let mut cur = String::new();
+    let mut chars = cell.chars();
+    while let Some(ch) = chars.next() {
+        match ch {
+            '\\' => cur.extend(chars.next()),
+            ';' => {
+                items.push(std::mem::take(&mut cur));
+                if chars.clone().next() == Some(' ') {
+                    chars.next();
+                }
+            }
+            _ => cur.push(ch),
+        }
+    }
+    items.push(cur);
+    items
 }
 fn o(s: &Option<String>) -> String {
     s.clone().unwrap_or_default()
@@ -183,6 +292,9 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
             false,
             ["Official page", "Trang chính thức"],
         )
+        .text("description", ["Description", "Mô tả"])
+        .page()
+        .prov()
         .cols;
     let rows = d
         .mechanisms
@@ -194,6 +306,9 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
                 ot(l, &m.body),
                 ot(l, &m.treaty),
                 s(o(&m.url)),
+                ot(l, &m.description),
+                page(cfg, "mechanisms", &m.id.id),
+                prov(&m.prov),
             ])
         })
         .collect();
@@ -202,6 +317,7 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
         title: ["UN mechanisms", "Cơ chế của Liên hợp quốc"],
         cols,
         rows,
+        locs: d.mechanisms.iter().map(|x| x.id.loc).collect(),
         key: vec!["id"],
         fks: vec![],
     });
@@ -235,6 +351,9 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
             false,
             ["Official source", "Nguồn chính thức"],
         )
+        .text("description", ["Description", "Mô tả"])
+        .page()
+        .prov()
         .cols;
     let rows = d
         .documents
@@ -252,6 +371,9 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
                 s(o(&x.cycle)),
                 s(x.date.map(|d| d.to_string()).unwrap_or_default()),
                 s(o(&x.url)),
+                ot(l, &x.description),
+                page(cfg, "documents", &x.id.id),
+                prov(&x.prov),
             ])
         })
         .collect();
@@ -260,6 +382,7 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
         title: ["Source documents", "Văn bản nguồn"],
         cols,
         rows,
+        locs: d.documents.iter().map(|x| x.id.loc).collect(),
         key: vec!["id"],
         fks: vec![("mechanism", "mechanisms", "id")],
     });
@@ -308,6 +431,9 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
             true,
             ["Tasks it coordinates", "Số nhiệm vụ phối hợp"],
         )
+        .text("description", ["Description", "Mô tả"])
+        .page()
+        .prov()
         .cols;
     let rows = d
         .agencies
@@ -331,6 +457,9 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
                 ot(l, &a.legal_basis),
                 s(led.to_string()),
                 s(co.to_string()),
+                ot(l, &a.description),
+                page(cfg, "agencies", &a.id.id),
+                prov(&a.prov),
             ])
         })
         .collect();
@@ -339,25 +468,68 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
         title: ["Responsible agencies", "Cơ quan chịu trách nhiệm"],
         cols,
         rows,
+        locs: d.agencies.iter().map(|x| x.id.loc).collect(),
         key: vec!["id"],
         fks: vec![("parent", "agencies", "id")],
+    });
+
+    // The successors of ended agencies with the functions each took over.
+    let cols = B::new(l)
+        .col("agency", Ty::String, true, ["Ended agency id", "Mã cơ quan đã chấm dứt"])
+        .col(
+            "successor",
+            Ty::String,
+            true,
+            ["Id of a body that took over functions", "Mã cơ quan tiếp nhận chức năng"],
+        )
+        .text(
+            "note",
+            ["Which functions it took over", "Chức năng được tiếp nhận"],
+        )
+        .cols;
+    let (mut rows, mut locs) = (Vec::new(), Vec::new());
+    for a in &d.agencies {
+        for x in &a.successors {
+            rows.push(row(vec![s(&a.id.id), s(&x.agency.id), ot(l, &x.note)]));
+            locs.push(x.agency.loc);
+        }
+    }
+    out.push(Table {
+        name: "agency-successors".into(),
+        title: ["Successors of ended agencies", "Cơ quan kế nhiệm"],
+        cols,
+        rows,
+        locs,
+        key: vec!["agency", "successor"],
+        fks: vec![("agency", "agencies", "id"), ("successor", "agencies", "id")],
     });
 
     let cols = B::new(l)
         .col("id", Ty::String, true, ["Identifier", "Mã định danh"])
         .text("name", ["Name", "Tên"])
         .text("description", ["Description", "Mô tả"])
+        .page()
+        .prov()
         .cols;
     let rows = d
         .themes
         .iter()
-        .map(|x| row(vec![s(&x.id.id), t(l, &x.name), ot(l, &x.description)]))
+        .map(|x| {
+            row(vec![
+                s(&x.id.id),
+                t(l, &x.name),
+                ot(l, &x.description),
+                page(cfg, "themes", &x.id.id),
+                prov(&x.prov),
+            ])
+        })
         .collect();
     out.push(Table {
         name: "themes".into(),
         title: ["Themes", "Chủ đề"],
         cols,
         rows,
+        locs: d.themes.iter().map(|x| x.id.loc).collect(),
         key: vec!["id"],
         fks: vec![],
     });
@@ -427,6 +599,14 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
             true,
             ["Number of tasks that answer it", "Số nhiệm vụ thực hiện"],
         )
+        .col(
+            "url",
+            Ty::String,
+            false,
+            ["Official source of its text", "Nguồn chính thức của văn bản"],
+        )
+        .page()
+        .prov()
         .cols;
     let rows = d
         .recommendations
@@ -458,6 +638,9 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
                         .map(|&j| d.recommendations[j].id.id.as_str()),
                 )),
                 s(idx.rec_tasks[i].len().to_string()),
+                s(o(&r.url)),
+                page(cfg, "recommendations", &r.id.id),
+                prov(&r.prov),
             ])
         })
         .collect();
@@ -466,6 +649,7 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
         title: ["Recommendations", "Khuyến nghị"],
         cols,
         rows,
+        locs: d.recommendations.iter().map(|x| x.id.loc).collect(),
         key: vec!["id"],
         fks: vec![
             ("mechanism", "mechanisms", "id"),
@@ -521,6 +705,9 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
                 "Số nhiệm vụ (không kể tiêu đề)",
             ],
         )
+        .text("description", ["Description", "Mô tả"])
+        .page()
+        .prov()
         .cols;
     let rows = d
         .plans
@@ -548,6 +735,9 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
                     .filter(|&&x| !d.tasks[x].heading)
                     .count()
                     .to_string()),
+                ot(l, &p.description),
+                page(cfg, "plans", &p.id.id),
+                prov(&p.prov),
             ])
         })
         .collect();
@@ -556,6 +746,7 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
         title: ["National action plans", "Kế hoạch hành động quốc gia"],
         cols,
         rows,
+        locs: d.plans.iter().map(|x| x.id.loc).collect(),
         key: vec!["id"],
         fks: vec![
             ("document", "documents", "id"),
@@ -599,10 +790,14 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
             )
             .text("text", ["Task", "Nhiệm vụ"])
             .list("lead", ["Lead agency ids", "Mã cơ quan chủ trì"])
-            .text("lead_names", ["Lead agency names", "Tên cơ quan chủ trì"])
+            .text_list("lead_names", ["Lead agency names", "Tên cơ quan chủ trì"])
             .list(
                 "coordinating",
                 ["Coordinating agency ids", "Mã cơ quan phối hợp"],
+            )
+            .text_list(
+                "coordinating_names",
+                ["Coordinating agency names", "Tên cơ quan phối hợp"],
             )
             .list(
                 "current_lead",
@@ -659,20 +854,41 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
                 ],
             )
             .list("themes", ["Theme ids", "Mã chủ đề"])
+            .list("indicators", ["Indicator ids", "Mã chỉ số"])
+            .text(
+                "status_note",
+                ["Note on the status, with its source", "Ghi chú về tình trạng, có nguồn"],
+            )
+            .list(
+                "evidence",
+                ["Addresses of the evidence for the status", "Địa chỉ của bằng chứng về tình trạng"],
+            )
+            .col(
+                "as_of",
+                Ty::Date,
+                true,
+                [
+                    "The site date deadline and overdue are computed against",
+                    "Ngày cập nhật dùng để tính thời hạn và quá hạn",
+                ],
+            )
+            .page()
+            .prov()
             .cols
     };
     let task_row = |i: usize| -> Vec<String> {
         let x = &d.tasks[i];
-        let names: Vec<String> = l
-            .iter()
-            .map(|lang| {
-                join(x.lead.iter().filter_map(|r| {
-                    idx.agency
-                        .get(r.agency.id.as_str())
-                        .map(|&a| d.agencies[a].name.plain(lang, l))
-                }))
-            })
-            .collect();
+        let names = |refs: &[AgencyRef]| -> Vec<String> {
+            l.iter()
+                .map(|lang| {
+                    join(refs.iter().filter_map(|r| {
+                        idx.agency
+                            .get(r.agency.id.as_str())
+                            .map(|&a| d.agencies[a].name.plain(lang, l))
+                    }))
+                })
+                .collect()
+        };
         row(vec![
             s(&x.id.id),
             s(&x.plan.id),
@@ -688,8 +904,9 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
                 .join(" > ")),
             t(l, &x.text),
             s(join(x.lead.iter().map(|r| r.agency.id.as_str()))),
-            names,
+            names(&x.lead),
             s(join(x.coordinating.iter().map(|r| r.agency.id.as_str()))),
+            names(&x.coordinating),
             s(join(
                 idx.task_current[i]
                     .iter()
@@ -711,6 +928,12 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
             s(b(idx.task_deadline[i] == Deadline::Overdue)),
             s(join(x.recommendations.iter().map(|r| r.id.as_str()))),
             s(join(x.themes.iter().map(|r| r.id.as_str()))),
+            s(join(x.indicators.iter().map(|r| r.id.as_str()))),
+            ot(l, &x.status_note),
+            s(join(x.evidence.iter().map(String::as_str))),
+            s(cfg.as_of.to_string()),
+            page(cfg, "tasks", &x.id.id),
+            prov(&x.prov),
         ])
     };
     let rows = (0..d.tasks.len()).map(task_row).collect();
@@ -719,6 +942,7 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
         title: ["Tasks of the plans", "Nhiệm vụ của các kế hoạch"],
         cols: task_cols(),
         rows,
+        locs: d.tasks.iter().map(|x| x.id.loc).collect(),
         key: vec!["id"],
         fks: vec![("plan", "plans", "id"), ("parent", "tasks", "id")],
     });
@@ -759,6 +983,13 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
             ["Source document id", "Mã văn bản nguồn"],
         )
         .list("themes", ["Theme ids", "Mã chủ đề"])
+        .list(
+            "tasks",
+            ["Ids of the tasks it measures", "Mã các nhiệm vụ được đo"],
+        )
+        .text("description", ["Description", "Mô tả"])
+        .page()
+        .prov()
         .cols;
     let rows = d
         .indicators
@@ -781,6 +1012,10 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
                     .unwrap_or_default()),
                 s(x.source.as_ref().map(|r| r.id.clone()).unwrap_or_default()),
                 s(join(x.themes.iter().map(|r| r.id.as_str()))),
+                s(join(x.tasks.iter().map(|r| r.id.as_str()))),
+                ot(l, &x.description),
+                page(cfg, "indicators", &x.id.id),
+                prov(&x.prov),
             ])
         })
         .collect();
@@ -789,6 +1024,7 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
         title: ["Indicators", "Chỉ số"],
         cols,
         rows,
+        locs: d.indicators.iter().map(|x| x.id.loc).collect(),
         key: vec!["id"],
         fks: vec![("source", "documents", "id")],
     });
@@ -817,6 +1053,15 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
             ],
         )
         .col(
+            "number",
+            Ty::Number,
+            false,
+            [
+                "The value as a number; empty where it is a level of a scale or missing",
+                "Giá trị dạng số; để trống nếu là mức đánh giá hoặc không có",
+            ],
+        )
+        .col(
             "change",
             Ty::String,
             false,
@@ -829,6 +1074,7 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
             false,
             ["Source document id", "Mã văn bản nguồn"],
         )
+        .prov()
         .cols;
     let rows = d
         .values
@@ -839,9 +1085,14 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
                 s(&v.period),
                 s(o(&v.breakdown)),
                 s(o(&v.value)),
+                s(v.number
+                    .filter(|n| n.is_finite())
+                    .map(crate::charts::fmt_num)
+                    .unwrap_or_default()),
                 s(o(&v.change)),
                 ot(l, &v.note),
                 s(v.source.as_ref().map(|r| r.id.clone()).unwrap_or_default()),
+                prov(&v.prov),
             ])
         })
         .collect();
@@ -850,6 +1101,7 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
         title: ["Indicator values", "Giá trị chỉ số"],
         cols,
         rows,
+        locs: d.values.iter().map(|v| v.loc).collect(),
         key: vec![],
         fks: vec![
             ("indicator", "indicators", "id"),
@@ -865,8 +1117,8 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
             Ty::String,
             true,
             [
-                "lead or coordinating",
-                "lead (chủ trì) hoặc coordinating (phối hợp)",
+                "lead, coordinating, or current-lead (who answers for it today where a lead has ended)",
+                "lead (chủ trì), coordinating (phối hợp) hoặc current-lead (cơ quan chịu trách nhiệm hiện nay, khi cơ quan chủ trì đã chấm dứt)",
             ],
         )
         .text(
@@ -874,9 +1126,13 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
             ["Qualifying words from the plan", "Ghi chú trong kế hoạch"],
         )
         .cols;
-    let mut rows = Vec::new();
+    let (mut rows, mut locs) = (Vec::new(), Vec::new());
     for x in &d.tasks {
-        for (role, refs) in [("lead", &x.lead), ("coordinating", &x.coordinating)] {
+        for (role, refs) in [
+            ("lead", &x.lead),
+            ("coordinating", &x.coordinating),
+            ("current-lead", &x.current_lead),
+        ] {
             for r in refs {
                 rows.push(row(vec![
                     s(&x.id.id),
@@ -884,6 +1140,7 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
                     s(role),
                     ot(l, &r.note),
                 ]));
+                locs.push(r.agency.loc);
             }
         }
     }
@@ -892,6 +1149,7 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
         title: ["Task–agency links", "Liên kết nhiệm vụ – cơ quan"],
         cols,
         rows,
+        locs,
         key: vec![],
         fks: vec![("task", "tasks", "id"), ("agency", "agencies", "id")],
     });
@@ -921,6 +1179,7 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
         ],
         cols,
         rows,
+        locs: vec![],
         key: vec!["task", "recommendation"],
         fks: vec![
             ("task", "tasks", "id"),
@@ -961,6 +1220,7 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
         ],
         cols,
         rows,
+        locs: vec![],
         key: vec!["recommendation", "related"],
         fks: vec![
             ("recommendation", "recommendations", "id"),
@@ -1008,6 +1268,7 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
         title: ["Theme links", "Liên kết chủ đề"],
         cols,
         rows,
+        locs: vec![],
         key: vec!["theme", "kind", "id"],
         fks: vec![("theme", "themes", "id")],
     });
@@ -1024,12 +1285,54 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
             name: format!("agencies/{}/tasks", a.id.id),
             title: ["Tasks of one agency", "Nhiệm vụ của một cơ quan"],
             cols: task_cols(),
-            rows: ts.into_iter().map(task_row).collect(),
+            rows: ts.iter().map(|&i| task_row(i)).collect(),
+            locs: ts.iter().map(|&i| d.tasks[i].id.loc).collect(),
             key: vec![],
             fks: vec![],
         });
     }
+    out.sort_by_key(|t| rank(&t.name));
     out
+}
+
+/// Record tables in the order readers look for them (tasks first: the
+/// downloads page, the workbook's sheets and the package follow it).
+const RECORD_TABLES: &[&str] = &[
+    "tasks",
+    "recommendations",
+    "plans",
+    "agencies",
+    "indicators",
+    "indicator-values",
+    "themes",
+    "documents",
+    "mechanisms",
+];
+
+/// Tables that only link records of other tables.
+const LINK_TABLES: &[&str] = &[
+    "task-agencies",
+    "task-recommendations",
+    "recommendation-links",
+    "theme-links",
+    "agency-successors",
+];
+
+/// Where a table goes: the record tables in [`RECORD_TABLES`] order, then
+/// tables listed nowhere (a new collection's), then the link tables, then
+/// the per-agency slices. The sort is stable, so ties keep the order they
+/// were made in.
+fn rank(name: &str) -> usize {
+    let at = |list: &[&str]| list.iter().position(|t| *t == name);
+    if let Some(i) = at(RECORD_TABLES) {
+        i
+    } else if let Some(i) = at(LINK_TABLES) {
+        2000 + i
+    } else if name.starts_with("agencies/") {
+        3000
+    } else {
+        1000
+    }
 }
 
 pub fn csv_bytes(t: &Table) -> Vec<u8> {
@@ -1052,13 +1355,9 @@ impl serde::Serialize for CellJson<'_> {
         use serde::ser::SerializeSeq;
         let CellJson(c, v) = *self;
         if c.list {
-            let items: Vec<&str> = if v.is_empty() {
-                Vec::new()
-            } else {
-                v.split(';').map(str::trim).collect()
-            };
+            let items = split_list(v);
             let mut seq = s.serialize_seq(Some(items.len()))?;
-            for x in items {
+            for x in &items {
                 seq.serialize_element(x)?;
             }
             return seq.end();
@@ -1283,7 +1582,7 @@ pub struct Exported {
 
 impl Exported {
     /// Writes `data/lotrinh.xlsx` and returns every dataset, the workbook
-    /// listed before the package. Apart from [`write`] because it is the
+    /// listed first. Apart from [`write`] because it is the
     /// slow, serial part: the build makes it while pages render.
     ///
     /// The workbook repeats the package's tables (not the per-agency slices)
@@ -1310,9 +1609,9 @@ impl Exported {
         .map_err(|e| Failed::Data(format!("cannot write data/lotrinh.xlsx: {e}")))?;
         let len = xlsx.len() as u64;
         out.put("data/lotrinh.xlsx", xlsx).map_err(Failed::Io)?;
-        let at = datasets.len().saturating_sub(1);
+        // First on the downloads page: the one file most readers want.
         datasets.insert(
-            at,
+            0,
             Dataset {
                 name: "workbook".into(),
                 title: [
@@ -1347,7 +1646,9 @@ fn resource(t: &Table, path: &str, hash: &str, size: u64) -> Json {
             m.insert("type".into(), json!(c.ty.name()));
             let mut desc = c.desc[0].to_string();
             if c.list {
-                desc.push_str(" (a list: items separated by \"; \")");
+                desc.push_str(
+                    " (a list: items separated by \"; \"; a \";\" or \"\\\" inside an item is written \"\\;\" or \"\\\\\")",
+                );
             }
             if let Some(l) = &c.lang {
                 desc.push_str(&format!(" (language: {l})"));
@@ -1389,4 +1690,34 @@ fn resource(t: &Table, path: &str, hash: &str, size: u64) -> Json {
         "dialect": { "delimiter": ",", "lineTerminator": "\r\n", "quoteChar": "\"", "doubleQuote": true, "header": true },
         "schema": Json::Object(schema),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn a_list_item_with_the_separator_stays_one_item() {
+        let items = ["Iran; Islamic Republic of", "a\\b", "France"];
+        let cell = join(items.iter().copied());
+        assert_eq!(cell, "Iran\\; Islamic Republic of; a\\\\b; France");
+        assert_eq!(split_list(&cell), items);
+        assert_eq!(split_list(""), Vec::<String>::new());
+    }
+
+    proptest! {
+        #[test]
+        fn lists_round_trip(items in proptest::collection::vec("[a-z ;\\\\]{1,8}", 1..5)) {
+            let cell = join(items.iter().map(String::as_str));
+            prop_assert_eq!(split_list(&cell), items);
+        }
+    }
+
+    #[test]
+    fn tables_are_ordered_for_readers() {
+        let mut names = vec!["mechanisms", "agencies/moj/tasks", "theme-links", "progress", "tasks"];
+        names.sort_by_key(|n| rank(n));
+        assert_eq!(names, ["tasks", "mechanisms", "progress", "theme-links", "agencies/moj/tasks"]);
+    }
 }

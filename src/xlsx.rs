@@ -257,6 +257,7 @@ mod tests {
                 col("items", Ty::Integer, true),
             ],
             rows,
+            locs: vec![],
             key: vec![],
             fks: vec![],
         }

@@ -16,7 +16,7 @@ use calamine::{Data as Cell, Reader, Xlsx, open_workbook_from_rs};
 use jiff::civil::Date;
 use lotrinh::diag::{Diagnostics, Sources};
 use lotrinh::load::Loaded;
-use lotrinh::model::{Recurring, Status, Text};
+use lotrinh::model::{Provenance, Recurring, Status, Text, Translation};
 use serde_json::Value as Json;
 
 struct Csv {
@@ -30,6 +30,8 @@ struct Site {
     loaded: Loaded,
     csv: BTreeMap<String, Csv>,
     package: Json,
+    /// data/lotrinh.json: every package table as JSON rows
+    all_json: Json,
     xlsx: Vec<u8>,
     /// lang → the downloads page
     pages: BTreeMap<String, String>,
@@ -78,6 +80,8 @@ fn read_site(name: &'static str, root: &Path) -> Site {
     }
     let package = serde_json::from_slice(&std::fs::read(data.join("datapackage.json")).unwrap())
         .expect("datapackage.json is JSON");
+    let all_json = serde_json::from_slice(&std::fs::read(data.join("lotrinh.json")).unwrap())
+        .expect("lotrinh.json is JSON");
     let xlsx = std::fs::read(data.join("lotrinh.xlsx")).expect("the workbook is published");
     let pages = loaded
         .config
@@ -96,6 +100,7 @@ fn read_site(name: &'static str, root: &Path) -> Site {
         loaded,
         csv,
         package,
+        all_json,
         xlsx,
         pages,
     }
@@ -137,12 +142,26 @@ impl<'a> Row<'a> {
             .filter(|v| !v.is_empty())
             .map(str::to_string)
     }
+    /// A list cell read as the downloads page documents it: items separated
+    /// by "; ", a `;` or `\` inside an item written `\;` or `\\`.
     fn list(&self, col: &str) -> Vec<String> {
         let v = self.s(col);
         if v.is_empty() {
             return Vec::new();
         }
-        v.split(';').map(|x| x.trim().to_string()).collect()
+        let mut items = vec![String::new()];
+        let mut chars = v.chars().peekable();
+        while let Some(ch) = chars.next() {
+            match ch {
+                '\\' => items.last_mut().unwrap().extend(chars.next()),
+                ';' => {
+                    assert_eq!(chars.next(), Some(' '), "{col}: {v:?}: `;` then a space");
+                    items.push(String::new());
+                }
+                _ => items.last_mut().unwrap().push(ch),
+            }
+        }
+        items
     }
     fn date(&self, col: &str) -> Option<Date> {
         self.opt(col)
@@ -214,6 +233,27 @@ impl<'a> Check<'a> {
             );
         }
     }
+    /// `original` and `translation` say which text is authoritative.
+    fn prov(&mut self, at: &str, row: &Row<'_>, p: &Provenance) {
+        self.eq(at, "original", row.opt("original"), p.original.clone());
+        let tr = p.original.as_ref().map(|_| match p.translation {
+            Translation::Official => "official".to_string(),
+            Translation::Unofficial => "unofficial".to_string(),
+        });
+        self.eq(at, "translation", row.opt("translation"), tr);
+    }
+    /// `page_<lang>` is the record's page in each language (both sites
+    /// have base_url "/").
+    fn page(&mut self, at: &str, row: &Row<'_>, section: &str, id: &str) {
+        for l in self.langs() {
+            self.eq(
+                at,
+                &format!("page_{l}"),
+                row.s(&format!("page_{l}")).to_string(),
+                format!("/{l}/{section}/{id}/"),
+            );
+        }
+    }
     fn finish(self) {
         assert!(
             self.errs.is_empty(),
@@ -243,6 +283,9 @@ fn csv_matches_the_loaded_records(site: &Site) {
         c.text(&at, r, "body", x.body.as_ref());
         c.text(&at, r, "treaty", x.treaty.as_ref());
         c.eq(&at, "url", r.opt("url"), x.url.clone());
+        c.text(&at, r, "description", x.description.as_ref());
+        c.page(&at, r, "mechanisms", &x.id.id);
+        c.prov(&at, r, &x.prov);
     }
 
     let rows = c.rows(
@@ -263,6 +306,9 @@ fn csv_matches_the_loaded_records(site: &Site) {
         c.eq(&at, "cycle", r.opt("cycle"), x.cycle.clone());
         c.eq(&at, "date", r.date("date"), x.date);
         c.eq(&at, "url", r.opt("url"), x.url.clone());
+        c.text(&at, r, "description", x.description.as_ref());
+        c.page(&at, r, "documents", &x.id.id);
+        c.prov(&at, r, &x.prov);
     }
 
     let rows = c.rows(
@@ -303,7 +349,28 @@ fn csv_matches_the_loaded_records(site: &Site) {
             r.int("tasks_coordinated"),
             Some(count(false)),
         );
+        c.text(&at, r, "description", x.description.as_ref());
+        c.page(&at, r, "agencies", &x.id.id);
+        c.prov(&at, r, &x.prov);
     }
+    // Every successor with the functions it took over.
+    let succ = c.table("agency-successors");
+    let mut n = 0;
+    for x in &d.agencies {
+        for y in &x.successors {
+            let Some(cells) = succ.rows.get(n) else {
+                c.errs.push(format!("agency-successors: no row for {} -> {}", x.id.id, y.agency.id));
+                break;
+            };
+            n += 1;
+            let r = Row { csv: succ, cells };
+            let at = format!("agency-successors {} -> {}", x.id.id, y.agency.id);
+            c.eq(&at, "agency", r.s("agency"), x.id.id.as_str());
+            c.eq(&at, "successor", r.s("successor"), y.agency.id.as_str());
+            c.text(&at, &r, "note", y.note.as_ref());
+        }
+    }
+    c.eq("agency-successors", "rows", succ.rows.len(), n);
 
     let rows = c.rows(
         "themes",
@@ -313,6 +380,8 @@ fn csv_matches_the_loaded_records(site: &Site) {
         let at = format!("themes {}", x.id.id);
         c.text(&at, r, "name", Some(&x.name));
         c.text(&at, r, "description", x.description.as_ref());
+        c.page(&at, r, "themes", &x.id.id);
+        c.prov(&at, r, &x.prov);
     }
 
     // `related` is shown on both sides: the CSV holds the symmetric closure.
@@ -366,6 +435,9 @@ fn csv_matches_the_loaded_records(site: &Site) {
             .filter(|t| t.recommendations.iter().any(|y| y.id == x.id.id))
             .count() as i64;
         c.eq(&at, "tasks", r.int("tasks"), Some(answering));
+        c.eq(&at, "url", r.opt("url"), x.url.clone());
+        c.page(&at, r, "recommendations", &x.id.id);
+        c.prov(&at, r, &x.prov);
     }
 
     let rows = c.rows("plans", d.plans.iter().map(|x| x.id.id.as_str()).collect());
@@ -405,6 +477,9 @@ fn csv_matches_the_loaded_records(site: &Site) {
             .filter(|t| t.plan.id == x.id.id && !t.heading)
             .count() as i64;
         c.eq(&at, "tasks", r.int("tasks"), Some(tasks));
+        c.text(&at, r, "description", x.description.as_ref());
+        c.page(&at, r, "plans", &x.id.id);
+        c.prov(&at, r, &x.prov);
     }
 
     let rows = c.rows("tasks", d.tasks.iter().map(|x| x.id.id.as_str()).collect());
@@ -448,6 +523,19 @@ fn csv_matches_the_loaded_records(site: &Site) {
             r.list("coordinating"),
             ids(&x.coordinating, |a| &a.agency.id),
         );
+        for l in c.langs() {
+            let names: Vec<String> = x
+                .coordinating
+                .iter()
+                .map(|a| agency_name(&a.agency.id, l))
+                .collect();
+            c.eq(
+                &at,
+                &format!("coordinating_names_{l}"),
+                r.list(&format!("coordinating_names_{l}")),
+                names,
+            );
+        }
         if !x.current_lead.is_empty() {
             c.eq(
                 &at,
@@ -490,6 +578,17 @@ fn csv_matches_the_loaded_records(site: &Site) {
             ids(&x.recommendations, |y| &y.id),
         );
         c.eq(&at, "themes", r.list("themes"), ids(&x.themes, |y| &y.id));
+        c.eq(
+            &at,
+            "indicators",
+            r.list("indicators"),
+            ids(&x.indicators, |y| &y.id),
+        );
+        c.text(&at, r, "status_note", x.status_note.as_ref());
+        c.eq(&at, "evidence", r.list("evidence"), x.evidence.clone());
+        c.eq(&at, "as_of", r.date("as_of"), Some(as_of));
+        c.page(&at, r, "tasks", &x.id.id);
+        c.prov(&at, r, &x.prov);
     }
     // A heading is overdue exactly when a task under it is.
     let parent: BTreeMap<&str, &str> = rows.iter().map(|r| (r.s("id"), r.s("parent"))).collect();
@@ -547,6 +646,10 @@ fn csv_matches_the_loaded_records(site: &Site) {
             x.source.as_ref().map(|s| s.id.clone()),
         );
         c.eq(&at, "themes", r.list("themes"), ids(&x.themes, |y| &y.id));
+        c.eq(&at, "tasks", r.list("tasks"), ids(&x.tasks, |y| &y.id));
+        c.text(&at, r, "description", x.description.as_ref());
+        c.page(&at, r, "indicators", &x.id.id);
+        c.prov(&at, r, &x.prov);
     }
 
     let values = c.table("indicator-values");
@@ -563,6 +666,7 @@ fn csv_matches_the_loaded_records(site: &Site) {
         c.eq(&at, "period", r.s("period"), x.period.as_str());
         c.eq(&at, "breakdown", r.opt("breakdown"), x.breakdown.clone());
         c.eq(&at, "value", r.opt("value"), x.value.clone());
+        c.eq(&at, "number", r.num("number"), x.number);
         c.eq(&at, "change", r.opt("change"), x.change.clone());
         c.text(&at, &r, "note", x.note.as_ref());
         c.eq(
@@ -571,6 +675,7 @@ fn csv_matches_the_loaded_records(site: &Site) {
             r.opt("source"),
             x.source.as_ref().map(|s| s.id.clone()),
         );
+        c.prov(&at, &r, &x.prov);
     }
 
     // Link tables: the same set of links as the records hold.
@@ -587,7 +692,11 @@ fn csv_matches_the_loaded_records(site: &Site) {
     let mut want = BTreeSet::new();
     let mut n = 0;
     for t in &d.tasks {
-        for (role, refs) in [("lead", &t.lead), ("coordinating", &t.coordinating)] {
+        for (role, refs) in [
+            ("lead", &t.lead),
+            ("coordinating", &t.coordinating),
+            ("current-lead", &t.current_lead),
+        ] {
             for a in refs {
                 n += 1;
                 let mut row = vec![t.id.id.clone(), a.agency.id.clone(), role.to_string()];
@@ -691,6 +800,7 @@ fn csv_matches_the_loaded_records(site: &Site) {
         "task-recommendations",
         "recommendation-links",
         "theme-links",
+        "agency-successors",
     ]
     .into_iter()
     .map(String::from)
@@ -913,4 +1023,71 @@ fn downloads_page_lists_the_workbook_with_its_size() {
             &shown[..20.min(shown.len())]
         );
     }
+}
+
+/// JSON gives every list as an array holding exactly the items the CSV cell
+/// holds (read by the documented rule), and every other cell as the CSV's
+/// text, typed.
+fn json_matches_the_csvs(site: &Site) {
+    let mut errs = Vec::new();
+    let mut lists = 0;
+    for res in resources(site) {
+        let table = resource_table(res);
+        let csv = &site.csv[&table];
+        let rows = site.all_json["tables"][&table]
+            .as_array()
+            .unwrap_or_else(|| panic!("{}: {table} in lotrinh.json", site.name));
+        assert_eq!(rows.len(), csv.rows.len(), "{}: {table} rows", site.name);
+        for (cells, json) in csv.rows.iter().zip(rows) {
+            let r = Row { csv, cells };
+            for (h, v) in csv.headers.iter().zip(cells) {
+                let j = &json[h];
+                let ok = match j {
+                    Json::Array(items) => {
+                        lists += 1;
+                        let items: Vec<String> =
+                            items.iter().map(|x| x.as_str().unwrap().to_string()).collect();
+                        items == r.list(h)
+                    }
+                    Json::Null => v.is_empty(),
+                    Json::String(x) => x == v,
+                    Json::Bool(b) => v == if *b { "true" } else { "false" },
+                    Json::Number(n) => v.parse::<f64>().ok() == n.as_f64(),
+                    Json::Object(_) => false,
+                };
+                if !ok {
+                    errs.push(format!("{table}.{h}: CSV {v:?}, JSON {j}"));
+                }
+            }
+        }
+    }
+    assert!(lists > 0, "{}: some list columns", site.name);
+    assert!(errs.is_empty(), "{}:\n{}", site.name, errs.join("\n"));
+}
+
+#[test]
+fn shipped_json_holds_what_the_csvs_hold() {
+    json_matches_the_csvs(shipped());
+}
+
+#[test]
+fn rich_json_holds_what_the_csvs_hold() {
+    let site = rich();
+    json_matches_the_csvs(site);
+    // A list item holding the separator stays one item, in both formats.
+    let rec = site.all_json["tables"]["recommendations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "upr-3-38-1")
+        .expect("upr-3-38-1");
+    assert_eq!(
+        rec["recommending_states"],
+        serde_json::json!(["France", "Chile", "Iran; Islamic Republic of"])
+    );
+    assert_eq!(rec["groups"], serde_json::json!(["women; girls", "a \\ b"]));
+    let csv = &site.csv["recommendations"];
+    let row = csv.rows.iter().find(|r| r[0] == "upr-3-38-1").unwrap();
+    let r = Row { csv, cells: row };
+    assert_eq!(r.s("recommending_states"), "France; Chile; Iran\\; Islamic Republic of");
 }
