@@ -475,12 +475,20 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
 
     // The successors of ended agencies with the functions each took over.
     let cols = B::new(l)
-        .col("agency", Ty::String, true, ["Ended agency id", "Mã cơ quan đã chấm dứt"])
+        .col(
+            "agency",
+            Ty::String,
+            true,
+            ["Ended agency id", "Mã cơ quan đã chấm dứt"],
+        )
         .col(
             "successor",
             Ty::String,
             true,
-            ["Id of a body that took over functions", "Mã cơ quan tiếp nhận chức năng"],
+            [
+                "Id of a body that took over functions",
+                "Mã cơ quan tiếp nhận chức năng",
+            ],
         )
         .text(
             "note",
@@ -501,7 +509,10 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
         rows,
         locs,
         key: vec!["agency", "successor"],
-        fks: vec![("agency", "agencies", "id"), ("successor", "agencies", "id")],
+        fks: vec![
+            ("agency", "agencies", "id"),
+            ("successor", "agencies", "id"),
+        ],
     });
 
     let cols = B::new(l)
@@ -603,7 +614,10 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
             "url",
             Ty::String,
             false,
-            ["Official source of its text", "Nguồn chính thức của văn bản"],
+            [
+                "Official source of its text",
+                "Nguồn chính thức của văn bản",
+            ],
         )
         .page()
         .prov()
@@ -857,11 +871,17 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
             .list("indicators", ["Indicator ids", "Mã chỉ số"])
             .text(
                 "status_note",
-                ["Note on the status, with its source", "Ghi chú về tình trạng, có nguồn"],
+                [
+                    "Note on the status, with its source",
+                    "Ghi chú về tình trạng, có nguồn",
+                ],
             )
             .list(
                 "evidence",
-                ["Addresses of the evidence for the status", "Địa chỉ của bằng chứng về tình trạng"],
+                [
+                    "Addresses of the evidence for the status",
+                    "Địa chỉ của bằng chứng về tình trạng",
+                ],
             )
             .col(
                 "as_of",
@@ -1716,8 +1736,23 @@ mod tests {
 
     #[test]
     fn tables_are_ordered_for_readers() {
-        let mut names = vec!["mechanisms", "agencies/moj/tasks", "theme-links", "progress", "tasks"];
+        let mut names = vec![
+            "mechanisms",
+            "agencies/moj/tasks",
+            "theme-links",
+            "progress",
+            "tasks",
+        ];
         names.sort_by_key(|n| rank(n));
-        assert_eq!(names, ["tasks", "mechanisms", "progress", "theme-links", "agencies/moj/tasks"]);
+        assert_eq!(
+            names,
+            [
+                "tasks",
+                "mechanisms",
+                "progress",
+                "theme-links",
+                "agencies/moj/tasks"
+            ]
+        );
     }
 }

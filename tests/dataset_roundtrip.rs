@@ -359,7 +359,10 @@ fn csv_matches_the_loaded_records(site: &Site) {
     for x in &d.agencies {
         for y in &x.successors {
             let Some(cells) = succ.rows.get(n) else {
-                c.errs.push(format!("agency-successors: no row for {} -> {}", x.id.id, y.agency.id));
+                c.errs.push(format!(
+                    "agency-successors: no row for {} -> {}",
+                    x.id.id, y.agency.id
+                ));
                 break;
             };
             n += 1;
@@ -1045,8 +1048,10 @@ fn json_matches_the_csvs(site: &Site) {
                 let ok = match j {
                     Json::Array(items) => {
                         lists += 1;
-                        let items: Vec<String> =
-                            items.iter().map(|x| x.as_str().unwrap().to_string()).collect();
+                        let items: Vec<String> = items
+                            .iter()
+                            .map(|x| x.as_str().unwrap().to_string())
+                            .collect();
                         items == r.list(h)
                     }
                     Json::Null => v.is_empty(),
@@ -1089,5 +1094,8 @@ fn rich_json_holds_what_the_csvs_hold() {
     let csv = &site.csv["recommendations"];
     let row = csv.rows.iter().find(|r| r[0] == "upr-3-38-1").unwrap();
     let r = Row { csv, cells: row };
-    assert_eq!(r.s("recommending_states"), "France; Chile; Iran\\; Islamic Republic of");
+    assert_eq!(
+        r.s("recommending_states"),
+        "France; Chile; Iran\\; Islamic Republic of"
+    );
 }
