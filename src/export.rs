@@ -150,8 +150,8 @@ impl<'a> B<'a> {
         self.text(
             "page",
             [
-                "Its page on this site (a full URL where the site's base_url is one, else the path from the site's root)",
-                "Trang của bản ghi trên trang web này (địa chỉ đầy đủ nếu base_url là địa chỉ đầy đủ, nếu không là đường dẫn từ gốc trang web)",
+                "Address of its page on this site",
+                "Địa chỉ trang của bản ghi trên trang web này",
             ],
         )
     }
