@@ -407,8 +407,9 @@ fn every_theme_is_used() {
         unknown.is_empty(),
         "theme-links.csv names unknown themes: {unknown:?}"
     );
-    // docs/dataset-conventions.md lists exactly 25 themes.
-    assert_eq!(themes.len(), 25);
+    // docs/dataset-conventions.md lists exactly 26 themes (25, and
+    // political-participation since the data review of issue 13).
+    assert_eq!(themes.len(), 26);
 }
 
 #[test]
@@ -572,10 +573,11 @@ fn spot_checks_cat_plan() {
     assert_eq!(col(t, "due"), "");
 
     // 11. seed 003 line 300: "2.\tĐa dạng hóa hình thức tuyên truyền, … \tBộ Thông tin và
-    //     Truyền thông\t- Bộ Công an, …" (communication work: mic's functions went to mocst)
+    //     Truyền thông\t- Bộ Công an, …" (communication work: mic's functions went to mocst;
+    //     "ứng dụng công nghệ thông tin" to most, review finding A7)
     let t = d.tasks.id("qd-87-2023-c-vi-2");
     assert_eq!(col(t, "lead"), "mic");
-    assert_eq!(col(t, "current_lead"), "mocst");
+    assert_eq!(list(t, "current_lead"), ["mocst", "most"]);
 }
 
 #[test]
@@ -583,7 +585,8 @@ fn spot_checks_agencies() {
     let d = data();
     // 12. docs/dataset-conventions.md: "molisa | Ministry of Labour, Invalids and Social
     //     Affairs (ended 2025-03-01)", "mic | Ministry of Information and Communications
-    //     (ended 2025-03-01)"; successors as listed there: molisa -> moha, moet, moh, mae;
+    //     (ended 2025-03-01)"; successors as listed there: molisa -> moha, moet, moh, mae
+    //     and mps;
     //     mic -> mocst, most.
     let mic = d.agencies.id("mic");
     assert_eq!(col(mic, "ended"), "2025-03-01");
@@ -597,7 +600,8 @@ fn spot_checks_agencies() {
         list(molisa, "successors")
             .into_iter()
             .collect::<BTreeSet<_>>(),
-        ["mae", "moet", "moh", "moha"]
+        // mps: drug rehabilitation from 1 March 2025 (progress.md P47, finding A1).
+        ["mae", "moet", "moh", "moha", "mps"]
             .map(String::from)
             .into_iter()
             .collect::<BTreeSet<_>>()
@@ -642,4 +646,53 @@ fn spot_checks_indicators() {
         assert_eq!(v.len(), 1, "r2p-overall-score {period}");
         assert_eq!(col(v[0], "value"), value, "r2p-overall-score {period}");
     }
+}
+
+// ---------------------------------------------------------------------------
+// Corrections from the data review (issue 13)
+// ---------------------------------------------------------------------------
+
+/// Finding A1: from 1 March 2025 state management of drug rehabilitation went
+/// from MOLISA to the Ministry of Public Security, not to Health
+/// (../shared/facts/progress.md P47). The three ICCPR tasks on drug
+/// rehabilitation (seed 000: A.II.3.2 "Law on drug rehabilitation …", B.V.3
+/// "… and drug rehabilitation centers", C.II.3 "… staff at mandatory drug
+/// treatment centers") name the MPS as who answers for them today.
+#[test]
+fn drug_rehabilitation_goes_to_public_security() {
+    let d = data();
+    for id in [
+        "qd-1252-2019-a-ii-3-2",
+        "qd-1252-2019-b-v-3",
+        "qd-1252-2019-c-ii-3",
+    ] {
+        let t = d.tasks.id(id);
+        assert!(list(t, "lead").iter().any(|a| a == "molisa"), "{id}: lead");
+        let current = list(t, "current_lead");
+        assert!(current.iter().any(|a| a == "mps"), "{id}: {current:?}");
+        assert!(!current.iter().any(|a| a == "moh"), "{id}: {current:?}");
+    }
+    let t = d.tasks.id("qd-1252-2019-a-ii-3-2");
+    assert_eq!(list(t, "current_lead"), ["mps"]);
+}
+
+/// Finding T1: the heading of the CAT plan's section Đ prints "định kỳ, đề
+/// xuất" (seed 003 line 324), a typo for "định kỳ, đột xuất" (the Decision's
+/// own body, seed 003 line 172). The Vietnamese keeps the printed words; the
+/// English translates what was meant, not "make proposals".
+#[test]
+fn cat_section_dd_heading_reads_ad_hoc_reporting() {
+    let d = data();
+    let t = d.tasks.id("qd-87-2023-dd");
+    assert!(
+        col(t, "text_vi").contains("các nghĩa vụ báo cáo định kỳ, đề xuất theo quy định"),
+        "{:?}",
+        col(t, "text_vi")
+    );
+    let en = col(t, "text_en");
+    assert!(
+        en.contains("periodic and ad hoc reporting obligations"),
+        "{en:?}"
+    );
+    assert!(!en.contains("proposal"), "{en:?}");
 }
