@@ -351,6 +351,24 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
             false,
             ["Official source", "Nguồn chính thức"],
         )
+        .col(
+            "recommendations_total",
+            Ty::Integer,
+            false,
+            [
+                "Recommendations in the document (as a source counts them)",
+                "Số khuyến nghị trong văn bản (theo nguồn)",
+            ],
+        )
+        .col(
+            "entered",
+            Ty::Boolean,
+            true,
+            [
+                "Whether its recommendations are entered in this dataset",
+                "Các khuyến nghị của văn bản đã được nhập vào bộ dữ liệu hay chưa",
+            ],
+        )
         .text("description", ["Description", "Mô tả"])
         .page()
         .prov()
@@ -371,6 +389,10 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
                 s(o(&x.cycle)),
                 s(x.date.map(|d| d.to_string()).unwrap_or_default()),
                 s(o(&x.url)),
+                s(x.recommendations_total
+                    .map(|(n, _)| n.to_string())
+                    .unwrap_or_default()),
+                s(b(x.entered)),
                 ot(l, &x.description),
                 page(cfg, "documents", &x.id.id),
                 prov(&x.prov),
@@ -391,6 +413,13 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
         .col("id", Ty::String, true, ["Identifier", "Mã định danh"])
         .text("name", ["Official name", "Tên chính thức"])
         .text("short", ["Abbreviation", "Tên viết tắt"])
+        .list(
+            "aliases",
+            [
+                "Other names it goes by (searched)",
+                "Tên gọi khác (dùng khi tìm kiếm)",
+            ],
+        )
         .col("kind", Ty::String, false, ["Kind of body", "Loại cơ quan"])
         .col(
             "parent",
@@ -449,6 +478,7 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
                 s(&a.id.id),
                 t(l, &a.name),
                 ot(l, &a.short),
+                s(join(a.aliases.iter().map(String::as_str))),
                 s(o(&a.kind)),
                 s(a.parent.as_ref().map(|p| p.id.clone()).unwrap_or_default()),
                 s(o(&a.url)),

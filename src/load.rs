@@ -326,6 +326,23 @@ fn document(f: &mut Fields<'_>) -> Option<Document> {
     let date = f.date("date");
     let url = f.string("url", false);
     let description = f.text("description", false);
+    let recommendations_total =
+        f.string_loc("recommendations_total", false)
+            .and_then(|(v, loc)| match v.parse::<u32>() {
+                Ok(n) => Some((n, loc)),
+                Err(_) => {
+                    f.diags
+                        .error(
+                            Some(loc),
+                            format!(
+                                "`recommendations_total` should be a whole number, found `{v}`"
+                            ),
+                        )
+                        .hint("the number of recommendations in the source document, e.g. `291`");
+                    None
+                }
+            });
+    let entered = f.bool("entered").unwrap_or(true);
     let prov = f.provenance();
     Some(Document {
         id: id?,
@@ -337,6 +354,8 @@ fn document(f: &mut Fields<'_>) -> Option<Document> {
         date,
         url,
         description,
+        recommendations_total,
+        entered,
         prov,
     })
 }
@@ -345,6 +364,7 @@ fn agency(f: &mut Fields<'_>) -> Option<Agency> {
     let id = f.id_ref("id", true);
     let name = f.text("name", true);
     let short = f.text("short", false);
+    let aliases = f.list("aliases").into_iter().map(|(s, _)| s).collect();
     let kind = f.choice("kind", &AGENCY_KINDS, false);
     let parent = f.id_ref("parent", false);
     let url = f.string("url", false);
@@ -357,6 +377,7 @@ fn agency(f: &mut Fields<'_>) -> Option<Agency> {
         id: id?,
         name: name?,
         short,
+        aliases,
         kind,
         parent,
         url,

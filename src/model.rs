@@ -154,6 +154,12 @@ pub struct Document {
     pub date: Option<Date>,
     pub url: Option<String>,
     pub description: Option<Text>,
+    /// How many recommendations the document itself holds, as a source
+    /// counts them: the site says "N of M recorded" from it.
+    pub recommendations_total: Option<(u32, Loc)>,
+    /// `false` for a review outcome that exists but whose recommendations
+    /// are not entered yet: the site lists it as a known gap.
+    pub entered: bool,
     pub prov: Provenance,
 }
 
@@ -162,6 +168,9 @@ pub struct Agency {
     pub id: Ref,
     pub name: Text,
     pub short: Option<Text>,
+    /// Other names it goes by (press abbreviations, older English forms),
+    /// searched but not shown as its name.
+    pub aliases: Vec<String>,
     pub kind: Option<String>,
     pub parent: Option<Ref>,
     pub url: Option<String>,

@@ -331,6 +331,7 @@ fn agency(c: &Ctx<'_>, v: &Views, ai: usize) -> Value {
         agency => v.agencies[ai].clone(),
         description => c.otxt(&a.description),
         url => link(a.url.as_deref()),
+        aliases => a.aliases.clone(),
         ended => a.ended.filter(|e| *e <= idx.as_of).map(|e| e.to_string()),
         legal_basis => c.otxt(&a.legal_basis),
         successors => successors,

@@ -88,22 +88,25 @@ pub fn docs(idx: &Index<'_>, cfg: &Config, lang: &str, site: &Loaded) -> Vec<Doc
         });
     };
     for a in &d.agencies {
-        let short = a
-            .short
-            .as_ref()
-            .map(|s| s.plain(lang, langs).to_string())
-            .unwrap_or_default();
-        // Agencies are also found by their name in the other languages.
-        let other: Vec<&str> = langs
+        // Agencies are also found by their abbreviations and names in every
+        // language and by their aliases (how the press writes them).
+        let mut also: Vec<&str> = langs
             .iter()
-            .filter(|l| l.as_str() != lang)
-            .map(|l| a.name.plain(l, langs))
+            .filter_map(|l| a.short.as_ref().and_then(|s| s.exact(l)))
             .collect();
+        also.extend(
+            langs
+                .iter()
+                .filter(|l| l.as_str() != lang)
+                .map(|l| a.name.plain(l, langs)),
+        );
+        also.extend(a.aliases.iter().map(String::as_str));
+        also.dedup();
         add(
             "kind.agency",
             a.name.plain(lang, langs).to_string(),
             format!("{lang}/agencies/{}/", a.id.id),
-            format!("{short} {}", other.join(" ")),
+            also.join(" · "),
         );
     }
     for t in &d.themes {
@@ -201,9 +204,21 @@ pub fn docs(idx: &Index<'_>, cfg: &Config, lang: &str, site: &Loaded) -> Vec<Doc
             })
             .collect();
         let text = t.text.plain(lang, langs);
+        // Tasks of two plans share refs (A.1 in each): the plan's symbol
+        // tells the results apart.
+        let plan = idx
+            .plan
+            .get(t.plan.id.as_str())
+            .map(|&p| &d.plans[p])
+            .and_then(|p| idx.document.get(p.document.id.as_str()))
+            .and_then(|&x| d.documents[x].symbol.as_deref());
+        let label = match plan {
+            Some(sym) => format!("{} ({sym})", t.ref_),
+            None => t.ref_.clone(),
+        };
         add(
             "kind.task",
-            format!("{} {}", t.ref_, clip(text, 90)),
+            format!("{label} {}", clip(text, 90)),
             format!("{lang}/tasks/{}/", t.id.id),
             format!("{text} — {}", lead.join(", ")),
         );
@@ -269,54 +284,44 @@ fn files_with(
     let mut kinds: Vec<&'static str> = docs.iter().map(|d| d.kind).collect();
     kinds.sort_unstable();
     kinds.dedup();
-    let mut terms: BTreeMap<String, Postings> = BTreeMap::new();
+    let mut words_at: BTreeMap<String, Postings> = BTreeMap::new();
+    // Adjacent word pairs ("tu_hinh"): a query's neighbouring words are
+    // looked up here to rank a phrase above the same words apart.
+    let mut pairs: BTreeMap<String, Postings> = BTreeMap::new();
     let mut title_len = Vec::with_capacity(docs.len());
     for (i, d) in docs.iter().enumerate() {
         let i = i as u32;
-        let title = terms_of(&d.title);
-        title_len.push(title.len().min(15) as u32);
-        for t in title {
-            *terms.entry(t).or_default().entry(i).or_default() |= 2;
+        let title = terms(&d.title);
+        let body = terms(&d.body);
+        title_len.push(terms_of(&d.title).len().min(15) as u32);
+        for (words, w) in [(&title, 2u8), (&body, 1u8)] {
+            for t in words {
+                *words_at.entry(t.clone()).or_default().entry(i).or_default() |= w;
+            }
+            for p in words.windows(2) {
+                *pairs
+                    .entry(format!("{}_{}", p[0], p[1]))
+                    .or_default()
+                    .entry(i)
+                    .or_default() |= w;
+            }
         }
-        for t in terms_of(&d.body) {
-            *terms.entry(t).or_default().entry(i).or_default() |= 1;
-        }
-    }
-    // Group terms by their first two letters, then split big groups.
-    let mut groups: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-    for t in terms.keys() {
-        groups
-            .entry(t.chars().take(2).collect())
-            .or_default()
-            .push(t.as_str());
-    }
-    let count = |t: &str| terms.get(t).map_or(0, |p| p.len());
-    let mut shards: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-    for (k, g) in groups {
-        shard_keys(g, k, 2, limit, &mut shards, &count);
     }
     let mut files = Vec::new();
-    for (key, ts) in &shards {
-        let mut m = serde_json::Map::new();
-        for t in ts {
-            let mut prev = 0u32;
-            let list: Vec<u64> = terms[*t]
-                .iter()
-                .map(|(&doc, &w)| {
-                    let v = (u64::from(doc - prev) << 6)
-                        | (u64::from(title_len[doc as usize]) << 2)
-                        | u64::from(w);
-                    prev = doc;
-                    v
-                })
-                .collect();
-            m.insert((*t).to_string(), serde_json::json!(list));
-        }
-        files.push((
-            format!("{lang}/search/t/{key}.json"),
-            serde_json::to_vec(&m).unwrap_or_default(),
-        ));
-    }
+    let shards = write_shards(
+        &words_at,
+        &title_len,
+        limit,
+        &format!("{lang}/search/t"),
+        &mut files,
+    );
+    let phrases = write_shards(
+        &pairs,
+        &title_len,
+        limit,
+        &format!("{lang}/search/p"),
+        &mut files,
+    );
     for (n, chunk) in docs.chunks(DOCS_PER_SHARD).enumerate() {
         let rows: Vec<serde_json::Value> = chunk
             .iter()
@@ -344,13 +349,60 @@ fn files_with(
         "kinds": kinds.iter().map(|k| kind_label(k)).collect::<Vec<_>>(),
         "docs": docs.len(),
         "per": DOCS_PER_SHARD,
-        "shards": shards.keys().collect::<Vec<_>>(),
+        "shards": shards,
+        "phrases": phrases,
     });
     files.push((
         format!("{lang}/search/index.json"),
         serde_json::to_vec(&manifest).unwrap_or_default(),
     ));
     files
+}
+
+/// Writes the postings of `terms` as shards under `dir`, each holding the
+/// terms of one prefix key; returns the keys.
+fn write_shards(
+    terms: &BTreeMap<String, Postings>,
+    title_len: &[u32],
+    limit: usize,
+    dir: &str,
+    files: &mut Vec<(String, Vec<u8>)>,
+) -> Vec<String> {
+    // Group terms by their first two letters, then split big groups.
+    let mut groups: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for t in terms.keys() {
+        groups
+            .entry(t.chars().take(2).collect())
+            .or_default()
+            .push(t.as_str());
+    }
+    let count = |t: &str| terms.get(t).map_or(0, |p| p.len());
+    let mut shards: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for (k, g) in groups {
+        shard_keys(g, k, 2, limit, &mut shards, &count);
+    }
+    for (key, ts) in &shards {
+        let mut m = serde_json::Map::new();
+        for t in ts {
+            let mut prev = 0u32;
+            let list: Vec<u64> = terms[*t]
+                .iter()
+                .map(|(&doc, &w)| {
+                    let v = (u64::from(doc - prev) << 6)
+                        | (u64::from(title_len[doc as usize]) << 2)
+                        | u64::from(w);
+                    prev = doc;
+                    v
+                })
+                .collect();
+            m.insert((*t).to_string(), serde_json::json!(list));
+        }
+        files.push((
+            format!("{dir}/{key}.json"),
+            serde_json::to_vec(&m).unwrap_or_default(),
+        ));
+    }
+    shards.into_keys().collect()
 }
 
 fn terms_of(s: &str) -> BTreeSet<String> {
@@ -482,5 +534,35 @@ mod tests {
         assert_eq!(meta[0][1], "Bộ Tư pháp");
         assert_eq!(meta[1][2], "en/tasks/sua-doi-bo-luat-hinh-su/");
         assert_eq!(meta.as_array().unwrap().len(), 3);
+    }
+
+    #[test]
+    fn neighbouring_words_are_indexed_as_pairs_with_where_they_occur() {
+        let docs = vec![
+            doc("Hình phạt tử hình", "Thu hẹp tử hình"),
+            doc("Tự do", "tu nghiep hinh thuc"),
+        ];
+        let files = files(&docs, "vi", |k| k.to_string());
+        let get = |path: &str| -> serde_json::Value {
+            serde_json::from_slice(&files.iter().find(|(p, _)| p == path).unwrap().1).unwrap()
+        };
+        let manifest = get("vi/search/index.json");
+        let keys: Vec<String> = serde_json::from_value(manifest["phrases"].clone()).unwrap();
+        let pair =
+            |p: &str| get(&format!("vi/search/p/{}.json", shards_for(&keys, p)[0]))[p].clone();
+        // Doc 0 has "tử hình" in its title and text (3; 3 distinct title
+        // words); doc 1 has "tu" and "hinh" apart, so no pair.
+        assert_eq!(pair("tu_hinh"), serde_json::json!([(3 << 2) | 3]));
+        assert_eq!(pair("hinh_phat"), serde_json::json!([(3 << 2) | 2]));
+        assert_eq!(
+            pair("tu_nghiep"),
+            serde_json::json!([(1 << 6) | (2 << 2) | 1])
+        );
+        // Pairs are not words: a word query never sees them.
+        let words: Vec<String> = serde_json::from_value(manifest["shards"].clone()).unwrap();
+        for k in &words {
+            let t = get(&format!("vi/search/t/{k}.json"));
+            assert!(t.as_object().unwrap().keys().all(|w| !w.contains('_')));
+        }
     }
 }

@@ -277,6 +277,7 @@ pub fn validate(
             }
         }
     }
+    check_coverage(data, d);
     for p in &data.plans {
         documents.check(&p.document, d);
         for m in &p.mechanisms {
@@ -451,6 +452,40 @@ pub fn validate(
                 ),
             )
             .hint(format!("levels: {}", i.scale.join(", ")));
+        }
+    }
+}
+
+/// A document's coverage fields must agree with the recommendations that
+/// point to it: the site computes "N of M recorded" from them.
+fn check_coverage(data: &Data, d: &mut Diagnostics) {
+    let mut recorded: HashMap<&str, u32> = HashMap::new();
+    for r in &data.recommendations {
+        *recorded.entry(r.document.id.as_str()).or_default() += 1;
+    }
+    for doc in &data.documents {
+        let n = recorded.get(doc.id.id.as_str()).copied().unwrap_or(0);
+        if !doc.entered && n > 0 {
+            d.error(
+                Some(doc.id.loc),
+                format!(
+                    "document `{}` says `entered: false` but {n} recommendation(s) point to it",
+                    doc.id.id
+                ),
+            )
+            .hint("remove `entered: false` once its recommendations are entered");
+        }
+        if let Some((total, loc)) = doc.recommendations_total
+            && n > total
+        {
+            d.error(
+                Some(loc),
+                format!(
+                    "document `{}` has `recommendations_total: {total}` but {n} recommendations point to it",
+                    doc.id.id
+                ),
+            )
+            .hint("`recommendations_total` is the number in the source document, at least as many as are recorded");
         }
     }
 }

@@ -306,6 +306,13 @@ fn csv_matches_the_loaded_records(site: &Site) {
         c.eq(&at, "cycle", r.opt("cycle"), x.cycle.clone());
         c.eq(&at, "date", r.date("date"), x.date);
         c.eq(&at, "url", r.opt("url"), x.url.clone());
+        c.eq(
+            &at,
+            "recommendations_total",
+            r.int("recommendations_total"),
+            x.recommendations_total.map(|(n, _)| i64::from(n)),
+        );
+        c.eq(&at, "entered", r.boolean("entered"), x.entered);
         c.text(&at, r, "description", x.description.as_ref());
         c.page(&at, r, "documents", &x.id.id);
         c.prov(&at, r, &x.prov);
@@ -328,6 +335,7 @@ fn csv_matches_the_loaded_records(site: &Site) {
         );
         c.eq(&at, "url", r.opt("url"), x.url.clone());
         c.eq(&at, "ended", r.date("ended"), x.ended);
+        c.eq(&at, "aliases", r.list("aliases"), x.aliases.clone());
         c.eq(
             &at,
             "successors",

@@ -59,8 +59,28 @@ impl<'a> Client<'a> {
             .collect()
     }
 
-    fn shards_for(&self, q: &str) -> Vec<String> {
-        let keys: Vec<String> = serde_json::from_value(self.manifest["shards"].clone()).unwrap();
+    /// The query's neighbouring word pairs as search.js makes them: (key,
+    /// required: inside quotes, prefix: its second word ends the query).
+    fn pairs(q: &str) -> Vec<(String, bool, bool)> {
+        let parts: Vec<&str> = q.split(['"', '\u{201c}', '\u{201d}']).collect();
+        let mut out = Vec::new();
+        for (i, part) in parts.iter().enumerate() {
+            let ws = lotrinh::search::terms(part);
+            let open =
+                i + 1 == parts.len() && part.chars().last().is_some_and(|c| c.is_alphanumeric());
+            for j in 0..ws.len().saturating_sub(1) {
+                out.push((
+                    format!("{}_{}", ws[j], ws[j + 1]),
+                    i % 2 == 1,
+                    open && j + 2 == ws.len(),
+                ));
+            }
+        }
+        out
+    }
+
+    fn shards_for(&self, list: &str, q: &str) -> Vec<String> {
+        let keys: Vec<String> = serde_json::from_value(self.manifest[list].clone()).unwrap();
         if q.len() < 2 {
             return keys.into_iter().filter(|k| k == q).collect();
         }
@@ -77,13 +97,14 @@ impl<'a> Client<'a> {
     }
 
     /// Doc → (best score of this word, title length).
-    fn matches(&self, q: &str) -> BTreeMap<u64, (u32, u64)> {
+    fn matches(&self, dir: &str, q: &str, prefix: bool) -> BTreeMap<u64, (u32, u64)> {
         let mut best: BTreeMap<u64, (u32, u64)> = BTreeMap::new();
-        for k in self.shards_for(q) {
-            let shard = self.get(&format!("t/{k}.json"));
+        let list = if dir == "t" { "shards" } else { "phrases" };
+        for k in self.shards_for(list, q) {
+            let shard = self.get(&format!("{dir}/{k}.json"));
             for (t, postings) in shard.as_object().unwrap() {
                 let exact = t == q;
-                if !exact && (q.len() < 2 || !t.starts_with(q)) {
+                if !exact && (!prefix || q.len() < 2 || !t.starts_with(q)) {
                     continue;
                 }
                 let mut doc = 0;
@@ -107,7 +128,12 @@ impl<'a> Client<'a> {
 
     fn search(&self, q: &str) -> Vec<Hit> {
         let words = Self::words(q);
-        let per: Vec<_> = words.iter().map(|w| self.matches(w)).collect();
+        let per: Vec<_> = words.iter().map(|w| self.matches("t", w, true)).collect();
+        let pairs = Self::pairs(q);
+        let per_pair: Vec<_> = pairs
+            .iter()
+            .map(|(k, _, prefix)| self.matches("p", k, *prefix))
+            .collect();
         let Some(first) = per.first() else {
             return Vec::new();
         };
@@ -120,6 +146,18 @@ impl<'a> Client<'a> {
                     .map(|m| m.get(&doc).map(|x| x.0))
                     .collect::<Option<_>>()?;
                 let mut score: u32 = scores.iter().sum();
+                let mut phrase = 0;
+                for ((_, required, _), m) in pairs.iter().zip(&per_pair) {
+                    match m.get(&doc) {
+                        Some(&(p, _)) => phrase += if p >= 5 { 60 } else { 40 },
+                        None if *required => return None,
+                        None => {}
+                    }
+                }
+                if !pairs.is_empty() {
+                    // As Math.round in search.js (halves up).
+                    score += (2 * phrase + pairs.len() as u32) / (2 * pairs.len() as u32);
+                }
                 if scores.iter().all(|&s| s >= 5) {
                     score += if tlen == n { 100 } else { 20 };
                 }
@@ -304,6 +342,10 @@ fn a_first_query_on_the_shipped_site_costs_under_300_kb() {
         ("en", "ministry of public security", "en/agencies/mps/"),
         ("vi", "quyen", ""),
         ("vi", "c", ""),
+        ("vi", "tu hinh", "vi/themes/death-penalty/"),
+        ("vi", "\"tu hinh\"", "vi/themes/death-penalty/"),
+        ("vi", "Bộ LĐ-TB&XH", "vi/agencies/molisa/"),
+        ("en", "MOLISA", "en/agencies/molisa/"),
     ] {
         let c = Client::new(&out, lang);
         let hits = c.search(q);
@@ -336,6 +378,91 @@ fn a_first_query_on_the_shipped_site_costs_under_300_kb() {
             docs_needed.len()
         );
         assert!(total < 300 * 1024, "{lang} {q:?}: {total} bytes");
+    }
+}
+
+/// The queries of issue 14 on the shipped site: a phrase before the same
+/// words apart, quotes that require the phrase, the press's abbreviations
+/// of an agency, and task results that name their plan.
+#[test]
+fn shipped_site_queries_read_like_people_type() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build_ok(Path::new(env!("CARGO_MANIFEST_DIR")), &out, &[]);
+    let vi = Client::new(&out, "vi");
+    // "tu hinh" (tử hình, death penalty): the theme first, then every record
+    // holding the phrase, and only then those with "tu…" and "hinh…" apart.
+    let phrase: BTreeSet<usize> = vi
+        .matches("p", "tu_hinh", false)
+        .keys()
+        .map(|&d| d as usize)
+        .collect();
+    let hits = vi.search("tu hinh");
+    assert_eq!(hits[0].url, "vi/themes/death-penalty/");
+    let first_apart = hits.iter().position(|h| !phrase.contains(&h.doc));
+    let last_phrase = hits.iter().rposition(|h| phrase.contains(&h.doc));
+    assert!(
+        phrase.len() >= 3 && first_apart.is_some() && last_phrase < first_apart,
+        "phrase hits {} first, then the rest: {:?}",
+        phrase.len(),
+        hits.iter().map(|h| &h.title).collect::<Vec<_>>()
+    );
+    // The words in quotes: only the phrase.
+    let quoted = vi.search("\"tu hinh\"");
+    assert_eq!(
+        quoted.iter().map(|h| h.doc).collect::<BTreeSet<_>>(),
+        phrase,
+        "quoted = phrase only"
+    );
+    assert_eq!(quoted[0].url, "vi/themes/death-penalty/");
+    // The phrase with its last word unfinished still ranks the phrase first.
+    assert_eq!(vi.urls("tu hin")[0], "vi/themes/death-penalty/");
+    assert!(quoted.len() < hits.len(), "quotes narrow the results");
+    // The press's forms of an agency's name, in both languages.
+    for (lang, q, want) in [
+        ("vi", "Bộ LĐ-TB&XH", "molisa"),
+        ("vi", "bo ld-tb&xh", "molisa"),
+        ("vi", "MOLISA", "molisa"),
+        ("en", "Bộ LĐ-TB&XH", "molisa"),
+        ("en", "MOLISA", "molisa"),
+        ("vi", "Bộ GD&ĐT", "moet"),
+        ("vi", "MPS", "mps"),
+        ("en", "BCA", "mps"),
+        (
+            "en",
+            "Ministry of Ethnic Minority and Religious Affairs",
+            "mera",
+        ),
+    ] {
+        let c = Client::new(&out, lang);
+        let hits = c.search(q);
+        assert_eq!(
+            hits.first().map(|h| h.url.as_str()),
+            Some(format!("{lang}/agencies/{want}/").as_str()),
+            "{lang} {q:?}"
+        );
+    }
+    // Task results name their plan: the same ref in two plans is told apart.
+    for (lang, c) in [("vi", &vi), ("en", &Client::new(&out, "en"))] {
+        let tasks: Vec<Hit> = c
+            .search("D.II")
+            .into_iter()
+            .filter(|h| h.url.starts_with(&format!("{lang}/tasks/")))
+            .collect();
+        assert!(!tasks.is_empty());
+        for h in &tasks {
+            assert!(
+                h.title.contains("/QĐ-TTg)"),
+                "{lang}: task result names its plan: {}",
+                h.title
+            );
+        }
+        let titles: BTreeSet<&str> = tasks.iter().map(|h| h.title.as_str()).collect();
+        assert_eq!(
+            titles.len(),
+            tasks.len(),
+            "no two task results look the same"
+        );
     }
 }
 

@@ -115,6 +115,48 @@ for (const [query, expect] of [
   });
 }
 
+// Search as people type (issue 14): a phrase first, quotes that require it,
+// the press's abbreviation of a ministry, task results that name their plan;
+// each first query fetches under 300 KB (page, CSS, JS and index files).
+for (const [query, check] of [
+  ["tu hinh", { first: /\/vi\/themes\/death-penalty\/$/ }],
+  ['"tu hinh"', { first: /\/vi\/themes\/death-penalty\/$/, fewerThan: "tu hinh" }],
+  ["Bộ LĐ-TB&XH", { first: /\/vi\/agencies\/molisa\/$/ }],
+  ["D.II", { tasksName: /\(\d+\/QĐ-TTg\)/ }],
+]) {
+  test(`search as people type: ${query}`, async () => {
+    const page = await site.browser.context.newPage();
+    let bytes = 0;
+    page.on("response", async (r) => {
+      try { bytes += (await r.body()).length; } catch { /* redirects have no body */ }
+    });
+    await page.goto(site.server.url + "vi/search/?q=" + encodeURIComponent(query), { waitUntil: "load" });
+    const hits = page.locator("#search-results li");
+    await hits.first().waitFor();
+    await page.waitForLoadState("networkidle");
+    const hrefs = await hits.locator("a").evaluateAll((as) => as.map((a) => new URL(a.href).pathname));
+    if (check.first) assert.match(hrefs[0], check.first, `${query}: ${hrefs.slice(0, 5).join(" ")}`);
+    if (check.fewerThan) {
+      const other = await site.browser.context.newPage();
+      await other.goto(site.server.url + "vi/search/?q=" + encodeURIComponent(check.fewerThan), { waitUntil: "load" });
+      await other.locator("#search-results li").first().waitFor();
+      const n = (s) => Number((s.match(/\d+/) || ["0"])[0]);
+      const quoted = n(await page.locator("#search-status").innerText());
+      const loose = n(await other.locator("#search-status").innerText());
+      assert.ok(quoted > 0 && quoted < loose, `quotes narrow: ${quoted} < ${loose}`);
+      await other.close();
+    }
+    if (check.tasksName) {
+      const tasks = await hits.evaluateAll((lis) =>
+        lis.filter((li) => /\/tasks\//.test(li.querySelector("a").href)).map((li) => li.querySelector("a").textContent));
+      assert.ok(tasks.length > 0, "task results");
+      for (const t of tasks) assert.match(t, check.tasksName, "a task result names its plan");
+    }
+    assert.ok(bytes < 300 * 1024, `${query}: first query fetched ${bytes} bytes`);
+    await page.close();
+  });
+}
+
 test(`a filter's URL, opened fresh, shows the same rows`, async () => {
   const page = await open("en/tasks/");
   const form = page.locator("form#filters");

@@ -3,6 +3,8 @@
 // document shards; a query fetches the manifest, one term shard per query
 // word and the document shards of the results it shows, nothing else.
 // Matching ignores Vietnamese diacritics and đ/Đ: "bo tu phap" finds "Bộ Tư pháp".
+// Neighbouring words are also looked up as pairs (the p/ shards), so a
+// phrase ranks above the same words apart; words in quotes must be a phrase.
 (function () {
   var script = document.currentScript;
   var form = document.querySelector("form.search-page");
@@ -30,6 +32,26 @@
       return true;
     });
   }
+  // The query's words (each once) and its neighbouring pairs, each pair
+  // `required` when inside quotes ("..." or “...”). The last word of the
+  // query may be unfinished, so its pair matches as a prefix.
+  function parse(q) {
+    var parts = q.split(/["\u201c\u201d]/), pairs = [];
+    parts.forEach(function (part, i) {
+      var ws = fold(part).split(/[^a-z0-9]+/);
+      // Only a word that ends the query itself can be unfinished.
+      var open = i === parts.length - 1 && ws[ws.length - 1] !== "";
+      ws = ws.filter(Boolean);
+      for (var j = 0; j + 1 < ws.length; j++) {
+        pairs.push({
+          key: ws[j] + "_" + ws[j + 1],
+          required: i % 2 === 1,
+          prefix: open && j + 2 === ws.length
+        });
+      }
+    });
+    return { words: terms(q), pairs: pairs };
+  }
   function get(url) {
     if (!cache[url]) {
       cache[url] = fetch(url).then(function (r) {
@@ -41,10 +63,10 @@
   }
   // The shards that can hold terms starting with q: the longest key that is a
   // prefix of q, and keys that extend q. A one-letter word matches exactly.
-  function shardsFor(m, q) {
-    if (q.length < 2) return m.shards.indexOf(q) >= 0 ? [q] : [];
+  function shardsFor(keys, q) {
+    if (q.length < 2) return keys.indexOf(q) >= 0 ? [q] : [];
     var out = [], best = "";
-    m.shards.forEach(function (k) {
+    keys.forEach(function (k) {
       if (q.indexOf(k) === 0) { if (k.length > best.length) best = k; }
       else if (k.indexOf(q) === 0) out.push(k);
     });
@@ -53,12 +75,12 @@
   }
   // Per document, the best match of one query word: exact in the title 8,
   // a prefix in the title 5, exact in the text 3, a prefix 1.
-  function matches(shards, q) {
+  function matches(shards, q, noPrefix) {
     var best = {}, tlen = {};
     shards.forEach(function (shard) {
       Object.keys(shard).forEach(function (t) {
         var exact = t === q;
-        if (!exact && (q.length < 2 || t.indexOf(q) !== 0)) return;
+        if (!exact && (noPrefix || q.length < 2 || t.indexOf(q) !== 0)) return;
         var doc = 0, postings = shard[t];
         for (var i = 0; i < postings.length; i++) {
           var v = postings[i];
@@ -72,7 +94,11 @@
     });
     return { best: best, tlen: tlen };
   }
-  function rank(perTerm) {
+  // A document must match every word and every quoted pair. Its score: the
+  // words' scores, 20 if every word is in its title (100 if the title is
+  // the query), and for neighbouring pairs found as a phrase up to 40 (60 in
+  // the title), which puts "tu hinh" (tử hình) above "tu" and "hinh" apart.
+  function rank(perTerm, perPair, pairs) {
     var n = perTerm.length, hits = [];
     Object.keys(perTerm[0].best).forEach(function (d) {
       var score = 0, inTitle = 0;
@@ -82,6 +108,13 @@
         score += s;
         if (s >= 5) inTitle++;
       }
+      var phrase = 0;
+      for (var j = 0; j < pairs.length; j++) {
+        var p = perPair[j].best[d];
+        if (!p && pairs[j].required) return;
+        if (p) phrase += p >= 5 ? 60 : 40;
+      }
+      if (pairs.length) score += Math.round(phrase / pairs.length);
       var tlen = perTerm[0].tlen[d];
       // Every word in the title: a title match; the title is the query: exact.
       if (inTitle === n) score += tlen === n ? 100 : 20;
@@ -126,19 +159,23 @@
   }
   function run(q) {
     var token = ++current;
-    var words = terms(q);
+    var parsed = parse(q), words = parsed.words, pairs = parsed.pairs;
     list.textContent = "";
     if (more) more.hidden = true;
     if (!words.length) { status.textContent = ""; return; }
     status.textContent = script.getAttribute("data-loading");
+    function lookup(m, keys, sub, w, noPrefix) {
+      return Promise.all(shardsFor(keys, w).map(function (k) {
+        return get(dir + sub + "/" + k + ".json?v=" + m.version);
+      })).then(function (shards) { return matches(shards, w, noPrefix); });
+    }
     get(manifestUrl).then(function (m) {
-      return Promise.all(words.map(function (w) {
-        return Promise.all(shardsFor(m, w).map(function (k) {
-          return get(dir + "t/" + k + ".json?v=" + m.version);
-        })).then(function (shards) { return matches(shards, w); });
-      })).then(function (perTerm) {
+      return Promise.all([
+        Promise.all(words.map(function (w) { return lookup(m, m.shards, "t", w, false); })),
+        Promise.all(pairs.map(function (p) { return lookup(m, m.phrases || [], "p", p.key, !p.prefix); }))
+      ]).then(function (found) {
         if (token !== current) return;
-        var hits = rank(perTerm);
+        var hits = rank(found[0], found[1], pairs);
         status.textContent = hits.length
           ? script.getAttribute("data-count").replace("{n}", hits.length)
           : script.getAttribute("data-none");
