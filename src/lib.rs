@@ -14,6 +14,7 @@ pub mod export;
 pub mod fields;
 pub mod filters;
 pub mod index;
+pub mod indicators;
 pub mod load;
 pub mod markdown;
 pub mod model;

@@ -4,11 +4,11 @@
 //! build never holds every page's context at once.
 
 use crate::charts;
-use crate::charts::fmt_num;
 use crate::deadlines;
 use crate::export::Dataset;
 use crate::filters;
 use crate::index::{Counts, Deadline, Role, Succ};
+use crate::indicators::{self, breakdown_label, period_label, scale_label};
 use crate::load::Loaded;
 use crate::markdown;
 use crate::model::*;
@@ -112,7 +112,7 @@ pub(crate) fn jobs<'a>(c: &'a Ctx<'a>, v: &'a Views, site: &'a Loaded) -> Vec<Jo
     push(
         format!("{lang}/indicators/index.html"),
         "indicators.html",
-        Box::new(move || minijinja::context! { indicators => v.indicators.clone() }),
+        Box::new(move || indicators::index(c, v)),
     );
     records!("indicators", d.indicators, "indicator.html", indicator);
     // Few pages, each listing a year's tasks: made up front.
@@ -220,6 +220,7 @@ fn home(c: &Ctx<'_>, v: &Views) -> Value {
     overdue.sort_by_key(|&t| (std::cmp::Reverse(idx.task_last_due[t]), t));
     minijinja::context! {
         mechanisms => mech_counts,
+        coverage => coverage(c, v, None),
         plans => plan_counts_for(c, v),
         counts => counts_view(&idx.count_deadlines(0..d.tasks.len())),
         busiest => busiest,
@@ -372,7 +373,7 @@ fn recommendations(c: &Ctx<'_>, v: &Views) -> Value {
             ])
         })
         .collect();
-    minijinja::context! { groups => groups, all => v.recs.clone(), themes => v.themes.clone(), mechanisms => v.mechanisms.clone(), filters => filters::list_form(&filters::REC_FILTERS, v.facets.rows.recs.iter(), &label_views(v)), slices => slices(v) }
+    minijinja::context! { groups => groups, coverage => coverage(c, v, None), all => v.recs.clone(), themes => v.themes.clone(), mechanisms => v.mechanisms.clone(), filters => filters::list_form(&filters::REC_FILTERS, v.facets.rows.recs.iter(), &label_views(v)), slices => slices(v) }
 }
 
 fn recommendation(c: &Ctx<'_>, v: &Views, ri: usize) -> Value {
@@ -447,7 +448,7 @@ fn tasks(c: &Ctx<'_>, v: &Views) -> Value {
             ])
         })
         .collect();
-    minijinja::context! { groups => groups, agencies => v.agencies.clone(), filters => filters::list_form(&filters::TASK_FILTERS, d.tasks.iter().enumerate().filter(|(_, t)| idx.plan.contains_key(t.plan.id.as_str())).map(|(i, _)| &v.facets.rows.tasks[i]), &label_views(v)), slices => slices(v) }
+    minijinja::context! { groups => groups, coverage => coverage(c, v, None), agencies => v.agencies.clone(), filters => filters::list_form(&filters::TASK_FILTERS, d.tasks.iter().enumerate().filter(|(_, t)| idx.plan.contains_key(t.plan.id.as_str())).map(|(i, _)| &v.facets.rows.tasks[i]), &label_views(v)), slices => slices(v) }
 }
 
 fn task(c: &Ctx<'_>, v: &Views, ti: usize) -> Value {
@@ -477,6 +478,68 @@ fn task(c: &Ctx<'_>, v: &Views, ti: usize) -> Value {
         themes => pick(&v.themes, &themes),
         translated => c.translated(&t.prov, &[&t.text]),
     }
+}
+
+/// What the data holds of each review outcome (concluding observations, UPR
+/// outcomes, and any document recommendations point to or that says how
+/// many it holds), from `recommendations_total` and `entered`: "UPR, cycle
+/// III: 4 of 291 recorded", "cycle IV: not entered yet". `only` keeps one
+/// mechanism's documents. Ordered by mechanism, then date (undated last).
+fn coverage(c: &Ctx<'_>, v: &Views, only: Option<usize>) -> Value {
+    let idx = c.idx;
+    let d = idx.data;
+    let mut docs: Vec<(usize, usize)> = d
+        .documents
+        .iter()
+        .enumerate()
+        .filter_map(|(di, doc)| {
+            let m = *idx.mechanism.get(doc.mechanism.as_ref()?.id.as_str())?;
+            let review = matches!(doc.kind.as_str(), "concluding-observations" | "upr-report");
+            let counted = doc.recommendations_total.is_some() || !doc.entered;
+            ((review || counted || !idx.doc_recs[di].is_empty()) && only.is_none_or(|o| o == m))
+                .then_some((m, di))
+        })
+        .collect();
+    docs.sort_by_key(|&(m, di)| {
+        let doc = &d.documents[di];
+        (m, doc.date.is_none(), doc.date, di)
+    });
+    let rows: Vec<Value> = docs
+        .iter()
+        .map(|&(m, di)| {
+            let doc = &d.documents[di];
+            let n = idx.doc_recs[di].len();
+            let args = |total: Option<u32>| {
+                vec![
+                    ("n", n.to_string()),
+                    ("total", total.map(|t| t.to_string()).unwrap_or_default()),
+                ]
+            };
+            let total = doc.recommendations_total.map(|(t, _)| t);
+            let (state, key) = match (doc.entered, total) {
+                (false, None) => ("not-entered", "coverage.not_entered"),
+                (false, Some(_)) => ("not-entered", "coverage.not_entered_total"),
+                (true, Some(t)) if t as usize == n => ("complete", "coverage.complete"),
+                (true, Some(_)) => ("partial", "coverage.partial"),
+                (true, None) if n == 0 => ("none", "coverage.none"),
+                (true, None) => ("recorded", "coverage.recorded"),
+            };
+            let label = match (&doc.symbol, &doc.cycle) {
+                (Some(s), _) => s.clone(),
+                (None, Some(cy)) => c.trf("coverage.cycle", &[("c", cy.clone())]),
+                (None, None) => doc.title.plain(c.lang, c.langs).to_string(),
+            };
+            obj([
+                ("mechanism", v.mechanisms[m].clone()),
+                ("document", v.documents[di].clone()),
+                ("label", Value::from(label)),
+                ("year", opt(doc.date.map(|x| x.year()))),
+                ("state", Value::from(state)),
+                ("status", Value::from(c.trf(key, &args(total)))),
+            ])
+        })
+        .collect();
+    list(rows)
 }
 
 fn themes(c: &Ctx<'_>, v: &Views) -> Value {
@@ -518,9 +581,10 @@ fn theme(c: &Ctx<'_>, v: &Views, thi: usize) -> Value {
         theme => v.themes[thi].clone(),
         description => c.otxt(&d.themes[thi].description),
         by_mechanism => by_mech,
+        coverage => coverage(c, v, None),
         tasks => pick(&v.tasks, &idx.theme_tasks[thi]),
         agencies => pick(&v.agencies, &idx.theme_agencies[thi]),
-        indicators => pick(&v.indicators, &idx.theme_indicators[thi]),
+        indicators => indicators::rows_for(c, v, &idx.theme_indicators[thi]),
     }
 }
 
@@ -550,6 +614,7 @@ fn mechanism(c: &Ctx<'_>, v: &Views, mi: usize) -> Value {
         description => m.description.as_ref().map(|t| Value::from_safe_string(markdown::block(t.plain(c.lang, c.langs)))),
         url => link(m.url.as_deref()),
         documents => pick(&v.documents, &idx.mech_docs[mi]),
+        coverage => coverage(c, v, Some(mi)),
         plans => pick(&v.plans, &idx.mech_plans[mi]),
         recommendations => pick(&v.recs, &idx.mech_recs[mi]),
         follow_up => pick(&v.recs, &idx.mech_recs[mi].iter().copied().filter(|&r| d.recommendations[r].follow_up).collect::<Vec<_>>()),
@@ -581,8 +646,11 @@ fn indicator(c: &Ctx<'_>, v: &Views, ii: usize) -> Value {
         .map(|&x| {
             let val = &d.values[x];
             obj([
-                ("period", Value::from(val.period.as_str())),
-                ("breakdown", opt(val.breakdown.as_deref())),
+                ("period", Value::from(period_label(c, &val.period))),
+                (
+                    "breakdown",
+                    opt(val.breakdown.as_deref().map(|b| breakdown_label(c, b))),
+                ),
                 ("value", opt(val.value.as_deref())),
                 (
                     "value_label",
@@ -598,8 +666,9 @@ fn indicator(c: &Ctx<'_>, v: &Views, ii: usize) -> Value {
         description => c.otxt(&ind.description),
         scale => ind.scale.clone(),
         scale_labels => ind.scale.iter().map(|l| scale_label(c, l)).collect::<Vec<_>>(),
-        target => ind.target.as_ref().map(|t| obj([("op", Value::from(t.op.as_str())), ("value", Value::from(fmt_num(t.value))), ("year", opt(t.year))])),
+        target => indicators::target_label(ind),
         source => ind.source.as_ref().and_then(|s| idx.document.get(s.id.as_str())).map(|&x| v.documents[x].clone()),
+        age => indicators::data_age(c, idx.ind_values[ii].iter().map(|&x| &d.values[x])),
         values => values,
         chart => indicator_chart(c, ii),
         tasks => pick(&v.tasks, &idx.ind_tasks[ii]),
@@ -710,12 +779,6 @@ fn slices(v: &Views) -> Value {
 
 /// A level of a rated indicator's scale in this language; a level the theme
 /// has no words for is shown as the data writes it.
-fn scale_label(c: &Ctx<'_>, level: &str) -> String {
-    c.strings
-        .and_then(|m| m.get(&format!("scale.{level}")))
-        .cloned()
-        .unwrap_or_else(|| level.to_string())
-}
 
 /// A recommendation's chain in one view: each task that answers it, with
 /// who leads and coordinates it, by when, and where it stands.
@@ -851,8 +914,8 @@ fn indicator_chart(c: &Ctx<'_>, ii: usize) -> Option<Value> {
     let vals: Vec<&IndicatorValue> = c.idx.ind_values[ii].iter().map(|&x| &d.values[x]).collect();
     let title = ind.title.plain(c.lang, c.langs);
     let row_label = |v: &IndicatorValue| match &v.breakdown {
-        Some(b) => format!("{}, {b}", v.period),
-        None => v.period.clone(),
+        Some(b) => format!("{}, {}", period_label(c, &v.period), breakdown_label(c, b)),
+        None => period_label(c, &v.period),
     };
     if !ind.scale.is_empty() {
         let levels: Vec<(String, String)> = ind
@@ -954,7 +1017,7 @@ fn indicator_chart(c: &Ctx<'_>, ii: usize) -> Option<Value> {
             points.sort_by_key(|p| p.period);
             charts::Series {
                 name: match b {
-                    Some(b) => b.to_string(),
+                    Some(b) => breakdown_label(c, b),
                     None if single => String::new(),
                     None => c.tr("chart.all"),
                 },
@@ -964,18 +1027,21 @@ fn indicator_chart(c: &Ctx<'_>, ii: usize) -> Option<Value> {
         .collect();
     let n: usize = series.iter().map(|s| s.points.len()).sum();
     let target = ind.target.as_ref().map(|t| {
-        let year = t.year.map(|y| format!(" ({y})")).unwrap_or_default();
         (
             t.value,
-            format!("{} {} {}{year}", c.tr("ind.target"), t.op, fmt_num(t.value)),
+            format!(
+                "{} {}",
+                c.tr("ind.target"),
+                indicators::target_label(ind).unwrap_or_default()
+            ),
         )
     });
     let mut summary = c.trf(
         "chart.line_summary",
         &[
             ("n", n.to_string()),
-            ("from", periods[0].to_string()),
-            ("to", periods[periods.len() - 1].to_string()),
+            ("from", period_label(c, periods[0])),
+            ("to", period_label(c, periods[periods.len() - 1])),
         ],
     );
     if let Some((_, label)) = &target {
@@ -998,7 +1064,7 @@ fn indicator_chart(c: &Ctx<'_>, ii: usize) -> Option<Value> {
         id: "chart-values",
         title,
         summary: &summary,
-        periods: periods.iter().map(|p| p.to_string()).collect(),
+        periods: periods.iter().map(|p| period_label(c, p)).collect(),
         series,
         target,
         unit,

@@ -45,6 +45,7 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
     "deadline-year.html",
     "deadline-agencies.html",
     "chart.html",
+    "coverage.html",
 );
 
 const I18N: &[(&str, &str)] = &[

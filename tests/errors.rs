@@ -152,6 +152,22 @@ fn bad_date() {
     assert_hint(&run, "YYYY-MM-DD");
 }
 
+/// Coverage fields that contradict the records: all three reported at once.
+#[test]
+fn coverage_fields_must_agree_with_the_recommendations() {
+    let run = check_fails(&invalid("coverage"));
+    assert_reported(&run, "data/documents.yaml:1", "entered: false");
+    assert_hint(&run, "remove `entered: false`");
+    assert_reported(
+        &run,
+        "data/documents.yaml:12",
+        "2 recommendations point to it",
+    );
+    assert_hint(&run, "at least as many as are recorded");
+    assert_reported(&run, "data/documents.yaml:19", "whole number");
+    assert_hint(&run, "e.g. `291`");
+}
+
 #[test]
 fn invalid_utf8() {
     let (_tmp, root) = copy_fixture("invalid/invalid-utf8");

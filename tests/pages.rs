@@ -360,11 +360,18 @@ fn indicator_chart_draws_the_values_against_the_target() {
         }
         // The fixture: 26.7 for the 2016-2020 term, 24.4 for 2011-2015, both
         // without breakdown; 30.26 for 2021 at level=national; the 2021
-        // provincial row has no figure and is not drawn.
+        // provincial row has no figure and is not drawn. Periods and
+        // breakdowns are in words of the page's language (`national` has no
+        // interface string, so it shows as written after the key's label).
+        let (term, national) = if lang == "vi" {
+            ("nhiệm kỳ 2016-2020", "Cấp: national")
+        } else {
+            ("2016-2020 term", "Level: national")
+        };
         let want = [
             ("", "2011-2015", 24.4),
-            ("", "2016-2020 term", 26.7),
-            ("level=national", "2021", 30.26),
+            ("", term, 26.7),
+            (national, "2021", 30.26),
         ];
         assert_eq!(drawn.len(), want.len(), "{lang}: drawn {drawn:?}");
         let all = if lang == "vi" { "toàn bộ" } else { "all" };
@@ -387,10 +394,10 @@ fn indicator_chart_draws_the_values_against_the_target() {
             "{lang}: target at {}",
             value_at(y)
         );
-        assert!(chart.contains("&gt;= 35 (2025)"), "{lang}: target labelled");
+        assert!(chart.contains("≥ 35 (2025)"), "{lang}: target labelled");
         // Periods run in time order on the axis.
         let a = chart.find(">2011-2015<").unwrap();
-        let b = chart.find(">2016-2020 term<").unwrap();
+        let b = chart.find(&format!(">{term}<")).unwrap();
         let c = chart.find(">2021<").unwrap();
         assert!(a < b && b < c, "{lang}: periods in order");
         // A sentence stands for the chart, in the page's language.
@@ -736,4 +743,234 @@ fn plans_list_makes_up_no_figures_for_a_plan_not_transcribed() {
         assert!(b.contains(said), "{lang}: {b}");
         assert!(!b.contains(">0<"), "{lang}: no 0 made up for plan B: {b}");
     }
+}
+
+/// The rich fixture with coverage fields: UPR cycle III holds 291
+/// recommendations (1 recorded), cycle IV is known but not entered.
+fn build_with_coverage() -> (tempfile::TempDir, PathBuf) {
+    let (tmp, root) = copy_fixture("rich");
+    let docs = root.join("data/documents.csv");
+    let text = std::fs::read_to_string(&docs).unwrap();
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let extra = match i {
+            0 => ",recommendations_total,entered",
+            _ if line.starts_with("upr-3,") => ",291,",
+            _ => ",,",
+        };
+        out.push_str(line);
+        out.push_str(extra);
+        out.push('\n');
+    }
+    out.push_str("upr-4,,UPR chu kỳ IV,UPR cycle IV,upr-report,upr,IV,,,320,false\n");
+    std::fs::write(&docs, out).unwrap();
+    let out = tmp.path().join("public");
+    build_ok(&root, &out, &[]);
+    (tmp, out)
+}
+
+/// The coverage lines of a page: document id → (state, text).
+fn coverage_lines(html: &str) -> BTreeMap<String, (String, String)> {
+    let mut out = BTreeMap::new();
+    for (i, _) in html.match_indices("<li data-coverage=\"") {
+        let li = &html[i..];
+        let li = &li[..li.find("</li>").unwrap()];
+        let attr = |name: &str| {
+            let at = li.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+            li[at..at + li[at..].find('"').unwrap()].to_string()
+        };
+        out.insert(attr("data-document"), (attr("data-coverage"), text(li)));
+    }
+    out
+}
+
+#[test]
+fn coverage_is_said_where_people_land() {
+    let (_tmp, out) = build_with_coverage();
+    for (lang, partial, recorded, not_entered, cycle) in [
+        (
+            "vi",
+            "1 trên tổng số 291",
+            "số khuyến nghị đã ghi nhận: 2",
+            "chưa được nhập (văn kiện có 320 khuyến nghị)",
+            "chu kỳ IV",
+        ),
+        (
+            "en",
+            "1 of 291",
+            "recommendations recorded: 2",
+            "not entered yet (the document holds 320 recommendations)",
+            "cycle IV",
+        ),
+    ] {
+        let home = read(&out, &format!("{lang}/index.html"));
+        let lines = coverage_lines(&home);
+        // Every review outcome, in mechanism order; decisions are not listed.
+        assert_eq!(
+            lines.keys().collect::<Vec<_>>(),
+            ["cat-co1", "ccpr-co3", "upr-3", "upr-4"],
+            "{lang}"
+        );
+        assert_eq!(lines["upr-3"].0, "partial");
+        assert!(
+            lines["upr-3"].1.contains(partial),
+            "{lang}: {:?}",
+            lines["upr-3"]
+        );
+        assert_eq!(lines["ccpr-co3"].0, "recorded");
+        assert!(
+            lines["ccpr-co3"].1.contains(recorded),
+            "{:?}",
+            lines["ccpr-co3"]
+        );
+        assert_eq!(lines["cat-co1"].0, "recorded");
+        assert_eq!(lines["upr-4"].0, "not-entered");
+        assert!(
+            lines["upr-4"].1.contains(not_entered),
+            "{:?}",
+            lines["upr-4"]
+        );
+        assert!(lines["upr-4"].1.contains(cycle), "{:?}", lines["upr-4"]);
+        // The mechanism page: its own documents only.
+        let upr = coverage_lines(&read(&out, &format!("{lang}/mechanisms/upr/index.html")));
+        assert_eq!(upr.keys().collect::<Vec<_>>(), ["upr-3", "upr-4"], "{lang}");
+        assert_eq!(upr["upr-3"].0, "partial");
+        assert!(upr["upr-3"].1.contains(partial));
+        // A theme page says what its list can and cannot hold.
+        let theme = coverage_lines(&read(
+            &out,
+            &format!("{lang}/themes/death-penalty/index.html"),
+        ));
+        assert_eq!(theme.len(), 4, "{lang}");
+        assert!(theme["upr-4"].1.contains(not_entered));
+        // Both filtered lists carry the note for an empty result, hidden
+        // until no row is left.
+        for list in ["tasks", "recommendations"] {
+            let html = read(&out, &format!("{lang}/{list}/index.html"));
+            let at = html.find("id=\"filter-empty\"").expect("empty-result note");
+            assert!(html[at..at + 80].contains("hidden"), "{list}");
+            let lines = coverage_lines(&html[at..]);
+            assert!(lines["upr-3"].1.contains(partial), "{lang} {list}");
+        }
+    }
+}
+
+/// The text of the element that starts at `html[at..]` up to `end`.
+fn cut<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+    let at = html
+        .find(start)
+        .unwrap_or_else(|| panic!("{start} in page"));
+    let rest = &html[at..];
+    &rest[..rest.find(end).map_or(rest.len(), |e| e + end.len())]
+}
+
+#[test]
+fn indicators_index_groups_by_source_with_latest_value_year_and_target() {
+    let (_tmp, out) = build_rich();
+    for (lang, term, old, no_source) in [
+        (
+            "vi",
+            "nhiệm kỳ 2016-2020",
+            "Số liệu từ 2016–2020; chưa ghi nhận số liệu mới hơn.",
+            "Không ghi văn bản nguồn",
+        ),
+        (
+            "en",
+            "2016-2020 term",
+            "Data from 2016–2020; nothing newer recorded.",
+            "No source document given",
+        ),
+    ] {
+        let html = read(&out, &format!("{lang}/indicators/index.html"));
+        // One group per source document, the indicators without one last.
+        let rated = cut(&html, "data-source=\"cat-co1\"", "</section>");
+        assert!(
+            rated.contains("CAT/C/VNM/CO/1") && rated.contains("2018-12-28"),
+            "{lang}: source named with symbol and date"
+        );
+        let rest = &html[html.find("data-source=\"cat-co1\"").unwrap()..];
+        let unsourced = cut(rest, no_source, "</section>");
+        let row = text(cut(
+            unsourced,
+            "<tr data-indicator=\"ind-women-deputies\"",
+            "</tr>",
+        ));
+        // Latest value with its unit, its period in words, the target as printed.
+        assert!(row.contains("26.7%"), "{lang}: {row}");
+        assert!(row.contains(term), "{lang}: {row}");
+        assert!(row.contains("≥ 35 (2025)"), "{lang}: {row}");
+        // 2020 is more than three years before as_of (2026-06-30): said.
+        assert!(text(unsourced).contains(old), "{lang}: {}", text(unsourced));
+        // The rated indicator: its level and how it changed.
+        let row = text(cut(rated, "<tr data-indicator=\"ind-rated\"", "</tr>"));
+        let (fair, higher) = if lang == "vi" {
+            ("trung bình", "cao hơn")
+        } else {
+            ("fair", "higher")
+        };
+        assert!(
+            row.contains(fair) && row.contains(higher) && row.contains("2022"),
+            "{lang}: {row}"
+        );
+    }
+}
+
+#[test]
+fn rated_indicators_summarise_their_change_between_assessments() {
+    // The phased fixture adds a 2024 rating (weak, lower than before).
+    let (_tmp, out) = build_with_phased_task();
+    for (lang, caption) in [
+        ("vi", "Xếp hạng năm 2024 và thay đổi so với năm 2022"),
+        ("en", "Ratings in 2024, and change since 2022"),
+    ] {
+        let html = read(&out, &format!("{lang}/indicators/index.html"));
+        let table = cut(&html, "<table class=\"indicator-summary\">", "</table>");
+        assert!(text(table).contains(caption), "{lang}: {}", text(table));
+        // level → [rated, unchanged, higher, lower]
+        let counts = |level: &str| numbers(cut(table, &format!("data-level=\"{level}\""), "</tr>"));
+        assert_eq!(counts("weak"), [1, 0, 0, 1], "{lang}");
+        assert_eq!(counts("fair"), [0, 0, 0, 0], "{lang}");
+        assert_eq!(counts("total"), [1, 0, 0, 1], "{lang}");
+    }
+}
+
+#[test]
+fn vietnamese_indicator_pages_show_no_raw_keys_or_english_periods() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build_ok(Path::new(env!("CARGO_MANIFEST_DIR")), &out, &[]);
+    let dir = out.join("vi/indicators");
+    let mut pages = vec![dir.join("index.html")];
+    for e in std::fs::read_dir(&dir).unwrap().flatten() {
+        if e.path().is_dir() {
+            pages.push(e.path().join("index.html"));
+        }
+    }
+    pages.push(out.join("vi/themes/gender-equality/index.html"));
+    assert!(pages.len() > 80, "{} pages", pages.len());
+    for p in &pages {
+        let html = std::fs::read_to_string(p).unwrap();
+        let main = text(cut(&html, "<main", "</main>"));
+        for raw in [
+            "level=",
+            "sex=",
+            "stage=",
+            "form=",
+            "area=",
+            "institution=",
+            " term",
+            "undated",
+        ] {
+            assert!(
+                !main.contains(raw),
+                "{}: {raw:?} on a Vietnamese page",
+                p.display()
+            );
+        }
+    }
+    // The gender-equality figures end in 2020 (the 2016-2020 term): old as
+    // of 2026, and said so on the indicator page and the index.
+    let page = read(&out, "vi/indicators/ge-1-1-female-deputies/index.html");
+    assert!(page.contains("chưa ghi nhận số liệu mới hơn"), "age said");
+    assert!(page.contains("nhiệm kỳ 2011-2016"));
 }

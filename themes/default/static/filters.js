@@ -42,6 +42,9 @@
     groups.forEach(function (g) {
       g.hidden = !g.querySelector("tbody tr:not([hidden])");
     });
+    // No row left: say what the data holds, so "none" is not read as "none exist".
+    var empty = document.getElementById("filter-empty");
+    if (empty) empty.hidden = shown > 0;
     count.textContent = form.getAttribute("data-count").replace("{n}", shown).replace("{m}", total);
   }
 
