@@ -81,6 +81,8 @@ fn value_label(c: &Ctx<'_>, ind: &Indicator, v: &IndicatorValue) -> Option<Strin
     })
 }
 
+/// A level of a rated indicator's scale in this language; a level the theme
+/// has no words for is shown as the data writes it.
 pub(crate) fn scale_label(c: &Ctx<'_>, level: &str) -> String {
     c.strings
         .and_then(|m| m.get(&format!("scale.{level}")))

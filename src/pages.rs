@@ -777,9 +777,6 @@ fn slices(v: &Views) -> Value {
     }
 }
 
-/// A level of a rated indicator's scale in this language; a level the theme
-/// has no words for is shown as the data writes it.
-
 /// A recommendation's chain in one view: each task that answers it, with
 /// who leads and coordinates it, by when, and where it stands.
 fn rec_chain(c: &Ctx<'_>, v: &Views, ri: usize) -> Value {
