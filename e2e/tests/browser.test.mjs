@@ -157,6 +157,25 @@ for (const [query, check] of [
   });
 }
 
+// An empty filter result says what the data holds (issue 14, point 3), so
+// "no UPR recommendation on the death penalty" is not read as "none exist".
+test("an empty filter result says what is recorded and what is not", async () => {
+  const page = await open("vi/recommendations/?mechanism=upr&theme=death-penalty");
+  await page.locator("#filter-count").filter({ hasText: /\d/ }).waitFor();
+  assert.match(await page.locator("#filter-count").innerText(), /^0\b/);
+  const note = page.locator("#filter-empty");
+  assert.ok(await note.isVisible(), "the coverage note shows");
+  const said = await note.innerText();
+  assert.match(said, /4 trên tổng số 291/);
+  assert.match(said, /chu kỳ IV[^\n]*chưa được nhập/);
+  assert.match(said, /CCPR\/C\/VNM\/CO\/4[^\n]*chưa được nhập/);
+  await screenshot(page, "filter-empty-coverage");
+  // A filter with rows hides it again.
+  await page.locator("#filter-theme").selectOption("");
+  assert.ok(!(await note.isVisible()), "hidden when rows show");
+  await page.close();
+});
+
 test(`a filter's URL, opened fresh, shows the same rows`, async () => {
   const page = await open("en/tasks/");
   const form = page.locator("form#filters");
