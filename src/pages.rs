@@ -524,9 +524,15 @@ fn coverage(c: &Ctx<'_>, v: &Views, only: Option<usize>) -> Value {
                 (true, None) if n == 0 => ("none", "coverage.none"),
                 (true, None) => ("recorded", "coverage.recorded"),
             };
-            let label = match (&doc.symbol, &doc.cycle) {
+            // A UPR outcome is known by its cycle, a treaty body's by its symbol.
+            let cycle = doc
+                .cycle
+                .as_ref()
+                .map(|cy| c.trf("coverage.cycle", &[("c", cy.clone())]));
+            let label = match (&doc.symbol, cycle) {
+                (Some(s), Some(cy)) if doc.kind == "upr-report" => format!("{cy} ({s})"),
                 (Some(s), _) => s.clone(),
-                (None, Some(cy)) => c.trf("coverage.cycle", &[("c", cy.clone())]),
+                (None, Some(cy)) => cy,
                 (None, None) => doc.title.plain(c.lang, c.langs).to_string(),
             };
             obj([
