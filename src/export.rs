@@ -1012,7 +1012,10 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
             "target_op",
             Ty::String,
             false,
-            ["Target comparison", "Phép so sánh mục tiêu"],
+            [
+                "Target comparison: at-least (>=), at-most (<=), above (>), below (<) or equal (=)",
+                "Phép so sánh mục tiêu: at-least (>=), at-most (<=), above (>), below (<) hoặc equal (=)",
+            ],
         )
         .col(
             "target_value",
@@ -1050,7 +1053,10 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
                 t(l, &x.title),
                 ot(l, &x.unit),
                 s(join(x.scale.iter().map(String::as_str))),
-                s(x.target.as_ref().map(|t| t.op.clone()).unwrap_or_default()),
+                s(x.target
+                    .as_ref()
+                    .map(|t| target_op(&t.op))
+                    .unwrap_or_default()),
                 s(x.target
                     .as_ref()
                     .map(|t| crate::charts::fmt_num(t.value))
@@ -1385,6 +1391,78 @@ fn rank(name: &str) -> usize {
     }
 }
 
+/// A target's comparison as a word: `=` or `>=` at the start of a cell is
+/// a formula to a spreadsheet.
+fn target_op(op: &str) -> String {
+    match op {
+        ">=" => "at-least",
+        "<=" => "at-most",
+        ">" => "above",
+        "<" => "below",
+        "=" => "equal",
+        other => other,
+    }
+    .to_string()
+}
+
+/// The format label of the spreadsheet CSVs on the downloads page.
+pub const EXCEL_CSV: &str = "CSV-Excel";
+
+/// Where the spreadsheet CSV of a table is published: beside its CSV, with
+/// a name that cannot be a table's (table names hold no dot).
+pub fn excel_csv_path(table: &str) -> String {
+    format!("data/{table}.excel.csv")
+}
+
+/// Whether a spreadsheet that opens a CSV would evaluate this cell rather
+/// than show it: it starts with `=`, `+`, `-` or `@` (a formula), or with a
+/// tab or carriage return (which some spreadsheets drop before looking).
+pub fn spreadsheet_evaluates(cell: &str) -> bool {
+    cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// A cell of a spreadsheet CSV (`<table>.excel.csv`): a text a spreadsheet
+/// would evaluate, or one that starts with `'`, gets a `'` in front, which
+/// spreadsheets take as "this is text"; [`unguard`] reverses it exactly.
+/// Numbers in number and integer columns stay numbers (`-5` is a value to
+/// a spreadsheet, not a formula).
+pub fn guard<'c>(col: &Col, cell: &'c str) -> std::borrow::Cow<'c, str> {
+    let number = matches!(col.ty, Ty::Integer | Ty::Number)
+        && !col.list
+        && cell.parse::<f64>().is_ok_and(f64::is_finite);
+    if !number && (spreadsheet_evaluates(cell) || cell.starts_with('\'')) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// The exact value of a spreadsheet CSV cell: the `'` that [`guard`] put
+/// in front, if any, taken off.
+pub fn unguard(cell: &str) -> &str {
+    cell.strip_prefix('\'').unwrap_or(cell)
+}
+
+/// The UTF-8 byte-order mark, by which Excel recognises a CSV as UTF-8.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// A table as the spreadsheet CSV: the same rows as [`csv_bytes`], with a
+/// byte-order mark so Excel shows Vietnamese when the file is
+/// double-clicked, and every cell [`guard`]ed. The canonical CSV stays
+/// without a mark and exact, as pandas, R's read.csv and Frictionless read
+/// it (read.csv would make the mark part of the first column's name).
+pub fn excel_csv_bytes(t: &Table) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(BOM.to_vec());
+    let _ = w.write_record(t.cols.iter().map(|c| c.name.as_str()));
+    for r in &t.rows {
+        let cells: Vec<_> = t.cols.iter().zip(r).map(|(c, v)| guard(c, v)).collect();
+        let _ = w.write_record(cells.iter().map(|c| c.as_bytes()));
+    }
+    w.into_inner().unwrap_or_default()
+}
+
 pub fn csv_bytes(t: &Table) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
@@ -1527,6 +1605,7 @@ pub fn write(idx: &Index<'_>, cfg: &Config, title: &str, out: &Writer) -> Result
                 let csv_path = format!("data/{}.csv", t.name);
                 let hash = format!("{:x}", Sha256::digest(&csv));
                 let size = put(&csv_path, csv)?;
+                let excel_size = put(&excel_csv_path(&t.name), excel_csv_bytes(t))?;
                 if t.name.starts_with("agencies/") {
                     return Ok(None);
                 }
@@ -1542,6 +1621,7 @@ pub fn write(idx: &Index<'_>, cfg: &Config, title: &str, out: &Writer) -> Result
                         .collect(),
                     files: vec![
                         (csv_path.clone(), "CSV", size),
+                        (excel_csv_path(&t.name), EXCEL_CSV, excel_size),
                         (format!("data/{}.json", t.name), "JSON", json.len() as u64),
                     ],
                 };

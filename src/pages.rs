@@ -347,6 +347,7 @@ fn agency(c: &Ctx<'_>, v: &Views, ai: usize) -> Value {
         counts => counts_view(&led_counts),
         chart => agency_chart(c, ai, &led_counts),
         download => has_tasks.then(|| format!("data/agencies/{}/tasks.csv", a.id.id)),
+        download_excel => has_tasks.then(|| crate::export::excel_csv_path(&format!("agencies/{}/tasks", a.id.id))),
         translated => c.translated(&a.prov, &[&a.name]),
     }
 }
@@ -1101,7 +1102,7 @@ fn dataset_jsonld(c: &Ctx<'_>, site: &Loaded, datasets: &[Dataset]) -> String {
             serde_json::json!({
                 "@type": "DataDownload",
                 "encodingFormat": match *format {
-                    "CSV" => "text/csv",
+                    "CSV" | crate::export::EXCEL_CSV => "text/csv",
                     "XLSX" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     _ => "application/json",
                 },

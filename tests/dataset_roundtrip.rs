@@ -29,6 +29,8 @@ struct Site {
     name: &'static str,
     loaded: Loaded,
     csv: BTreeMap<String, Csv>,
+    /// table → the bytes of data/<table>.excel.csv
+    excel: BTreeMap<String, Vec<u8>>,
     package: Json,
     /// data/lotrinh.json: every package table as JSON rows
     all_json: Json,
@@ -54,9 +56,17 @@ fn read_site(name: &'static str, root: &Path) -> Site {
     assert!(outcome.summary.is_some(), "{name} builds");
     let data = out.join("data");
     let mut csv = BTreeMap::new();
+    let mut excel = BTreeMap::new();
     for entry in walkdir::WalkDir::new(&data).sort_by_file_name() {
         let entry = entry.expect("walk data/");
         let rel = entry.path().strip_prefix(&data).unwrap().to_string_lossy();
+        if let Some(table) = rel.strip_suffix(".excel.csv") {
+            excel.insert(
+                table.replace('\\', "/"),
+                std::fs::read(entry.path()).unwrap(),
+            );
+            continue;
+        }
         let Some(table) = rel.strip_suffix(".csv") else {
             continue;
         };
@@ -99,6 +109,7 @@ fn read_site(name: &'static str, root: &Path) -> Site {
         name,
         loaded,
         csv,
+        excel,
         package,
         all_json,
         xlsx,
@@ -636,7 +647,17 @@ fn csv_matches_the_loaded_records(site: &Site) {
             &at,
             "target_op",
             r.opt("target_op"),
-            t.map(|t| t.op.clone()),
+            t.map(|t| {
+                match t.op.as_str() {
+                    ">=" => "at-least",
+                    "<=" => "at-most",
+                    ">" => "above",
+                    "<" => "below",
+                    "=" => "equal",
+                    op => panic!("target op {op:?}"),
+                }
+                .to_string()
+            }),
         );
         c.eq(
             &at,
@@ -1106,4 +1127,144 @@ fn rich_json_holds_what_the_csvs_hold() {
         r.s("recommending_states"),
         "France; Chile; Iran\\; Islamic Republic of"
     );
+}
+
+/// Whether a spreadsheet opening a CSV evaluates this cell instead of
+/// showing it (OWASP's list: a formula's first characters, and tab and
+/// carriage return, which some spreadsheets skip first). A number in a
+/// number or integer column is a value, not a formula.
+fn evaluated(cell: &str, ty: &str) -> bool {
+    let number = matches!(ty, "number" | "integer") && cell.parse::<f64>().is_ok();
+    !number && cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// Column types of every published CSV, the per-agency slices' from tasks.
+fn types(site: &Site) -> BTreeMap<String, Vec<String>> {
+    let by_table: BTreeMap<String, Vec<String>> = resources(site)
+        .iter()
+        .map(|r| {
+            let t: Vec<String> = r["schema"]["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["type"].as_str().unwrap().to_string())
+                .collect();
+            (resource_table(r), t)
+        })
+        .collect();
+    site.csv
+        .keys()
+        .map(|t| {
+            let schema = if t.starts_with("agencies/") {
+                "tasks"
+            } else {
+                t
+            };
+            (t.clone(), by_table[schema].clone())
+        })
+        .collect()
+}
+
+/// Every table has a spreadsheet CSV: UTF-8 with a byte-order mark (so
+/// Excel reads Vietnamese), the same header and rows, no cell a spreadsheet
+/// evaluates, and every cell the exact value once a leading `'` is taken
+/// off. Returns the guarded cells seen.
+fn excel_csvs_are_safe_and_exact(site: &Site) -> Vec<String> {
+    let types = types(site);
+    let mut errs = Vec::new();
+    let mut guarded = Vec::new();
+    let mut cells = 0;
+    for (table, canonical) in &site.csv {
+        let Some(bytes) = site.excel.get(table) else {
+            errs.push(format!("{table}: no {table}.excel.csv"));
+            continue;
+        };
+        let Some(body) = bytes.strip_prefix(b"\xEF\xBB\xBF") else {
+            errs.push(format!("{table}.excel.csv: no UTF-8 byte-order mark"));
+            continue;
+        };
+        let mut reader = csv::Reader::from_reader(body);
+        let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+        if headers != canonical.headers {
+            errs.push(format!("{table}.excel.csv: header {headers:?}"));
+        }
+        let rows: Vec<Vec<String>> = reader
+            .records()
+            .map(|r| r.unwrap().iter().map(String::from).collect())
+            .collect();
+        if rows.len() != canonical.rows.len() {
+            errs.push(format!(
+                "{table}.excel.csv: {} rows, CSV {}",
+                rows.len(),
+                canonical.rows.len()
+            ));
+            continue;
+        }
+        for (r, (got, want)) in rows.iter().zip(&canonical.rows).enumerate() {
+            for (c, (g, w)) in got.iter().zip(want).enumerate() {
+                cells += 1;
+                let ty = &types[table][c];
+                if evaluated(g, ty) {
+                    errs.push(format!(
+                        "{table}.excel.csv row {} {}: {g:?} is evaluated",
+                        r + 2,
+                        headers[c]
+                    ));
+                }
+                let exact = g.strip_prefix('\'').unwrap_or(g);
+                if exact != w {
+                    errs.push(format!(
+                        "{table}.excel.csv row {} {}: {g:?} is not {w:?}",
+                        r + 2,
+                        headers[c]
+                    ));
+                }
+                if g != w {
+                    guarded.push(w.clone());
+                }
+            }
+        }
+    }
+    assert!(cells > 1000, "{}: {cells} cells checked", site.name);
+    assert!(errs.is_empty(), "{}:\n{}", site.name, errs.join("\n"));
+    guarded
+}
+
+#[test]
+fn shipped_csvs_have_no_cell_a_spreadsheet_evaluates() {
+    let site = shipped();
+    let types = types(site);
+    let mut errs = Vec::new();
+    for (table, csv) in &site.csv {
+        for (r, row) in csv.rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                if evaluated(v, &types[table][c]) {
+                    errs.push(format!(
+                        "{table}.csv row {} {}: {v:?}",
+                        r + 2,
+                        csv.headers[c]
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        errs.is_empty(),
+        "{} cells:\n{}",
+        errs.len(),
+        errs.join("\n")
+    );
+    excel_csvs_are_safe_and_exact(site);
+}
+
+#[test]
+fn rich_excel_csvs_guard_formulas_and_round_trip() {
+    let guarded = excel_csvs_are_safe_and_exact(rich());
+    // Set in tests/fixtures/rich/data/indicator-values/values.yaml.
+    for hostile in ["=HYPERLINK(\"https://example.org/\",\"click\")", "+1"] {
+        assert!(
+            guarded.iter().any(|g| g == hostile),
+            "{hostile:?} is guarded in the spreadsheet CSV"
+        );
+    }
 }
