@@ -26,6 +26,97 @@ fn fill(code: &str, url: &str, lang: &str) -> String {
     code.replace("{data_url}", url).replace("{lang}", lang)
 }
 
+/// The address the citation gives: the downloads page, where `base_url`
+/// is a full URL (a path alone names no site).
+fn page_url(cfg: &Config, lang: &str) -> Option<String> {
+    let (_, local) = data_url(cfg);
+    (!local).then(|| cfg.absolute(&format!("{lang}/data/")))
+}
+
+/// The citation as plain text, for the workbook: the same parts as the
+/// downloads page's (publisher, year, title, version, address, access
+/// date, licence). The version and the access date are `as_of`, never the
+/// clock; the page tells readers to put their own access date.
+pub fn citation(cfg: &Config, lang: &str) -> String {
+    let langs = &cfg.languages;
+    let vi = lang == "vi";
+    let mut s = String::new();
+    if let Some(p) = &cfg.publisher {
+        s.push_str(&format!(
+            "{} ({}). ",
+            p.plain(lang, langs),
+            cfg.as_of.year()
+        ));
+    }
+    let (version, dataset, accessed, licence) = if vi {
+        ("phiên bản", "Bộ dữ liệu", "Truy cập ngày", "Giấy phép")
+    } else {
+        ("version", "Data set", "Accessed", "Licence")
+    };
+    s.push_str(&format!(
+        "{} ({version} {}) [{dataset}].",
+        cfg.title.plain(lang, langs),
+        cfg.as_of
+    ));
+    if let Some(u) = page_url(cfg, lang) {
+        s.push_str(&format!(" {u}."));
+    }
+    s.push_str(&format!(" {accessed} {}.", cfg.as_of));
+    if let Some(l) = &cfg.license {
+        s.push_str(&format!(" {licence}: {l}"));
+        if let Some(u) = &cfg.license_url {
+            s.push_str(&format!(" ({u})"));
+        }
+        s.push('.');
+    }
+    s
+}
+
+/// The lines at the top of the workbook's README sheet, labels in English
+/// and Vietnamese.
+pub fn about(cfg: &Config) -> Vec<(String, String)> {
+    let langs = &cfg.languages;
+    let mut v: Vec<(String, String)> = Vec::new();
+    let mut add = |label: &str, value: String| v.push((label.to_string(), value));
+    for l in langs {
+        add(
+            &format!("Title / Tiêu đề ({l})"),
+            cfg.title.plain(l, langs).to_string(),
+        );
+    }
+    add("Data as of / Dữ liệu tính đến ngày", cfg.as_of.to_string());
+    if let Some(p) = &cfg.publisher {
+        for l in langs {
+            add(
+                &format!("Publisher / Đơn vị công bố ({l})"),
+                p.plain(l, langs).to_string(),
+            );
+        }
+    }
+    if let Some(u) = page_url(cfg, langs[0].as_str()) {
+        add("Address / Địa chỉ", u);
+    }
+    if let Some(lic) = &cfg.license {
+        let u = cfg
+            .license_url
+            .as_ref()
+            .map(|u| format!(" ({u})"))
+            .unwrap_or_default();
+        add("Licence / Giấy phép", format!("{lic}{u}"));
+    }
+    add("How to cite", citation(cfg, "en"));
+    add("Cách trích dẫn", citation(cfg, "vi"));
+    add(
+        "Sheets / Trang tính",
+        "One sheet per table, named after its CSV file; the columns of every sheet are described below. / Mỗi bảng một trang tính, mang tên tệp CSV của bảng; các cột của mọi trang tính được mô tả dưới đây.".into(),
+    );
+    add(
+        "Cells / Ô",
+        "Every text is a text cell, never a formula; numbers, dates and true/false are typed. A text longer than a cell holds (32,767 characters) is cut with a note; the CSV and JSON files hold it whole. / Mọi văn bản là ô văn bản, không bao giờ là công thức; số, ngày và true/false có kiểu tương ứng. Văn bản dài hơn sức chứa của một ô (32.767 ký tự) bị cắt kèm ghi chú; các tệp CSV và JSON chứa đầy đủ.".into(),
+    );
+    v
+}
+
 /// What data.html needs for its "how to use" and "how to cite" sections.
 pub fn view(cfg: &Config, lang: &str) -> Value {
     let (url, local) = data_url(cfg);
@@ -37,6 +128,7 @@ pub fn view(cfg: &Config, lang: &str) -> Value {
         version => cfg.as_of.to_string(),
         year => cfg.as_of.year(),
         url => (!local).then_some(page),
+        accessed => cfg.as_of.to_string(),
         license => cfg.license.clone(),
         license_url => cfg.license_url.clone(),
     };

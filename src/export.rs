@@ -23,7 +23,7 @@ pub enum Ty {
 }
 
 impl Ty {
-    fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             Ty::String => "string",
             Ty::Integer => "integer",
@@ -1589,6 +1589,7 @@ pub enum Failed {
 /// in parallel; the workbook and the all-in-one JSON alongside them.
 pub fn write(idx: &Index<'_>, cfg: &Config, title: &str, out: &Writer) -> Result<Exported, Failed> {
     let tables = tables(idx, cfg);
+    let warnings = too_long_for_a_cell(&tables);
     let put = |path: &str, bytes: Vec<u8>| -> Result<u64, Failed> {
         let len = bytes.len() as u64;
         out.put(path, bytes).map_err(Failed::Io)?;
@@ -1700,7 +1701,56 @@ pub fn write(idx: &Index<'_>, cfg: &Config, title: &str, out: &Writer) -> Result
     // The workbook needs only the package tables.
     let mut tables = tables;
     tables.retain(|t| !t.name.starts_with("agencies/"));
-    Ok(Exported { datasets, tables })
+    Ok(Exported {
+        datasets,
+        tables,
+        warnings,
+    })
+}
+
+/// A problem with the data that does not stop the build: where, what, a hint.
+pub struct Warning {
+    pub loc: Option<Loc>,
+    pub message: String,
+    pub hint: String,
+}
+
+/// Every text longer than a workbook cell holds: the workbook cuts it with a
+/// note ([`crate::xlsx::fit`]); the CSV and JSON keep it whole. Said once
+/// per record and column, at the record.
+fn too_long_for_a_cell(tables: &[Table]) -> Vec<Warning> {
+    let mut out = Vec::new();
+    for t in tables.iter().filter(|t| !t.name.starts_with("agencies/")) {
+        for (r, row) in t.rows.iter().enumerate() {
+            for (c, v) in t.cols.iter().zip(row) {
+                // UTF-8 is never shorter than UTF-16 counts it, so most cells
+                // are passed over without counting.
+                let len: usize = if v.len() > crate::xlsx::CELL_MAX {
+                    v.chars().map(char::len_utf16).sum()
+                } else {
+                    0
+                };
+                if len <= crate::xlsx::CELL_MAX {
+                    continue;
+                }
+                out.push(Warning {
+                    loc: t.locs.get(r).copied(),
+                    message: format!(
+                        "`{}` of {} row {} is {len} characters long; a spreadsheet cell holds {}",
+                        c.name,
+                        t.name,
+                        r + 2,
+                        crate::xlsx::CELL_MAX
+                    ),
+                    hint: format!(
+                        "data/lotrinh.xlsx shows it cut, with a note; data/{0}.csv and data/{0}.json hold it whole. Shorten the text if it was pasted by mistake",
+                        t.name
+                    ),
+                });
+            }
+        }
+    }
+    out
 }
 
 /// The datasets written by [`write`], and the tables the workbook is still
@@ -1708,6 +1758,8 @@ pub fn write(idx: &Index<'_>, cfg: &Config, title: &str, out: &Writer) -> Result
 pub struct Exported {
     datasets: Vec<Dataset>,
     tables: Vec<Table>,
+    /// For the build's diagnostics: texts the workbook cuts.
+    pub warnings: Vec<Warning>,
 }
 
 impl Exported {
@@ -1722,6 +1774,7 @@ impl Exported {
         let Exported {
             mut datasets,
             tables,
+            ..
         } = self;
         let package: Vec<&Table> = tables.iter().collect();
         let publisher = cfg
@@ -1734,6 +1787,7 @@ impl Exported {
                 title,
                 publisher: publisher.as_deref(),
                 as_of: cfg.as_of,
+                about: crate::downloads::about(cfg),
             },
         )
         .map_err(|e| Failed::Data(format!("cannot write data/lotrinh.xlsx: {e}")))?;

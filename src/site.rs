@@ -148,7 +148,12 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
     // language's pages.)
     step("writing datasets");
     let exported = match export::write(&idx, &loaded.config, &title, &writer) {
-        Ok(x) => x,
+        Ok(mut x) => {
+            for w in std::mem::take(&mut x.warnings) {
+                diags.warning(w.loc, w.message).hint(w.hint);
+            }
+            x
+        }
         Err(export::Failed::Data(e)) => {
             diags.error(None, e);
             return failed(writer, sources, diags, false);

@@ -17,11 +17,44 @@ const SHEET_NAME_MAX: usize = 31;
 /// Column widths follow the longest cell, up to this many characters.
 const WIDTH_MAX: usize = 60;
 
-/// What the workbook says about itself in its document properties.
+/// Excel's limit on the length of a cell's text, in UTF-16 units.
+pub const CELL_MAX: usize = 32_767;
+
+/// What the workbook says about itself: its document properties, and the
+/// lines (label, value) at the top of its README sheet.
 pub struct Meta<'a> {
     pub title: &'a str,
     pub publisher: Option<&'a str>,
     pub as_of: Date,
+    pub about: Vec<(String, String)>,
+}
+
+fn utf16_len(s: &str) -> usize {
+    s.chars().map(char::len_utf16).sum()
+}
+
+/// A text as a cell can hold it: whole when it fits, else cut where it
+/// fits with a note saying so and where the whole text is.
+pub fn fit<'s>(text: &'s str, table: &str) -> std::borrow::Cow<'s, str> {
+    let len = utf16_len(text);
+    if len <= CELL_MAX {
+        return text.into();
+    }
+    let note = format!(
+        " … [cut: {len} characters, more than a spreadsheet cell holds; the whole text is in {table}.csv and {table}.json]"
+    );
+    let room = CELL_MAX - utf16_len(&note);
+    let mut used = 0;
+    let mut cut = String::with_capacity(text.len());
+    for ch in text.chars() {
+        used += ch.len_utf16();
+        if used > room {
+            break;
+        }
+        cut.push(ch);
+    }
+    cut.push_str(&note);
+    cut.into()
 }
 
 /// The workbook's bytes, or what stopped it (a cell Excel cannot hold).
@@ -43,7 +76,12 @@ pub fn workbook(tables: &[&Table], meta: &Meta<'_>) -> Result<Vec<u8>, String> {
 
     let header = Format::new().set_bold();
     let date = Format::new().set_num_format("yyyy-mm-dd");
-    let names = sheet_names(tables.iter().map(|t| t.name.as_str()));
+    readme(book.add_worksheet(), tables, meta, &header)
+        .map_err(|e| format!("sheet `README`: {e}"))?;
+    // `README` is taken: a table of that name gets another.
+    let names =
+        sheet_names(std::iter::once("README").chain(tables.iter().map(|t| t.name.as_str())))
+            .split_off(1);
     for (t, name) in tables.iter().zip(names) {
         // Rows go to a temporary file as they are written, so the workbook
         // costs a few MB, not its whole content, on a large site.
@@ -56,6 +94,66 @@ pub fn workbook(tables: &[&Table], meta: &Meta<'_>) -> Result<Vec<u8>, String> {
         fill(sheet, t, &header, &date).map_err(|e| format!("sheet `{name}`: {e}"))?;
     }
     book.save_to_buffer().map_err(|e| e.to_string())
+}
+
+/// The first sheet: what the workbook is, how to cite it, and what every
+/// column of every sheet means, in English and Vietnamese.
+fn readme(
+    sheet: &mut Worksheet,
+    tables: &[&Table],
+    meta: &Meta<'_>,
+    bold: &Format,
+) -> Result<(), String> {
+    let e = |e: rust_xlsxwriter::XlsxError| e.to_string();
+    sheet.set_name("README").map_err(e)?;
+    sheet
+        .write_string_with_format(0, 0, meta.title, bold)
+        .map_err(e)?;
+    let mut r = 2;
+    for (label, value) in &meta.about {
+        sheet
+            .write_string_with_format(r, 0, label, bold)
+            .map_err(e)?;
+        sheet.write_string(r, 1, fit(value, "README")).map_err(e)?;
+        r += 1;
+    }
+    r += 1;
+    for (c, h) in ["sheet", "column", "type", "description", "mô tả"]
+        .iter()
+        .enumerate()
+    {
+        sheet
+            .write_string_with_format(r, c as u16, *h, bold)
+            .map_err(e)?;
+    }
+    for t in tables {
+        for col in &t.cols {
+            r += 1;
+            let desc = |i: usize| {
+                let mut d = col.desc[i].to_string();
+                if col.list {
+                    d.push_str(if i == 0 {
+                        " (a list: items separated by \"; \"; a \";\" or \"\\\" inside an item is written \"\\;\" or \"\\\\\")"
+                    } else {
+                        " (danh sách: các mục phân tách bằng \"; \"; dấu \";\" hoặc \"\\\" trong một mục được viết là \"\\;\" hoặc \"\\\\\")"
+                    });
+                }
+                if let Some(l) = &col.lang {
+                    d.push_str(&format!(" ({l})"));
+                }
+                d
+            };
+            sheet.write_string(r, 0, &t.name).map_err(e)?;
+            sheet.write_string(r, 1, &col.name).map_err(e)?;
+            sheet.write_string(r, 2, col.ty.name()).map_err(e)?;
+            sheet.write_string(r, 3, desc(0)).map_err(e)?;
+            sheet.write_string(r, 4, desc(1)).map_err(e)?;
+        }
+    }
+    for (c, w) in [24.0, 24.0, 10.0, 70.0, 70.0].into_iter().enumerate() {
+        sheet.set_column_width(c as u16, w).map_err(e)?;
+    }
+    Ok(())
 }
 
 fn fill(sheet: &mut Worksheet, t: &Table, header: &Format, date: &Format) -> Result<(), String> {
@@ -111,7 +209,7 @@ fn fill(sheet: &mut Worksheet, t: &Table, header: &Format, date: &Format) -> Res
                 Some(res) => res.map_err(|e| format!("{}: {e}", at()))?,
                 None => {
                     sheet
-                        .write_string(rn, cn, v)
+                        .write_string(rn, cn, fit(v, &t.name))
                         .map_err(|e| format!("{}: {e}", at()))?;
                 }
             }
@@ -268,6 +366,7 @@ mod tests {
             title: "Test",
             publisher: Some("Publisher"),
             as_of: jiff::civil::date(2026, 6, 30),
+            about: vec![("Label".into(), "Value".into())],
         }
     }
 
@@ -276,7 +375,10 @@ mod tests {
         let t = table();
         let bytes = workbook(&[&t], &meta()).expect("workbook");
         let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).expect("opens");
-        assert_eq!(book.sheet_names(), vec!["hostile".to_string()]);
+        assert_eq!(
+            book.sheet_names(),
+            vec!["README".to_string(), "hostile".to_string()]
+        );
         let formulas = book.worksheet_formula("hostile").expect("formulas");
         assert!(
             formulas.used_cells().all(|(_, _, f)| f.is_empty()),
@@ -324,7 +426,7 @@ mod tests {
     fn header_is_bold_frozen_and_filtered_and_dates_come_from_as_of() {
         let t = table();
         let bytes = workbook(&[&t], &meta()).expect("workbook");
-        let sheet = part(&bytes, "xl/worksheets/sheet1.xml");
+        let sheet = part(&bytes, "xl/worksheets/sheet2.xml");
         assert!(
             sheet.contains(
                 r#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#
@@ -384,11 +486,20 @@ mod tests {
     }
 
     #[test]
-    fn a_cell_excel_cannot_hold_is_an_error_not_a_panic() {
+    fn a_text_longer_than_a_cell_is_cut_with_a_note() {
         let mut t = table();
-        t.rows[0][0] = "x".repeat(40_000);
-        let err = workbook(&[&t], &meta()).expect_err("too long for a cell");
-        assert!(err.contains("row 2, column `text`"), "{err}");
+        // "𝔸" is two UTF-16 units, the unit Excel counts.
+        t.rows[0][0] = "𝔸".repeat(20_000);
+        let bytes = workbook(&[&t], &meta()).expect("a workbook");
+        let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).expect("opens");
+        let range = book.worksheet_range("hostile").expect("sheet");
+        let Some(Data::String(s)) = range.get((1, 0)) else {
+            panic!("a text cell")
+        };
+        let units = s.encode_utf16().count();
+        assert!((32_700..=CELL_MAX).contains(&units), "{units}");
+        assert!(s.ends_with("the whole text is in hostile.csv and hostile.json]"));
+        assert_eq!(fit("short", "t"), "short");
     }
 
     #[test]

@@ -956,8 +956,10 @@ fn workbook_matches_the_csvs(site: &Site) -> Vec<String> {
     let names: Vec<String> = tables.iter().map(|(t, _)| t.clone()).collect();
     assert_eq!(
         book.sheet_names(),
-        names,
-        "{}: one sheet per table",
+        std::iter::once("README".to_string())
+            .chain(names)
+            .collect::<Vec<_>>(),
+        "{}: a README sheet, then one sheet per table",
         site.name
     );
     let mut texts = Vec::new();

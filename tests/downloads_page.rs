@@ -89,8 +89,13 @@ fn with_a_path_base_url_the_code_reads_a_local_copy() {
         assert!(code(&html, "python").contains("data = \"data/\""));
         assert!(code(&html, "r").contains("data <- \"data/\""));
         assert!(
-            html.contains("base_url"),
-            "{lang}/data/ says why the code reads data/"
+            html.contains("data/ beside your script")
+                || html.contains("thư mục data/ đặt cạnh tập lệnh"),
+            "{lang}/data/ says where the code reads data/ from"
+        );
+        assert!(
+            !html.contains("base_url"),
+            "{lang}/data/: no developer setting named on a public page"
         );
         assert!(
             !citation(&html).contains("href=\"/"),
@@ -117,4 +122,126 @@ fn the_citation_names_the_publisher() {
     );
     let vi = citation(&read(&out, "vi/data/index.html"));
     assert!(vi.contains("<p>Nhóm thử nghiệm (2026). <cite>"), "{vi}");
+}
+
+/// A text longer than a spreadsheet cell holds: the build succeeds with a
+/// warning at the record's file:line; the workbook cuts the text with a
+/// note, within Excel's limit; the CSV keeps it whole.
+#[test]
+fn a_text_too_long_for_a_cell_is_cut_in_the_workbook_with_a_warning_at_its_line() {
+    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+    let (tmp, root) = copy_fixture("rich");
+    let file = root.join("data/tasks/plan-a.yaml");
+    let yaml = std::fs::read_to_string(&file).unwrap();
+    let line = yaml.lines().count() + 2;
+    // 20,000 × "Bộ " = 60,000 characters; "ộ" is one UTF-16 unit.
+    let long = "Bộ ".repeat(20_000);
+    std::fs::write(
+        &file,
+        format!("{yaml}\n- ref: \"Z.1\"\n  plan: plan-a\n  text: \"{long}\"\n  lead: [moj]\n"),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let run = build_ok(&root, &out, &[]);
+    let at = format!("data/tasks/plan-a.yaml:{line}");
+    assert!(
+        run.stderr
+            .lines()
+            .any(|l| l.contains(&at) && l.contains("warning") && l.contains("`text_vi` of tasks")),
+        "a warning at {at}:\n{}",
+        run.both()
+    );
+    let csv = read(&out, "data/tasks.csv");
+    assert!(csv.contains(&long), "the CSV holds the whole text");
+    let bytes = std::fs::read(out.join("data/lotrinh.xlsx")).unwrap();
+    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range("tasks").unwrap();
+    let cut: Vec<&String> = sheet
+        .used_cells()
+        .filter_map(|(_, _, c)| match c {
+            Data::String(s) if s.starts_with("Bộ Bộ") => Some(s),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(cut.len(), 2, "text_vi and text_en (the one text in both)");
+    for s in cut {
+        assert!(s.encode_utf16().count() <= 32_767, "{}", s.len());
+        assert!(
+            s.encode_utf16().count() > 32_000,
+            "cut at the limit, not before"
+        );
+        assert!(
+            s.ends_with("the whole text is in tasks.csv and tasks.json]"),
+            "{}",
+            &s[s.len() - 200..]
+        );
+    }
+}
+
+/// The workbook opens with a README sheet: the citation with its access
+/// date, and one row per column of every sheet with both descriptions.
+#[test]
+fn the_workbook_starts_with_a_readme_sheet_that_cites_and_explains() {
+    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+    let (tmp, root) = copy_fixture("rich");
+    let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
+    std::fs::write(
+        root.join("site.yaml"),
+        format!("{yaml}publisher: {{ vi: \"Nhóm thử nghiệm\", en: \"Test group\" }}\n"),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    build_ok(&root, &out, &["--base-url", "https://example.org/sub"]);
+    let bytes = std::fs::read(out.join("data/lotrinh.xlsx")).unwrap();
+    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(book.sheet_names()[0], "README");
+    assert_eq!(book.sheet_names()[1], "tasks", "tasks first");
+    let sheet = book.worksheet_range("README").unwrap();
+    let text = |r: usize, c: usize| match sheet.get((r, c)) {
+        Some(Data::String(s)) => s.clone(),
+        _ => String::new(),
+    };
+    let rows = sheet.get_size().0;
+    let find = |label: &str| {
+        (0..rows)
+            .find(|&r| text(r, 0) == label)
+            .map(|r| text(r, 1))
+            .unwrap_or_else(|| panic!("a row {label:?}"))
+    };
+    assert_eq!(
+        find("How to cite"),
+        "Test group (2026). Test tracker (version 2026-06-30) [Data set]. https://example.org/sub/en/data/. Accessed 2026-06-30. Licence: CC-BY-4.0 (https://creativecommons.org/licenses/by/4.0/)."
+    );
+    assert!(find("Cách trích dẫn").starts_with(
+        "Nhóm thử nghiệm (2026). Lộ trình thử nghiệm (phiên bản 2026-06-30) [Bộ dữ liệu]."
+    ));
+    assert_eq!(find("Data as of / Dữ liệu tính đến ngày"), "2026-06-30");
+    // The dictionary: one row per column of every other sheet.
+    let header = (0..rows)
+        .find(|&r| text(r, 0) == "sheet")
+        .expect("dictionary header");
+    let dict: Vec<(String, String, String, String)> = (header + 1..rows)
+        .map(|r| (text(r, 0), text(r, 1), text(r, 3), text(r, 4)))
+        .collect();
+    let mut want = 0;
+    for name in book.sheet_names().into_iter().skip(1) {
+        let range = book.worksheet_range(&name).unwrap();
+        for c in 0..range.get_size().1 {
+            let Some(Data::String(col)) = range.get((0, c)) else {
+                panic!("{name}: header {c}")
+            };
+            want += 1;
+            assert!(
+                dict.iter().any(|(t, n, en, vi)| *t == name
+                    && n == col
+                    && !en.is_empty()
+                    && !vi.is_empty()),
+                "README describes {name}.{col}"
+            );
+        }
+    }
+    assert_eq!(dict.len(), want, "nothing else in the dictionary");
+    // The page's citation has the same access date.
+    let en = citation(&read(&out, "en/data/index.html"));
+    assert!(en.contains("Accessed 2026-06-30."), "{en}");
 }
