@@ -1,8 +1,18 @@
 //! Markdown to HTML that never lets markup from data through: raw HTML
-//! becomes visible text, and links or images to `javascript:`-like schemes
-//! are dropped (their text stays).
+//! becomes visible text, links or images to `javascript:`-like schemes are
+//! dropped (their text stays), and nothing can put an attribute on an
+//! element. Headings never compete with the page's own `<h1>`: a document's
+//! `#` is a second-level heading, and a data field shows a `#` line as typed.
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+
+/// Where the Markdown goes: a document body (content page, description) or
+/// a data field shown inside the page's own markup (a link, a heading, a cell).
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Document,
+    Field,
+}
 
 fn safe_url(url: &str) -> bool {
     let lower: String = url
@@ -17,7 +27,7 @@ fn safe_url(url: &str) -> bool {
         || lower.starts_with("file:"))
 }
 
-fn filtered<'a>(parser: Parser<'a>) -> Vec<Event<'a>> {
+fn filtered<'a>(parser: Parser<'a>, mode: Mode) -> Vec<Event<'a>> {
     let mut out = Vec::new();
     // Depth of links/images being dropped, so their closing tags go too.
     let mut dropped: Vec<bool> = Vec::new();
@@ -54,6 +64,30 @@ fn filtered<'a>(parser: Parser<'a>) -> Vec<Event<'a>> {
                 dropped.pop();
             }
             Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => {}
+            // The page's title is its only <h1> (one per page, WCAG 1.3.1).
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                id,
+                classes,
+                attrs,
+            }) if mode == Mode::Document => out.push(Event::Start(Tag::Heading {
+                level: HeadingLevel::H2,
+                id,
+                classes,
+                attrs,
+            })),
+            Event::End(TagEnd::Heading(HeadingLevel::H1)) if mode == Mode::Document => {
+                out.push(Event::End(TagEnd::Heading(HeadingLevel::H2)))
+            }
+            // A field is shown inside a link, a heading or a table cell, where
+            // a heading is invalid; what `field_source` did not already turn
+            // into text (a setext heading, one in a list) is a paragraph.
+            Event::Start(Tag::Heading { .. }) if mode == Mode::Field => {
+                out.push(Event::Start(Tag::Paragraph))
+            }
+            Event::End(TagEnd::Heading(_)) if mode == Mode::Field => {
+                out.push(Event::End(TagEnd::Paragraph))
+            }
             other => out.push(other),
         }
     }
@@ -62,11 +96,17 @@ fn filtered<'a>(parser: Parser<'a>) -> Vec<Event<'a>> {
 
 /// A whole Markdown document (content pages, long texts).
 pub fn block(src: &str) -> String {
+    render(src, Mode::Document)
+}
+
+fn render(src: &str, mode: Mode) -> String {
     let mut opts = Options::empty();
     opts.insert(Options::ENABLE_TABLES);
     opts.insert(Options::ENABLE_STRIKETHROUGH);
-    opts.insert(Options::ENABLE_HEADING_ATTRIBUTES);
-    let events = filtered(Parser::new_ext(src, opts));
+    // Never ENABLE_HEADING_ATTRIBUTES: `# T {onfocus=... autofocus}` would
+    // put any attribute on the heading, and a data text with a `#` in it
+    // then runs script as the page loads. Nothing else here adds attributes.
+    let events = filtered(Parser::new_ext(src, opts), mode);
     let mut out = String::with_capacity(src.len() * 2);
     html::push_html(&mut out, events.into_iter());
     out
@@ -81,7 +121,7 @@ pub fn inline(src: &str) -> String {
     {
         return escape(src);
     }
-    let html = block(src);
+    let html = render(&field_source(src), Mode::Field);
     let trimmed = html.trim_end();
     match trimmed
         .strip_prefix("<p>")
@@ -90,6 +130,45 @@ pub fn inline(src: &str) -> String {
         Some(inner) if !inner.contains("<p>") => inner.to_string(),
         _ => trimmed.to_string(),
     }
+}
+
+/// A data field's Markdown with every ATX heading line (`# T`) escaped
+/// (`\# T`), so the line shows exactly as typed and stays part of its
+/// paragraph. Lines inside fenced code are left alone.
+fn field_source(src: &str) -> std::borrow::Cow<'_, str> {
+    fn heading_at(line: &str) -> Option<usize> {
+        let body = line.trim_start_matches(' ');
+        let indent = line.len() - body.len();
+        let hashes = body.bytes().take_while(|&b| b == b'#').count();
+        let after = body.as_bytes().get(hashes);
+        (indent <= 3
+            && (1..=6).contains(&hashes)
+            && matches!(after, None | Some(b' ' | b'\t' | b'\n' | b'\r')))
+        .then_some(indent)
+    }
+    if !src.contains('#') {
+        return src.into();
+    }
+    let mut out = String::with_capacity(src.len() + 8);
+    let mut fence: Option<&str> = None;
+    for line in src.split_inclusive('\n') {
+        let body = line.trim_start_matches(' ');
+        let marker = ["```", "~~~"].into_iter().find(|m| body.starts_with(m));
+        match (fence, marker) {
+            (None, Some(m)) => fence = Some(m),
+            (Some(f), Some(m)) if f == m => fence = None,
+            _ => {}
+        }
+        match heading_at(line) {
+            Some(at) if fence.is_none() => {
+                out.push_str(&line[..at]);
+                out.push('\\');
+                out.push_str(&line[at..]);
+            }
+            _ => out.push_str(line),
+        }
+    }
+    out.into()
 }
 
 pub fn escape(s: &str) -> String {
@@ -149,6 +228,53 @@ mod tests {
         assert!(out.contains("href=\"https://example.org\""));
         let out = block("[x]( JaVaScRiPt:alert(1))");
         assert!(!out.to_lowercase().contains("javascript"), "{out}");
+    }
+
+    /// Regression (issue 16.1): heading attributes were on, so this ran
+    /// script on page load from any text with a `#`.
+    #[test]
+    fn heading_attributes_stay_text() {
+        let payload = "# T {autofocus tabindex=0 onfocus=document.title='PWNED'}";
+        let shown = "T {autofocus tabindex=0 onfocus=document.title='PWNED'}";
+        for out in [
+            block(payload),
+            inline(payload),
+            block(&format!("Intro\n\n{payload}\n")),
+            inline(&format!("Intro\n\n{payload}\n")),
+        ] {
+            for attr in ["onfocus=\"", "autofocus=\"", "tabindex=\""] {
+                assert!(!out.contains(attr), "{out}");
+            }
+            assert!(out.contains(shown), "{out}");
+        }
+        let out = block("## Part {#part .x}\n");
+        assert!(!out.contains("id=") && !out.contains("class="), "{out}");
+    }
+
+    #[test]
+    fn a_document_heading_is_never_a_second_h1() {
+        assert_eq!(
+            block("# A\n\n## B\n\nC\n===\n"),
+            "<h2>A</h2>\n<h2>B</h2>\n<h2>C</h2>\n"
+        );
+        assert_eq!(block("### D\n"), "<h3>D</h3>\n");
+    }
+
+    #[test]
+    fn a_field_shows_heading_lines_as_typed() {
+        // A name is shown inside <a> and <h1>: no heading in it, the `#` kept.
+        assert_eq!(inline("# T {x=1}"), "# T {x=1}");
+        assert_eq!(inline("   ## Part two"), "## Part two");
+        // A `#` line in a longer text stays in its paragraph.
+        assert_eq!(inline("Intro\n# T"), "Intro\n# T");
+        assert_eq!(inline("#5 and #hashtag"), "#5 and #hashtag");
+        // Setext headings and headings inside lists are paragraphs.
+        let out = inline("Title\n=====\n\n- # item\n");
+        assert!(!out.contains("<h"), "{out}");
+        assert!(out.contains("Title") && out.contains("item"), "{out}");
+        // Fenced code keeps its lines untouched.
+        let out = inline("```\n# comment\n```\n");
+        assert!(out.contains("<code># comment\n</code>"), "{out}");
     }
 
     #[test]

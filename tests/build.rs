@@ -19,7 +19,7 @@ const RECORDS: &[(&str, &[&str])] = &[
     ("agencies", &["moj", "mps", "mic", "molisa", "provinces"]),
     (
         "themes",
-        &["death-penalty", "torture", "nhri", "expression"],
+        &["death-penalty", "torture", "nhri", "expression", "markup"],
     ),
     (
         "recommendations",
@@ -287,6 +287,49 @@ fn raw_html_from_data_and_markdown_is_shown_escaped() {
         assert!(
             !text.contains("<b>raw markup"),
             "{rel}: markup from Markdown reached the page"
+        );
+    }
+}
+
+/// Regression (issue 16.1): Markdown heading attributes turned
+/// `# T {autofocus tabindex=0 onfocus=...}` in a theme name, a recommendation
+/// text, a mechanism description or a content page into a heading that ran
+/// script as the page loaded. No tag of any page may carry an event handler
+/// or autofocus, and the payload shows as text where the fixture puts it.
+#[test]
+fn heading_attributes_from_data_stay_text() {
+    let (_tmp, out) = build_rich(&[]);
+    let shown = "{autofocus tabindex=0 onfocus=document.title='PWNED'}";
+    let mut pages = 0;
+    for (rel, bytes) in files(&out) {
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        pages += 1;
+        let text = String::from_utf8_lossy(&bytes);
+        for tag in tags(&text) {
+            for (k, v) in &tag.attrs {
+                assert!(
+                    !k.starts_with("on") && k != "autofocus",
+                    "{rel}: <{} {k}={v:?}> from data",
+                    tag.name
+                );
+            }
+        }
+    }
+    assert!(pages > 80, "only {pages} pages checked");
+    for rel in [
+        page("en", "themes/markup"),
+        page("vi", "themes/markup"),
+        page("en", ""),
+        page("en", "recommendations/iccpr-death-penalty"),
+        page("en", "mechanisms/cat"),
+        page("vi", "mechanisms/cat"),
+        page("en", "notes"),
+    ] {
+        assert!(
+            decode_entities(&read(&out, &rel)).contains(shown),
+            "{rel}: the payload is not shown as text"
         );
     }
 }

@@ -138,14 +138,15 @@ export async function guard(context) {
 }
 
 /**
- * For a test file: serves the shipped site and opens a guarded Chromium
- * before its tests, closes both after them. The returned object's `server`,
- * `browser` and `watch` are set once the tests run.
+ * For a test file: serves a built site (the shipped one unless `root` names
+ * another) and opens a guarded Chromium before its tests, closes both after
+ * them. The returned object's `server`, `browser` and `watch` are set once
+ * the tests run.
  */
-export function useSite() {
+export function useSite(root = PUBLIC) {
   const site = {};
   before(async () => {
-    site.server = await serve();
+    site.server = await serve(root);
     site.browser = await launch();
     site.watch = await guard(site.browser.context);
   });
