@@ -8,6 +8,14 @@ use crate::model::{AgencyRef, Due, Provenance, Ref, Source, Text, Translation, W
 use crate::raw::{Key, Kind, Node};
 use jiff::civil::Date;
 
+/// A list item that is nothing: YAML reads `~`, `null` and a bare `-` as
+/// no value, so `[NO, ~]` lost its second item without a word.
+fn empty_item(diags: &mut Diagnostics, name: &str, loc: Loc) {
+    diags
+        .error(Some(loc), format!("an item of `{name}` is empty"))
+        .hint("YAML reads `~`, `null` and an empty item as nothing: remove the item, or quote it (\"~\") if it is text");
+}
+
 pub struct Fields<'a> {
     pub loc: Loc,
     entries: Vec<(&'a Key, &'a Node)>,
@@ -108,7 +116,8 @@ impl<'a> Fields<'a> {
     /// or (in CSV, or YAML) `name_vi` / `name_en` fields.
     pub fn text(&mut self, name: &'static str, required: bool) -> Option<Text> {
         let mut out = crate::model::LangMap::new();
-        if let Some(n) = self.take(name) {
+        let whole = self.take(name);
+        if let Some(n) = whole {
             match &n.kind {
                 Kind::Scalar { text, .. } => {
                     out.insert(String::new(), text.clone());
@@ -162,8 +171,31 @@ impl<'a> Fields<'a> {
                 && self.langs.iter().any(|l| l == lang)
             {
                 self.used[i] = true;
-                if let Kind::Scalar { text, .. } = &v.kind {
-                    out.insert(lang.to_string(), text.clone());
+                if matches!(v.kind, Kind::Null) {
+                    continue;
+                }
+                // Two forms of one text: whichever came last used to win.
+                if whole.is_some() {
+                    self.diags
+                        .error(
+                            Some(v.loc),
+                            format!("`{name}` is given twice: as `{name}` and as `{}`", k.name),
+                        )
+                        .hint(format!(
+                            "keep one form: `{name}: {{ vi: ..., en: ... }}` (in CSV a `{name}` column for a text in no particular language), or `{name}_vi`/`{name}_en`"
+                        ));
+                    continue;
+                }
+                match &v.kind {
+                    Kind::Scalar { text, .. } => {
+                        out.insert(lang.to_string(), text.clone());
+                    }
+                    _ => {
+                        self.diags.error(
+                            Some(v.loc),
+                            format!("`{}` should be text, found {}", k.name, v.describe()),
+                        );
+                    }
                 }
             }
         }
@@ -197,7 +229,10 @@ impl<'a> Fields<'a> {
                 .iter()
                 .filter_map(|i| match &i.kind {
                     Kind::Scalar { text, .. } => Some((text.trim().to_string(), i.loc)),
-                    Kind::Null => None,
+                    Kind::Null => {
+                        empty_item(self.diags, name, i.loc);
+                        None
+                    }
                     _ => {
                         self.diags.error(
                             Some(i.loc),
@@ -263,7 +298,7 @@ impl<'a> Fields<'a> {
                         out.push(AgencyRef { agency, note });
                     }
                 }
-                Kind::Null => {}
+                Kind::Null => empty_item(self.diags, name, item.loc),
                 Kind::Seq(_) => {
                     self.diags.error(
                         Some(item.loc),
@@ -796,6 +831,40 @@ mod tests {
         assert!(out.contains("unknown field `titel`"), "{out}");
         assert!(out.contains("did you mean `title`?"), "{out}");
         assert!(out.contains("missing required field `title`"), "{out}");
+    }
+
+    /// Regression (issue 16.12): `name` and `name_en` both given, the last won.
+    #[test]
+    fn a_text_given_twice_is_an_error() {
+        for src in [
+            "name: A\nname_en: B\n",
+            "name: { vi: A, en: B }\nname_en: C\n",
+            "name_vi: A\nname: { vi: B }\n",
+        ] {
+            let mut d = Diagnostics::default();
+            let n = parse_yaml(src, 0, &mut d).unwrap();
+            let langs = langs();
+            let mut f = Fields::new(&n, "record", &langs, &mut d).unwrap();
+            f.text("name", true);
+            f.finish();
+            let out = format!("{d:?}");
+            assert!(out.contains("`name` is given twice"), "{src}: {out}");
+            assert_eq!(d.errors(), 1, "{src}: {out}");
+        }
+    }
+
+    /// Regression (issue 16.4): `[NO, ~]` lost its second item silently.
+    #[test]
+    fn an_empty_list_item_is_an_error() {
+        let mut d = Diagnostics::default();
+        let n = parse_yaml("states: [NO, ~, null]\n", 0, &mut d).unwrap();
+        let langs = langs();
+        let mut f = Fields::new(&n, "record", &langs, &mut d).unwrap();
+        let items = f.list("states");
+        f.finish();
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].0, "NO");
+        assert_eq!(d.errors(), 2, "{d:?}");
     }
 
     #[test]

@@ -66,6 +66,10 @@ pub fn nfc(s: &str) -> String {
 enum YNode {
     Null,
     Scalar(String),
+    /// A plain scalar the YAML schema read as a boolean or a number
+    /// (`38.110`, `NO`, `0x1A`): its value is rebuilt from the source text,
+    /// since the typed value has lost how it was written.
+    Typed(String),
     Seq(Vec<Spanned<YNode>>),
     Map(Vec<(Spanned<String>, Spanned<YNode>)>),
 }
@@ -79,22 +83,22 @@ impl<'de> Deserialize<'de> for YNode {
                 f.write_str("any YAML value")
             }
             fn visit_bool<E: de::Error>(self, v: bool) -> Result<YNode, E> {
-                Ok(YNode::Scalar(v.to_string()))
+                Ok(YNode::Typed(v.to_string()))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<YNode, E> {
-                Ok(YNode::Scalar(v.to_string()))
+                Ok(YNode::Typed(v.to_string()))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<YNode, E> {
-                Ok(YNode::Scalar(v.to_string()))
+                Ok(YNode::Typed(v.to_string()))
             }
             fn visit_i128<E: de::Error>(self, v: i128) -> Result<YNode, E> {
-                Ok(YNode::Scalar(v.to_string()))
+                Ok(YNode::Typed(v.to_string()))
             }
             fn visit_u128<E: de::Error>(self, v: u128) -> Result<YNode, E> {
-                Ok(YNode::Scalar(v.to_string()))
+                Ok(YNode::Typed(v.to_string()))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<YNode, E> {
-                Ok(YNode::Scalar(v.to_string()))
+                Ok(YNode::Typed(v.to_string()))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<YNode, E> {
                 Ok(YNode::Scalar(v.to_string()))
@@ -142,15 +146,36 @@ fn loc_of<T>(s: &Spanned<T>, file: u32) -> Loc {
     }
 }
 
-fn convert(s: Spanned<YNode>, file: u32) -> Node {
+/// The source text of a scalar, where it was defined (an alias's value is
+/// its anchor's).
+fn source_of<'t, T>(s: &Spanned<T>, text: &'t str) -> Option<&'t str> {
+    let span = s.defined.span();
+    let from = usize::try_from(span.byte_offset()?).ok()?;
+    let len = usize::try_from(span.byte_len()?).ok()?;
+    text.get(from..from.checked_add(len)?)
+}
+
+fn convert(s: Spanned<YNode>, file: u32, text: &str) -> Node {
     let loc = loc_of(&s, file);
+    let source = source_of(&s, text);
     let kind = match s.value {
         YNode::Null => Kind::Null,
         YNode::Scalar(t) => Kind::Scalar {
             text: nfc(&t),
             csv: false,
         },
-        YNode::Seq(items) => Kind::Seq(items.into_iter().map(|i| convert(i, file)).collect()),
+        // Kept as written, so `paragraph: 38.110` stays "38.110", `NO`
+        // (Norway) stays "NO" and a YAML file gives the same records as the
+        // same data in CSV; fields that want a number or a boolean type the
+        // text themselves.
+        YNode::Typed(t) => Kind::Scalar {
+            text: nfc(source
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .unwrap_or(&t)),
+            csv: false,
+        },
+        YNode::Seq(items) => Kind::Seq(items.into_iter().map(|i| convert(i, file, text)).collect()),
         YNode::Map(entries) => Kind::Map(
             entries
                 .into_iter()
@@ -161,7 +186,7 @@ fn convert(s: Spanned<YNode>, file: u32) -> Node {
                             name: nfc(&k.value),
                             loc: kl,
                         },
-                        convert(v, file),
+                        convert(v, file, text),
                     )
                 })
                 .collect(),
@@ -184,7 +209,7 @@ pub fn parse_yaml(text: &str, file: u32, diags: &mut Diagnostics) -> Option<Node
     };
     let options = serde_saphyr::options! { budget: budget, with_snippet: false };
     match serde_saphyr::from_str_with_options::<Spanned<YNode>>(text, options) {
-        Ok(root) => Some(convert(root, file)),
+        Ok(root) => Some(convert(root, file, text)),
         Err(e) => {
             let loc = e.location().map(|l| Loc {
                 file,
@@ -414,6 +439,39 @@ mod tests {
         assert_eq!(m[1].1.scalar(), Some("2020"));
         assert_eq!(m[1].1.loc.line, 2);
         assert_eq!(m[2].1.scalar(), Some("true"));
+    }
+
+    /// Regression (issue 16.4): the YAML schema turned these into numbers
+    /// and booleans, so `38.110` became "38.11" and `NO` "false".
+    #[test]
+    fn yaml_scalars_keep_their_source_text() {
+        let mut d = Diagnostics::default();
+        let src = "- paragraph: 38.110\n  sdgs: [16.10, &a 5.10]\n  states: [NO, yes, 0x1A, 1e3, +12, 007, True]\n  again: *a\n  t: !!str 1.50\n";
+        let n = parse_yaml(src, 0, &mut d).unwrap();
+        let Kind::Seq(items) = n.kind else { panic!() };
+        let Kind::Map(m) = &items[0].kind else {
+            panic!()
+        };
+        let list = |n: &Node| match &n.kind {
+            Kind::Seq(v) => v
+                .iter()
+                .map(|i| i.scalar().unwrap().to_string())
+                .collect::<Vec<_>>(),
+            _ => panic!(),
+        };
+        assert_eq!(m[0].1.scalar(), Some("38.110"));
+        assert_eq!(list(&m[1].1), ["16.10", "5.10"]);
+        assert_eq!(
+            list(&m[2].1),
+            ["NO", "yes", "0x1A", "1e3", "+12", "007", "True"]
+        );
+        assert_eq!(
+            m[3].1.scalar(),
+            Some("5.10"),
+            "an alias gives its anchor's text"
+        );
+        assert_eq!(m[3].1.loc.line, 4, "and is reported where it is used");
+        assert_eq!(m[4].1.scalar(), Some("1.50"));
     }
 
     #[test]

@@ -992,7 +992,12 @@ fn yaml_and_csv_collections_give_the_same_site() {
     let base = fixture("same-data/site");
     let yaml_out = tmp.path().join("yaml-out");
     build_ok(&base, &yaml_out, &[]);
-    for collection in ["agencies", "tasks"] {
+    // Regression (issue 16.4): YAML read `38.110` as 38.11 and `NO` as false.
+    let recs = read(&yaml_out, "data/recommendations.csv");
+    for written in ["38.110", "16.10", "NO", "yes", "0x1A", "1e3"] {
+        assert!(recs.contains(written), "{written} is not kept:\n{recs}");
+    }
+    for collection in ["agencies", "tasks", "recommendations"] {
         let root = tmp.path().join(format!("csv-{collection}"));
         copy_dir(&base, &root);
         std::fs::remove_file(root.join(format!("data/{collection}.yaml"))).unwrap();
