@@ -107,6 +107,15 @@ impl Diagnostics {
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
+    /// Moves every place `by` lines down: for text parsed apart from the
+    /// file it sits in (a content page's front matter).
+    pub fn shift_lines(&mut self, by: u32) {
+        for d in &mut self.items {
+            if let Some(l) = &mut d.loc {
+                l.line += by;
+            }
+        }
+    }
     pub fn extend(&mut self, other: Diagnostics) {
         self.items.extend(other.items);
     }
@@ -141,27 +150,30 @@ impl Diagnostics {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
             };
+            // Messages quote ids and values from data, and paths are file
+            // names: none may drive the terminal (see `visible`).
+            let message = visible(&d.message);
+            let hint = d.hint.as_deref().map(visible);
             match d.loc {
                 Some(l) => {
-                    let path = sources.path(l.file).display().to_string();
-                    let _ = writeln!(out, "{path}:{}:{}: {kind}: {}", l.line, l.col, d.message);
+                    let path = visible(&sources.path(l.file).display().to_string()).into_owned();
+                    let _ = writeln!(out, "{path}:{}:{}: {kind}: {message}", l.line, l.col);
                     let text = sources.text(l.file);
                     if let Some(line_text) = text.lines().nth(l.line.saturating_sub(1) as usize)
                         && !line_text.is_empty()
                         && l.line > 0
                     {
-                        let start = char_to_byte(line_text, l.col.saturating_sub(1) as usize);
-                        let end = char_to_byte(
-                            line_text,
-                            (l.col.saturating_sub(1) + d.width.max(1)) as usize,
-                        );
+                        let from = l.col.saturating_sub(1) as usize;
+                        let (line_text, start, end) =
+                            visible_span(line_text, from, from + d.width.max(1) as usize);
+                        let line_text = line_text.as_str();
                         let level = if d.severity == Severity::Error {
                             Level::ERROR
                         } else {
                             Level::WARNING
                         };
                         let mut groups = vec![
-                            level.primary_title(d.message.as_str()).element(
+                            level.primary_title(message.as_ref()).element(
                                 Snippet::source(line_text)
                                     .line_start(l.line as usize)
                                     .path(path.as_str())
@@ -170,8 +182,8 @@ impl Diagnostics {
                                     ),
                             ),
                         ];
-                        if let Some(h) = &d.hint {
-                            groups.push(Group::with_title(Level::HELP.secondary_title(h.as_str())));
+                        if let Some(h) = &hint {
+                            groups.push(Group::with_title(Level::HELP.secondary_title(h.as_ref())));
                         }
                         let rendered = renderer.render(&groups);
                         // The first line repeats the title we already printed in grep-able form.
@@ -183,10 +195,10 @@ impl Diagnostics {
                     }
                 }
                 None => {
-                    let _ = writeln!(out, "{kind}: {}", d.message);
+                    let _ = writeln!(out, "{kind}: {message}");
                 }
             }
-            if let Some(h) = &d.hint {
+            if let Some(h) = &hint {
                 let _ = writeln!(out, "  = help: {h}");
             }
             out.push('\n');
@@ -202,11 +214,11 @@ impl Diagnostics {
             .map(|d| {
                 serde_json::json!({
                     "severity": match d.severity { Severity::Error => "error", Severity::Warning => "warning" },
-                    "file": d.loc.map(|l| sources.path(l.file).display().to_string()),
+                    "file": d.loc.map(|l| visible(&sources.path(l.file).display().to_string()).into_owned()),
                     "line": d.loc.map(|l| l.line),
                     "column": d.loc.map(|l| l.col),
-                    "message": d.message,
-                    "hint": d.hint,
+                    "message": visible(&d.message),
+                    "hint": d.hint.as_deref().map(visible),
                 })
             })
             .collect();
@@ -225,11 +237,45 @@ impl Diagnostic {
     }
 }
 
-fn char_to_byte(s: &str, chars: usize) -> usize {
-    s.char_indices()
-        .nth(chars)
-        .map(|(i, _)| i)
-        .unwrap_or(s.len())
+/// `s` with every character that could drive a terminal (ESC sequences
+/// clear the screen or retitle the window, U+202E reorders the line; see
+/// [`crate::raw::forbidden`]) written as a visible escape, e.g. `\u{1b}`.
+pub fn visible(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(crate::raw::forbidden) {
+        return s.into();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if crate::raw::forbidden(c) {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
+
+/// A source line made [`visible`], with the byte range of its characters
+/// `from..to` (counted in the original line), for underlining.
+fn visible_span(line: &str, from: usize, to: usize) -> (String, usize, usize) {
+    let mut out = String::with_capacity(line.len());
+    let (mut start, mut end) = (None, None);
+    for (i, c) in line.chars().enumerate() {
+        if i == from {
+            start = Some(out.len());
+        }
+        if i == to {
+            end = Some(out.len());
+        }
+        if crate::raw::forbidden(c) {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    let start = start.unwrap_or(out.len());
+    let end = end.unwrap_or(out.len()).max(start);
+    (out, start, end)
 }
 
 /// Edit distance counting a swap of two neighbours as one edit (optimal
@@ -297,6 +343,60 @@ mod tests {
         let known = ["moj", "mps", "mofa", "molisa"];
         assert_eq!(closest("moj2", known.iter().copied()), vec!["moj"]);
         assert!(closest("zzzzzzzz", known.iter().copied()).is_empty());
+    }
+
+    /// Regression (issue 16.13): an id with an ESC sequence cleared the
+    /// screen when its error was printed.
+    #[test]
+    fn render_never_prints_control_characters() {
+        let mut sources = Sources::default();
+        let f = sources.add(
+            "data/t\u{1b}[2J.yaml".into(),
+            "- id: \"a\u{1b}[2J\u{202e}b\"\n  lead: [x]\n".into(),
+        );
+        let mut d = Diagnostics::default();
+        d.error(
+            Some(Loc {
+                file: f,
+                line: 1,
+                col: 7,
+            }),
+            "unknown agency `a\u{1b}[2J\u{202e}b`",
+        )
+        .width(9)
+        .hint("not \u{1b}]0;PWNED\u{7}");
+        d.error(None, "no place \u{1b}c");
+        for color in [false, true] {
+            let out = d.render(&sources, color);
+            // Styling is the renderer's own ESC sequences; strip them first.
+            let plain: String = strip_styles(&out);
+            assert!(!plain.chars().any(crate::raw::forbidden), "{plain:?}");
+            assert!(
+                plain.contains("unknown agency `a\\u{1b}[2J\\u{202e}b`"),
+                "{plain}"
+            );
+            assert!(plain.contains("data/t\\u{1b}[2J.yaml:1:7"), "{plain}");
+            assert!(plain.contains("not \\u{1b}]0;PWNED\\u{7}"), "{plain}");
+            assert!(plain.contains("no place \\u{1b}c"), "{plain}");
+        }
+    }
+
+    /// Removes SGR sequences (`ESC [ ... m`), the only ones the renderer writes.
+    fn strip_styles(s: &str) -> String {
+        let mut out = String::new();
+        let mut chars = s.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '\u{1b}' && chars.peek() == Some(&'[') {
+                for c in chars.by_ref() {
+                    if c == 'm' {
+                        break;
+                    }
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
     }
 
     #[test]

@@ -166,6 +166,7 @@ impl<'a> Fields<'a> {
                 }
             }
         }
+        let mut twice: Option<(Loc, Vec<&str>)> = None;
         for (i, (k, v)) in self.entries.iter().enumerate() {
             if let Some(lang) = k.name.strip_prefix(name).and_then(|r| r.strip_prefix('_'))
                 && self.langs.iter().any(|l| l == lang)
@@ -176,14 +177,7 @@ impl<'a> Fields<'a> {
                 }
                 // Two forms of one text: whichever came last used to win.
                 if whole.is_some() {
-                    self.diags
-                        .error(
-                            Some(v.loc),
-                            format!("`{name}` is given twice: as `{name}` and as `{}`", k.name),
-                        )
-                        .hint(format!(
-                            "keep one form: `{name}: {{ vi: ..., en: ... }}` (in CSV a `{name}` column for a text in no particular language), or `{name}_vi`/`{name}_en`"
-                        ));
+                    twice.get_or_insert((v.loc, Vec::new())).1.push(&k.name);
                     continue;
                 }
                 match &v.kind {
@@ -198,6 +192,17 @@ impl<'a> Fields<'a> {
                     }
                 }
             }
+        }
+        if let Some((loc, keys)) = twice {
+            let keys = keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>();
+            self.diags
+                .error(
+                    Some(loc),
+                    format!("`{name}` is given twice: as `{name}` and as {}", keys.join(" and ")),
+                )
+                .hint(format!(
+                    "keep one form: `{name}: {{ vi: ..., en: ... }}` (in CSV a `{name}` column for a text in no particular language), or `{name}_vi`/`{name}_en`"
+                ));
         }
         if out.values().all(|s| s.trim().is_empty()) {
             if required {

@@ -904,7 +904,14 @@ fn content(
                 continue;
             }
         };
-        let Some(node) = parse_yaml(front, file, diags).map(|n| shift_lines(n, 1)) else {
+        crate::raw::forbid_controls_in_text(body, file, body_line as u32, diags);
+        // Parsed on its own, so its places (and those of its problems) are
+        // one line down: the front matter starts on line 2 of the file.
+        let mut front_diags = Diagnostics::default();
+        let node = parse_yaml(front, file, &mut front_diags).map(|n| shift_lines(n, 1));
+        front_diags.shift_lines(1);
+        diags.extend(front_diags);
+        let Some(node) = node else {
             continue;
         };
         let no_langs: Vec<String> = Vec::new();
@@ -927,7 +934,6 @@ fn content(
             });
         f.finish();
         let Some(title) = title else { continue };
-        let _ = body_line;
         pages.push(Page {
             slug: slug.to_string(),
             lang: lang.to_string(),

@@ -60,6 +60,91 @@ pub fn nfc(s: &str) -> String {
     }
 }
 
+/// A character that has no place in data: C0 controls but tab and line
+/// feed (a lone CR, ESC, NUL...), DEL, C1 controls, the line and paragraph
+/// separators, and the bidirectional embeddings, overrides and isolates,
+/// which reorder what a reader sees (U+202E shows "fdp.exe" as "exe.pdf").
+/// They reach pages, downloads and terminals, where an ESC sequence can
+/// clear the screen or retitle the window.
+pub fn forbidden(c: char) -> bool {
+    matches!(c,
+        '\0'..='\u{8}'
+        | '\u{b}'..='\u{1f}'
+        | '\u{7f}'..='\u{9f}'
+        | '\u{2028}'
+        | '\u{2029}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}')
+}
+
+/// The name a reader can search for, e.g. `U+001B (escape)`.
+pub fn char_name(c: char) -> String {
+    let name = match c {
+        '\0' => " (null)",
+        '\u{7}' => " (bell)",
+        '\u{8}' => " (backspace)",
+        '\r' => " (carriage return)",
+        '\u{1b}' => " (escape)",
+        '\u{7f}' => " (delete)",
+        '\u{2028}' => " (line separator)",
+        '\u{2029}' => " (paragraph separator)",
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => " (a bidirectional override)",
+        _ => " (a control character)",
+    };
+    format!("U+{:04X}{name}", c as u32)
+}
+
+const FORBIDDEN_HINT: &str = "delete it: it is invisible in most editors, and control characters or bidirectional overrides can hide or reorder text in pages, downloads and terminals (an escaped \"\\e\" or \"\\u202E\" in YAML counts too)";
+
+/// Reports every scalar or key of a parsed file that holds a [`forbidden`]
+/// character, at its place (a CSV cell: its row).
+pub fn forbid_controls(node: &Node, diags: &mut Diagnostics) {
+    let mut report = |text: &str, loc: Loc| {
+        if let Some(c) = text.chars().find(|&c| forbidden(c)) {
+            diags
+                .error(
+                    Some(loc),
+                    format!("this value holds the character {}", char_name(c)),
+                )
+                .hint(FORBIDDEN_HINT);
+        }
+    };
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        match &n.kind {
+            Kind::Null => {}
+            Kind::Scalar { text, .. } => report(text, n.loc),
+            Kind::Seq(items) => stack.extend(items),
+            Kind::Map(entries) => {
+                for (k, v) in entries {
+                    report(&k.name, k.loc);
+                    stack.push(v);
+                }
+            }
+        }
+    }
+}
+
+/// Reports each line of `text` (whose first line is `first_line` of the
+/// file) that holds a [`forbidden`] character, at its column: for text that
+/// is not parsed into nodes (a content page's Markdown).
+pub fn forbid_controls_in_text(text: &str, file: u32, first_line: u32, diags: &mut Diagnostics) {
+    for (i, line) in text.split('\n').enumerate() {
+        if let Some((col, c)) = line.chars().enumerate().find(|(_, c)| forbidden(*c)) {
+            diags
+                .error(
+                    Some(Loc {
+                        file,
+                        line: first_line + i as u32,
+                        col: col as u32 + 1,
+                    }),
+                    format!("this text holds the character {}", char_name(c)),
+                )
+                .hint(FORBIDDEN_HINT);
+        }
+    }
+}
+
 // ---- YAML ----------------------------------------------------------------
 
 /// Deserialisation target carrying spans for every child.
@@ -209,7 +294,11 @@ pub fn parse_yaml(text: &str, file: u32, diags: &mut Diagnostics) -> Option<Node
     };
     let options = serde_saphyr::options! { budget: budget, with_snippet: false };
     match serde_saphyr::from_str_with_options::<Spanned<YNode>>(text, options) {
-        Ok(root) => Some(convert(root, file, text)),
+        Ok(root) => {
+            let node = convert(root, file, text);
+            forbid_controls(&node, diags);
+            Some(node)
+        }
         Err(e) => {
             let loc = e.location().map(|l| Loc {
                 file,
@@ -340,14 +429,16 @@ pub fn parse_csv(text: &str, file: u32, diags: &mut Diagnostics) -> Option<Node>
             loc: row_loc,
         });
     }
-    Some(Node {
+    let node = Node {
         kind: Kind::Seq(rows),
         loc: Loc {
             file,
             line: 1,
             col: 1,
         },
-    })
+    };
+    forbid_controls(&node, diags);
+    Some(node)
 }
 
 /// The 1-based line of a byte offset. The csv crate's own line counter
@@ -496,6 +587,39 @@ mod tests {
         };
         assert_eq!(m.len(), 2);
         assert_eq!(rows[0].loc.line, 2);
+    }
+
+    /// Regression (issue 16.13): ESC, NUL and U+202E passed into pages,
+    /// downloads and the terminal.
+    #[test]
+    fn control_characters_are_refused_where_they_are() {
+        let mut d = Diagnostics::default();
+        let src = "- id: a\n  name: \"x\\e[2Jy\"\n- id: b\n  name: \"rlo \u{202e} fdp.exe\"\n- id: c\n  \"k\\0\": fine\n- id: d\n  name: \"tab\\tand\\nbreak\"\n";
+        parse_yaml(src, 0, &mut d).unwrap();
+        let out = format!("{d:?}");
+        assert_eq!(d.errors(), 3, "{out}");
+        let mut sources = crate::diag::Sources::default();
+        sources.add("t.yaml".into(), src.into());
+        for (line, what) in [(2, "U+001B (escape)"), (4, "U+202E"), (6, "U+0000 (null)")] {
+            assert!(
+                d.sorted(&sources)
+                    .iter()
+                    .any(|x| x.loc.unwrap().line == line && x.message.contains(what)),
+                "line {line}: {out}"
+            );
+        }
+        let mut d = Diagnostics::default();
+        parse_csv(
+            "id,name\na,ok\nb,\"bell\u{7}\"\nc,\"lone\rcr\"\n",
+            0,
+            &mut d,
+        )
+        .unwrap();
+        assert_eq!(d.errors(), 2, "{d:?}");
+        let mut d = Diagnostics::default();
+        forbid_controls_in_text("fine\nbad \u{1b}]0;title\u{7}\n", 0, 5, &mut d);
+        assert_eq!(d.errors(), 1);
+        assert!(format!("{d:?}").contains("line: 6, col: 5"), "{d:?}");
     }
 
     #[test]

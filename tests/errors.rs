@@ -668,3 +668,63 @@ fn progress_bad_values_are_all_reported_at_once() {
     );
     assert_eq!(problems(&run), 6);
 }
+
+/// Regression (issue 16.12): `name` and `name_en` in one record, in YAML
+/// or CSV: one silently won.
+#[test]
+fn a_text_given_twice() {
+    let run = check_fails(&invalid("text-given-twice"));
+    assert_reported(
+        &run,
+        "data/themes.yaml:3",
+        "`name` is given twice: as `name` and as `name_en`",
+    );
+    assert_reported(
+        &run,
+        "data/agencies.csv:2",
+        "`name` is given twice: as `name` and as `name_vi` and `name_en`",
+    );
+    assert_hint(&run, "keep one form");
+    assert_eq!(problems(&run), 2, "name_vi/name_en alone, or name alone, is fine");
+}
+
+/// Regression (issue 16.4): `[Norway, ~, null]` lost two items silently.
+#[test]
+fn an_empty_list_item() {
+    let run = check_fails(&invalid("empty-list-item"));
+    assert_reported(
+        &run,
+        "data/recommendations.yaml:7",
+        "an item of `recommending_states` is empty",
+    );
+    assert_hint(&run, "quote it");
+    assert_eq!(problems(&run), 2);
+}
+
+/// Regression (issue 16.13): ESC, NUL, BEL and U+202E passed from data into
+/// pages, downloads and the terminal, where an id could clear the screen.
+#[test]
+fn control_characters_in_data() {
+    let run = check_fails(&invalid("control-characters"));
+    assert_reported(&run, "data/themes.yaml:2", "U+001B (escape)");
+    assert_reported(&run, "data/themes.yaml:4", "U+202E");
+    assert_reported(&run, "data/themes.yaml:5", "U+001B (escape)");
+    assert_reported(&run, "data/agencies.csv:2", "U+0000 (null)");
+    assert_reported(&run, "content/about.en.md:5", "U+0007 (bell)");
+    assert_hint(&run, "invisible");
+    // Nothing from data reaches the terminal as a control character: the id
+    // is quoted escaped (its other error says it is not a valid id).
+    let shown = run.stderr.replace("\x1b[", "");
+    assert!(
+        !run.stderr.chars().any(|c| c != '\n' && c != '\t' && c.is_control())
+            && !run.stderr.contains('\u{202e}'),
+        "a control character reached the terminal:\n{shown:?}"
+    );
+    assert!(run.stderr.contains("bad\\u{1b}[2Jid"), "{}", run.stderr);
+    let json = check(&invalid("control-characters"), &["--format", "json"]);
+    assert!(
+        !json.stdout.contains('\u{202e}') && !json.stdout.contains('\u{1b}'),
+        "{}",
+        json.stdout
+    );
+}
