@@ -685,7 +685,11 @@ fn a_text_given_twice() {
         "`name` is given twice: as `name` and as `name_vi` and `name_en`",
     );
     assert_hint(&run, "keep one form");
-    assert_eq!(problems(&run), 2, "name_vi/name_en alone, or name alone, is fine");
+    assert_eq!(
+        problems(&run),
+        2,
+        "name_vi/name_en alone, or name alone, is fine"
+    );
 }
 
 /// Regression (issue 16.4): `[Norway, ~, null]` lost two items silently.
@@ -716,7 +720,9 @@ fn control_characters_in_data() {
     // is quoted escaped (its other error says it is not a valid id).
     let shown = run.stderr.replace("\x1b[", "");
     assert!(
-        !run.stderr.chars().any(|c| c != '\n' && c != '\t' && c.is_control())
+        !run.stderr
+            .chars()
+            .any(|c| c != '\n' && c != '\t' && c.is_control())
             && !run.stderr.contains('\u{202e}'),
         "a control character reached the terminal:\n{shown:?}"
     );

@@ -289,7 +289,7 @@ fn each_language_has_its_own_index() {
         assert!(kinds.contains(k), "{k} in {kinds:?}");
     }
     // Every record of each collection is a document of the index.
-    assert_eq!(en.manifest["docs"], 5 + 4 + 2 + 2 + 2 + 5 + 4 + 10);
+    assert_eq!(en.manifest["docs"], 5 + 5 + 2 + 2 + 2 + 5 + 4 + 10);
 }
 
 #[test]
