@@ -95,9 +95,11 @@ pub fn load(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Opti
     let as_of_missing = as_of.is_none();
     let theme = f.string("theme", false).unwrap_or_else(|| "default".into());
     let license = f.string("license", false);
-    let license_url = f.string("license_url", false);
+    // Links in every page's footer and in the data package: checked like
+    // every URL from data (`javascript:` reached every footer).
+    let license_url = f.url("license_url");
     let publisher = f.text("publisher", false);
-    let repository = f.string("repository", false);
+    let repository = f.url("repository");
     let loc = f.loc;
     f.finish();
     let mut languages = Vec::new();

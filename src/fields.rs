@@ -471,6 +471,12 @@ impl<'a> Fields<'a> {
         self.entries.iter().any(|(k, _)| k.name == name)
     }
 
+    /// A web address: http(s) only, reported otherwise (see `url_checked`).
+    pub fn url(&mut self, name: &'static str) -> Option<String> {
+        let (url, loc) = self.string_loc(name, false)?;
+        self.url_checked(name, &url, loc)
+    }
+
     /// Only http(s) addresses become links: anything else (`javascript:`, a
     /// relative path) would be a hole or a dead link on every page.
     fn url_checked(&mut self, name: &str, url: &str, loc: Loc) -> Option<String> {
@@ -583,7 +589,14 @@ impl<'a> Fields<'a> {
     pub fn number(&mut self, name: &'static str) -> Option<(f64, String)> {
         let (s, loc) = self.string_loc(name, false)?;
         match s.parse::<f64>() {
-            Ok(v) if v.is_finite() => Some((v, s)),
+            Ok(v) if plausible(v) => Some((v, s)),
+            Ok(v) if v.is_finite() => {
+                self.diags
+                    .error(Some(loc), format!("`{name}` `{s}` is too large"))
+                    .width(s.chars().count())
+                    .hint(TOO_LARGE_HINT);
+                None
+            }
             _ => {
                 self.diags
                     .error(
@@ -701,6 +714,17 @@ pub fn parse_agency_ref(s: &str, loc: Loc) -> Option<AgencyRef> {
         },
         note: None,
     })
+}
+
+/// Numbers from data are below 10^15 in size: exact in a double, and far
+/// from where chart arithmetic overflows (`1e308` drew `cy="NaN"`).
+pub const MAX_NUMBER: f64 = 1e15;
+
+pub const TOO_LARGE_HINT: &str = "numbers from data must be smaller than 10^15 (1,000,000,000,000,000); give very large counts in a larger unit and say so in the indicator's `unit`";
+
+/// A finite number below [`MAX_NUMBER`] in size.
+pub fn plausible(v: f64) -> bool {
+    v.is_finite() && v.abs() < MAX_NUMBER
 }
 
 pub fn parse_date(s: &str) -> Option<Date> {

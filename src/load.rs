@@ -8,7 +8,7 @@ use crate::config::{self, Config};
 use crate::diag::{Diagnostics, Loc, Sources, closest};
 use crate::fields::Fields;
 use crate::model::*;
-use crate::raw::{Kind, Node, parse_csv, parse_yaml, utf8};
+use crate::raw::{Kind, Node, parse_csv, parse_yaml, parse_yaml_within, utf8};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -68,6 +68,8 @@ pub fn site(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Opti
     let langs = config.languages.clone();
     let files = discover(root, sources, diags);
     let first = sources.len() as u32;
+    // One budget for all YAML files together: they parse in parallel.
+    let budget = crate::raw::YamlBudget::new(crate::raw::YAML_BUDGET_BYTES);
     let parsed: Vec<(PathBuf, String, Data, Diagnostics)> = files
         .par_iter()
         .enumerate()
@@ -101,7 +103,7 @@ pub fn site(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Opti
                     );
                     None
                 } else {
-                    parse_yaml(&text, file, &mut d)
+                    parse_yaml_within(&text, file, &budget, &mut d)
                 };
                 match node {
                     Some(node) => convert_file(collection, &node, &langs, &mut d, &mut data),

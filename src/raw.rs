@@ -147,6 +147,84 @@ pub fn forbid_controls_in_text(text: &str, file: u32, first_line: u32, diags: &m
 
 // ---- YAML ----------------------------------------------------------------
 
+/// How much text all YAML files of one load may expand to, together: an
+/// alias (`*a`) copies what its anchor holds, so a 94 KB file of nested
+/// aliases reached 4.5 GB, and files parse in parallel, so a limit per file
+/// did not bound the whole. Every scalar charges its bytes and every node a
+/// fixed share for its own memory. The 100,000-record benchmark site (74 MB
+/// of YAML) charges about as much as its size.
+pub const YAML_BUDGET_BYTES: usize = 256 * 1024 * 1024;
+
+/// What one node costs besides its text: about the size of a parsed node.
+const NODE_CHARGE: usize = 48;
+
+/// The budget shared by every file of one load (see [`YAML_BUDGET_BYTES`]).
+#[derive(Debug)]
+pub struct YamlBudget {
+    used: std::sync::atomic::AtomicUsize,
+    limit: usize,
+}
+
+impl YamlBudget {
+    pub fn new(limit: usize) -> std::sync::Arc<Self> {
+        std::sync::Arc::new(YamlBudget {
+            used: std::sync::atomic::AtomicUsize::new(0),
+            limit,
+        })
+    }
+}
+
+impl Default for YamlBudget {
+    fn default() -> Self {
+        YamlBudget {
+            used: std::sync::atomic::AtomicUsize::new(0),
+            limit: YAML_BUDGET_BYTES,
+        }
+    }
+}
+
+/// The file being parsed on this thread: its share of the budget, and what
+/// it has charged so far. Deserialisation has no room for state of its own,
+/// and one file is parsed on one thread from start to end.
+struct Charging {
+    budget: std::sync::Arc<YamlBudget>,
+    mine: usize,
+    exceeded: bool,
+}
+
+thread_local! {
+    static CHARGING: std::cell::RefCell<Option<Charging>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Charges `bytes` to the current file; an error once the budget is spent.
+fn charge<E: de::Error>(bytes: usize) -> Result<(), E> {
+    CHARGING.with(|c| {
+        let mut c = c.borrow_mut();
+        let Some(c) = c.as_mut() else { return Ok(()) };
+        let cost = bytes.saturating_add(NODE_CHARGE);
+        c.mine = c.mine.saturating_add(cost);
+        let before = c
+            .budget
+            .used
+            .fetch_add(cost, std::sync::atomic::Ordering::Relaxed);
+        if before.saturating_add(cost) > c.budget.limit {
+            c.exceeded = true;
+            Err(E::custom("the YAML budget is spent"))
+        } else {
+            Ok(())
+        }
+    })
+}
+
+fn megabytes(bytes: usize) -> String {
+    let mb = bytes as f64 / (1024.0 * 1024.0);
+    if mb < 10.0 {
+        format!("{mb:.1} MB")
+    } else {
+        format!("{mb:.0} MB")
+    }
+}
+
 /// Deserialisation target carrying spans for every child.
 enum YNode {
     Null,
@@ -168,42 +246,53 @@ impl<'de> Deserialize<'de> for YNode {
                 f.write_str("any YAML value")
             }
             fn visit_bool<E: de::Error>(self, v: bool) -> Result<YNode, E> {
+                charge::<E>(0)?;
                 Ok(YNode::Typed(v.to_string()))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<YNode, E> {
+                charge::<E>(0)?;
                 Ok(YNode::Typed(v.to_string()))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<YNode, E> {
+                charge::<E>(0)?;
                 Ok(YNode::Typed(v.to_string()))
             }
             fn visit_i128<E: de::Error>(self, v: i128) -> Result<YNode, E> {
+                charge::<E>(0)?;
                 Ok(YNode::Typed(v.to_string()))
             }
             fn visit_u128<E: de::Error>(self, v: u128) -> Result<YNode, E> {
+                charge::<E>(0)?;
                 Ok(YNode::Typed(v.to_string()))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<YNode, E> {
+                charge::<E>(0)?;
                 Ok(YNode::Typed(v.to_string()))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<YNode, E> {
+                charge::<E>(v.len())?;
                 Ok(YNode::Scalar(v.to_string()))
             }
             fn visit_string<E: de::Error>(self, v: String) -> Result<YNode, E> {
+                charge::<E>(v.len())?;
                 Ok(YNode::Scalar(v))
             }
             fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<YNode, E> {
                 Err(E::custom("binary values are not supported"))
             }
             fn visit_unit<E: de::Error>(self) -> Result<YNode, E> {
+                charge::<E>(0)?;
                 Ok(YNode::Null)
             }
             fn visit_none<E: de::Error>(self) -> Result<YNode, E> {
+                charge::<E>(0)?;
                 Ok(YNode::Null)
             }
             fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<YNode, D::Error> {
                 YNode::deserialize(d)
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<YNode, A::Error> {
+                charge::<A::Error>(0)?;
                 let mut v = Vec::new();
                 while let Some(item) = seq.next_element::<Spanned<YNode>>()? {
                     v.push(item);
@@ -211,8 +300,10 @@ impl<'de> Deserialize<'de> for YNode {
                 Ok(YNode::Seq(v))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<YNode, A::Error> {
+                charge::<A::Error>(0)?;
                 let mut v = Vec::new();
                 while let Some(k) = map.next_key::<Spanned<String>>()? {
+                    charge::<A::Error>(k.value.len())?;
                     let val = map.next_value::<Spanned<YNode>>()?;
                     v.push((k, val));
                 }
@@ -283,6 +374,49 @@ fn convert(s: Spanned<YNode>, file: u32, text: &str) -> Node {
 /// Parses one YAML document. A syntax error (or a duplicate key) is reported
 /// with its place and gives `None`.
 pub fn parse_yaml(text: &str, file: u32, diags: &mut Diagnostics) -> Option<Node> {
+    parse_yaml_within(text, file, &YamlBudget::new(YAML_BUDGET_BYTES), diags)
+}
+
+/// [`parse_yaml`], charging what the file expands to (aliases included) to
+/// `budget`, which other files may share.
+pub fn parse_yaml_within(
+    text: &str,
+    file: u32,
+    budget: &std::sync::Arc<YamlBudget>,
+    diags: &mut Diagnostics,
+) -> Option<Node> {
+    CHARGING.with(|c| {
+        *c.borrow_mut() = Some(Charging {
+            budget: budget.clone(),
+            mine: 0,
+            exceeded: false,
+        })
+    });
+    let parsed = parse_charged(text, file, diags);
+    let charged = CHARGING.with(|c| c.borrow_mut().take());
+    match (parsed, charged) {
+        (Err(loc), Some(c)) if c.exceeded => {
+            diags
+                .error(
+                    loc.or(Some(Loc { file, line: 1, col: 1 })),
+                    format!(
+                        "reading stopped here: the YAML files expand to more than {} together (this file to {} from {} as written)",
+                        megabytes(c.budget.limit),
+                        megabytes(c.mine),
+                        megabytes(text.len())
+                    ),
+                )
+                .hint("an alias (`*name`) copies all that its anchor holds, so aliases of aliases multiply; write the values out, or split very large data into CSV files");
+            None
+        }
+        (Ok(node), _) => Some(node),
+        (Err(_), _) => None,
+    }
+}
+
+/// The parse itself: the node, or the place of the error it reported (a
+/// spent budget is reported by the caller instead).
+fn parse_charged(text: &str, file: u32, diags: &mut Diagnostics) -> Result<Node, Option<Loc>> {
     let budget = serde_saphyr::budget! {
         max_events: 200_000_000,
         max_nodes: 100_000_000,
@@ -292,12 +426,19 @@ pub fn parse_yaml(text: &str, file: u32, diags: &mut Diagnostics) -> Option<Node
         // nesting overflow a 2 MB thread stack in a debug build.
         max_depth: 24,
     };
-    let options = serde_saphyr::options! { budget: budget, with_snippet: false };
+    // `.inf` and `.nan` reach the visitor like any number, so they are kept
+    // as written and refused where a number is wanted, not as a syntax error
+    // that hides the file's other problems.
+    let options = serde_saphyr::options! {
+        budget: budget,
+        with_snippet: false,
+        non_finite_float_policy: serde_saphyr::options::NonFiniteFloatPolicy::PassThrough,
+    };
     match serde_saphyr::from_str_with_options::<Spanned<YNode>>(text, options) {
         Ok(root) => {
             let node = convert(root, file, text);
             forbid_controls(&node, diags);
-            Some(node)
+            Ok(node)
         }
         Err(e) => {
             let loc = e.location().map(|l| Loc {
@@ -305,11 +446,14 @@ pub fn parse_yaml(text: &str, file: u32, diags: &mut Diagnostics) -> Option<Node
                 line: l.line() as u32,
                 col: l.column() as u32,
             });
+            if CHARGING.with(|c| c.borrow().as_ref().is_some_and(|c| c.exceeded)) {
+                return Err(loc);
+            }
             let msg = first_line(&e.to_string());
             diags.error(loc.or(Some(Loc { file, line: 1, col: 1 })), format!("YAML syntax: {msg}")).hint(
                 "check the indentation and quote values that contain `: `, `#` or start with a special character",
             );
-            None
+            Err(loc)
         }
     }
 }
@@ -563,6 +707,42 @@ mod tests {
         );
         assert_eq!(m[3].1.loc.line, 4, "and is reported where it is used");
         assert_eq!(m[4].1.scalar(), Some("1.50"));
+    }
+
+    /// Regression (issue 16.8): aliases of aliases multiplied a small file
+    /// into gigabytes, and the limit was per file while files parse in
+    /// parallel. The budget is shared, and the file and line are reported.
+    #[test]
+    fn aliases_stop_at_the_shared_budget() {
+        let big = "x".repeat(64 * 1024);
+        let bomb = format!(
+            "- &a \"{big}\"\n- &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n- &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n- [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+        );
+        let budget = YamlBudget::new(4 * 1024 * 1024);
+        let mut d = Diagnostics::default();
+        assert!(parse_yaml_within(&bomb, 0, &budget, &mut d).is_none());
+        let out = format!("{d:?}");
+        assert_eq!(d.errors(), 1, "{out}");
+        assert!(out.contains("expand to more than 4.0 MB together"), "{out}");
+        assert!(
+            out.contains("line: 3"),
+            "stopped inside the third item: {out}"
+        );
+        // The same budget, now spent, refuses the next file too; a file
+        // within a fresh budget reads.
+        let small = "- id: a\n  name: b\n";
+        let mut d = Diagnostics::default();
+        assert!(parse_yaml_within(small, 1, &budget, &mut d).is_none());
+        assert!(format!("{d:?}").contains("this file to"), "{d:?}");
+        let mut d = Diagnostics::default();
+        assert!(parse_yaml(small, 1, &mut d).is_some());
+        // Two files that fit alone but not together: the second one stops.
+        let half = format!("- \"{}\"\n", "y".repeat(600 * 1024));
+        let budget = YamlBudget::new(1024 * 1024);
+        let mut d = Diagnostics::default();
+        assert!(parse_yaml_within(&half, 0, &budget, &mut d).is_some());
+        assert!(parse_yaml_within(&half, 1, &budget, &mut d).is_none());
+        assert_eq!(d.errors(), 1);
     }
 
     #[test]

@@ -174,6 +174,16 @@ async fn answer(
     served: Arc<RwLock<Served>>,
     req: Request<Body>,
 ) -> Response<Body> {
+    // A static site has nothing to post to: POST, PUT or DELETE answered
+    // 200 with the page, as if it had done something.
+    if req.method() != axum::http::Method::GET && req.method() != axum::http::Method::HEAD {
+        return Response::builder()
+            .status(StatusCode::METHOD_NOT_ALLOWED)
+            .header(header::ALLOW, "GET, HEAD")
+            .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
+            .body(Body::from("405 Method Not Allowed"))
+            .unwrap_or_default();
+    }
     let (found, errors) = {
         let s = served.read().unwrap_or_else(|e| e.into_inner());
         (resolve(&out, &s, req.uri().path()), s.errors.clone())

@@ -25,7 +25,21 @@ pub fn check_id(id: &str) -> Result<(), &'static str> {
     if id.starts_with('-') || id.ends_with('-') || id.contains("--") {
         return Err("may not start or end with a hyphen or hold two in a row");
     }
+    if is_windows_device(id) {
+        return Err(
+            "is a device name on Windows (con, prn, aux, nul, com1-com9, lpt1-lpt9), where its folder cannot be made or checked out: add a word, e.g. `con-dao`",
+        );
+    }
     Ok(())
+}
+
+/// Names Windows keeps for devices: a folder `con/` cannot be created,
+/// copied or checked out there, whatever follows it.
+fn is_windows_device(id: &str) -> bool {
+    matches!(id, "con" | "prn" | "aux" | "nul")
+        || ((id.starts_with("com") || id.starts_with("lpt"))
+            && id.len() == 4
+            && matches!(id.as_bytes()[3], b'1'..=b'9'))
 }
 
 /// The ids of one collection, with a label for hints ("Ministry of Justice").
@@ -223,8 +237,14 @@ pub fn validate(
         }
     }
     for a in &data.agencies {
-        if let Some(p) = &a.parent {
-            agencies.check(p, d);
+        if let Some(p) = &a.parent
+            && agencies.check(p, d)
+            && p.id == a.id.id
+        {
+            d.error(
+                Some(p.loc),
+                format!("agency `{}` is its own parent", a.id.id),
+            );
         }
         for s in &a.successors {
             agencies.check(&s.agency, d);
@@ -289,11 +309,17 @@ pub fn validate(
         for a in &p.answers {
             documents.check(a, d);
         }
-        if let Some(s) = &p.superseded_by
-            && !plans.ids.contains_key(s.id.as_str())
-            && !documents.ids.contains_key(s.id.as_str())
-        {
-            plans.check(s, d);
+        if let Some(s) = &p.superseded_by {
+            if !plans.ids.contains_key(s.id.as_str()) && !documents.ids.contains_key(s.id.as_str())
+            {
+                plans.check(s, d);
+            } else if s.id == p.id.id || s.id == p.document.id {
+                d.error(
+                    Some(s.loc),
+                    format!("plan `{}` is superseded by itself", p.id.id),
+                )
+                .hint("`superseded_by` names the plan (or its document) that replaced this one");
+            }
         }
     }
     let task_plan: HashMap<&str, &Task> =
@@ -439,9 +465,19 @@ pub fn validate(
         };
         let Some(value) = &v.value else { continue };
         if i.scale.is_empty() {
-            if v.number.is_none() {
-                d.error(Some(v.loc), format!("value `{value}` of `{}` is not a number", i.id.id))
-                    .hint("write numbers with a dot for decimals and no thousands separator; put words in `note`");
+            match v.number {
+                None => {
+                    d.error(Some(v.loc), format!("value `{value}` of `{}` is not a number", i.id.id))
+                        .hint("write numbers with a dot for decimals and no thousands separator; put words in `note`");
+                }
+                Some(n) if !crate::fields::plausible(n) => {
+                    d.error(
+                        Some(v.loc),
+                        format!("value `{value}` of `{}` is too large", i.id.id),
+                    )
+                    .hint(crate::fields::TOO_LARGE_HINT);
+                }
+                Some(_) => {}
             }
         } else if !i.scale.iter().any(|s| s == value) {
             d.error(
@@ -491,20 +527,47 @@ fn check_coverage(data: &Data, d: &mut Diagnostics) {
 }
 
 fn check_parent_cycles(data: &Data, d: &mut Diagnostics) {
-    let parent: HashMap<&str, &str> = data
+    let tasks = data
         .tasks
         .iter()
-        .filter_map(|t| t.parent.as_ref().map(|p| (t.id.id.as_str(), p.id.as_str())))
+        .map(|t| (&t.id, t.parent.as_ref().map(|p| p.id.as_str())));
+    report_cycles("task", "parent", tasks, d);
+    // An agency's chain of parents is walked to show where it sits; a loop
+    // (a -> b -> a) has no top. Itself as parent is reported apart.
+    let agencies = data.agencies.iter().map(|a| {
+        let p = a.parent.as_ref().map(|p| p.id.as_str());
+        (&a.id, p.filter(|p| *p != a.id.id))
+    });
+    report_cycles("agency", "parent", agencies, d);
+    // A plan superseded in a loop: each says the other replaced it.
+    let plans = data.plans.iter().map(|p| {
+        let s = p.superseded_by.as_ref().map(|s| s.id.as_str());
+        (&p.id, s.filter(|s| *s != p.id.id))
+    });
+    report_cycles("plan", "superseded_by", plans, d);
+}
+
+/// Reports every record whose chain of `field` links comes back to it.
+fn report_cycles<'a>(
+    what: &str,
+    field: &str,
+    links: impl Iterator<Item = (&'a Ref, Option<&'a str>)>,
+    d: &mut Diagnostics,
+) {
+    let links: Vec<(&Ref, Option<&str>)> = links.collect();
+    let next: HashMap<&str, &str> = links
+        .iter()
+        .filter_map(|(id, p)| p.map(|p| (id.id.as_str(), p)))
         .collect();
-    for t in &data.tasks {
-        let mut cur = t.id.id.as_str();
+    for (id, _) in &links {
+        let mut cur = id.id.as_str();
         let mut steps = 0;
-        while let Some(p) = parent.get(cur) {
+        while let Some(p) = next.get(cur) {
             steps += 1;
-            if *p == t.id.id || steps > parent.len() {
+            if *p == id.id || steps > next.len() {
                 d.error(
-                    Some(t.id.loc),
-                    format!("task `{}` is its own ancestor through `parent`", t.id.id),
+                    Some(id.loc),
+                    format!("{what} `{}` is its own ancestor through `{field}`", id.id),
                 );
                 break;
             }
@@ -526,6 +589,22 @@ mod tests {
         assert!(check_id("-a").is_err());
         assert!(check_id(&"a".repeat(81)).is_err());
         assert!(check_id("a.b").is_err());
+        // Regression (issue 16.14): folders Windows cannot check out.
+        for id in ["con", "prn", "aux", "nul", "com1", "com9", "lpt1", "lpt9"] {
+            assert!(check_id(id).unwrap_err().contains("Windows"), "{id}");
+        }
+        for id in [
+            "com",
+            "com0",
+            "com10",
+            "lpt",
+            "console",
+            "con-dao",
+            "nul-1",
+            "auxiliary",
+        ] {
+            assert!(check_id(id).is_ok(), "{id}");
+        }
         assert!(check_id("").is_err());
     }
 }

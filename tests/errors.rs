@@ -734,3 +734,89 @@ fn control_characters_in_data() {
         json.stdout
     );
 }
+
+/// Regression (issue 16.10): `license_url: "javascript:..."` reached every
+/// footer as a link; `repository` the data package.
+#[test]
+fn site_links_that_are_not_web_addresses() {
+    let run = check_fails(&invalid("unsafe-site-url"));
+    assert_reported(&run, "site.yaml:7", "`license_url` URL `javascript:");
+    assert_reported(&run, "site.yaml:8", "`repository` URL `data:");
+    assert_hint(&run, "https://");
+    assert_eq!(problems(&run), 2);
+}
+
+/// Regression (issue 16.14): an agency its own parent, two agencies each
+/// other's parent and a plan superseded by itself were accepted.
+#[test]
+fn parent_and_superseded_loops() {
+    let run = check_fails(&invalid("cycles"));
+    assert_reported(
+        &run,
+        "data/agencies.yaml:4",
+        "agency `moj` is its own parent",
+    );
+    assert_reported(
+        &run,
+        "data/agencies.yaml:5",
+        "agency `dept-a` is its own ancestor through `parent`",
+    );
+    assert_reported(
+        &run,
+        "data/agencies.yaml:9",
+        "agency `dept-b` is its own ancestor through `parent`",
+    );
+    assert_reported(
+        &run,
+        "data/plans.yaml:5",
+        "plan `plan-a` is superseded by itself",
+    );
+    assert_eq!(problems(&run), 4);
+}
+
+/// Regression (issue 16.14): `con`, `com1`... made folders Windows cannot
+/// create or check out.
+#[test]
+fn windows_device_names_are_not_ids() {
+    let run = check_fails(&invalid("windows-device-id"));
+    assert_reported(
+        &run,
+        "data/themes.yaml:1",
+        "theme id `con` is a device name on Windows",
+    );
+    assert_reported(
+        &run,
+        "data/themes.yaml:3",
+        "theme id `com1` is a device name on Windows",
+    );
+    assert!(run.stderr.contains("add a word"), "{}", run.stderr);
+    assert_eq!(problems(&run), 2, "`con-dao` is fine");
+}
+
+/// Regression (issue 16.14): `1e308` drew `cy="NaN"`; NaN and infinity
+/// are not numbers either.
+#[test]
+fn numbers_a_chart_cannot_draw() {
+    let run = check_fails(&invalid("absurd-number"));
+    assert_reported(
+        &run,
+        "data/indicator-values.yaml:1",
+        "value `1e308` of `ind-a` is too large",
+    );
+    assert_reported(
+        &run,
+        "data/indicator-values.yaml:4",
+        "value `NaN` of `ind-a` is not a number",
+    );
+    assert_reported(
+        &run,
+        "data/indicator-values.yaml:7",
+        "value `.inf` of `ind-a` is not a number",
+    );
+    assert_reported(
+        &run,
+        "data/indicators.yaml:4",
+        "`value` `1e20` is too large",
+    );
+    assert_hint(&run, "10^15");
+}

@@ -345,3 +345,43 @@ fn damaged_site_reports_with_sources() {
     let _ = lotrinh::load::site(tmp.path(), &mut sources, &mut diags);
     assert!(diags.has_errors());
 }
+
+/// Regression (issue 16.8): a 94 KB file of nested aliases (a 64 KB string,
+/// ten aliases of it, ten of those, ten of those, then a thousand) reached
+/// 4.5 GB in 7 s. All YAML files together may expand to 256 MB: loading
+/// stops with the file and line, in bounded time and memory.
+#[test]
+fn alias_bombs_stop_at_the_budget_with_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy(&repo("tests/fixtures/rich"), tmp.path());
+    let big = "x".repeat(64 * 1024);
+    let tens = |of: &str| format!("[{}]", vec![format!("*{of}"); 10].join(", "));
+    let bomb = format!(
+        "# 64 KB, then 10 x 10 x 10 x 1,000 copies of it\n- id: bomb\n  name: &a \"{big}\"\n  body:\n    - &b {}\n    - &c {}\n    - &d {}\n    - [{}]\n",
+        tens("a"),
+        tens("b"),
+        tens("c"),
+        vec!["*d"; 1000].join(", ")
+    );
+    assert!(bomb.len() < 100 * 1024);
+    std::fs::write(tmp.path().join("data/mechanisms.yaml"), &bomb).unwrap();
+    let started = std::time::Instant::now();
+    let mut sources = Sources::default();
+    let mut diags = Diagnostics::default();
+    let _ = lotrinh::load::site(tmp.path(), &mut sources, &mut diags);
+    let report = diags.render(&sources, false);
+    assert!(
+        report
+            .lines()
+            .any(|l| l.starts_with("data/mechanisms.yaml:")
+                && l.contains(
+                    "reading stopped here: the YAML files expand to more than 256 MB together"
+                )),
+        "{report}"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(120),
+        "took {:?}",
+        started.elapsed()
+    );
+}

@@ -112,11 +112,15 @@ impl Reply {
 
 /// A minimal HTTP/1.1 GET (the tests need nothing more than std).
 fn http_get(port: u16, path: &str) -> Reply {
+    http_request(port, "GET", path)
+}
+
+fn http_request(port: u16, method: &str, path: &str) -> Reply {
     let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connects");
     s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     write!(
         s,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut raw = Vec::new();
@@ -348,4 +352,21 @@ fn a_taken_port_is_replaced_by_a_free_one() {
         "{seen}"
     );
     assert!(!seen.contains(&format!("127.0.0.1:{port}/")), "{seen}");
+}
+
+/// Regression (issue 16.14): POST, PUT and DELETE were answered 200 with
+/// the page, as if something had happened.
+#[test]
+fn only_get_and_head_are_answered() {
+    let (_tmp, root) = copy_fixture("rich");
+    let server = Server::start(&root, &[]);
+    for m in ["POST", "PUT", "DELETE", "PATCH"] {
+        let reply = http_request(server.port, m, "/en/");
+        assert_eq!(reply.status, 405, "{m}");
+        assert_eq!(reply.header("allow"), Some("GET, HEAD"), "{m}");
+    }
+    let head = http_request(server.port, "HEAD", "/en/");
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty(), "HEAD has no body");
+    assert_eq!(server.get("/en/").status, 200);
 }
