@@ -538,21 +538,30 @@ pub fn scale(c: &Scale<'_>) -> Chart {
     }
 }
 
-/// How each task state is drawn: (state, fill colour, pattern).
-const STATES: [(&str, &str, &str); 5] = [
-    ("overdue", "#a4000f", "solid"),
-    ("upcoming", "#7a4b00", "stripes"),
-    ("done", "#1e6b30", "cross"),
-    ("recurring", "#505a66", "lines"),
-    ("none", "#505a66", "empty"),
+/// How each task state is drawn: (state, fill colour, pattern), in the
+/// order of `State::COUNTED`; a pattern as well as a colour, so that the
+/// states can be told apart in greyscale and by colour-blind readers.
+const STATES: [(&str, &str, &str); 7] = [
+    ("done", "#1e6b30", "solid"),
+    ("in-progress", "#1f4e8c", "stripes"),
+    ("not-started", "#a4000f", "cross"),
+    ("past-deadline", "#7a4b00", "lines"),
+    ("upcoming", "#5a3d8a", "dots"),
+    ("recurring", "#505a66", "grid"),
+    ("no-deadline", "#505a66", "empty"),
 ];
+
+/// Counts in the order of `STATES`.
+pub fn state_counts(c: &crate::state::Counts) -> [usize; 7] {
+    crate::state::State::COUNTED.map(|s| c.get(s))
+}
 
 /// One bar: a name, and its counts in the order of `STATES`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bar {
     pub key: String,
     pub name: String,
-    pub counts: [usize; 5],
+    pub counts: [usize; 7],
 }
 
 /// Tasks per agency by status: one stacked bar per agency.
@@ -562,7 +571,7 @@ pub struct Stacked<'a> {
     pub title: &'a str,
     pub summary: &'a str,
     /// Names of the states, in the order of `STATES`.
-    pub state_names: [String; 5],
+    pub state_names: [String; 7],
     pub bars: Vec<Bar>,
 }
 
@@ -598,6 +607,18 @@ fn pattern_defs(out: &mut String, id: &str) {
                 let _ = write!(
                     out,
                     "<rect width=\"6\" height=\"6\" fill=\"#fff\"/><path d=\"M0 1.5H6M0 4.5H6\" stroke=\"{ink}\" stroke-width=\"1.5\"/>"
+                );
+            }
+            "dots" => {
+                let _ = write!(
+                    out,
+                    "<rect width=\"6\" height=\"6\" fill=\"#fff\"/><circle cx=\"3\" cy=\"3\" r=\"1.6\" fill=\"{ink}\"/>"
+                );
+            }
+            "grid" => {
+                let _ = write!(
+                    out,
+                    "<rect width=\"6\" height=\"6\" fill=\"#fff\"/><path d=\"M0 3H6M3 0V6\" stroke=\"{ink}\" stroke-width=\"1.2\"/>"
                 );
             }
             _ => {

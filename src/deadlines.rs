@@ -6,7 +6,7 @@
 //! tasks and the second phase of longer ones. Its state (overdue, upcoming,
 //! done) is the task's own, as the index computes it against `as_of`.
 
-use crate::index::{Counts, Index, Role};
+use crate::index::{Counts, Index};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One due year: its tasks in plan order.
@@ -44,9 +44,7 @@ pub fn answerable(idx: &Index<'_>, t: usize) -> BTreeSet<usize> {
         .iter()
         .filter_map(|l| idx.agency.get(l.agency.id.as_str()).copied())
         .collect();
-    if idx.task_lead_ended[t] {
-        out.extend(idx.task_current[t].iter().map(|(a, _)| *a));
-    }
+    out.extend(idx.task_current[t].iter().map(|(a, _)| *a));
     out
 }
 
@@ -56,7 +54,7 @@ pub fn per_agency(idx: &Index<'_>, tasks: &[usize]) -> Vec<(usize, Counts)> {
     let mut m: BTreeMap<usize, Counts> = BTreeMap::new();
     for &t in tasks {
         for a in answerable(idx, t) {
-            m.entry(a).or_default().add(idx.task_deadline[t]);
+            m.entry(a).or_default().add(&idx.task_state[t]);
         }
     }
     let mut v: Vec<(usize, Counts)> = m.into_iter().collect();
@@ -79,22 +77,14 @@ pub fn undated(idx: &Index<'_>) -> Counts {
         .filter(|(_, t)| !t.heading && t.due.is_empty())
         .map(|(i, _)| i)
         .collect();
-    idx.count_deadlines(tasks.into_iter())
+    idx.count_states(tasks.into_iter())
 }
 
-/// Per agency, counts of the tasks it leads (not headings) by state: the
-/// data behind the "tasks per agency by status" chart.
+/// Per agency, counts of the tasks it leads or answers for today (not
+/// headings) by state: the agency list, the agency pages and the "tasks per
+/// agency by status" chart all count these same tasks.
 pub fn led_by_agency(idx: &Index<'_>) -> Vec<Counts> {
-    idx.agency_duties
-        .iter()
-        .map(|duties| {
-            let mut c = Counts::default();
-            for d in duties {
-                if d.role == Role::Lead && !idx.data.tasks[d.task].heading {
-                    c.add(idx.task_deadline[d.task]);
-                }
-            }
-            c
-        })
+    (0..idx.data.agencies.len())
+        .map(|a| idx.count_states(idx.agency_led(a).into_iter()))
         .collect()
 }

@@ -5,7 +5,7 @@
 
 use crate::config::Config;
 use crate::diag::Loc;
-use crate::index::{Deadline, Index, Role};
+use crate::index::{Index, Role};
 use crate::model::*;
 use crate::output::Writer;
 use minijinja::Value;
@@ -874,21 +874,68 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
                 false,
                 ["annual where it recurs every year", "annual nếu hằng năm"],
             )
-            .col("status", Ty::String, true, ["Status", "Tình trạng"])
             .col(
-                "deadline",
+                "status",
                 Ty::String,
                 true,
                 [
-                    "Deadline state as of the site date",
-                    "Tình trạng thời hạn tại ngày cập nhật",
+                    "The task's own status field as the data writes it; not counted (see state)",
+                    "Trường tình trạng của chính nhiệm vụ như dữ liệu ghi; không được tính (xem state)",
+                ],
+            )
+            .col(
+                "state",
+                Ty::String,
+                true,
+                [
+                    "State as of the site date: done, in-progress, not-started (from the latest progress record with a status), else past-deadline (no completion recorded), upcoming, recurring, no-deadline; heading for heading rows, which are never counted",
+                    "Tình trạng tại ngày cập nhật: done, in-progress, not-started (theo bản ghi tiến độ mới nhất có tình trạng), nếu không thì past-deadline (chưa ghi nhận hoàn thành), upcoming, recurring, no-deadline; heading cho dòng đề mục, không bao giờ được đếm",
+                ],
+            )
+            .col(
+                "state_date",
+                Ty::String,
+                false,
+                [
+                    "Date of the record that gives the state (YYYY, YYYY-MM or YYYY-MM-DD)",
+                    "Ngày của bản ghi cho tình trạng (YYYY, YYYY-MM hoặc YYYY-MM-DD)",
+                ],
+            )
+            .col(
+                "state_by",
+                Ty::String,
+                false,
+                [
+                    "Who says so: government, legislature, un, nhri, civil-society, media, academic",
+                    "Ai nói vậy: government, legislature, un, nhri, civil-society, media, academic",
+                ],
+            )
+            .col(
+                "state_record",
+                Ty::String,
+                false,
+                [
+                    "Id of the progress record that gives the state (progress.csv)",
+                    "Mã bản ghi tiến độ cho tình trạng (progress.csv)",
+                ],
+            )
+            .col(
+                "state_source",
+                Ty::String,
+                false,
+                [
+                    "Where the claim can be read: a URL, or the id of a document of documents.csv",
+                    "Nơi đọc được thông tin: một URL, hoặc mã văn bản trong documents.csv",
                 ],
             )
             .col(
                 "overdue",
                 Ty::Boolean,
                 true,
-                ["Overdue as of the site date", "Quá hạn tại ngày cập nhật"],
+                [
+                    "Overdue: the deadline has passed and the latest status, from a source, is not done",
+                    "Quá hạn: đã qua thời hạn và tình trạng mới nhất, theo một nguồn, là chưa xong",
+                ],
             )
             .list(
                 "recommendations",
@@ -928,6 +975,8 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
     };
     let task_row = |i: usize| -> Vec<String> {
         let x = &d.tasks[i];
+        let st = &idx.task_state[i];
+        let latest = st.latest.map(|p| &d.progress[p]);
         let names = |refs: &[AgencyRef]| -> Vec<String> {
             l.iter()
                 .map(|lang| {
@@ -974,8 +1023,12 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
                 ""
             }),
             s(x.status.as_str()),
-            s(idx.task_deadline[i].as_str()),
-            s(b(idx.task_deadline[i] == Deadline::Overdue)),
+            s(st.state.as_str()),
+            s(latest.map(|p| p.date.label.clone()).unwrap_or_default()),
+            s(latest.map(|p| p.by.as_str()).unwrap_or_default()),
+            s(latest.map(|p| p.id.id.clone()).unwrap_or_default()),
+            s(latest.map(|p| source_cell(&p.source)).unwrap_or_default()),
+            s(b(st.overdue)),
             s(join(x.recommendations.iter().map(|r| r.id.as_str()))),
             s(join(x.themes.iter().map(|r| r.id.as_str()))),
             s(join(x.indicators.iter().map(|r| r.id.as_str()))),
@@ -994,7 +1047,11 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
         rows,
         locs: d.tasks.iter().map(|x| x.id.loc).collect(),
         key: vec!["id"],
-        fks: vec![("plan", "plans", "id"), ("parent", "tasks", "id")],
+        fks: vec![
+            ("plan", "plans", "id"),
+            ("parent", "tasks", "id"),
+            ("state_record", "progress", "id"),
+        ],
     });
 
     let cols = B::new(l)
@@ -1210,6 +1267,221 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
         fks: vec![("task", "tasks", "id"), ("agency", "agencies", "id")],
     });
 
+    // Progress: one row per record, and which tasks each bears on.
+    let cols = B::new(l)
+        .col("id", Ty::String, true, ["Identifier", "Mã định danh"])
+        .col(
+            "date",
+            Ty::String,
+            true,
+            [
+                "Date of the event or claim: YYYY, YYYY-MM or YYYY-MM-DD",
+                "Ngày của sự kiện hoặc thông tin: YYYY, YYYY-MM hoặc YYYY-MM-DD",
+            ],
+        )
+        .col(
+            "status",
+            Ty::String,
+            false,
+            [
+                "done, in-progress or not-started; empty where the record is context only",
+                "done, in-progress hoặc not-started; để trống nếu bản ghi chỉ là bối cảnh",
+            ],
+        )
+        .col(
+            "by",
+            Ty::String,
+            true,
+            [
+                "Who says so: government, legislature, un, nhri, civil-society, media, academic",
+                "Ai nói vậy: government, legislature, un, nhri, civil-society, media, academic",
+            ],
+        )
+        .text(
+            "by_name",
+            ["Name of who says so", "Tên bên đưa ra thông tin"],
+        )
+        .text(
+            "text",
+            [
+                "What is claimed, summarised in our own words",
+                "Nội dung, tóm tắt bằng lời của chúng tôi",
+            ],
+        )
+        .list(
+            "tasks",
+            ["Ids of the tasks it bears on", "Mã các nhiệm vụ liên quan"],
+        )
+        .list(
+            "recommendations",
+            [
+                "Ids of the recommendations it bears on",
+                "Mã các khuyến nghị liên quan",
+            ],
+        )
+        .col(
+            "source",
+            Ty::String,
+            true,
+            [
+                "Where it can be read: a URL, or a document id of documents.csv",
+                "Nơi đọc được: một URL, hoặc mã văn bản trong documents.csv",
+            ],
+        )
+        .col(
+            "source_document",
+            Ty::String,
+            false,
+            ["The source's document id", "Mã văn bản nguồn"],
+        )
+        .text(
+            "source_title",
+            ["Title of a web source", "Tiêu đề nguồn trên web"],
+        )
+        .col(
+            "source_accessed",
+            Ty::Date,
+            false,
+            [
+                "Day the web source was read",
+                "Ngày truy cập nguồn trên web",
+            ],
+        )
+        .list(
+            "also",
+            [
+                "Further sources: URLs or document ids",
+                "Các nguồn khác: URL hoặc mã văn bản",
+            ],
+        )
+        .col(
+            "grade",
+            Ty::String,
+            false,
+            [
+                "UN follow-up grade as printed (A to E)",
+                "Điểm đánh giá theo dõi của LHQ như văn bản ghi (A đến E)",
+            ],
+        )
+        .col(
+            "confidence",
+            Ty::String,
+            false,
+            [
+                "verified or reported",
+                "verified (đã kiểm chứng) hoặc reported (theo tường thuật)",
+            ],
+        )
+        .text("note", ["Caveats", "Lưu ý"])
+        .prov()
+        .cols;
+    let rows = d
+        .progress
+        .iter()
+        .rev()
+        .map(|p| {
+            let (doc, title, accessed) = match &p.source {
+                Source::Document(r) => (r.id.clone(), None, None),
+                Source::Web {
+                    title, accessed, ..
+                } => (String::new(), Some(title.clone()), *accessed),
+            };
+            row(vec![
+                s(&p.id.id),
+                s(&p.date.label),
+                s(p.status.map(|x| x.as_str()).unwrap_or_default()),
+                s(p.by.as_str()),
+                ot(l, &p.by_name),
+                t(l, &p.text),
+                s(join(p.tasks.iter().map(|r| r.id.as_str()))),
+                s(join(p.recommendations.iter().map(|r| r.id.as_str()))),
+                s(source_cell(&p.source)),
+                s(doc),
+                ot(l, &title),
+                s(accessed.map(|a| a.to_string()).unwrap_or_default()),
+                s(p.also
+                    .iter()
+                    .map(source_cell)
+                    .collect::<Vec<_>>()
+                    .join("; ")),
+                s(o(&p.grade)),
+                s(p.confidence.map(|c| c.as_str()).unwrap_or_default()),
+                ot(l, &p.note),
+                prov(&p.prov),
+            ])
+        })
+        .collect();
+    out.push(Table {
+        name: "progress".into(),
+        title: [
+            "Progress records: dated claims, who says so, the source",
+            "Bản ghi tiến độ: thông tin có ngày tháng, ai nói, nguồn",
+        ],
+        cols,
+        rows,
+        locs: d.progress.iter().rev().map(|x| x.id.loc).collect(),
+        key: vec!["id"],
+        fks: vec![("source_document", "documents", "id")],
+    });
+
+    let cols = B::new(l)
+        .col("task", Ty::String, true, ["Task id", "Mã nhiệm vụ"])
+        .col(
+            "progress",
+            Ty::String,
+            true,
+            ["Progress record id", "Mã bản ghi tiến độ"],
+        )
+        .col(
+            "date",
+            Ty::String,
+            true,
+            ["Date of the record", "Ngày của bản ghi"],
+        )
+        .col(
+            "status",
+            Ty::String,
+            false,
+            ["Status the record gives", "Tình trạng bản ghi nêu"],
+        )
+        .col("by", Ty::String, true, ["Who says so", "Ai nói vậy"])
+        .col(
+            "latest",
+            Ty::Boolean,
+            true,
+            [
+                "true for the record that gives the task its state",
+                "true với bản ghi cho nhiệm vụ tình trạng hiện tại",
+            ],
+        )
+        .cols;
+    let mut rows = Vec::new();
+    for (ti, x) in d.tasks.iter().enumerate() {
+        let st = &idx.task_state[ti];
+        for &p in &st.records {
+            let pr = &d.progress[p];
+            rows.push(vec![
+                x.id.id.clone(),
+                pr.id.id.clone(),
+                pr.date.label.clone(),
+                pr.status
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
+                pr.by.as_str().to_string(),
+                b(st.latest == Some(p)),
+            ]);
+        }
+    }
+    out.push(Table {
+        name: "task-progress".into(),
+        title: ["Task–progress links", "Liên kết nhiệm vụ – bản ghi tiến độ"],
+        cols,
+        rows,
+        locs: vec![],
+        key: vec!["task", "progress"],
+        fks: vec![("task", "tasks", "id"), ("progress", "progress", "id")],
+    });
+
     let cols = B::new(l)
         .col("task", Ty::String, true, ["Task id", "Mã nhiệm vụ"])
         .col(
@@ -1360,6 +1632,7 @@ const RECORD_TABLES: &[&str] = &[
     "agencies",
     "indicators",
     "indicator-values",
+    "progress",
     "themes",
     "documents",
     "mechanisms",
@@ -1368,6 +1641,7 @@ const RECORD_TABLES: &[&str] = &[
 /// Tables that only link records of other tables.
 const LINK_TABLES: &[&str] = &[
     "task-agencies",
+    "task-progress",
     "task-recommendations",
     "recommendation-links",
     "theme-links",
@@ -1876,6 +2150,14 @@ fn resource(t: &Table, path: &str, hash: &str, size: u64) -> Json {
     })
 }
 
+/// A source in one cell: the web page's URL, or the document's id.
+pub fn source_cell(s: &Source) -> String {
+    match s {
+        Source::Document(r) => r.id.clone(),
+        Source::Web { url, .. } => url.clone(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1912,8 +2194,8 @@ mod tests {
             names,
             [
                 "tasks",
-                "mechanisms",
                 "progress",
+                "mechanisms",
                 "theme-links",
                 "agencies/moj/tasks"
             ]

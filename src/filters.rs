@@ -6,28 +6,29 @@
 //! task is under an agency when the agency page lists it, under a theme when
 //! the theme page does.
 
-use crate::index::{Deadline, Index};
+use crate::index::{Index, State, TaskState};
 use minijinja::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The filter names of the contract, in the order the form shows them.
-pub const TASK_FILTERS: [&str; 6] = ["plan", "mechanism", "theme", "agency", "status", "year"];
+pub const TASK_FILTERS: [&str; 7] = [
+    "plan",
+    "mechanism",
+    "theme",
+    "agency",
+    "lead",
+    "status",
+    "year",
+];
 pub const REC_FILTERS: [&str; 6] = ["mechanism", "theme", "agency", "plan", "year", "followup"];
 
-/// Status values in the order the form lists them (contract values).
-const STATUSES: [Deadline; 5] = [
-    Deadline::Overdue,
-    Deadline::Upcoming,
-    Deadline::Done,
-    Deadline::Recurring,
-    Deadline::None,
-];
-
-/// The contract's value for a deadline state (`none`, where pages say `no-deadline`).
-pub fn status_value(d: Deadline) -> &'static str {
-    match d {
-        Deadline::None => "none",
-        other => other.as_str(),
+/// A task's `status` values: its state, and `overdue` where it is (a
+/// subset of in-progress and not-started, selectable on its own).
+pub fn status_values(s: &TaskState) -> String {
+    if s.overdue {
+        format!("{} overdue", s.state.as_str())
+    } else {
+        s.state.as_str().to_string()
     }
 }
 
@@ -62,6 +63,12 @@ impl Facets {
                 .map(|x| x.date.year().to_string())
                 .collect()
         };
+        let mut lead_of: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); d.tasks.len()];
+        for (ai, a) in d.agencies.iter().enumerate() {
+            for t in idx.agency_led(ai) {
+                lead_of[t].insert(a.id.id.as_str());
+            }
+        }
         let tasks: Vec<Row> = d
             .tasks
             .iter()
@@ -97,7 +104,10 @@ impl Facets {
                             .map(|(a, _)| d.agencies[*a].id.id.as_str()),
                     );
                 row.insert("agency", join(agencies));
-                row.insert("status", status_value(idx.task_deadline[ti]).to_string());
+                // Who leads it, or answers for it today in place of an ended
+                // lead: the tasks an agency page and the agency list count.
+                row.insert("lead", join(lead_of[ti].iter().copied()));
+                row.insert("status", status_values(&idx.task_state[ti]));
                 let ys = years(ti);
                 row.insert("year", join(ys.iter().map(String::as_str)));
                 row
@@ -238,16 +248,13 @@ pub fn sorted_labels(views: &[Value], fields: &[&str]) -> Labels {
     labels
 }
 
-/// Labels for the status filter, in contract order.
+/// Labels for the status filter: the states in page order, then `overdue`.
 pub fn status_labels() -> Labels {
-    STATUSES
+    State::COUNTED
         .iter()
-        .map(|&s| {
-            (
-                status_value(s).to_string(),
-                Label::Key(format!("filters.status.{}", status_value(s))),
-            )
-        })
+        .map(|s| s.as_str())
+        .chain(["overdue"])
+        .map(|s| (s.to_string(), Label::Key(format!("filters.status.{s}"))))
         .collect()
 }
 
@@ -289,6 +296,7 @@ pub fn list_form<'r>(
     labels.insert("mechanism", sorted_labels(v.mechanisms, &["name"]));
     labels.insert("theme", sorted_labels(v.themes, &["name"]));
     labels.insert("agency", sorted_labels(v.agencies, &["name"]));
+    labels.insert("lead", sorted_labels(v.agencies, &["name"]));
     labels.insert("plan", view_labels(v.plans, &["symbol", "title"]));
     labels.insert("status", status_labels());
     labels.insert("followup", followup_labels());

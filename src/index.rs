@@ -5,6 +5,7 @@
 //! scans the whole dataset per page.
 
 use crate::model::*;
+pub use crate::state::{Counts, State, TaskState};
 use jiff::civil::Date;
 use std::collections::{BTreeSet, HashMap};
 
@@ -12,33 +13,6 @@ use std::collections::{BTreeSet, HashMap};
 pub enum Role {
     Lead,
     Coordinating,
-}
-
-/// Where a task stands against `as_of`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Deadline {
-    /// Last milestone passed and the task is not done.
-    Overdue,
-    /// Last milestone on or after `as_of`.
-    Upcoming,
-    /// Done (whatever the dates).
-    Done,
-    /// Recurs every year with no end date.
-    Recurring,
-    /// No dated milestone.
-    None,
-}
-
-impl Deadline {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Deadline::Overdue => "overdue",
-            Deadline::Upcoming => "upcoming",
-            Deadline::Done => "done",
-            Deadline::Recurring => "recurring",
-            Deadline::None => "no-deadline",
-        }
-    }
 }
 
 /// A link from an agency to a task, with the note the plan attaches.
@@ -69,7 +43,17 @@ pub struct Index<'a> {
     /// Ancestors, outermost first.
     pub task_path: Vec<Vec<usize>>,
     pub task_last_due: Vec<Option<Date>>,
-    pub task_deadline: Vec<Deadline>,
+    /// Each task's state: [`crate::state::task_state`], computed once here.
+    pub task_state: Vec<TaskState>,
+    /// Progress records about each recommendation, newest first.
+    pub rec_progress: Vec<Vec<usize>>,
+    /// Per progress record, the agencies its tasks and recommendations
+    /// concern (lead, coordinating, answering today): the updates page's
+    /// agency filter and the agency feeds.
+    pub progress_agencies: Vec<Vec<usize>>,
+    /// Per progress record, the mechanisms of its recommendations, and of
+    /// its tasks' recommendations and plans.
+    pub progress_mechanisms: Vec<Vec<usize>>,
     /// Who answers for the task today: its `current_lead`, else each lead
     /// followed through `successors` where a lead has ended with a single successor.
     pub task_current: Vec<Vec<(usize, Option<&'a Text>)>>,
@@ -78,6 +62,8 @@ pub struct Index<'a> {
     pub agency_duties: Vec<Vec<Duty<'a>>>,
     /// Tasks an agency answers for because a body it succeeded led them.
     pub agency_inherited: Vec<Vec<usize>>,
+    /// See [`Index::agency_led`].
+    agency_led: Vec<Vec<usize>>,
     pub agency_recs: Vec<Vec<usize>>,
     pub agency_predecessors: Vec<Vec<(usize, Option<&'a Text>)>>,
     pub agency_children: Vec<Vec<usize>>,
@@ -195,35 +181,34 @@ impl<'a> Index<'a> {
             .iter()
             .map(|t| t.due.iter().map(|d| d.date).max())
             .collect();
-        let mut task_deadline: Vec<Deadline> = data
-            .tasks
-            .iter()
-            .zip(&task_last_due)
-            .map(|(t, due)| {
-                if t.status == Status::Done {
-                    Deadline::Done
-                } else if t.heading {
-                    Deadline::None
-                } else {
-                    match due {
-                        Some(d) if *d < as_of => Deadline::Overdue,
-                        Some(_) => Deadline::Upcoming,
-                        None if t.recurring == Recurring::Annual => Deadline::Recurring,
-                        None => Deadline::None,
-                    }
+        let mut task_records = vec![Vec::new(); nt];
+        let mut rec_progress = vec![Vec::new(); nr];
+        for (pi, p) in data.progress.iter().enumerate() {
+            for t in &p.tasks {
+                if let Some(&ti) = task.get(t.id.as_str())
+                    && task_records[ti].last() != Some(&pi)
+                {
+                    task_records[ti].push(pi);
                 }
-            })
-            .collect();
-        // A heading is overdue when one of its tasks is.
-        for i in 0..nt {
-            if task_deadline[i] == Deadline::Overdue && !data.tasks[i].heading {
-                for &a in &task_path[i] {
-                    if data.tasks[a].heading {
-                        task_deadline[a] = Deadline::Overdue;
-                    }
+            }
+            for r in &p.recommendations {
+                if let Some(&ri) = rec.get(r.id.as_str())
+                    && rec_progress[ri].last() != Some(&pi)
+                {
+                    rec_progress[ri].push(pi);
                 }
             }
         }
+        for v in &mut rec_progress {
+            v.reverse();
+        }
+        let task_state: Vec<TaskState> = data
+            .tasks
+            .iter()
+            .zip(&task_last_due)
+            .zip(&task_records)
+            .map(|((t, due), recs)| crate::state::task_state(t, *due, recs, data, as_of))
+            .collect();
 
         let ended: Vec<bool> = data
             .agencies
@@ -466,9 +451,79 @@ impl<'a> Index<'a> {
             }
         }
 
+        let mut progress_agencies = Vec::with_capacity(data.progress.len());
+        let mut progress_mechanisms = Vec::with_capacity(data.progress.len());
+        for p in &data.progress {
+            let mut ags = BTreeSet::new();
+            let mut mechs = BTreeSet::new();
+            let mut recs: BTreeSet<usize> = p
+                .recommendations
+                .iter()
+                .filter_map(|r| rec.get(r.id.as_str()).copied())
+                .collect();
+            for t in &p.tasks {
+                let Some(&ti) = task.get(t.id.as_str()) else {
+                    continue;
+                };
+                let tk = &data.tasks[ti];
+                for a in tk.lead.iter().chain(&tk.coordinating) {
+                    if let Some(&a) = agency.get(a.agency.id.as_str()) {
+                        ags.insert(a);
+                    }
+                }
+                ags.extend(task_current[ti].iter().map(|(a, _)| *a));
+                recs.extend(
+                    tk.recommendations
+                        .iter()
+                        .filter_map(|r| rec.get(r.id.as_str()).copied()),
+                );
+                if let Some(&pi) = plan.get(tk.plan.id.as_str()) {
+                    mechs.extend(
+                        data.plans[pi]
+                            .mechanisms
+                            .iter()
+                            .filter_map(|m| mechanism.get(m.id.as_str()).copied()),
+                    );
+                }
+            }
+            // A record naming a recommendation concerns every agency that
+            // answers it; one naming a task, that task's agencies only.
+            for r in &p.recommendations {
+                if let Some(&r) = rec.get(r.id.as_str()) {
+                    ags.extend(rec_agencies[r].iter().copied());
+                }
+            }
+            for &r in &recs {
+                if let Some(&m) = mechanism.get(data.recommendations[r].mechanism.id.as_str()) {
+                    mechs.insert(m);
+                }
+            }
+            progress_agencies.push(sorted(ags));
+            progress_mechanisms.push(sorted(mechs));
+        }
+
+        let mut agency_led = vec![BTreeSet::new(); na];
+        for (a, duties) in agency_duties.iter().enumerate() {
+            for x in duties {
+                if x.role == Role::Lead && !data.tasks[x.task].heading {
+                    agency_led[a].insert(x.task);
+                }
+            }
+        }
+        for (t, cur) in task_current.iter().enumerate() {
+            if !data.tasks[t].heading {
+                for (a, _) in cur {
+                    agency_led[*a].insert(t);
+                }
+            }
+        }
+
         Index {
             data,
             as_of,
+            agency_led: agency_led.into_iter().map(sorted).collect(),
+            progress_agencies,
+            progress_mechanisms,
             mechanism,
             document,
             agency,
@@ -484,7 +539,8 @@ impl<'a> Index<'a> {
             task_children,
             task_path,
             task_last_due,
-            task_deadline,
+            task_state,
+            rec_progress,
             task_current,
             task_lead_ended,
             task_indicators: task_indicators.into_iter().map(sorted).collect(),
@@ -512,49 +568,24 @@ impl<'a> Index<'a> {
         }
     }
 
-    /// Counts of tasks (not headings) by deadline state.
-    pub fn count_deadlines(&self, tasks: impl Iterator<Item = usize>) -> Counts {
+    /// Counts of tasks by state (headings are never counted).
+    pub fn count_states(&self, tasks: impl Iterator<Item = usize>) -> Counts {
         let mut c = Counts::default();
         for t in tasks {
-            if !self.data.tasks[t].heading {
-                c.add(self.task_deadline[t]);
-            }
+            c.add(&self.task_state[t]);
         }
         c
     }
-}
 
-/// Counts of tasks by their deadline state.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Counts {
-    pub overdue: usize,
-    pub upcoming: usize,
-    pub done: usize,
-    pub recurring: usize,
-    pub none: usize,
-}
-
-impl Counts {
-    pub fn add(&mut self, d: Deadline) {
-        match d {
-            Deadline::Overdue => self.overdue += 1,
-            Deadline::Upcoming => self.upcoming += 1,
-            Deadline::Done => self.done += 1,
-            Deadline::Recurring => self.recurring += 1,
-            Deadline::None => self.none += 1,
-        }
+    /// The tasks (not headings) an agency leads, or answers for today (its
+    /// `current_lead`, or as successor of a lead that ended): what its page
+    /// and the agency list count, and what the task list's `lead` filter
+    /// selects (tasks.csv: `lead` or `current_lead`).
+    pub fn agency_led(&self, a: usize) -> Vec<usize> {
+        self.agency_led[a].clone()
     }
-    pub fn total(&self) -> usize {
-        self.overdue + self.upcoming + self.done + self.recurring + self.none
-    }
-}
 
-impl std::ops::AddAssign<&Counts> for Counts {
-    fn add_assign(&mut self, o: &Counts) {
-        self.overdue += o.overdue;
-        self.upcoming += o.upcoming;
-        self.done += o.done;
-        self.recurring += o.recurring;
-        self.none += o.none;
+    pub fn state(&self, t: usize) -> State {
+        self.task_state[t].state
     }
 }

@@ -7,7 +7,7 @@ use crate::charts;
 use crate::deadlines;
 use crate::export::Dataset;
 use crate::filters;
-use crate::index::{Counts, Deadline, Role, Succ};
+use crate::index::{Counts, Role, State, Succ};
 use crate::indicators::{self, breakdown_label, period_label, scale_label};
 use crate::load::Loaded;
 use crate::markdown;
@@ -120,6 +120,12 @@ pub(crate) fn jobs<'a>(c: &'a Ctx<'a>, v: &'a Views, site: &'a Loaded) -> Vec<Jo
         push(path, template, Box::new(move || ctx.clone()));
     }
 
+    // The updates: every progress record, and one page per agency and per
+    // mechanism with records (the filter's no-JS slices).
+    for (path, ctx) in update_pages(c, v) {
+        push(path, "updates.html", Box::new(move || ctx.clone()));
+    }
+
     // Search, content pages, 404 (the downloads page: see `data_page`).
     push(
         format!("{lang}/search/index.html"),
@@ -211,21 +217,26 @@ fn home(c: &Ctx<'_>, v: &Views) -> Value {
         })
         .collect();
     let mut upcoming: Vec<usize> = (0..d.tasks.len())
-        .filter(|&t| idx.task_deadline[t] == Deadline::Upcoming)
+        .filter(|&t| idx.state(t) == State::Upcoming)
         .collect();
     upcoming.sort_by_key(|&t| (idx.task_last_due[t], t));
-    let mut overdue: Vec<usize> = (0..d.tasks.len())
-        .filter(|&t| idx.task_deadline[t] == Deadline::Overdue && !d.tasks[t].heading)
+    // The latest recorded states: what a source says, newest first.
+    let mut recorded: Vec<usize> = (0..d.tasks.len())
+        .filter(|&t| idx.state(t).recorded())
         .collect();
-    overdue.sort_by_key(|&t| (std::cmp::Reverse(idx.task_last_due[t]), t));
+    recorded.sort_by_key(|&t| {
+        let latest = idx.task_state[t].latest.map(|p| d.progress[p].date.start);
+        (std::cmp::Reverse(latest), t)
+    });
     minijinja::context! {
         mechanisms => mech_counts,
         coverage => coverage(c, v, None),
         plans => plan_counts_for(c, v),
-        counts => counts_view(&idx.count_deadlines(0..d.tasks.len())),
+        counts => counts_view(&idx.count_states(0..d.tasks.len())),
         busiest => busiest,
         upcoming => pick(&v.tasks, &upcoming[..upcoming.len().min(8)]),
-        overdue => pick(&v.tasks, &overdue[..overdue.len().min(8)]),
+        recorded => pick(&v.tasks, &recorded[..recorded.len().min(8)]),
+        records => d.progress.len(),
         totals => obj([
             ("recommendations", Value::from(d.recommendations.len())),
             ("tasks", Value::from(d.tasks.iter().filter(|t| !t.heading).count())),
@@ -258,19 +269,15 @@ fn agencies(c: &Ctx<'_>, v: &Views) -> Value {
                 ("agency", v.agencies[a].clone()),
                 ("lead", Value::from(lead.len())),
                 ("coordinating", Value::from(coord)),
-                (
-                    "overdue",
-                    Value::from(
-                        lead.iter()
-                            .filter(|&&t| idx.task_deadline[t] == Deadline::Overdue)
-                            .count(),
-                    ),
-                ),
             ]);
             minijinja::context! { status => counts_view(n), ..row }
         })
         .collect();
-    minijinja::context! { agencies => rows, chart => agencies_chart(c, &led) }
+    minijinja::context! {
+        agencies => rows,
+        chart => agencies_chart(c, &led),
+        states => State::COUNTED.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+    }
 }
 
 fn agency(c: &Ctx<'_>, v: &Views, ai: usize) -> Value {
@@ -301,33 +308,34 @@ fn agency(c: &Ctx<'_>, v: &Views, ai: usize) -> Value {
             ]));
         }
     }
-    let led: Vec<usize> = duties
+    let led = idx.agency_led(ai);
+    // The agency's tasks by state, each group in deadline order.
+    let by_state: Vec<Value> = State::COUNTED
         .iter()
-        .filter(|x| x.role == Role::Lead)
-        .map(|x| x.task)
-        .chain(idx.agency_inherited[ai].iter().copied())
+        .filter_map(|&st| {
+            let mut ts: Vec<usize> = led
+                .iter()
+                .copied()
+                .filter(|&t| idx.state(t) == st)
+                .collect();
+            if ts.is_empty() {
+                return None;
+            }
+            ts.sort_by_key(|&t| (idx.task_last_due[t], t));
+            Some(obj([
+                ("state", Value::from(st.as_str())),
+                ("count", Value::from(ts.len())),
+                ("rows", pick(&v.tasks, &ts)),
+            ]))
+        })
         .collect();
-    let mut od: Vec<usize> = led
-        .iter()
-        .copied()
-        .filter(|&t| idx.task_deadline[t] == Deadline::Overdue && !d.tasks[t].heading)
-        .collect();
-    od.sort_by_key(|&t| (idx.task_last_due[t], t));
-    od.dedup();
-    let mut up: Vec<usize> = led
-        .iter()
-        .copied()
-        .filter(|&t| idx.task_deadline[t] == Deadline::Upcoming)
-        .collect();
-    up.sort_by_key(|&t| (idx.task_last_due[t], t));
-    up.dedup();
     let successors = c.agency_refs(&v.agencies, &a.successors);
     let preds: Vec<Value> = idx.agency_predecessors[ai]
         .iter()
         .map(|(j, n)| c.with_note(&v.agencies[*j], *n))
         .collect();
     let has_tasks = !duties.is_empty();
-    let led_counts = idx.count_deadlines(led.iter().copied());
+    let led_counts = idx.count_states(led.iter().copied());
     minijinja::context! {
         agency => v.agencies[ai].clone(),
         description => c.otxt(&a.description),
@@ -340,14 +348,15 @@ fn agency(c: &Ctx<'_>, v: &Views, ai: usize) -> Value {
         parent => a.parent.as_ref().and_then(|p| idx.agency.get(p.id.as_str())).map(|&p| v.agencies[p].clone()),
         children => pick(&v.agencies, &idx.agency_children[ai]),
         by_plan => by_plan,
-        overdue => pick(&v.tasks, &od),
-        upcoming => pick(&v.tasks, &up),
+        by_state => by_state,
         inherited => pick(&v.tasks, &idx.agency_inherited[ai]),
         recommendations => pick(&v.recs, &idx.agency_recs[ai]),
         counts => counts_view(&led_counts),
         chart => agency_chart(c, ai, &led_counts),
         download => has_tasks.then(|| format!("data/agencies/{}/tasks.csv", a.id.id)),
         download_excel => has_tasks.then(|| crate::export::excel_csv_path(&format!("agencies/{}/tasks", a.id.id))),
+        updates_feed => format!("{}/agencies/{}/atom.xml", c.lang, a.id.id),
+        updates_page => idx.progress_agencies.iter().any(|x| x.contains(&ai)).then(|| format!("{}/updates/agency/{}/", c.lang, a.id.id)),
         translated => c.translated(&a.prov, &[&a.name]),
     }
 }
@@ -393,7 +402,8 @@ fn recommendation(c: &Ctx<'_>, v: &Views, ri: usize) -> Value {
         related => pick(&v.recs, &idx.rec_related[ri]),
         tasks => pick(&v.tasks, &idx.rec_tasks[ri]),
         chain => rec_chain(c, v, ri),
-        task_counts => counts_view(&idx.count_deadlines(idx.rec_tasks[ri].iter().copied())),
+        task_counts => counts_view(&idx.count_states(idx.rec_tasks[ri].iter().copied())),
+        assessments => pick(&v.progress, &idx.rec_progress[ri]),
         agencies => pick(&v.agencies, &idx.rec_agencies[ri]),
         translated => c.translated(&r.prov, &[&r.text]),
     }
@@ -432,7 +442,7 @@ fn plan(c: &Ctx<'_>, v: &Views, pi: usize) -> Value {
         successor => successor,
         predecessors => pick(&v.plans, &idx.plan_predecessors[pi]),
         tasks => pick(&v.tasks, &idx.plan_tasks[pi]),
-        counts => counts_view(&idx.count_deadlines(idx.plan_tasks[pi].iter().copied())),
+        counts => counts_view(&idx.count_states(idx.plan_tasks[pi].iter().copied())),
         translated => c.translated(&p.prov, &[&p.title]),
     }
 }
@@ -467,6 +477,7 @@ fn task(c: &Ctx<'_>, v: &Views, ti: usize) -> Value {
         .collect();
     minijinja::context! {
         task => v.tasks[ti].clone(),
+        timeline => pick(&v.progress, &idx.task_state[ti].records),
         path => pick(&v.tasks, &idx.task_path[ti]),
         children => pick(&v.tasks, &idx.task_children[ti]),
         lead => c.agency_refs(&v.agencies, &t.lead),
@@ -684,15 +695,18 @@ fn indicator(c: &Ctx<'_>, v: &Views, ii: usize) -> Value {
     }
 }
 
+/// Counts by state, keyed by the state's name (`in-progress` also as
+/// `in_progress` for templates), with `overdue`, `total` and `tracked`.
 fn counts_view(c: &Counts) -> Value {
-    obj([
-        ("overdue", Value::from(c.overdue)),
-        ("upcoming", Value::from(c.upcoming)),
-        ("done", Value::from(c.done)),
-        ("recurring", Value::from(c.recurring)),
-        ("none", Value::from(c.none)),
-        ("total", Value::from(c.total())),
-    ])
+    let mut m: BTreeMap<String, Value> = BTreeMap::new();
+    for s in State::COUNTED {
+        m.insert(s.as_str().to_string(), Value::from(c.get(s)));
+        m.insert(s.as_str().replace('-', "_"), Value::from(c.get(s)));
+    }
+    m.insert("overdue".into(), Value::from(c.overdue));
+    m.insert("total".into(), Value::from(c.total()));
+    m.insert("tracked".into(), Value::from(c.tracked()));
+    Value::from(m)
 }
 
 fn agency_counts_view(v: &Views, rows: &[(usize, Counts)]) -> Value {
@@ -721,7 +735,7 @@ fn deadline_pages(c: &Ctx<'_>, v: &Views) -> Vec<(String, &'static str, Value)> 
                 ("path", Value::from(format!("{lang}/deadlines/{}/", y.year))),
                 (
                     "counts",
-                    counts_view(&idx.count_deadlines(y.tasks.iter().copied())),
+                    counts_view(&idx.count_states(y.tasks.iter().copied())),
                 ),
             ])
         })
@@ -745,7 +759,7 @@ fn deadline_pages(c: &Ctx<'_>, v: &Views) -> Vec<(String, &'static str, Value)> 
         minijinja::context! {
             years => year_rows.clone(),
             sections => sections,
-            counts => counts_view(&idx.count_deadlines(dated.iter().copied())),
+            counts => counts_view(&idx.count_states(dated.iter().copied())),
             undated => counts_view(&deadlines::undated(idx)),
             agencies => agency_counts_view(v, &deadlines::per_agency(idx, &dated)),
         },
@@ -811,24 +825,32 @@ fn chart_value(chart: charts::Chart) -> Value {
     ])
 }
 
-fn state_names(c: &Ctx<'_>) -> [String; 5] {
-    ["overdue", "upcoming", "done", "recurring", "no-deadline"]
-        .map(|s| c.tr(&format!("deadline.{s}")))
+fn state_names(c: &Ctx<'_>) -> [String; 7] {
+    State::COUNTED.map(|s| c.tr(&format!("deadline.{}", s.as_str())))
 }
 
 fn counts_args(n: &Counts) -> Vec<(&'static str, String)> {
-    vec![
+    let mut v = vec![
         ("total", n.total().to_string()),
         ("overdue", n.overdue.to_string()),
-        ("upcoming", n.upcoming.to_string()),
-        ("done", n.done.to_string()),
-        ("recurring", n.recurring.to_string()),
-        ("none", n.none.to_string()),
-    ]
+    ];
+    for s in State::COUNTED {
+        v.push((
+            match s {
+                State::InProgress => "in_progress",
+                State::NotStarted => "not_started",
+                State::PastDeadline => "past_deadline",
+                State::NoDeadline => "no_deadline",
+                other => other.as_str(),
+            },
+            n.get(s).to_string(),
+        ));
+    }
+    v
 }
 
-fn bar_counts(n: &Counts) -> [usize; 5] {
-    [n.overdue, n.upcoming, n.done, n.recurring, n.none]
+fn bar_counts(n: &Counts) -> [usize; 7] {
+    charts::state_counts(n)
 }
 
 /// Tasks led per agency, by status, for the agencies list.
@@ -842,7 +864,7 @@ fn agencies_chart(c: &Ctx<'_>, led: &[Counts]) -> Option<Value> {
         led[b]
             .total()
             .cmp(&led[a].total())
-            .then(led[b].overdue.cmp(&led[a].overdue))
+            .then(led[b].past_deadline.cmp(&led[a].past_deadline))
             .then(a.cmp(&b))
     });
     let mut sum = Counts::default();
@@ -1083,7 +1105,7 @@ fn plan_counts_for(c: &Ctx<'_>, v: &Views) -> Vec<Value> {
                 ("plan", v.plans[i].clone()),
                 (
                     "counts",
-                    counts_view(&idx.count_deadlines(idx.plan_tasks[i].iter().copied())),
+                    counts_view(&idx.count_states(idx.plan_tasks[i].iter().copied())),
                 ),
                 ("transcribed", Value::from(!idx.plan_tasks[i].is_empty())),
             ])
@@ -1127,4 +1149,125 @@ fn dataset_jsonld(c: &Ctx<'_>, site: &Loaded, datasets: &[Dataset]) -> String {
     serde_json::to_string(&v)
         .unwrap_or_default()
         .replace('<', "\\u003c")
+}
+
+/// The filter values of each progress record: the agencies and mechanisms
+/// it concerns (space-separated ids, as the task list's rows carry them).
+fn update_rows(idx: &crate::index::Index<'_>) -> Vec<filters::Row> {
+    let d = idx.data;
+    (0..d.progress.len())
+        .map(|p| {
+            let mut row = filters::Row::new();
+            row.insert(
+                "agency",
+                idx.progress_agencies[p]
+                    .iter()
+                    .map(|&a| d.agencies[a].id.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+            row.insert(
+                "mechanism",
+                idx.progress_mechanisms[p]
+                    .iter()
+                    .map(|&m| d.mechanisms[m].id.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+            row
+        })
+        .collect()
+}
+
+/// The records of a slice, newest first.
+fn newest_first(records: impl DoubleEndedIterator<Item = usize>) -> Vec<usize> {
+    records.rev().collect()
+}
+
+/// `<lang>/updates/`: every progress record, newest first, with a filter by
+/// agency and mechanism; and, for readers without JavaScript and for the
+/// feeds, one page per agency and per mechanism that has records.
+fn update_pages(c: &Ctx<'_>, v: &Views) -> Vec<(String, Value)> {
+    let idx = c.idx;
+    let d = idx.data;
+    let lang = c.lang;
+    let rows = update_rows(idx);
+    let record_views = |ps: &[usize]| -> Value {
+        list(
+            ps.iter()
+                .map(|&p| {
+                    let facets: BTreeMap<&str, Value> = rows[p]
+                        .iter()
+                        .map(|(k, x)| (*k, Value::from(x.as_str())))
+                        .collect();
+                    obj([
+                        ("record", v.progress[p].clone()),
+                        ("facets", Value::from(facets)),
+                    ])
+                })
+                .collect(),
+        )
+    };
+    let mut labels = BTreeMap::new();
+    labels.insert("agency", filters::sorted_labels(&v.agencies, &["name"]));
+    labels.insert(
+        "mechanism",
+        filters::sorted_labels(&v.mechanisms, &["name"]),
+    );
+    let all = newest_first(0..d.progress.len());
+    let form = filters::form(&["agency", "mechanism"], rows.iter(), &labels);
+    let with_records = |per: &dyn Fn(usize) -> bool, n: usize| -> Vec<usize> {
+        (0..n).filter(|&i| per(i)).collect()
+    };
+    let agencies = with_records(
+        &|a| idx.progress_agencies.iter().any(|x| x.contains(&a)),
+        d.agencies.len(),
+    );
+    let mechanisms = with_records(
+        &|m| idx.progress_mechanisms.iter().any(|x| x.contains(&m)),
+        d.mechanisms.len(),
+    );
+    let slices = minijinja::context! {
+        agencies => agencies.iter().map(|&a| obj([("agency", v.agencies[a].clone()), ("path", Value::from(format!("{lang}/updates/agency/{}/", d.agencies[a].id.id)))])).collect::<Vec<_>>(),
+        mechanisms => mechanisms.iter().map(|&m| obj([("mechanism", v.mechanisms[m].clone()), ("path", Value::from(format!("{lang}/updates/mechanism/{}/", d.mechanisms[m].id.id)))])).collect::<Vec<_>>(),
+    };
+    let mut pages = vec![(
+        format!("{lang}/updates/index.html"),
+        minijinja::context! {
+            records => record_views(&all),
+            filters => form,
+            slices => slices.clone(),
+            feed => format!("{lang}/updates/atom.xml"),
+        },
+    )];
+    for &a in &agencies {
+        let ps =
+            newest_first((0..d.progress.len()).filter(|&p| idx.progress_agencies[p].contains(&a)));
+        let id = &d.agencies[a].id.id;
+        pages.push((
+            format!("{lang}/updates/agency/{id}/index.html"),
+            minijinja::context! {
+                records => record_views(&ps),
+                slice_agency => v.agencies[a].clone(),
+                slices => slices.clone(),
+                feed => format!("{lang}/agencies/{id}/atom.xml"),
+            },
+        ));
+    }
+    for &m in &mechanisms {
+        let ps = newest_first(
+            (0..d.progress.len()).filter(|&p| idx.progress_mechanisms[p].contains(&m)),
+        );
+        let id = &d.mechanisms[m].id.id;
+        pages.push((
+            format!("{lang}/updates/mechanism/{id}/index.html"),
+            minijinja::context! {
+                records => record_views(&ps),
+                slice_mechanism => v.mechanisms[m].clone(),
+                slices => slices.clone(),
+                feed => format!("{lang}/updates/atom.xml"),
+            },
+        ));
+    }
+    pages
 }

@@ -355,6 +355,8 @@ impl<'a> Ctx<'a> {
 
 /// Record views for one language, each built once and shared by every page.
 pub(crate) struct Views {
+    /// Progress records, in `Data::progress` order (oldest first).
+    pub(crate) progress: Vec<Value>,
     pub(crate) mechanisms: Vec<Value>,
     pub(crate) documents: Vec<Value>,
     pub(crate) agencies: Vec<Value>,
@@ -406,7 +408,7 @@ pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<Facets>) -> Views {
             ])
         })
         .collect();
-    let documents = d
+    let documents: Vec<Value> = d
         .documents
         .iter()
         .map(|x| {
@@ -509,6 +511,7 @@ pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<Facets>) -> Views {
             ])
         })
         .collect::<Vec<_>>();
+    let progress = progress_views(c, &documents);
     let agencies_ref: &Vec<Value> = &agencies;
     let tasks = d
         .tasks
@@ -542,7 +545,21 @@ pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<Facets>) -> Views {
                     "last_due",
                     opt(c.idx.task_last_due[i].map(|x| x.to_string())),
                 ),
-                ("deadline", Value::from(c.idx.task_deadline[i].as_str())),
+                ("deadline", Value::from(c.idx.state(i).as_str())),
+                ("overdue", Value::from(c.idx.task_state[i].overdue)),
+                (
+                    "latest",
+                    opt(c.idx.task_state[i].latest.map(|p| progress[p].clone())),
+                ),
+                (
+                    "disagree",
+                    opt(c.idx.task_state[i].disagreement(d).map(|(o, u)| {
+                        obj([
+                            ("official", progress[o].clone()),
+                            ("independent", progress[u].clone()),
+                        ])
+                    })),
+                ),
                 ("status", Value::from(t.status.as_str())),
                 ("facets", facets.tasks[i].clone()),
                 ("recurring", Value::from(t.recurring == Recurring::Annual)),
@@ -574,6 +591,7 @@ pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<Facets>) -> Views {
         })
         .collect();
     Views {
+        progress,
         mechanisms,
         documents,
         agencies,
@@ -584,6 +602,101 @@ pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<Facets>) -> Views {
         indicators,
         facets,
     }
+}
+
+/// A source of a progress claim: a document of the site (its page and its
+/// official link) or a web page (title, link, the day it was read).
+fn source_view(c: &Ctx<'_>, documents: &[Value], s: &Source) -> Value {
+    match s {
+        Source::Document(r) => {
+            let i = c.idx.document.get(r.id.as_str()).copied();
+            let doc = i.map(|i| &c.idx.data.documents[i]);
+            obj([
+                ("document", opt(i.map(|i| documents[i].clone()))),
+                ("title", opt(doc.map(|x| c.txt(&x.title)))),
+                ("symbol", opt(doc.and_then(|x| x.symbol.as_deref()))),
+                ("url", opt(doc.and_then(|x| link(x.url.as_deref())))),
+            ])
+        }
+        Source::Web {
+            title,
+            url,
+            accessed,
+            ..
+        } => obj([
+            ("title", c.txt(title)),
+            ("url", opt(link(Some(url.as_str())))),
+            ("accessed", opt(accessed.map(|a| a.to_string()))),
+        ]),
+    }
+}
+
+/// One view per progress record: what is claimed, by whom, when, and where
+/// it can be read.
+fn progress_views(c: &Ctx<'_>, documents: &[Value]) -> Vec<Value> {
+    let d = c.idx.data;
+    d.progress
+        .iter()
+        .map(|p| {
+            let tasks: Vec<usize> = p
+                .tasks
+                .iter()
+                .filter_map(|t| c.idx.task.get(t.id.as_str()).copied())
+                .collect();
+            obj([
+                ("id", Value::from(p.id.id.as_str())),
+                ("date", Value::from(p.date.label.as_str())),
+                ("status", opt(p.status.map(|s| s.as_str()))),
+                ("by", Value::from(p.by.as_str())),
+                ("by_name", c.otxt(&p.by_name)),
+                ("text", c.txt(&p.text)),
+                ("source", source_view(c, documents, &p.source)),
+                (
+                    "also",
+                    list(
+                        p.also
+                            .iter()
+                            .map(|s| source_view(c, documents, s))
+                            .collect(),
+                    ),
+                ),
+                ("grade", opt(p.grade.as_deref())),
+                ("confidence", opt(p.confidence.map(|x| x.as_str()))),
+                ("note", c.otxt(&p.note)),
+                (
+                    "tasks",
+                    list(
+                        tasks
+                            .iter()
+                            .map(|&t| {
+                                obj([
+                                    ("id", Value::from(d.tasks[t].id.id.as_str())),
+                                    ("ref", Value::from(d.tasks[t].ref_.as_str())),
+                                    ("path", Value::from(c.path("tasks", &d.tasks[t].id.id))),
+                                ])
+                            })
+                            .collect(),
+                    ),
+                ),
+                (
+                    "recommendations",
+                    list(
+                        p.recommendations
+                            .iter()
+                            .filter(|r| c.idx.rec.contains_key(r.id.as_str()))
+                            .map(|r| {
+                                obj([
+                                    ("id", Value::from(r.id.as_str())),
+                                    ("path", Value::from(c.path("recommendations", &r.id))),
+                                ])
+                            })
+                            .collect(),
+                    ),
+                ),
+                ("translated", c.translated(&p.prov, &[&p.text])),
+            ])
+        })
+        .collect()
 }
 
 /// Only web and mail links from data become hrefs; `javascript:` and the
@@ -826,6 +939,53 @@ pub fn render_with(
         }
     };
     extra.push(("index.html".into(), redirect.into_bytes()));
+    // Feeds and the calendar of each language: made from the data and
+    // `as_of`, never the clock.
+    for c in &ctxs {
+        let tr = |k: &str| c.tr(k);
+        let l = crate::feeds::Lang {
+            lang: c.lang,
+            langs: c.langs,
+            tr: &tr,
+        };
+        let lang = c.lang;
+        let all: Vec<usize> = (0..idx.data.progress.len()).rev().collect();
+        let site_title = cfg.title.plain(lang, langs);
+        extra.push((
+            format!("{lang}/updates/atom.xml"),
+            crate::feeds::atom(
+                cfg,
+                &l,
+                idx,
+                &format!("{lang}/updates/atom.xml"),
+                &format!("{lang}/updates/"),
+                &format!("{}: {}", site_title, c.tr("nav.updates")),
+                &all,
+            ),
+        ));
+        for (ai, a) in idx.data.agencies.iter().enumerate() {
+            let records: Vec<usize> = all
+                .iter()
+                .copied()
+                .filter(|&p| idx.progress_agencies[p].contains(&ai))
+                .collect();
+            let path = format!("{lang}/agencies/{}/atom.xml", a.id.id);
+            let title = format!(
+                "{} {} · {site_title}",
+                c.tr("updates.agency_title"),
+                a.name.plain(lang, langs)
+            );
+            let page = format!("{lang}/agencies/{}/", a.id.id);
+            extra.push((
+                path.clone(),
+                crate::feeds::atom(cfg, &l, idx, &path, &page, &title, &records),
+            ));
+        }
+        extra.push((
+            format!("{lang}/deadlines/deadlines.ics"),
+            crate::feeds::ics(cfg, &l, idx),
+        ));
+    }
     match sitemaps(&env, cfg, &written, SITEMAP_MAX) {
         Ok(files) => extra.extend(files),
         Err(e) => {
@@ -1010,7 +1170,15 @@ fn site_value(cfg: &Config, lang: &str, langs: &[String], site: &Loaded) -> Valu
             })
             .collect()
     };
+    // Where "past deadline, no completion recorded" is explained: the
+    // site's methodology page when it has one.
+    let methodology = site
+        .pages
+        .iter()
+        .any(|p| p.slug == "methodology")
+        .then(|| format!("{lang}/methodology/"));
     obj([
+        ("methodology", opt(methodology)),
         ("title", Value::from(cfg.title.plain(lang, langs))),
         (
             "description",

@@ -46,6 +46,11 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
     "deadline-agencies.html",
     "chart.html",
     "coverage.html",
+    "state-badge.html",
+    "state-counts.html",
+    "progress-record.html",
+    "progress-source.html",
+    "updates.html",
 );
 
 const I18N: &[(&str, &str)] = &[

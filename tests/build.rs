@@ -454,48 +454,96 @@ fn sections_d_and_dd_are_distinct_tasks() {
 }
 
 #[test]
-fn deadlines_are_computed_as_of() {
+fn task_states_come_from_progress_records_as_of() {
     let (_tmp, out) = build_rich(&[]);
-    let overdue = |lang: &str, task: &str| -> bool {
-        let word = if lang == "vi" {
-            "quá hạn"
-        } else {
-            "overdue"
-        };
-        main_part(&read(&out, &page(lang, &format!("tasks/{task}"))))
-            .to_lowercase()
-            .contains(word)
+    // The state badge a task page shows: `data-state="..."`, and whether it
+    // carries the overdue mark.
+    let state = |lang: &str, task: &str| -> (String, bool) {
+        let html = main_part(&read(&out, &page(lang, &format!("tasks/{task}")))).to_string();
+        let at = html
+            .find("<p class=\"state\">")
+            .and_then(|p| html[p..].find("data-state=\"").map(|x| x + p))
+            .unwrap_or_else(|| panic!("{lang} {task}: no state badge"));
+        let rest = &html[at + "data-state=\"".len()..];
+        let st = rest[..rest.find('"').unwrap()].to_string();
+        (st, html.contains("data-overdue"))
     };
     for lang in LANGS {
-        // Due 2020, in progress, as_of 2026-06-30.
-        assert!(overdue(lang, "plan-a-a-1"), "{lang}: A.1 is overdue");
-        // A heading is overdue when one of its tasks is.
-        assert!(
-            overdue(lang, "plan-a-a"),
-            "{lang}: heading A is overdue through A.1"
+        // Government says done (2021), the Committee grades E (2022): the
+        // latest status is not started, the 2020 deadline passed: overdue.
+        assert_eq!(
+            state(lang, "plan-a-a-1"),
+            ("not-started".into(), true),
+            "{lang} A.1"
         );
-        // Due 2027-06-30.
-        assert!(!overdue(lang, "plan-a-a-2"), "{lang}: A.2 is upcoming");
-        // Due on as_of itself.
-        assert!(
-            !overdue(lang, "plan-a-a-3"),
-            "{lang}: A.3 is due on as_of, not before it"
+        // In progress (civil society), due 2027: not overdue.
+        assert_eq!(
+            state(lang, "plan-a-a-2"),
+            ("in-progress".into(), false),
+            "{lang} A.2"
         );
-        // Recurring every year without a due date.
-        assert!(!overdue(lang, "plan-a-d-i"), "{lang}: D.I recurs annually");
-        // Due 2021 but done.
-        assert!(!overdue(lang, "plan-a-e-1"), "{lang}: E.1 is done");
+        // Done, by the legislature, on a document of the site.
+        assert_eq!(
+            state(lang, "plan-a-a-3"),
+            ("done".into(), false),
+            "{lang} A.3"
+        );
+        // Recurring every year, nothing recorded.
+        assert_eq!(
+            state(lang, "plan-a-d-i"),
+            ("recurring".into(), false),
+            "{lang} D.I"
+        );
+        // A context-only record does not set a state: the deadline speaks.
+        assert_eq!(
+            state(lang, "plan-a-dd-i"),
+            ("upcoming".into(), false),
+            "{lang} Đ.I"
+        );
+        // Due 2021, nothing recorded: past deadline, never "overdue", and the
+        // task's own `status: done` field is not counted.
+        assert_eq!(
+            state(lang, "plan-a-e-1"),
+            ("past-deadline".into(), false),
+            "{lang} E.1"
+        );
+        // Headings have no state.
+        let heading = main_part(&read(&out, &page(lang, "tasks/plan-a-a"))).to_string();
         assert!(
-            !overdue(lang, "plan-a-dd"),
-            "{lang}: heading Đ has no overdue task"
+            !heading.contains("<p class=\"state\">"),
+            "{lang}: heading A has no state"
         );
     }
     let a1 = main_part(&read(&out, &page("en", "tasks/plan-a-a-1"))).to_string();
     assert!(a1.contains("2026-06-30"), "the task page says as of when");
-    let a2 = main_part(&read(&out, &page("en", "tasks/plan-a-a-2"))).to_lowercase();
-    assert!(a2.contains("upcoming"), "A.2 says it is upcoming");
+    // Both sides of the disagreement, each with its source.
+    assert!(a1.contains("data-disagree"), "A.1 shows the disagreement");
+    assert!(
+        a1.contains("https://example.org/reply-2021?a=1&amp;b=2"),
+        "the government's source, escaped"
+    );
+    assert!(
+        a1.contains("Grade E") || a1.contains("Grade</span> E") || a1.contains("E</strong>"),
+        "the UN grade"
+    );
+    assert!(
+        !a1.contains("<b>2021</b>"),
+        "a source title from data is escaped"
+    );
+    // The timeline: newest first.
+    let un = a1
+        .find("data-record=\"hrc-grades-2022\"")
+        .expect("UN record on the timeline");
+    let gov = a1
+        .find("data-record=\"gov-reply-2021\"")
+        .expect("government record on the timeline");
+    assert!(un < gov, "newest first");
     let e1 = main_part(&read(&out, &page("en", "tasks/plan-a-e-1"))).to_lowercase();
-    assert!(e1.contains("done"), "E.1 says it is done");
+    assert!(
+        e1.contains("past deadline, no completion recorded"),
+        "E.1 says what past deadline means"
+    );
+    assert!(!e1.contains("data-overdue"), "E.1 is not called overdue");
 }
 
 #[test]

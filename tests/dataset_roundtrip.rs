@@ -16,7 +16,7 @@ use calamine::{Data as Cell, Reader, Xlsx, open_workbook_from_rs};
 use jiff::civil::Date;
 use lotrinh::diag::{Diagnostics, Sources};
 use lotrinh::load::Loaded;
-use lotrinh::model::{Provenance, Recurring, Status, Text, Translation};
+use lotrinh::model::{Provenance, Recurring, Source, Text, Translation};
 use serde_json::Value as Json;
 
 struct Csv {
@@ -583,15 +583,46 @@ fn csv_matches_the_loaded_records(site: &Site) {
             x.recurring == Recurring::Annual,
         );
         c.eq(&at, "status", r.s("status"), x.status.as_str());
-        if !x.heading {
-            let overdue = x.status != Status::Done && last.is_some_and(|l| l < as_of);
-            c.eq(&at, "overdue", r.boolean("overdue"), overdue);
-        }
+        // The state, worked out here again from the loaded records: the
+        // latest record with a status (by date, then id), else the deadline.
+        let latest = d
+            .progress
+            .iter()
+            .filter(|p| p.status.is_some() && p.tasks.iter().any(|t| t.id == x.id.id))
+            .max_by(|a, b| (a.date.start, &a.id.id).cmp(&(b.date.start, &b.id.id)));
+        let passed = last.is_some_and(|l| l < as_of);
+        let state = if x.heading {
+            "heading"
+        } else {
+            match latest.and_then(|p| p.status) {
+                Some(s) => s.as_str(),
+                None if passed => "past-deadline",
+                None if last.is_some() => "upcoming",
+                None if x.recurring == Recurring::Annual => "recurring",
+                None => "no-deadline",
+            }
+        };
+        c.eq(&at, "state", r.s("state"), state);
+        let overdue = passed && matches!(state, "in-progress" | "not-started");
+        c.eq(&at, "overdue", r.boolean("overdue"), overdue);
+        let latest = latest.filter(|_| !x.heading);
         c.eq(
             &at,
-            "overdue vs deadline",
-            r.boolean("overdue"),
-            r.s("deadline") == "overdue",
+            "state_record",
+            r.s("state_record"),
+            latest.map(|p| p.id.id.as_str()).unwrap_or(""),
+        );
+        c.eq(
+            &at,
+            "state_by",
+            r.s("state_by"),
+            latest.map(|p| p.by.as_str()).unwrap_or(""),
+        );
+        c.eq(
+            &at,
+            "state_date",
+            r.s("state_date"),
+            latest.map(|p| p.date.label.as_str()).unwrap_or(""),
         );
         c.eq(
             &at,
@@ -612,27 +643,6 @@ fn csv_matches_the_loaded_records(site: &Site) {
         c.page(&at, r, "tasks", &x.id.id);
         c.prov(&at, r, &x.prov);
     }
-    // A heading is overdue exactly when a task under it is.
-    let parent: BTreeMap<&str, &str> = rows.iter().map(|r| (r.s("id"), r.s("parent"))).collect();
-    for r in rows.iter().filter(|r| r.boolean("heading")) {
-        let id = r.s("id");
-        let under_overdue = rows.iter().any(|t| {
-            let mut p = parent[t.s("id")];
-            let mut below = false;
-            while !p.is_empty() && !below {
-                below = p == id;
-                p = parent.get(p).copied().unwrap_or("");
-            }
-            below && !t.boolean("heading") && t.boolean("overdue")
-        });
-        c.eq(
-            &format!("tasks {id}"),
-            "heading overdue",
-            r.boolean("overdue"),
-            under_overdue,
-        );
-    }
-
     let rows = c.rows(
         "indicators",
         d.indicators.iter().map(|x| x.id.id.as_str()).collect(),
@@ -768,6 +778,75 @@ fn csv_matches_the_loaded_records(site: &Site) {
     let got = set(&c, "task-recommendations", &["task", "recommendation"]);
     c.eq("task-recommendations", "links", got, want);
 
+    // Progress: newest first, every field; and each task's records.
+    let rows = c.rows(
+        "progress",
+        d.progress.iter().rev().map(|x| x.id.id.as_str()).collect(),
+    );
+    for (x, r) in d.progress.iter().rev().zip(&rows) {
+        let at = format!("progress {}", x.id.id);
+        c.eq(&at, "date", r.s("date"), x.date.label.as_str());
+        c.eq(
+            &at,
+            "status",
+            r.s("status"),
+            x.status.map(|s| s.as_str()).unwrap_or(""),
+        );
+        c.eq(&at, "by", r.s("by"), x.by.as_str());
+        c.text(&at, r, "by_name", x.by_name.as_ref());
+        c.text(&at, r, "text", Some(&x.text));
+        c.text(&at, r, "note", x.note.as_ref());
+        c.eq(&at, "tasks", r.list("tasks"), ids(&x.tasks, |y| &y.id));
+        c.eq(
+            &at,
+            "recommendations",
+            r.list("recommendations"),
+            ids(&x.recommendations, |y| &y.id),
+        );
+        let (source, document) = match &x.source {
+            Source::Document(d) => (d.id.clone(), d.id.clone()),
+            Source::Web { url, .. } => (url.clone(), String::new()),
+        };
+        c.eq(&at, "source", r.s("source").to_string(), source);
+        c.eq(
+            &at,
+            "source_document",
+            r.s("source_document").to_string(),
+            document,
+        );
+        if let Source::Web {
+            title, accessed, ..
+        } = &x.source
+        {
+            c.text(&at, r, "source_title", Some(title));
+            c.eq(&at, "source_accessed", r.date("source_accessed"), *accessed);
+        }
+        let also: Vec<String> = x
+            .also
+            .iter()
+            .map(|s| match s {
+                Source::Document(d) => d.id.clone(),
+                Source::Web { url, .. } => url.clone(),
+            })
+            .collect();
+        c.eq(&at, "also", r.list("also"), also);
+        c.eq(&at, "grade", r.opt("grade"), x.grade.clone());
+        c.eq(
+            &at,
+            "confidence",
+            r.s("confidence"),
+            x.confidence.map(|s| s.as_str()).unwrap_or(""),
+        );
+    }
+    let mut want: BTreeSet<Vec<String>> = BTreeSet::new();
+    for x in &d.progress {
+        for t in &x.tasks {
+            want.insert(vec![t.id.clone(), x.id.id.clone()]);
+        }
+    }
+    let got = set(&c, "task-progress", &["task", "progress"]);
+    c.eq("task-progress", "links", got, want);
+
     let want: BTreeSet<Vec<String>> = related
         .iter()
         .filter(|(a, b)| a < b)
@@ -829,6 +908,8 @@ fn csv_matches_the_loaded_records(site: &Site) {
         "indicators",
         "indicator-values",
         "task-agencies",
+        "task-progress",
+        "progress",
         "task-recommendations",
         "recommendation-links",
         "theme-links",

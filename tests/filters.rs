@@ -93,7 +93,8 @@ fn task_rows_carry_their_filter_values() {
                     ("mechanism", iccpr_cat),
                     ("theme", "death-penalty"),
                     ("agency", "moj mps"),
-                    ("status", "overdue"),
+                    ("lead", "moj"),
+                    ("status", "not-started overdue"),
                     ("year", "2020"),
                 ]),
             ),
@@ -106,7 +107,8 @@ fn task_rows_carry_their_filter_values() {
                     ("mechanism", iccpr_cat),
                     ("theme", "torture"),
                     ("agency", "mps"),
-                    ("status", "upcoming"),
+                    ("lead", "mps"),
+                    ("status", "in-progress"),
                     ("year", "2027"),
                 ]),
             ),
@@ -118,7 +120,8 @@ fn task_rows_carry_their_filter_values() {
                     ("mechanism", iccpr_cat),
                     ("theme", ""),
                     ("agency", "moj"),
-                    ("status", "upcoming"),
+                    ("lead", "moj"),
+                    ("status", "done"),
                     ("year", "2026"),
                 ]),
             ),
@@ -130,6 +133,7 @@ fn task_rows_carry_their_filter_values() {
                     ("mechanism", iccpr_cat),
                     ("theme", ""),
                     ("agency", "moj"),
+                    ("lead", "moj"),
                     ("status", "recurring"),
                     ("year", ""),
                 ]),
@@ -143,6 +147,7 @@ fn task_rows_carry_their_filter_values() {
                     ("mechanism", iccpr_cat),
                     ("theme", ""),
                     ("agency", "mic mps"),
+                    ("lead", "mic mps"),
                     ("status", "upcoming"),
                     ("year", "2026"),
                 ]),
@@ -155,7 +160,8 @@ fn task_rows_carry_their_filter_values() {
                     ("mechanism", "cat iccpr upr"),
                     ("theme", "nhri"),
                     ("agency", "moj mps provinces"),
-                    ("status", "done"),
+                    ("lead", "moj"),
+                    ("status", "past-deadline"),
                     ("year", "2021"),
                 ]),
             ),
@@ -242,7 +248,7 @@ fn filter_forms_offer_what_the_rows_have() {
         // One plan has tasks, so there is no plan choice to make.
         assert_eq!(
             s.keys().map(String::as_str).collect::<Vec<_>>(),
-            ["agency", "mechanism", "status", "theme", "year"]
+            ["agency", "lead", "mechanism", "status", "theme", "year"]
         );
         // Options go by name, alphabetically in the page's language.
         let (mechs, agencies, themes): (&[&str], &[&str], &[&str]) = if lang == "vi" {
@@ -263,10 +269,25 @@ fn filter_forms_offer_what_the_rows_have() {
         };
         assert_eq!(s["mechanism"], owned(mechs), "{lang}");
         assert_eq!(s["agency"], owned(agencies), "{lang}");
+        // Lead: who leads a task or answers for it in place of an ended lead.
+        let leads: &[&str] = if lang == "vi" {
+            &["mps", "mic", "moj"]
+        } else {
+            &["mic", "moj", "mps"]
+        };
+        assert_eq!(s["lead"], owned(leads), "{lang}");
         assert_eq!(s["theme"], owned(themes), "{lang}");
         assert_eq!(
             s["status"],
-            owned(&["overdue", "upcoming", "done", "recurring"])
+            owned(&[
+                "done",
+                "in-progress",
+                "not-started",
+                "past-deadline",
+                "upcoming",
+                "recurring",
+                "overdue"
+            ])
         );
         assert_eq!(s["year"], owned(&["2020", "2021", "2026", "2027"]));
         let recs = read(&out, &format!("{lang}/recommendations/index.html"));
@@ -299,7 +320,10 @@ fn filter_forms_offer_what_the_rows_have() {
         }
     }
     let vi = read(&out, "vi/tasks/index.html");
-    assert!(vi.contains("Quá hạn (1)"), "status labels in Vietnamese");
+    assert!(
+        vi.contains("Quá hạn (đã qua thời hạn, một nguồn cho biết chưa xong) (1)"),
+        "status labels in Vietnamese"
+    );
     assert!(vi.contains("Bộ Tư pháp (4)"));
     assert!(out.join("static/filters.js").is_file());
 }

@@ -159,20 +159,22 @@ fn states(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
 #[test]
 fn deadlines_list_the_right_tasks_per_year_with_overdue_marked() {
     let (_tmp, out) = build_with_phased_task();
-    // as_of 2026-06-30. A.1 due 2020 in progress: overdue. E.1 due 2021 done.
-    // A.3 due on as_of: upcoming. Đ.I due 2026-12-31: upcoming. A.2 due
-    // 2027-06-30: upcoming. Đ.II due 2019 and 2022, in progress: overdue.
-    // D.I recurs annually and has no year; headings are never listed.
+    // as_of 2026-06-30; states from the fixture's progress records.
+    // A.1 due 2020, the UN says not started: overdue. E.1 due 2021, nothing
+    // recorded (its own `status: done` is not counted): past deadline. A.3
+    // due on as_of, done (legislature). Đ.I due 2026-12-31: upcoming. A.2
+    // due 2027-06-30, in progress. Đ.II due 2019 and 2022, nothing recorded:
+    // past deadline. D.I recurs annually and has no year; headings are never listed.
     let want: BTreeMap<&str, BTreeMap<String, String>> = BTreeMap::from([
-        ("2019", states(&[("plan-a-dd-ii", "overdue")])),
-        ("2020", states(&[("plan-a-a-1", "overdue")])),
-        ("2021", states(&[("plan-a-e-1", "done")])),
-        ("2022", states(&[("plan-a-dd-ii", "overdue")])),
+        ("2019", states(&[("plan-a-dd-ii", "past-deadline")])),
+        ("2020", states(&[("plan-a-a-1", "not-started")])),
+        ("2021", states(&[("plan-a-e-1", "past-deadline")])),
+        ("2022", states(&[("plan-a-dd-ii", "past-deadline")])),
         (
             "2026",
-            states(&[("plan-a-a-3", "upcoming"), ("plan-a-dd-i", "upcoming")]),
+            states(&[("plan-a-a-3", "done"), ("plan-a-dd-i", "upcoming")]),
         ),
-        ("2027", states(&[("plan-a-a-2", "upcoming")])),
+        ("2027", states(&[("plan-a-a-2", "in-progress")])),
     ]);
     for lang in LANGS {
         for (year, tasks) in &want {
@@ -194,9 +196,9 @@ fn deadlines_list_the_right_tasks_per_year_with_overdue_marked() {
         let overview = format!("{lang}/deadlines/index.html");
         let all = task_states(&out, &overview);
         assert_eq!(all.len(), 6, "{lang}: six dated tasks: {all:?}");
-        assert_eq!(all["plan-a-a-1"], "overdue");
-        assert_eq!(all["plan-a-dd-ii"], "overdue");
-        assert_eq!(all["plan-a-a-3"], "upcoming");
+        assert_eq!(all["plan-a-a-1"], "not-started");
+        assert_eq!(all["plan-a-dd-ii"], "past-deadline");
+        assert_eq!(all["plan-a-a-3"], "done");
         assert!(!all.contains_key("plan-a-d-i"), "recurring, no year");
         let links = local_links(&out, &overview);
         for year in want.keys() {
@@ -205,14 +207,14 @@ fn deadlines_list_the_right_tasks_per_year_with_overdue_marked() {
                 "{lang}: overview links to {year}"
             );
         }
-        // Per year on the overview: tasks, overdue, upcoming, done.
+        // Per year on the overview: tasks, done, past deadline, upcoming, overdue.
         let by_year = counted_rows(&out, &overview, "data-year");
-        assert_eq!(by_year["2019"], vec![1, 1, 0, 0]);
-        assert_eq!(by_year["2020"], vec![1, 1, 0, 0]);
-        assert_eq!(by_year["2021"], vec![1, 0, 0, 1]);
-        assert_eq!(by_year["2022"], vec![1, 1, 0, 0]);
-        assert_eq!(by_year["2026"], vec![2, 0, 2, 0]);
-        assert_eq!(by_year["2027"], vec![1, 0, 1, 0]);
+        assert_eq!(by_year["2019"], vec![1, 0, 1, 0, 0]);
+        assert_eq!(by_year["2020"], vec![1, 0, 0, 0, 1]);
+        assert_eq!(by_year["2021"], vec![1, 0, 1, 0, 0]);
+        assert_eq!(by_year["2022"], vec![1, 0, 1, 0, 0]);
+        assert_eq!(by_year["2026"], vec![2, 1, 0, 1, 0]);
+        assert_eq!(by_year["2027"], vec![1, 0, 0, 0, 0]);
         // The page says which date it counts from.
         assert!(main_part(&read(&out, &overview)).contains("2026-06-30"));
     }
@@ -223,26 +225,29 @@ fn deadlines_count_tasks_per_agency() {
     let (_tmp, out) = build_with_phased_task();
     for lang in LANGS {
         // Answerable = lead, or the body that took over from an ended lead:
-        // moj leads A.1 (overdue), A.3 (upcoming), E.1 (done);
-        // mps leads A.2 (upcoming), Đ.II (overdue) and took over Đ.I from mic (upcoming);
-        // mic (ended) led Đ.I. Coordinating roles are not counted.
+        // moj leads A.1 (overdue), A.3 (done), E.1 (past deadline);
+        // mps leads A.2 (in progress), Đ.II (past deadline) and took over Đ.I
+        // from mic (upcoming); mic (ended) led Đ.I. Coordinating roles are not counted.
         let overview = format!("{lang}/deadlines/index.html");
         let by_agency = counted_rows(&out, &overview, "data-agency");
         let want: BTreeMap<String, Vec<usize>> = BTreeMap::from([
-            ("moj".to_string(), vec![3, 1, 1, 1]),
-            ("mps".to_string(), vec![3, 1, 2, 0]),
-            ("mic".to_string(), vec![1, 0, 1, 0]),
+            ("moj".to_string(), vec![3, 1, 1, 0, 1]),
+            ("mps".to_string(), vec![3, 0, 1, 1, 0]),
+            ("mic".to_string(), vec![1, 0, 0, 1, 0]),
         ]);
-        assert_eq!(by_agency, want, "{lang}: tasks, overdue, upcoming, done");
+        assert_eq!(
+            by_agency, want,
+            "{lang}: tasks, done, past deadline, upcoming, overdue"
+        );
         let y2026 = counted_rows(
             &out,
             &format!("{lang}/deadlines/2026/index.html"),
             "data-agency",
         );
         let want: BTreeMap<String, Vec<usize>> = BTreeMap::from([
-            ("moj".to_string(), vec![1, 0, 1, 0]),
-            ("mps".to_string(), vec![1, 0, 1, 0]),
-            ("mic".to_string(), vec![1, 0, 1, 0]),
+            ("moj".to_string(), vec![1, 1, 0, 0, 0]),
+            ("mps".to_string(), vec![1, 0, 0, 1, 0]),
+            ("mic".to_string(), vec![1, 0, 0, 1, 0]),
         ]);
         assert_eq!(y2026, want, "{lang}: 2026 per agency");
     }
@@ -490,8 +495,9 @@ fn agency_chart_draws_tasks_per_agency_by_status() {
                     .insert(tag.attr("data-state").unwrap().to_string(), n);
             }
         }
-        // Leads (headings aside): moj A.1 overdue, A.3 upcoming, D.I
-        // recurring, E.1 done; mps A.2 upcoming, Đ.II overdue; mic Đ.I upcoming.
+        // Leads (headings aside): moj A.1 not started, A.3 done, D.I
+        // recurring, E.1 past deadline; mps A.2 in progress, Đ.II past
+        // deadline, Đ.I (taken over from mic) upcoming; mic Đ.I upcoming.
         let m = |pairs: &[(&str, usize)]| -> BTreeMap<String, usize> {
             pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
         };
@@ -499,21 +505,33 @@ fn agency_chart_draws_tasks_per_agency_by_status() {
             (
                 "moj".to_string(),
                 m(&[
-                    ("overdue", 1),
-                    ("upcoming", 1),
-                    ("recurring", 1),
+                    ("not-started", 1),
                     ("done", 1),
+                    ("recurring", 1),
+                    ("past-deadline", 1),
                 ]),
             ),
-            ("mps".to_string(), m(&[("overdue", 1), ("upcoming", 1)])),
+            (
+                "mps".to_string(),
+                m(&[("in-progress", 1), ("past-deadline", 1), ("upcoming", 1)]),
+            ),
             ("mic".to_string(), m(&[("upcoming", 1)])),
         ]);
         assert_eq!(bars, want, "{lang}");
-        // The table beside it gives the same figures (lead, coordinating,
-        // overdue, upcoming, done, recurring, no date).
+        // The table beside it gives the same figures (leads or answers for,
+        // coordinating, then done, in progress, not started, past deadline,
+        // upcoming, recurring, no date, and overdue).
         let rows = counted_rows(&out, &page, "data-agency");
-        assert_eq!(rows["moj"], vec![4, 1, 1, 1, 1, 1, 0], "{lang}: moj row");
-        assert_eq!(rows["mps"], vec![2, 2, 1, 1, 0, 0, 0], "{lang}: mps row");
+        assert_eq!(
+            rows["moj"],
+            vec![4, 1, 1, 0, 1, 1, 0, 1, 0, 1],
+            "{lang}: moj row"
+        );
+        assert_eq!(
+            rows["mps"],
+            vec![3, 2, 0, 1, 0, 1, 1, 0, 0, 0],
+            "{lang}: mps row"
+        );
 
         // The agency page: mps answers for A.2, Đ.II and (since mic ended) Đ.I.
         let html = read(&out, &format!("{lang}/agencies/mps/index.html"));
@@ -532,8 +550,9 @@ fn agency_chart_draws_tasks_per_agency_by_status() {
         assert_eq!(
             segs,
             BTreeMap::from([
-                ("overdue".into(), "1".into()),
-                ("upcoming".into(), "2".into())
+                ("in-progress".into(), "1".into()),
+                ("past-deadline".into(), "1".into()),
+                ("upcoming".into(), "1".into())
             ]),
             "{lang}"
         );
@@ -541,23 +560,35 @@ fn agency_chart_draws_tasks_per_agency_by_status() {
 }
 
 #[test]
-fn agency_page_leads_with_its_overdue_and_upcoming_tasks() {
+fn agency_page_leads_with_its_tasks_by_state() {
     let (_tmp, out) = build_with_phased_task();
     for lang in LANGS {
         let page = format!("{lang}/agencies/mps/index.html");
         let html = read(&out, &page);
         let main = main_part(&html);
-        let od = main.find("id=\"h-od\"").expect("overdue section");
-        let up = main.find("id=\"h-up\"").expect("upcoming section");
+        let counts = main.find("id=\"h-states\"").expect("counts by state");
+        let first = main.find("data-state-group=").expect("tasks by state");
         let about = main.find("id=\"h-about\"").expect("about section");
         let plans = main.find("id=\"h-plan-1\"").expect("tasks by plan");
         assert!(
-            od < up && up < about && about < plans,
-            "{lang}: overdue, upcoming, then the rest"
+            counts < first && first < about && about < plans,
+            "{lang}: counts, tasks by state, then the rest"
+        );
+        let groups: Vec<&str> = main
+            .match_indices("data-state-group=\"")
+            .map(|(i, m)| {
+                let rest = &main[i + m.len()..];
+                &rest[..rest.find('"').unwrap()]
+            })
+            .collect();
+        assert_eq!(
+            groups,
+            ["in-progress", "past-deadline", "upcoming"],
+            "{lang}"
         );
         let states = task_states(&out, &page);
-        assert_eq!(states["plan-a-dd-ii"], "overdue");
-        assert_eq!(states["plan-a-a-2"], "upcoming");
+        assert_eq!(states["plan-a-dd-ii"], "past-deadline");
+        assert_eq!(states["plan-a-a-2"], "in-progress");
         assert_eq!(
             states["plan-a-dd-i"], "upcoming",
             "{lang}: inherited from mic"
@@ -568,9 +599,11 @@ fn agency_page_leads_with_its_overdue_and_upcoming_tasks() {
             .expect("a lead line with counts");
         assert_eq!(
             lead.attr("data-counts"),
-            Some("3 1 2"),
-            "{lang}: total, overdue, upcoming"
+            Some("3 1 0"),
+            "{lang}: total, tracked, overdue"
         );
+        // Each count links to the task list filtered to the same rows.
+        assert!(main.contains("tasks/?lead=mps&amp;status=past-deadline\""));
     }
 }
 
@@ -578,7 +611,7 @@ fn agency_page_leads_with_its_overdue_and_upcoming_tasks() {
 fn recommendation_page_shows_the_chain_to_agencies_and_deadlines() {
     let (_tmp, out) = build_rich();
     for lang in LANGS {
-        // upr-3-38-1 is answered by E.1 (done, due 2021): lead moj (legal
+        // upr-3-38-1 is answered by E.1 (due 2021): lead moj (legal
         // drafting), coordinating mps (police data) and provinces.
         let page = format!("{lang}/recommendations/upr-3-38-1/index.html");
         let html = read(&out, &page);
@@ -604,12 +637,13 @@ fn recommendation_page_shows_the_chain_to_agencies_and_deadlines() {
         }
         let text = text(item);
         assert!(text.contains("2021"), "{lang}: the deadline");
-        let done = if lang == "vi" {
-            "đã hoàn thành"
+        // E.1's own `status: done` is not counted: nothing is recorded.
+        let past = if lang == "vi" {
+            "đã qua thời hạn, chưa ghi nhận hoàn thành"
         } else {
-            "done"
+            "past deadline, no completion recorded"
         };
-        assert!(text.contains(done), "{lang}: the state");
+        assert!(text.contains(past), "{lang}: the state");
         let role = if lang == "vi" {
             "Cơ quan phối hợp"
         } else {
@@ -637,19 +671,28 @@ fn home_figures_equal_the_counts_in_the_data() {
             numbers(li)[0]
         };
         // 4 recommendations; 6 tasks that are not headings; 5 agencies;
-        // as of 2026-06-30: A.1 overdue; A.2, A.3, Đ.I upcoming; E.1 done.
+        // as of 2026-06-30: A.1 not started and overdue, A.2 in progress,
+        // A.3 done, D.I recurring, Đ.I upcoming, E.1 past deadline.
         assert_eq!(figure("recommendations"), 4, "{lang}");
         assert_eq!(figure("tasks"), 6, "{lang}");
         assert_eq!(figure("agencies"), 5, "{lang}");
-        assert_eq!(figure("overdue"), 1, "{lang}");
-        assert_eq!(figure("upcoming"), 3, "{lang}");
-        assert_eq!(figure("done"), 1, "{lang}");
+        for s in [
+            "done",
+            "in-progress",
+            "not-started",
+            "past-deadline",
+            "upcoming",
+            "recurring",
+            "overdue",
+        ] {
+            assert_eq!(figure(s), 1, "{lang}: {s}");
+        }
         // Per mechanism: recommendations, follow-up.
         let mech = counted_rows(&out, &page, "data-mechanism");
         assert_eq!(mech["iccpr"], vec![2, 1]);
         assert_eq!(mech["cat"], vec![1, 0]);
         assert_eq!(mech["upr"], vec![1, 0]);
-        // Per plan: tasks, overdue, upcoming (numbers in the plan's symbol aside).
+        // Per plan: tasks, done, past deadline, upcoming (numbers in the plan's symbol aside).
         let plans: BTreeMap<String, Vec<usize>> = rows(&html)
             .into_iter()
             .filter_map(|(tr, row)| {
@@ -659,7 +702,7 @@ fn home_figures_equal_the_counts_in_the_data() {
                 })
             })
             .collect();
-        assert_eq!(plans["plan-a"], vec![6, 1, 3], "{lang}");
+        assert_eq!(plans["plan-a"], vec![6, 1, 1, 1], "{lang}");
         // Plan B's tasks are not transcribed: no figure is made up for it.
         assert_eq!(plans["plan-b"], Vec::<usize>::new(), "{lang}");
         let not_transcribed = if lang == "vi" {
@@ -689,11 +732,11 @@ fn home_figures_equal_the_counts_in_the_data() {
         let links = local_links(&out, &page);
         assert!(
             links.contains(&format!("{lang}/tasks/plan-a-a-1/index.html")),
-            "overdue A.1"
+            "recorded A.1"
         );
         assert!(
             links.contains(&format!("{lang}/tasks/plan-a-a-2/index.html")),
-            "upcoming A.2"
+            "recorded A.2"
         );
         assert!(links.contains(&format!("{lang}/deadlines/index.html")));
     }

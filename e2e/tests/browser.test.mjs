@@ -237,3 +237,44 @@ test("a CSV downloaded from the data page reads back with the rows the page says
   await list.close();
   await page.close();
 });
+
+test("a journalist follows the Ministry of Public Security: its tasks, their latest state and source, its feed", async () => {
+  const page = await open("vi/");
+  // From the home page to the agency list, then to the ministry.
+  await page.locator("nav.main-nav").getByRole("link", { name: "Cơ quan", exact: true }).click();
+  await page.waitForURL("**/vi/agencies/");
+  await page.locator('tr[data-agency="mps"] a[href$="/agencies/mps/"]').click();
+  await page.waitForURL("**/vi/agencies/mps/");
+  // The page leads with its tasks by state, each count linking to the rows it counts.
+  const figures = page.locator('section[aria-labelledby="h-states"] [data-figure]');
+  assert.ok((await figures.count()) > 0, "counts by state");
+  const groups = page.locator("[data-state-group]");
+  assert.ok((await groups.count()) > 0, "tasks grouped by state");
+  // A task with a recorded state names who says so, when, and links its source.
+  const latest = page.locator("[data-state-group] small.latest").first();
+  await latest.waitFor();
+  assert.match(await latest.locator("time").first().getAttribute("datetime"), /^\d{4}(-\d\d){0,2}$/);
+  const source = latest.locator("a").first();
+  assert.match((await source.getAttribute("href")) || "", /^(https?:\/\/|\.\.?\/|\/)/, "the source is a link");
+  await screenshot(page, "agency-mps-states");
+  // Following a count lands on the task list filtered to the same rows.
+  const first = figures.first().locator("a").first();
+  const want = Number(await figures.first().locator("strong").innerText());
+  await first.click();
+  await page.waitForURL(/\/vi\/tasks\/\?lead=mps&status=/);
+  await page.waitForFunction(() => !document.getElementById("filters").hidden);
+  const shown = await page.locator(".filter-list tbody tr:not([data-heading]):not([hidden])").count();
+  assert.equal(shown, want, "the filtered list shows as many tasks as the count said");
+  // Subscribe: the agency page offers its Atom feed, which is a valid feed of its records.
+  await page.goBack();
+  await page.waitForURL("**/vi/agencies/mps/");
+  const alt = await page.locator('link[rel="alternate"][type="application/atom+xml"][href*="/agencies/mps/"]').getAttribute("href");
+  const feedLink = page.locator("a[data-feed]");
+  assert.match(await feedLink.getAttribute("href"), /agencies\/mps\/atom\.xml$/);
+  const res = await page.request.get(new URL(alt, page.url()).href);
+  assert.equal(res.status(), 200);
+  const xml = await res.text();
+  assert.match(xml, /^<\?xml[^>]*>\s*<feed xmlns="http:\/\/www\.w3\.org\/2005\/Atom"/);
+  assert.ok((xml.match(/<entry>/g) || []).length > 0, "the feed has the ministry's records");
+  await page.close();
+});
