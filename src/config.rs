@@ -21,6 +21,85 @@ pub struct Config {
     pub license_url: Option<String>,
     pub publisher: Option<Text>,
     pub repository: Option<String>,
+    /// How to reach the publisher: an email address or an http(s) URL.
+    pub contact: Option<Contact>,
+    /// Where to report an error in the data: an http(s) URL or a `mailto:`.
+    pub report_error: Option<Contact>,
+}
+
+/// An address a reader can follow: shown as `text`, linked as `href`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contact {
+    pub text: String,
+    pub href: String,
+    /// The email address, where it is one (for the data package).
+    pub email: Option<String>,
+}
+
+/// An email address plain enough to put in a `mailto:` link: one `@`, a
+/// dotted domain, no spaces, quotes, angle brackets or control characters.
+fn email(s: &str) -> bool {
+    let Some((user, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !user.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@')
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "\"'<>()[],;:\\".contains(c))
+}
+
+/// An http(s) URL with a host and nothing a link could be broken out of.
+fn web_url(s: &str) -> bool {
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"));
+    rest.is_some_and(|r| {
+        !r.is_empty()
+            && !r.starts_with('/')
+            && !s
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || "\"'<>\\`".contains(c))
+    })
+}
+
+/// `contact`: an email address or an http(s) URL.
+pub fn contact(s: &str) -> Option<Contact> {
+    if web_url(s) {
+        Some(Contact {
+            text: s.into(),
+            href: s.into(),
+            email: None,
+        })
+    } else if email(s) {
+        Some(Contact {
+            text: s.into(),
+            href: format!("mailto:{s}"),
+            email: Some(s.into()),
+        })
+    } else {
+        None
+    }
+}
+
+/// `report_error`: an http(s) URL or `mailto:` and an email address.
+pub fn report_address(s: &str) -> Option<Contact> {
+    if web_url(s) {
+        return Some(Contact {
+            text: s.into(),
+            href: s.into(),
+            email: None,
+        });
+    }
+    let addr = s.strip_prefix("mailto:")?;
+    email(addr).then(|| Contact {
+        text: addr.into(),
+        href: s.into(),
+        email: Some(addr.into()),
+    })
 }
 
 impl Config {
@@ -38,6 +117,8 @@ impl Config {
             license_url: None,
             publisher: None,
             repository: None,
+            contact: None,
+            report_error: None,
         }
     }
     pub fn default_lang(&self) -> &str {
@@ -100,6 +181,8 @@ pub fn load(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Opti
     let license_url = f.url("license_url");
     let publisher = f.text("publisher", false);
     let repository = f.url("repository");
+    let contact_loc = f.string_loc("contact", false);
+    let report_loc = f.string_loc("report_error", false);
     let loc = f.loc;
     f.finish();
     let mut languages = Vec::new();
@@ -136,7 +219,27 @@ pub fn load(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Opti
             }
         },
     };
+    let contact = contact_loc.and_then(|(s, at)| {
+        let c = contact(&s);
+        if c.is_none() {
+            diags
+                .error(Some(at), format!("`contact` cannot be `{s}`"))
+                .hint("give an email address (name@example.org) or an http(s) URL (https://example.org/contact)");
+        }
+        c
+    });
+    let report_error = report_loc.and_then(|(s, at)| {
+        let c = report_address(&s);
+        if c.is_none() {
+            diags
+                .error(Some(at), format!("`report_error` cannot be `{s}`"))
+                .hint("give an http(s) URL (e.g. an issue tracker: https://example.org/issues) or mailto: and an email address (mailto:errors@example.org)");
+        }
+        c
+    });
     Some(Config {
+        contact,
+        report_error,
         title: title?,
         description,
         languages,
@@ -186,6 +289,45 @@ pub fn base_url(b: &str) -> Result<String, &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn contact_addresses_are_email_or_web_and_nothing_else() {
+        let c = contact("team@example.org").unwrap();
+        assert_eq!(c.href, "mailto:team@example.org");
+        assert_eq!(c.email.as_deref(), Some("team@example.org"));
+        assert_eq!(
+            contact("https://example.org/contact").unwrap().href,
+            "https://example.org/contact"
+        );
+        let r = report_address("mailto:errors@example.org").unwrap();
+        assert_eq!(
+            (r.text.as_str(), r.href.as_str()),
+            ("errors@example.org", "mailto:errors@example.org")
+        );
+        assert!(report_address("https://example.org/issues/new").is_some());
+        for bad in [
+            "javascript:alert(1)",
+            "JAVASCRIPT:alert(1)",
+            "data:text/html,x",
+            "https://",
+            "https:///x",
+            "https://example.org/\"onmouseover=\"x",
+            "https://exa mple.org",
+            "//example.org",
+            "mailto:",
+            "a@b",
+            "a@@b.org",
+            "a b@c.org",
+            "<a@b.org>",
+            "",
+        ] {
+            assert!(contact(bad).is_none(), "contact {bad:?}");
+            assert!(report_address(bad).is_none(), "report_error {bad:?}");
+        }
+        // A bare email is a contact, not a report address (which says mailto:).
+        assert!(report_address("errors@example.org").is_none());
+        assert!(contact("mailto:a@b.org").is_none());
+    }
 
     #[test]
     fn base_path_is_the_path_of_base_url() {

@@ -1927,6 +1927,24 @@ pub fn write(idx: &Index<'_>, cfg: &Config, title: &str, out: &Writer) -> Result
     package.insert("title".into(), json!(title));
     package.insert("created".into(), json!(format!("{}T00:00:00Z", cfg.as_of)));
     package.insert("version".into(), json!(cfg.as_of.to_string()));
+    if cfg.base_url.starts_with("http://") || cfg.base_url.starts_with("https://") {
+        package.insert("homepage".into(), json!(cfg.base_url));
+    }
+    package.insert("description".into(), json!(PACKAGE_DESCRIPTION));
+    if let Some(p) = &cfg.publisher {
+        // Data Package v1: a contributor with the role "publisher"; the
+        // contact as its email or its page.
+        let mut m = Map::new();
+        m.insert("title".into(), json!(p.plain("en", &cfg.languages)));
+        m.insert("role".into(), json!("publisher"));
+        if let Some(c) = &cfg.contact {
+            match &c.email {
+                Some(e) => m.insert("email".into(), json!(e)),
+                None => m.insert("path".into(), json!(c.href)),
+            };
+        }
+        package.insert("contributors".into(), json!([Json::Object(m)]));
+    }
     if let Some(lic) = &cfg.license {
         let mut m = Map::new();
         m.insert("name".into(), json!(lic));
@@ -2084,6 +2102,9 @@ impl Exported {
         Ok(datasets)
     }
 }
+
+/// What datapackage.json says about its files, beyond each table's schema.
+const PACKAGE_DESCRIPTION: &str = "Every table as CSV: UTF-8 without a byte-order mark, RFC 4180, one header row, exact values. Texts in several languages have one column per language (_vi, _en). A list is one cell with items separated by \"; \"; a \";\" or \"\\\" inside an item is written \"\\;\" or \"\\\\\". Beside each CSV, <table>.excel.csv holds the same rows for a double click in a spreadsheet: with a UTF-8 byte-order mark, and with a \"'\" in front of every text that a spreadsheet would evaluate (starting with =, +, -, @, tab or carriage return) or that starts with \"'\"; those files are not described here.";
 
 fn package_name(title: &str) -> String {
     let s = crate::load::slug(title);

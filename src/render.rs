@@ -1195,7 +1195,27 @@ fn site_value(cfg: &Config, lang: &str, langs: &[String], site: &Loaded) -> Valu
         ("license", opt(cfg.license.as_deref())),
         ("license_url", opt(cfg.license_url.as_deref())),
         ("repository", opt(cfg.repository.as_deref())),
+        (
+            "publisher",
+            opt(cfg
+                .publisher
+                .as_ref()
+                .map(|p| p.plain(lang, langs).to_string())),
+        ),
+        ("contact", contact_view(cfg.contact.as_ref())),
+        ("report_error", contact_view(cfg.report_error.as_ref())),
     ])
+}
+
+/// A checked address of site.yaml (`contact`, `report_error`) for links.
+fn contact_view(c: Option<&crate::config::Contact>) -> Value {
+    match c {
+        Some(c) => obj([
+            ("text", Value::from(c.text.as_str())),
+            ("href", Value::from(c.href.as_str())),
+        ]),
+        None => Value::from(()),
+    }
 }
 
 #[cfg(test)]

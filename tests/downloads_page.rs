@@ -245,3 +245,103 @@ fn the_workbook_starts_with_a_readme_sheet_that_cites_and_explains() {
     let en = citation(&read(&out, "en/data/index.html"));
     assert!(en.contains("Accessed 2026-06-30."), "{en}");
 }
+
+/// site.yaml with `publisher`, `contact` and `report_error` appended.
+fn rich_with_publisher(contact: &str, report: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let (tmp, root) = copy_fixture("rich");
+    let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
+    std::fs::write(
+        root.join("site.yaml"),
+        format!(
+            "{yaml}publisher: {{ vi: \"Nhóm thử nghiệm\", en: \"Test group\" }}\ncontact: \"{contact}\"\nreport_error: \"{report}\"\n"
+        ),
+    )
+    .unwrap();
+    (tmp, root)
+}
+
+/// Who publishes the site, how to reach them and where to report an error
+/// are in the footer of every page; "not an official site" and the as-of
+/// date are in the header, beside the title; the data package names the
+/// publisher with the contact.
+#[test]
+fn every_page_says_who_publishes_it_and_where_to_report_an_error() {
+    let (tmp, root) = rich_with_publisher("team@example.org", "https://example.org/issues/new");
+    let out = tmp.path().join("out");
+    build_ok(&root, &out, &[]);
+    let mut pages = 0;
+    for (path, bytes) in files(&out) {
+        if !path.ends_with("index.html") || path == "index.html" {
+            continue;
+        }
+        let lang = &path[..2];
+        let html = String::from_utf8(bytes).unwrap();
+        let header = &html[html.find("<header").unwrap()..html.find("</header>").unwrap()];
+        let footer = &html[html.find("<footer").unwrap()..html.find("</footer>").unwrap()];
+        let (publisher, unofficial) = if lang == "vi" {
+            ("Nhóm thử nghiệm", "Không phải trang thông tin chính thức")
+        } else {
+            ("Test group", "Not an official government site")
+        };
+        assert!(
+            footer.contains(publisher),
+            "{path}: publisher in the footer"
+        );
+        assert!(
+            footer.contains("<a href=\"mailto:team@example.org\">team@example.org</a>"),
+            "{path}: contact in the footer"
+        );
+        assert!(
+            footer.contains("<a href=\"https://example.org/issues/new\">"),
+            "{path}: report an error in the footer"
+        );
+        assert!(
+            header.contains(unofficial),
+            "{path}: not official, in the header"
+        );
+        assert!(
+            header.contains("<time datetime=\"2026-06-30\">"),
+            "{path}: as-of date in the header"
+        );
+        pages += 1;
+    }
+    assert!(pages > 50, "{pages} pages checked");
+    let pkg = parse_json(&read(&out, "data/datapackage.json")).unwrap();
+    let who = &pkg
+        .get("contributors")
+        .and_then(|c| c.arr())
+        .expect("contributors")[0];
+    assert_eq!(who.get("title").and_then(|t| t.str()), Some("Test group"));
+    assert_eq!(who.get("role").and_then(|t| t.str()), Some("publisher"));
+    assert_eq!(
+        who.get("email").and_then(|t| t.str()),
+        Some("team@example.org")
+    );
+}
+
+/// A contact or report address that is not an email or an http(s) URL is
+/// refused at its line in site.yaml, with a hint; both at once.
+#[test]
+fn a_script_url_as_contact_or_report_address_is_refused_at_its_line() {
+    let (_tmp, root) = rich_with_publisher("javascript:alert(1)", "mailto:not an address");
+    let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
+    let line = |key: &str| yaml.lines().position(|l| l.starts_with(key)).unwrap() + 1;
+    let run = check(&root, &[]);
+    assert_eq!(run.code, 1, "{}", run.both());
+    for (key, value) in [
+        ("contact", "javascript:alert(1)"),
+        ("report_error", "mailto:not an address"),
+    ] {
+        assert!(
+            run.stderr.contains(&format!("site.yaml:{}:", line(key)))
+                && run.stderr.contains(&format!("`{key}` cannot be `{value}`")),
+            "{key} refused at its line:\n{}",
+            run.both()
+        );
+    }
+    assert!(
+        run.stderr.contains("help: give an email address"),
+        "{}",
+        run.stderr
+    );
+}
