@@ -230,7 +230,7 @@ fn home(c: &Ctx<'_>, v: &Views) -> Value {
     });
     minijinja::context! {
         mechanisms => mech_counts,
-        coverage => coverage(c, v, None),
+        coverage => coverage(c, v, None, None),
         plans => plan_counts_for(c, v),
         counts => counts_view(&idx.count_states(0..d.tasks.len())),
         busiest => busiest,
@@ -383,7 +383,7 @@ fn recommendations(c: &Ctx<'_>, v: &Views) -> Value {
             ])
         })
         .collect();
-    minijinja::context! { groups => groups, coverage => coverage(c, v, None), all => v.recs.clone(), themes => v.themes.clone(), mechanisms => v.mechanisms.clone(), filters => filters::list_form(&filters::REC_FILTERS, v.facets.rows.recs.iter(), &label_views(v)), slices => slices(v) }
+    minijinja::context! { groups => groups, coverage => coverage(c, v, None, None), all => v.recs.clone(), themes => v.themes.clone(), mechanisms => v.mechanisms.clone(), filters => filters::list_form(&filters::REC_FILTERS, v.facets.rows.recs.iter(), &label_views(v)), slices => slices(v) }
 }
 
 fn recommendation(c: &Ctx<'_>, v: &Views, ri: usize) -> Value {
@@ -459,7 +459,7 @@ fn tasks(c: &Ctx<'_>, v: &Views) -> Value {
             ])
         })
         .collect();
-    minijinja::context! { groups => groups, coverage => coverage(c, v, None), agencies => v.agencies.clone(), filters => filters::list_form(&filters::TASK_FILTERS, d.tasks.iter().enumerate().filter(|(_, t)| idx.plan.contains_key(t.plan.id.as_str())).map(|(i, _)| &v.facets.rows.tasks[i]), &label_views(v)), slices => slices(v) }
+    minijinja::context! { groups => groups, coverage => coverage(c, v, None, None), agencies => v.agencies.clone(), filters => filters::list_form(&filters::TASK_FILTERS, d.tasks.iter().enumerate().filter(|(_, t)| idx.plan.contains_key(t.plan.id.as_str())).map(|(i, _)| &v.facets.rows.tasks[i]), &label_views(v)), slices => slices(v) }
 }
 
 fn task(c: &Ctx<'_>, v: &Views, ti: usize) -> Value {
@@ -496,8 +496,8 @@ fn task(c: &Ctx<'_>, v: &Views, ti: usize) -> Value {
 /// outcomes, and any document recommendations point to or that says how
 /// many it holds), from `recommendations_total` and `entered`: "UPR, cycle
 /// III: 4 of 291 recorded", "cycle IV: not entered yet". `only` keeps one
-/// mechanism's documents. Ordered by mechanism, then date (undated last).
-fn coverage(c: &Ctx<'_>, v: &Views, only: Option<usize>) -> Value {
+/// mechanism's documents, `doc_only` one document. Ordered by mechanism, then date (undated last).
+fn coverage(c: &Ctx<'_>, v: &Views, only: Option<usize>, doc_only: Option<usize>) -> Value {
     let idx = c.idx;
     let d = idx.data;
     let mut docs: Vec<(usize, usize)> = d
@@ -508,8 +508,10 @@ fn coverage(c: &Ctx<'_>, v: &Views, only: Option<usize>) -> Value {
             let m = *idx.mechanism.get(doc.mechanism.as_ref()?.id.as_str())?;
             let review = matches!(doc.kind.as_str(), "concluding-observations" | "upr-report");
             let counted = doc.recommendations_total.is_some() || !doc.entered;
-            ((review || counted || !idx.doc_recs[di].is_empty()) && only.is_none_or(|o| o == m))
-                .then_some((m, di))
+            ((review || counted || !idx.doc_recs[di].is_empty())
+                && only.is_none_or(|o| o == m)
+                && doc_only.is_none_or(|o| o == di))
+            .then_some((m, di))
         })
         .collect();
     docs.sort_by_key(|&(m, di)| {
@@ -599,7 +601,7 @@ fn theme(c: &Ctx<'_>, v: &Views, thi: usize) -> Value {
         theme => v.themes[thi].clone(),
         description => c.otxt(&d.themes[thi].description),
         by_mechanism => by_mech,
-        coverage => coverage(c, v, None),
+        coverage => coverage(c, v, None, None),
         tasks => pick(&v.tasks, &idx.theme_tasks[thi]),
         agencies => pick(&v.agencies, &idx.theme_agencies[thi]),
         indicators => indicators::rows_for(c, v, &idx.theme_indicators[thi]),
@@ -632,7 +634,7 @@ fn mechanism(c: &Ctx<'_>, v: &Views, mi: usize) -> Value {
         description => m.description.as_ref().map(|t| Value::from_safe_string(markdown::block(t.plain(c.lang, c.langs)))),
         url => link(m.url.as_deref()),
         documents => pick(&v.documents, &idx.mech_docs[mi]),
-        coverage => coverage(c, v, Some(mi)),
+        coverage => coverage(c, v, Some(mi), None),
         plans => pick(&v.plans, &idx.mech_plans[mi]),
         recommendations => pick(&v.recs, &idx.mech_recs[mi]),
         follow_up => pick(&v.recs, &idx.mech_recs[mi].iter().copied().filter(|&r| d.recommendations[r].follow_up).collect::<Vec<_>>()),
@@ -650,6 +652,7 @@ fn document(c: &Ctx<'_>, v: &Views, di: usize) -> Value {
         recommendations => pick(&v.recs, &idx.doc_recs[di]),
         plans => pick(&v.plans, &idx.doc_plans[di]),
         answered_by => pick(&v.plans, &idx.doc_answered_by[di]),
+        coverage => coverage(c, v, None, Some(di)),
         indicators => pick(&v.indicators, &idx.doc_indicators[di]),
         translated => c.translated(&doc.prov, &[&doc.title]),
     }

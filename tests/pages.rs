@@ -879,6 +879,12 @@ fn coverage_is_said_where_people_land() {
         assert_eq!(upr.keys().collect::<Vec<_>>(), ["upr-3", "upr-4"], "{lang}");
         assert_eq!(upr["upr-3"].0, "partial");
         assert!(upr["upr-3"].1.contains(partial));
+        // A document's own page says it too.
+        let doc = read(&out, &format!("{lang}/documents/upr-4/index.html"));
+        assert!(
+            doc.contains("data-coverage=\"not-entered\"") && text(&doc).contains(not_entered),
+            "{lang}: the document page"
+        );
         // A theme page says what its list can and cannot hold.
         let theme = coverage_lines(&read(
             &out,
@@ -1003,6 +1009,8 @@ fn vietnamese_indicator_pages_show_no_raw_keys_or_english_periods() {
             "institution=",
             " term",
             "undated",
+            "live births",
+            "boys per",
         ] {
             assert!(
                 !main.contains(raw),
