@@ -175,6 +175,15 @@ impl<'a> B<'a> {
                 "official (chính thức) hoặc unofficial (không chính thức): tình trạng của bản dịch, khi có `original`",
             ],
         )
+        .col(
+            "transcribed_from",
+            Ty::String,
+            false,
+            [
+                "Language of the unofficial translation the record was taken from, where the original was not at hand (its text in `original` is then a translation too)",
+                "Ngôn ngữ của bản dịch không chính thức được dùng làm nguồn khi không có bản gốc (khi đó nội dung bằng ngôn ngữ `original` cũng là bản dịch)",
+            ],
+        )
     }
 }
 
@@ -195,8 +204,9 @@ fn prov(p: &Provenance) -> Vec<String> {
                 Translation::Official => "official".into(),
                 Translation::Unofficial => "unofficial".into(),
             },
+            p.via.clone().unwrap_or_default(),
         ],
-        None => vec![String::new(), String::new()],
+        None => vec![String::new(), String::new(), String::new()],
     }
 }
 
@@ -960,6 +970,13 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
                     "Địa chỉ của bằng chứng về tình trạng",
                 ],
             )
+            .list(
+                "sic",
+                [
+                    "[sic] notes: words kept as printed => what they most likely mean",
+                    "Ghi chú [sic]: nguyên văn => cách đọc nhiều khả năng đúng",
+                ],
+            )
             .col(
                 "as_of",
                 Ty::Date,
@@ -1034,6 +1051,14 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
             s(join(x.indicators.iter().map(|r| r.id.as_str()))),
             ot(l, &x.status_note),
             s(join(x.evidence.iter().map(String::as_str))),
+            s(join(
+                x.sic
+                    .iter()
+                    .map(|n| format!("{} => {}", n.printed, n.reads))
+                    .collect::<Vec<_>>()
+                    .iter()
+                    .map(String::as_str),
+            )),
             s(cfg.as_of.to_string()),
             page(cfg, "tasks", &x.id.id),
             prov(&x.prov),

@@ -4,7 +4,7 @@
 //! reports whatever was left as an unknown field, with the closest known name.
 
 use crate::diag::{Diagnostics, Loc, closest};
-use crate::model::{AgencyRef, Due, Provenance, Ref, Source, Text, Translation, When};
+use crate::model::{AgencyRef, Due, Provenance, Ref, Sic, Source, Text, Translation, When};
 use crate::raw::{Key, Kind, Node};
 use jiff::civil::Date;
 
@@ -636,10 +636,99 @@ impl<'a> Fields<'a> {
             Some("official") => Translation::Official,
             _ => Translation::Unofficial,
         };
+        let via = self
+            .string_loc("transcribed_from", false)
+            .and_then(|(s, loc)| {
+                let example = "`transcribed_from: en` with `original: vi` says the record was taken from an English translation, so its Vietnamese is a translation too".to_string();
+                let problem = if !langs.contains(&s) {
+                    Some((
+                        format!("`transcribed_from` is `{s}`, which is not a language of this site"),
+                        format!("the site's languages are: {}", langs.join(", ")),
+                    ))
+                } else if original.is_none() {
+                    Some(("`transcribed_from` needs `original`: it says which translation the record was taken from when the authoritative text was not at hand".to_string(), example))
+                } else if original.as_deref() == Some(s.as_str()) {
+                    Some((format!("`transcribed_from` is `{s}`, the same as `original`"), example))
+                } else {
+                    None
+                };
+                match problem {
+                    None => Some(s),
+                    Some((msg, hint)) => {
+                        self.diags
+                            .error(Some(loc), msg)
+                            .width(s.chars().count())
+                            .hint(hint);
+                        None
+                    }
+                }
+            });
         Provenance {
             original,
             translation,
+            via,
         }
+    }
+
+    /// `[sic]` notes: a list of `{ printed: .., reads: .. }` maps, or of
+    /// `printed => reads` items (the form a CSV cell takes).
+    pub fn sic(&mut self, name: &'static str) -> Vec<(Sic, Loc)> {
+        let Some(n) = self.take(name) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let items: Vec<&'a Node> = match &n.kind {
+            Kind::Seq(items) => items.iter().collect(),
+            _ => vec![n],
+        };
+        for item in items {
+            match &item.kind {
+                Kind::Map(_) => {
+                    let langs = self.langs;
+                    let Some(mut f) = Fields::new(item, "`sic` note", langs, self.diags) else {
+                        continue;
+                    };
+                    let printed = f.string("printed", true);
+                    let reads = f.string("reads", true);
+                    f.finish();
+                    if let (Some(printed), Some(reads)) = (printed, reads) {
+                        out.push((Sic { printed, reads }, item.loc));
+                    }
+                }
+                Kind::Scalar { .. } => {
+                    for (s, loc) in self.items(name, item) {
+                        match s.split_once("=>") {
+                            Some((p, r)) if !p.trim().is_empty() && !r.trim().is_empty() => out
+                                .push((
+                                    Sic {
+                                        printed: p.trim().to_string(),
+                                        reads: r.trim().to_string(),
+                                    },
+                                    loc,
+                                )),
+                            _ => {
+                                self.diags
+                                    .error(
+                                        Some(loc),
+                                        format!("`{name}` item `{s}` should be `printed => reads`"),
+                                    )
+                                    .hint("e.g. `định chỉ => đình chỉ`, or in YAML `{ printed: \"định chỉ\", reads: \"đình chỉ\" }`");
+                            }
+                        }
+                    }
+                }
+                Kind::Null => {}
+                Kind::Seq(_) => {
+                    self.diags.error(
+                        Some(item.loc),
+                        format!(
+                            "items of `{name}` should be `{{ printed, reads }}` maps, found a list"
+                        ),
+                    );
+                }
+            }
+        }
+        out
     }
 
     /// Reports every field no getter asked for.
@@ -894,6 +983,35 @@ mod tests {
         assert_eq!(items.len(), 1);
         assert_eq!(items[0].0, "NO");
         assert_eq!(d.errors(), 2, "{d:?}");
+    }
+
+    #[test]
+    fn sic_notes_as_maps_or_arrows() {
+        let mut d = Diagnostics::default();
+        let n = parse_yaml(
+            "sic:\n  - { printed: định chỉ, reads: đình chỉ }\n  - \"Thông kê => Thống kê\"\n",
+            0,
+            &mut d,
+        )
+        .unwrap();
+        let langs = langs();
+        let mut f = Fields::new(&n, "record", &langs, &mut d).unwrap();
+        let notes: Vec<Sic> = f.sic("sic").into_iter().map(|(s, _)| s).collect();
+        f.finish();
+        assert!(!d.has_errors(), "{d:?}");
+        assert_eq!(
+            notes,
+            [
+                Sic {
+                    printed: "định chỉ".into(),
+                    reads: "đình chỉ".into()
+                },
+                Sic {
+                    printed: "Thông kê".into(),
+                    reads: "Thống kê".into()
+                },
+            ]
+        );
     }
 
     #[test]

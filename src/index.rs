@@ -7,7 +7,7 @@
 use crate::model::*;
 pub use crate::state::{Counts, State, TaskState};
 use jiff::civil::Date;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Role {
@@ -69,7 +69,8 @@ pub struct Index<'a> {
     pub agency_children: Vec<Vec<usize>>,
     pub theme_recs: Vec<Vec<usize>>,
     pub theme_tasks: Vec<Vec<usize>>,
-    pub theme_agencies: Vec<Vec<usize>>,
+    /// The agencies of a theme's tasks: (agency, leads one, coordinates one).
+    pub theme_agencies: Vec<Vec<(usize, bool, bool)>>,
     pub theme_indicators: Vec<Vec<usize>>,
     pub plan_tasks: Vec<Vec<usize>>,
     pub plan_successor: Vec<Option<Succ>>,
@@ -347,18 +348,27 @@ impl<'a> Index<'a> {
                 }
             }
         }
-        let theme_agencies: Vec<Vec<usize>> = theme_tasks
+        let theme_agencies: Vec<Vec<(usize, bool, bool)>> = theme_tasks
             .iter()
             .map(|ts| {
-                let mut s = BTreeSet::new();
+                let mut s: BTreeMap<usize, (bool, bool)> = BTreeMap::new();
                 for &t in ts {
-                    for l in &data.tasks[t].lead {
-                        if let Some(&a) = agency.get(l.agency.id.as_str()) {
-                            s.insert(a);
+                    let task = &data.tasks[t];
+                    for (refs, lead) in [(&task.lead, true), (&task.coordinating, false)] {
+                        for l in refs {
+                            if let Some(&a) = agency.get(l.agency.id.as_str()) {
+                                let e = s.entry(a).or_default();
+                                if lead {
+                                    e.0 = true;
+                                } else {
+                                    e.1 = true;
+                                }
+                            }
                         }
                     }
                 }
-                sorted(s)
+                // Agencies are sorted by id, so index order is id order.
+                s.into_iter().map(|(a, (l, co))| (a, l, co)).collect()
             })
             .collect();
 

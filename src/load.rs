@@ -505,7 +505,16 @@ fn task(f: &mut Fields<'_>) -> Option<Task> {
     };
     let status_note = f.text("status_note", false);
     let evidence = f.list("evidence").into_iter().map(|(s, _)| s).collect();
+    let sic = f.sic("sic");
     let prov = f.provenance();
+    let sic = checked_sic(
+        f,
+        sic,
+        &text,
+        &expected,
+        &timeframe,
+        [&lead, &coordinating, &current_lead],
+    );
     let plan = plan?;
     let (ref_, ref_loc) = ref_?;
     let id = id.unwrap_or_else(|| Ref {
@@ -532,8 +541,54 @@ fn task(f: &mut Fields<'_>) -> Option<Task> {
         status,
         status_note,
         evidence,
+        sic,
         prov,
     })
+}
+
+/// Keeps the `[sic]` notes whose printed words are in the task (its text,
+/// expected result, timeframe or an agency note, in any language): a note
+/// on words the page does not show would be a note on nothing, most likely
+/// a copy slip. The others are reported.
+fn checked_sic(
+    f: &mut Fields<'_>,
+    sic: Vec<(Sic, Loc)>,
+    text: &Option<Text>,
+    expected: &Option<Text>,
+    timeframe: &Option<Text>,
+    refs: [&[AgencyRef]; 3],
+) -> Vec<Sic> {
+    let mut texts: Vec<&Text> = [text, expected, timeframe].into_iter().flatten().collect();
+    texts.extend(
+        refs.iter()
+            .flat_map(|r| r.iter())
+            .filter_map(|r| r.note.as_ref()),
+    );
+    let mut out: Vec<Sic> = Vec::new();
+    for (s, loc) in sic {
+        if s.printed == s.reads {
+            f.diags
+                .error(Some(loc), format!("`sic` note reads `{}` as itself", s.printed))
+                .hint("`reads` is what the printed words most likely mean; leave the note out if they are right");
+        } else if !texts
+            .iter()
+            .any(|t| t.0.values().any(|v| v.contains(&s.printed)))
+        {
+            f.diags
+                .error(
+                    Some(loc),
+                    format!("`sic` note on `{}`, which is not in the task", s.printed),
+                )
+                .hint("copy the words exactly as they stand in `text`, `expected`, `timeframe` or an agency note");
+        } else if out.iter().any(|o| o.printed == s.printed) {
+            f.diags
+                .error(Some(loc), format!("two `sic` notes on `{}`", s.printed))
+                .hint("keep one note for each printed wording; it covers every place it stands");
+        } else {
+            out.push(s);
+        }
+    }
+    out
 }
 
 fn indicator(f: &mut Fields<'_>) -> Option<Indicator> {

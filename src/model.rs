@@ -130,6 +130,19 @@ pub enum Translation {
 pub struct Provenance {
     pub original: Option<String>,
     pub translation: Translation,
+    /// `transcribed_from`: the language of the (unofficial) translation the
+    /// record was transcribed from when the original was not at hand, so
+    /// that its text in the `original` language is itself a translation
+    /// (the ICCPR plan's Vietnamese, made from an English translation).
+    pub via: Option<String>,
+}
+
+/// A `[sic]` note on a task: words kept as printed, and what they most
+/// likely mean (a typo, or a wrong term inherited from a translation).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sic {
+    pub printed: String,
+    pub reads: String,
 }
 
 #[derive(Debug, Clone)]
@@ -278,6 +291,7 @@ pub struct Task {
     pub status: Status,
     pub status_note: Option<Text>,
     pub evidence: Vec<String>,
+    pub sic: Vec<Sic>,
     pub prov: Provenance,
 }
 

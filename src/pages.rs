@@ -444,6 +444,13 @@ fn plan(c: &Ctx<'_>, v: &Views, pi: usize) -> Value {
         tasks => pick(&v.tasks, &idx.plan_tasks[pi]),
         counts => counts_view(&idx.count_states(idx.plan_tasks[pi].iter().copied())),
         translated => c.translated(&p.prov, &[&p.title]),
+        // Where the tasks were transcribed from a translation, the plan page
+        // says what its task table is in each language, not only its title.
+        tasks_translated => idx.plan_tasks[pi]
+            .iter()
+            .map(|&t| &d.tasks[t])
+            .find(|t| t.prov.via.is_some())
+            .map(|t| c.translated_as(&t.prov, &[&t.text], "plan_tasks")),
     }
 }
 
@@ -488,7 +495,11 @@ fn task(c: &Ctx<'_>, v: &Views, ti: usize) -> Value {
         recommendations => pick(&v.recs, &recs),
         indicators => pick(&v.indicators, &idx.task_indicators[ti]),
         themes => pick(&v.themes, &themes),
+        sic => sic_view(c, t),
         translated => c.translated(&t.prov, &[&t.text]),
+        source_url => idx.plan.get(t.plan.id.as_str())
+            .and_then(|&p| idx.document.get(idx.data.plans[p].document.id.as_str()))
+            .and_then(|&doc| link(idx.data.documents[doc].url.as_deref())),
     }
 }
 
@@ -562,6 +573,42 @@ fn coverage(c: &Ctx<'_>, v: &Views, only: Option<usize>, doc_only: Option<usize>
     list(rows)
 }
 
+/// A task's `[sic]` notes, each with the language its printed words are in
+/// (the first of the site's languages whose text holds them), for `lang`.
+fn sic_view(c: &Ctx<'_>, t: &Task) -> Vec<Value> {
+    let mut texts: Vec<&Text> = [Some(&t.text), t.expected.as_ref(), t.timeframe.as_ref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    texts.extend(
+        t.lead
+            .iter()
+            .chain(&t.coordinating)
+            .chain(&t.current_lead)
+            .filter_map(|r| r.note.as_ref()),
+    );
+    t.sic
+        .iter()
+        .map(|s| {
+            let lang = c
+                .langs
+                .iter()
+                .find(|l| {
+                    texts
+                        .iter()
+                        .any(|x| x.0.get(l).is_some_and(|v| v.contains(&s.printed)))
+                })
+                .map(String::as_str)
+                .unwrap_or(c.lang);
+            obj([
+                ("printed", Value::from(s.printed.as_str())),
+                ("reads", Value::from(s.reads.as_str())),
+                ("lang", Value::from(lang)),
+            ])
+        })
+        .collect()
+}
+
 fn themes(c: &Ctx<'_>, v: &Views) -> Value {
     let idx = c.idx;
     let rows: Vec<Value> = (0..idx.data.themes.len())
@@ -603,7 +650,11 @@ fn theme(c: &Ctx<'_>, v: &Views, thi: usize) -> Value {
         by_mechanism => by_mech,
         coverage => coverage(c, v, None, None),
         tasks => pick(&v.tasks, &idx.theme_tasks[thi]),
-        agencies => pick(&v.agencies, &idx.theme_agencies[thi]),
+        agencies => list(idx.theme_agencies[thi].iter().map(|&(a, lead, coordinating)| obj([
+            ("agency", v.agencies[a].clone()),
+            ("lead", Value::from(lead)),
+            ("coordinating", Value::from(coordinating)),
+        ])).collect()),
         indicators => indicators::rows_for(c, v, &idx.theme_indicators[thi]),
     }
 }

@@ -332,24 +332,53 @@ impl<'a> Ctx<'a> {
     pub(crate) fn path(&self, section: &str, id: &str) -> String {
         format!("{}/{section}/{id}/", self.lang)
     }
-    /// Whether the text shown in this language is an unofficial translation.
+    /// Whether the text shown in this language is a translation, and the
+    /// notice that says so: an unofficial translation of the original; or,
+    /// in the original's own language, our translation of the translation
+    /// the record was transcribed from (`transcribed_from`), which is not
+    /// the official text either.
     pub(crate) fn translated(&self, p: &Provenance, texts: &[&Text]) -> Value {
+        self.translated_as(p, texts, "notice")
+    }
+    /// [`Ctx::translated`] with the notices `{prefix}.unofficial_of` and
+    /// `{prefix}.via`, e.g. for a plan page speaking of its tasks.
+    pub(crate) fn translated_as(&self, p: &Provenance, texts: &[&Text], prefix: &str) -> Value {
         let Some(orig) = &p.original else {
             return Value::from(());
         };
-        if orig == self.lang || p.translation == Translation::Official {
+        let via = p.via.as_deref().filter(|v| *v != self.lang);
+        let relayed = orig == self.lang && via.is_some();
+        if !relayed && (orig == self.lang || p.translation == Translation::Official) {
             return Value::from(());
         }
-        if texts
+        if !texts
             .iter()
             .any(|t| t.exact(self.lang).is_some() && !t.0.contains_key(""))
         {
-            return obj([
-                ("original", Value::from(orig.as_str())),
-                ("official", Value::from(false)),
-            ]);
+            return Value::from(());
         }
-        Value::from(())
+        let notice = match via {
+            Some(v) if relayed => self.trf(&format!("{prefix}.via"), &[("via", self.lang_name(v))]),
+            _ => self.trf(
+                &format!("{prefix}.unofficial_of"),
+                &[("original", self.lang_name(orig))],
+            ),
+        };
+        obj([
+            ("original", Value::from(orig.as_str())),
+            ("official", Value::from(false)),
+            ("via", Value::from(p.via.as_deref())),
+            ("notice", Value::from(notice)),
+        ])
+    }
+    /// A language's name in this page's language (`lang.vi` = "tiếng Việt"
+    /// on a Vietnamese page), or its code where the theme has no name for it.
+    fn lang_name(&self, code: &str) -> String {
+        let key = format!("lang.{code}");
+        match self.strings.and_then(|m| m.get(&key)) {
+            Some(name) => name.clone(),
+            None => code.to_string(),
+        }
     }
 }
 

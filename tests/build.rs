@@ -1298,3 +1298,62 @@ fn not_found_pages_link_from_the_site_root() {
         assert_eq!(read(&out, "404.html"), read(&out, "vi/404.html"));
     }
 }
+
+/// A task taken from a translation (`transcribed_from`) says so in both
+/// languages, on its page and on its plan's page; its `[sic]` notes show in
+/// both languages and in tasks.csv.
+#[test]
+fn transcribed_from_and_sic_notes_on_the_pages() {
+    let (_tmp, out) = build_rich(&[]);
+    let vi = read(&out, &page("vi", "tasks/plan-a-a-2"));
+    let vi = main_part(&vi);
+    assert!(
+        vi.contains("bản dịch của chúng tôi từ một bản dịch tiếng Anh không chính thức"),
+        "vi: {vi}"
+    );
+    let en = read(&out, &page("en", "tasks/plan-a-a-2"));
+    let en = main_part(&en);
+    assert!(
+        en.contains("an unofficial translation of the Vietnamese original"),
+        "en: {en}"
+    );
+    for html in [vi, en] {
+        assert!(
+            html.contains(r#"<q lang="en">torture cases</q> [sic]"#)
+                && html.contains(r#"<q lang="en">cases of torture</q>"#),
+            "{html}"
+        );
+    }
+    // The plan page says what its task table is, not only its title.
+    let plan_vi = read(&out, &page("vi", "plans/plan-a"));
+    assert!(
+        main_part(&plan_vi).contains("Nội dung tiếng Việt của các nhiệm vụ trong kế hoạch này"),
+        "{plan_vi}"
+    );
+    let tasks = read(&out, "data/tasks.csv");
+    assert!(
+        tasks.contains("torture cases => cases of torture"),
+        "{tasks}"
+    );
+    assert!(tasks.lines().next().unwrap().contains("transcribed_from"));
+}
+
+/// Site contract, cross-links: a recommendation page links each answering
+/// task's plan; a theme page lists lead and coordinating agencies with
+/// their role.
+#[test]
+fn recommendation_links_plans_and_theme_lists_roles() {
+    let (_tmp, out) = build_rich(&[]);
+    let links = local_links(&out, &page("en", "recommendations/iccpr-death-penalty"));
+    assert!(links.contains(&page("en", "plans/plan-a")), "{links:?}");
+    let theme = read(&out, &page("vi", "themes/death-penalty"));
+    let theme = main_part(&theme);
+    let item = |agency: &str| -> &str {
+        let at = theme
+            .find(&format!("agencies/{agency}/"))
+            .unwrap_or_else(|| panic!("{agency} not on the theme page: {theme}"));
+        &theme[at..at + theme[at..].find("</li>").unwrap()]
+    };
+    assert!(item("moj").contains("(chủ trì)"), "{}", item("moj"));
+    assert!(item("mps").contains("(phối hợp)"), "{}", item("mps"));
+}

@@ -100,7 +100,19 @@ struct Datasets {
     documents: Table,
     plans: Table,
     indicator_values: Table,
+    /// The main part of the pages in [`PAGES`], by path.
+    pages: BTreeMap<&'static str, String>,
 }
+
+/// Pages the spot checks read (the rest of the built site is not kept).
+const PAGES: &[&str] = &[
+    "vi/tasks/qd-1252-2019-a-ii-3-2/index.html",
+    "en/tasks/qd-1252-2019-a-ii-3-2/index.html",
+    "vi/plans/qd-1252-2019/index.html",
+    "en/plans/qd-1252-2019/index.html",
+    "vi/tasks/qd-87-2023-dd/index.html",
+    "en/tasks/qd-87-2023-dd/index.html",
+];
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -138,6 +150,18 @@ fn data() -> &'static Datasets {
             documents: read("documents.csv"),
             plans: read("plans.csv"),
             indicator_values: read("indicator-values.csv"),
+            pages: PAGES
+                .iter()
+                .map(|&p| {
+                    let html = std::fs::read_to_string(out.path().join(p))
+                        .unwrap_or_else(|e| panic!("{p}: {e}"));
+                    let main = match (html.find("<main"), html.rfind("</main>")) {
+                        (Some(a), Some(b)) if a < b => html[a..b].to_string(),
+                        _ => panic!("{p}: no <main>"),
+                    };
+                    (p, main)
+                })
+                .collect(),
         }
         // `out` is dropped here: the temporary site is removed once read.
     })
@@ -695,4 +719,76 @@ fn cat_section_dd_heading_reads_ad_hoc_reporting() {
         "{en:?}"
     );
     assert!(!en.contains("proposal"), "{en:?}");
+}
+
+/// Finding T1 and point 1 of issue 13: the typo is recorded as a `[sic]`
+/// note that the page shows in both languages and tasks.csv exports.
+#[test]
+fn cat_section_dd_heading_has_a_sic_note() {
+    let d = data();
+    let t = d.tasks.id("qd-87-2023-dd");
+    assert_eq!(col(t, "sic"), "định kỳ, đề xuất => định kỳ, đột xuất");
+    for lang in ["vi", "en"] {
+        let html = &d.pages[format!("{lang}/tasks/qd-87-2023-dd/index.html").as_str()];
+        assert!(
+            html.contains(r#"<q lang="vi">định kỳ, đề xuất</q> [sic]"#)
+                && html.contains(r#"<q lang="vi">định kỳ, đột xuất</q>"#),
+            "{lang}: {html}"
+        );
+    }
+}
+
+/// Finding C1: the ICCPR plan was transcribed from an unofficial English
+/// translation (seed 000), so its Vietnamese is our translation of that
+/// English. Its pages say so on both sides: the Vietnamese, that it is our
+/// translation of an unofficial English translation; the English, that it is
+/// an unofficial translation of the Vietnamese original. The CAT plan's
+/// Vietnamese is the Decision's own text and carries no notice.
+#[test]
+fn iccpr_plan_pages_say_what_their_texts_are() {
+    let d = data();
+    for task in d
+        .tasks
+        .rows
+        .iter()
+        .filter(|t| col(t, "plan") == "qd-1252-2019")
+    {
+        let id = col(task, "id");
+        assert_eq!(col(task, "original"), "vi", "{id}");
+        assert_eq!(col(task, "transcribed_from"), "en", "{id}");
+    }
+    for task in d
+        .tasks
+        .rows
+        .iter()
+        .filter(|t| col(t, "plan") == "qd-87-2023")
+    {
+        let id = col(task, "id");
+        assert_eq!(col(task, "original"), "vi", "{id}");
+        assert_eq!(col(task, "transcribed_from"), "", "{id}");
+    }
+    let vi_notice = "Văn bản tiếng Việt trên trang này là bản dịch của chúng tôi từ một bản dịch \
+                     tiếng Anh không chính thức, không phải văn bản chính thức";
+    let en_notice =
+        "The English text on this page is an unofficial translation of the Vietnamese original";
+    let page = |p: &str| -> &str { &d.pages[p] };
+    assert!(page("vi/tasks/qd-1252-2019-a-ii-3-2/index.html").contains(vi_notice));
+    assert!(page("en/tasks/qd-1252-2019-a-ii-3-2/index.html").contains(en_notice));
+    assert!(page("vi/plans/qd-1252-2019/index.html").contains(
+        "Nội dung tiếng Việt của các nhiệm vụ trong kế hoạch này là bản dịch của chúng tôi \
+             từ một bản dịch tiếng Anh không chính thức"
+    ));
+    assert!(page("en/plans/qd-1252-2019/index.html").contains(
+        "The English text of this plan&#39;s tasks is an unofficial translation of the \
+             Vietnamese original"
+    ));
+    let cat_vi = page("vi/tasks/qd-87-2023-dd/index.html");
+    assert!(!cat_vi.contains("notice translation"), "{cat_vi}");
+    let cat_en = page("en/tasks/qd-87-2023-dd/index.html");
+    assert!(cat_en.contains(en_notice), "{cat_en}");
+    // Decision 87's full text is online (progress.md P14): the notice links it.
+    assert!(
+        cat_en.contains(r#"href="https://vanban123.vn/Quyet-dinh/Quyet-dinh-87-QD-TTg-nam-2023"#),
+        "{cat_en}"
+    );
 }

@@ -820,3 +820,48 @@ fn numbers_a_chart_cannot_draw() {
     );
     assert_hint(&run, "10^15");
 }
+
+#[test]
+fn sic_notes_must_quote_the_task() {
+    let run = check_fails(&invalid("bad-sic"));
+    assert_reported(
+        &run,
+        "data/tasks.yaml:6",
+        "`sic` note on `Thống kê`, which is not in the task",
+    );
+    assert_hint(&run, "copy the words exactly as they stand");
+    assert_reported(
+        &run,
+        "data/tasks.yaml:13",
+        "`sic` note reads `định chỉ` as itself",
+    );
+    assert_reported(
+        &run,
+        "data/tasks.yaml:19",
+        "`sic` item `Thông kê -> Thống kê` should be `printed => reads`",
+    );
+    assert_reported(&run, "data/tasks.yaml:26", "two `sic` notes on `Thông kê`");
+    assert_eq!(problems(&run), 4, "{}", run.stderr);
+}
+
+#[test]
+fn transcribed_from_needs_another_original() {
+    let run = check_fails(&invalid("bad-transcribed-from"));
+    assert_reported(
+        &run,
+        "data/tasks.yaml:5",
+        "`transcribed_from` needs `original`",
+    );
+    assert_reported(
+        &run,
+        "data/tasks.yaml:11",
+        "`transcribed_from` is `vi`, the same as `original`",
+    );
+    assert_reported(
+        &run,
+        "data/tasks.yaml:17",
+        "`transcribed_from` is `fr`, which is not a language of this site",
+    );
+    assert_hint(&run, "the site's languages are: vi, en");
+    assert_eq!(problems(&run), 3, "{}", run.stderr);
+}
