@@ -29,8 +29,9 @@ pub enum Command {
     /// Load, validate and render the site, then write it to the output folder (default: public/).
     ///
     /// Only files whose bytes changed are written and files no longer produced are
-    /// removed; a build that meets bad data or a broken template writes nothing and
-    /// leaves the previous output as it was.
+    /// removed; only files an earlier build wrote (listed in .lotrinh-manifest) are
+    /// ever replaced or removed. A build that fails (bad data, a broken template, a
+    /// disk error, Ctrl-C) leaves the previous output as it was.
     Build {
         #[command(flatten)]
         common: Common,
@@ -94,6 +95,8 @@ pub enum Format {
 
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    // Ctrl-C or SIGTERM during a build: stop cleanly or finish the switch.
+    crate::output::handle_signals();
     match &cli.command {
         Command::Build {
             common,
@@ -157,7 +160,11 @@ fn build_or_check(
         },
     );
     progress.finish();
-    report(&outcome, common.format, write)
+    let code = report(&outcome, common.format, write);
+    if crate::output::interrupted() {
+        return ExitCode::from(130);
+    }
+    code
 }
 
 /// Prints the diagnostics and the closing line; the exit code.

@@ -130,6 +130,10 @@ fn resolve(out: &Path, served: &Served, uri_path: &str) -> Answer {
     {
         return not_found(out, served, rel);
     }
+    // lotrinh's own files (manifest, lock, staged pages) are not the site.
+    if rel.starts_with(".lotrinh-") {
+        return not_found(out, served, rel);
+    }
     let file = out.join(rel);
     if file.is_dir() {
         if !rel.is_empty() && !rel.ends_with('/') {
@@ -246,6 +250,10 @@ fn rebuild(cfg: &Config, cache: &Mutex<PageCache>, served: &RwLock<Served>, firs
     );
     progress.finish();
     cli::report(&outcome, cfg.format, true);
+    if crate::output::interrupted() {
+        // Ctrl-C came during this build, which stopped cleanly or finished its switch.
+        std::process::exit(130);
+    }
     let mut s = served.write().unwrap_or_else(|e| e.into_inner());
     match &outcome.summary {
         Some(summary) if !outcome.diags.has_errors() && !outcome.io_failure => {
@@ -494,6 +502,7 @@ mod tests {
         std::fs::write(out.join("en/a/index.html"), "a").unwrap();
         std::fs::write(out.join("en/404.html"), "nf").unwrap();
         std::fs::write(out.join("secret"), "x").unwrap();
+        std::fs::write(out.join(".lotrinh-manifest"), "x").unwrap();
         let s = Served {
             prefix: "/sub/".into(),
             languages: vec!["vi".into(), "en".into()],
@@ -512,6 +521,10 @@ mod tests {
             Answer::File(_, 404)
         ));
         assert!(matches!(resolve(out, &s, "/en/a/"), Answer::NotFound));
+        assert!(!matches!(
+            resolve(out, &s, "/sub/.lotrinh-manifest"),
+            Answer::File(_, 200)
+        ));
     }
 
     #[test]

@@ -116,14 +116,19 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
     {
         diags
             .error(None, format!("will not write the site to {}: {why}", out.display()))
-            .hint("a build removes every file of the output folder it did not make; choose a folder of its own, e.g. `--out public`");
+            .hint("the output folder is the build's own (it replaces and removes the files it wrote there); choose a folder of its own, e.g. `--out public`");
         return Outcome::stopped(sources, diags, false);
     }
     let writer = if opts.write {
         match Writer::open(&out) {
-            Ok(w) => w,
+            Ok(w) => {
+                if let Some(note) = w.recovered() {
+                    diags.warning(None, note.to_string());
+                }
+                w
+            }
             Err(e) => {
-                diags.error(None, format!("cannot write {}: {e}", out.display()));
+                write_error(&mut diags, e);
                 return Outcome::stopped(sources, diags, true);
             }
         }
@@ -203,7 +208,7 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
     let stats = match writer.commit() {
         Ok(s) => s,
         Err(e) => {
-            diags.error(None, format!("cannot write {}: {e}", out.display()));
+            write_error(&mut diags, e);
             return Outcome::stopped(sources, diags, true);
         }
     };
@@ -225,9 +230,17 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
     }
 }
 
-/// Why `out` cannot be the output folder, if it cannot: a build removes
-/// every file there it did not make, so `--out .` or `--out data` would
-/// delete the site's own sources (it did, before this check).
+/// A refusal or failure of the output folder, with its hint.
+fn write_error(diags: &mut Diagnostics, e: crate::output::Error) {
+    let d = diags.error(None, format!("cannot write the site: {}", e.message));
+    if let Some(h) = e.hint {
+        d.hint(h);
+    }
+}
+
+/// Why `out` cannot be the output folder, if it cannot: `--out .` or
+/// `--out data` once deleted the site's own sources, and a build into
+/// `static/` would publish itself.
 fn unsafe_out(root: &Path, out: &Path) -> Option<String> {
     let full = |p: &Path| {
         std::path::absolute(p)
