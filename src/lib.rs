@@ -31,4 +31,5 @@ pub mod site;
 pub mod state;
 pub mod theme;
 pub mod validate;
+pub mod walk;
 pub mod xlsx;

@@ -140,22 +140,19 @@ fn discover(
 ) -> Vec<(&'static str, PathBuf)> {
     let data = root.join("data");
     let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(&data) else {
-        diags.warning(None, "no data/ folder: the site has no records");
+    let site = crate::walk::Site::new(root);
+    let errors = diags.errors();
+    let Some(items) = site.list(&data, diags) else {
+        // Only a missing folder is "no records"; one that cannot be read is
+        // an error (said by `list`), never a site that silently lost them.
+        if diags.errors() == errors {
+            diags.warning(None, "no data/ folder: the site has no records");
+        }
         return out;
     };
-    let mut names: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    names.sort();
-    for path in names {
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("")
-            .to_string();
-        if name.starts_with('.') {
-            continue;
-        }
-        let stem = if path.is_dir() {
+    for item in items {
+        let (name, path) = (item.name, item.path);
+        let stem = if item.is_dir {
             name.clone()
         } else {
             name.rsplit_once('.')
@@ -166,8 +163,7 @@ fn discover(
             let near = closest(&stem, COLLECTIONS.iter().copied());
             // Registered without its text: the name is the problem, and a
             // place lets editors and CI jump to the file.
-            let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-            let file = sources.add(shown, String::new());
+            let file = sources.add(item.shown, String::new());
             let at = Loc {
                 file,
                 line: 1,
@@ -183,24 +179,16 @@ fn discover(
             };
             continue;
         };
-        if path.is_dir() {
-            let walker = walkdir::WalkDir::new(&path)
-                .sort_by_file_name()
-                .follow_links(false);
-            for entry in walker.into_iter().filter_map(Result::ok) {
-                let p = entry.path();
-                let fname = entry.file_name().to_string_lossy();
-                if !entry.file_type().is_file() || fname.starts_with('.') {
-                    continue;
-                }
-                if is_data_file(p) {
-                    out.push((*collection, p.to_path_buf()));
+        if item.is_dir {
+            for (_, f) in site.files(&path, diags) {
+                if is_data_file(&f.path) {
+                    out.push((*collection, f.path));
                 } else {
                     diags.warning(
                         None,
                         format!(
                             "ignoring {}: not a .yaml, .yml or .csv file",
-                            p.strip_prefix(root).unwrap_or(p).display()
+                            f.shown.display()
                         ),
                     );
                 }
@@ -879,21 +867,23 @@ fn content(
 ) -> Vec<Page> {
     let dir = root.join("content");
     let mut pages = Vec::new();
-    let Ok(rd) = std::fs::read_dir(&dir) else {
+    let Some(items) = crate::walk::Site::new(root).list(&dir, diags) else {
         return pages;
     };
-    let mut paths: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for path in paths {
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("")
-            .to_string();
-        if name.starts_with('.') || path.is_dir() {
+    for item in items {
+        let (name, path, shown) = (item.name, item.path, item.shown);
+        if item.is_dir {
+            diags
+                .warning(
+                    None,
+                    format!(
+                        "ignoring {}/: content pages are not read from folders inside content/",
+                        shown.display()
+                    ),
+                )
+                .hint("put the page in content/ itself: content/<slug>.<lang>.md");
             continue;
         }
-        let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
         let Some(stem) = name.strip_suffix(".md") else {
             diags.warning(
                 None,
@@ -902,9 +892,12 @@ fn content(
             continue;
         };
         let file = sources.add(shown.clone(), String::new());
-        let Ok(bytes) = std::fs::read(&path) else {
-            diags.error(None, format!("cannot read {}", shown.display()));
-            continue;
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) => {
+                diags.error(None, format!("cannot read {}: {e}", shown.display()));
+                continue;
+            }
         };
         let Some(text) = utf8(bytes, file, diags) else {
             continue;

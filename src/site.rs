@@ -197,11 +197,26 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
     };
     step("moving files into place");
     // The site's own static files, after the theme's (which win a clash).
-    for (rel, path) in theme::files_in(&opts.root.join("static")) {
-        let put = std::fs::read(&path).and_then(|bytes| writer.put(&rel, bytes));
-        if let Err(e) = put {
-            diags.error(None, format!("cannot copy static/{rel}: {e}"));
-            return failed(writer, sources, diags, true);
+    let errors = diags.errors();
+    let statics = theme::files_in(opts.root, &opts.root.join("static"), &mut diags);
+    if diags.errors() > errors {
+        return failed(writer, sources, diags, false);
+    }
+    for (rel, path) in statics {
+        match std::fs::read(&path).and_then(|bytes| writer.put(&rel, bytes)) {
+            Ok(true) => {}
+            Ok(false) => {
+                diags
+                    .warning(
+                        None,
+                        format!("static/{rel} is not published: the site itself makes {rel}"),
+                    )
+                    .hint("rename or move the file; a page or file the build makes always wins");
+            }
+            Err(e) => {
+                diags.error(None, format!("cannot copy static/{rel}: {e}"));
+                return failed(writer, sources, diags, true);
+            }
         }
     }
     let files = writer.count();

@@ -97,6 +97,21 @@ pub fn load(
         );
         templates.insert(name.to_string(), (src.to_string(), id));
     }
+    // A name under themes/, never a path: `theme: /etc` or `../..` would
+    // read (and publish the static files of) any folder on the machine.
+    let plain = !theme.is_empty()
+        && !matches!(theme, "." | "..")
+        && !theme.contains(['/', '\\', ':'])
+        && !theme.starts_with('.');
+    if !plain {
+        diags
+            .error(
+                None,
+                format!("theme `{theme}` in site.yaml is not the name of a folder under themes/"),
+            )
+            .hint("`theme:` names a folder of the site's themes/ (e.g. `theme: mine` for themes/mine/), or `default`; a theme elsewhere must be copied into themes/");
+        return None;
+    }
     let theme_dir = root.join("themes").join(theme);
     if theme != "default" && !theme_dir.is_dir() {
         diags
@@ -107,7 +122,7 @@ pub fn load(
             .hint("use `theme: default` (built in) or create the folder");
     }
     for dir in [theme_dir.join("templates"), root.join("templates")] {
-        for (rel, path) in files_in(&dir) {
+        for (rel, path) in files_in(root, &dir, diags) {
             let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
             match std::fs::read_to_string(&path) {
                 Ok(src) => {
@@ -128,14 +143,24 @@ pub fn load(
         );
         strings.insert(lang.to_string(), parse_strings(src, id, diags));
     }
-    for (rel, path) in files_in(&theme_dir.join("i18n")) {
+    for (rel, path) in files_in(root, &theme_dir.join("i18n"), diags) {
+        let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
         let Some(lang) = rel.strip_suffix(".yaml") else {
+            diags.warning(
+                None,
+                format!(
+                    "ignoring {}: interface strings are in <lang>.yaml",
+                    shown.display()
+                ),
+            );
             continue;
         };
-        let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-        let Ok(src) = std::fs::read_to_string(&path) else {
-            diags.error(None, format!("cannot read {}", shown.display()));
-            continue;
+        let src = match std::fs::read_to_string(&path) {
+            Ok(s) => s,
+            Err(e) => {
+                diags.error(None, format!("cannot read {}: {e}", shown.display()));
+                continue;
+            }
         };
         let id = sources.add(shown, src.clone());
         let over = parse_strings(&src, id, diags);
@@ -168,9 +193,15 @@ pub fn load(
         .iter()
         .map(|(n, s)| (n.to_string(), s.as_bytes().to_vec()))
         .collect();
-    for (rel, path) in files_in(&theme_dir.join("static")) {
-        if let Ok(bytes) = std::fs::read(&path) {
-            statics.insert(rel, bytes);
+    for (rel, path) in files_in(root, &theme_dir.join("static"), diags) {
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                statics.insert(rel, bytes);
+            }
+            Err(e) => {
+                let shown = path.strip_prefix(root).unwrap_or(&path);
+                diags.error(None, format!("cannot read {}: {e}", shown.display()));
+            }
         }
     }
     Some(Theme {
@@ -204,24 +235,17 @@ fn parse_strings(src: &str, file: u32, diags: &mut Diagnostics) -> BTreeMap<Stri
     }
 }
 
-/// Files under `dir`, as (path relative to `dir` with `/`, full path), sorted.
-pub fn files_in(dir: &Path) -> Vec<(String, std::path::PathBuf)> {
-    if !dir.is_dir() {
-        return Vec::new();
-    }
-    walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
+/// Files under `dir` (a folder of the site at `root`), as (path relative to
+/// `dir` with `/`, full path), sorted; dotfiles left out. A folder that
+/// cannot be read or a symlink leading out of the site is an error.
+pub fn files_in(
+    root: &Path,
+    dir: &Path,
+    diags: &mut Diagnostics,
+) -> Vec<(String, std::path::PathBuf)> {
+    crate::walk::Site::new(root)
+        .files(dir, diags)
         .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('.'))
-        .filter_map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .ok()?
-                .to_string_lossy()
-                .replace('\\', "/");
-            Some((rel, e.path().to_path_buf()))
-        })
+        .map(|(rel, item)| (rel, item.path))
         .collect()
 }

@@ -1068,3 +1068,180 @@ fn sigterm_at_any_moment_leaves_the_old_or_the_new_site() {
     }
     eprintln!("build {took} ms; outcomes: {outcomes:?}");
 }
+
+/// A copy of the rich fixture with `rel` replaced by a symlink to `target`.
+#[cfg(unix)]
+fn with_symlink(root: &Path, rel: &str, target: &Path) {
+    let at = root.join(rel);
+    if at.is_dir() {
+        std::fs::remove_dir_all(&at).unwrap();
+    } else if at.exists() {
+        std::fs::remove_file(&at).unwrap();
+    }
+    std::os::unix::fs::symlink(target, &at).unwrap();
+}
+
+/// Issue 16.5: `ln -s data data` gave "warning: no data/ folder", exit 0,
+/// and a build removed every record's pages.
+#[cfg(unix)]
+#[test]
+fn a_data_folder_that_loops_is_an_error_not_an_empty_site() {
+    let (_tmp, root) = copy_fixture("rich");
+    std::fs::rename(root.join("data"), root.join("data-real")).unwrap();
+    with_symlink(&root, "data", Path::new("data"));
+    let run = check(&root, &[]);
+    assert_eq!(run.code, 1, "{}", run.both());
+    assert!(run.stderr.contains("cannot read data"), "{}", run.stderr);
+    assert!(!run.stderr.contains("no data/ folder"), "{}", run.stderr);
+    // The same for content/ and for a collection's folder.
+    let (_tmp, root) = copy_fixture("rich");
+    std::fs::remove_dir_all(root.join("content")).unwrap();
+    with_symlink(&root, "content", Path::new("content"));
+    let run = check(&root, &[]);
+    assert_eq!(run.code, 1, "{}", run.both());
+    assert!(run.stderr.contains("cannot read content"), "{}", run.stderr);
+    let (_tmp, root) = copy_fixture("rich");
+    with_symlink(&root, "data/recommendations/again", Path::new("."));
+    let run = check(&root, &[]);
+    assert_eq!(run.code, 1, "{}", run.both());
+    assert!(
+        run.stderr.contains("data/recommendations/again"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Issue 16.5: `chmod 000` on content/ or a collection's folder: pages and
+/// records vanished, exit 0.
+#[cfg(unix)]
+#[test]
+fn an_unreadable_folder_is_an_error() {
+    use std::os::unix::fs::PermissionsExt;
+    for folder in ["content", "data/recommendations"] {
+        let (_tmp, root) = copy_fixture("rich");
+        let dir = root.join(folder);
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o000)).unwrap();
+        if std::fs::read_dir(&dir).is_ok() {
+            std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+            eprintln!(
+                "skipped: running as root, chmod 000 does not stop reads (a_data_folder_that_loops_is_an_error_not_an_empty_site covers the error path)"
+            );
+            return;
+        }
+        let run = check(&root, &[]);
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        assert_eq!(run.code, 1, "{}", run.both());
+        assert!(
+            run.stderr.contains(&format!("cannot read {folder}")),
+            "{}",
+            run.stderr
+        );
+    }
+}
+
+/// Issue 16.5: a symlinked file in a collection folder was dropped without
+/// a word (its records gone), a nested content folder and a static file
+/// the build makes itself too.
+#[cfg(unix)]
+#[test]
+fn nothing_is_skipped_silently() {
+    let (tmp, root) = copy_fixture("rich");
+    std::fs::create_dir_all(root.join("shared")).unwrap();
+    std::fs::rename(
+        root.join("data/recommendations/upr.yaml"),
+        root.join("shared/upr.yaml"),
+    )
+    .unwrap();
+    with_symlink(
+        &root,
+        "data/recommendations/upr.yaml",
+        Path::new("../../shared/upr.yaml"),
+    );
+    std::fs::create_dir_all(root.join("content/drafts")).unwrap();
+    std::fs::write(root.join("content/drafts/x.en.md"), "---\ntitle: X\n---\n").unwrap();
+    std::fs::create_dir_all(root.join("static")).unwrap();
+    std::fs::write(
+        root.join("static/robots.txt"),
+        "User-agent: *\nDisallow: /\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("public");
+    let run = build_ok(&root, &out, &[]);
+    assert!(
+        out.join("en/recommendations/upr-3-38-1/index.html")
+            .is_file(),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("ignoring content/drafts/"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("static/robots.txt is not published"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Issue 16.9: `static/` as a symlink to a folder outside the site was
+/// published whole (a `key.pem` with it); `content/*.md` and
+/// `data/<collection>.yaml` symlinks were followed (`/etc/passwd` was
+/// printed in an error).
+#[cfg(unix)]
+#[test]
+fn nothing_outside_the_site_folder_is_read() {
+    let secret = "root:x:0:0:SECRET-LINE";
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("key.pem"), secret).unwrap();
+    std::fs::write(outside.path().join("passwd"), format!("{secret}\n")).unwrap();
+    let cases: [(&str, std::path::PathBuf); 4] = [
+        ("static", outside.path().to_path_buf()),
+        ("content/about.en.md", outside.path().join("passwd")),
+        ("data/themes.yaml", outside.path().join("passwd")),
+        ("data/agencies", outside.path().to_path_buf()),
+    ];
+    for (rel, target) in cases {
+        let (tmp, root) = copy_fixture("rich");
+        if let Some(parent) = root.join(rel).parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        with_symlink(&root, rel, &target);
+        let out = tmp.path().join("public");
+        let run = build(&root, &out, &[]);
+        assert_eq!(run.code, 1, "{rel}: {}", run.both());
+        assert!(
+            run.stderr
+                .contains(&format!("{rel} leads outside the site folder")),
+            "{rel}: {}",
+            run.stderr
+        );
+        assert_hint(&run, "copy the file or folder into the site");
+        assert!(!run.both().contains("SECRET-LINE"), "{rel}: {}", run.both());
+        assert!(!out.exists(), "{rel}: a failed build wrote");
+    }
+}
+
+/// Issue 16.9: `theme:` took an absolute path or `../..`.
+#[test]
+fn the_theme_is_a_name_not_a_path() {
+    for theme in ["/etc", "../..", "..", "themes/../../x"] {
+        let (_tmp, root) = copy_fixture("rich");
+        let site = root.join("site.yaml");
+        let text = std::fs::read_to_string(&site).unwrap();
+        std::fs::write(
+            &site,
+            text.replace("theme: default", &format!("theme: \"{theme}\"")),
+        )
+        .unwrap();
+        let run = check(&root, &[]);
+        assert_eq!(run.code, 1, "{theme}: {}", run.both());
+        assert!(
+            run.stderr
+                .contains("is not the name of a folder under themes/"),
+            "{theme}: {}",
+            run.stderr
+        );
+    }
+}
