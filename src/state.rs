@@ -236,6 +236,7 @@ mod tests {
             status: Status::Done,
             status_note: None,
             evidence: vec![],
+            sic: vec![],
             prov: Provenance::default(),
         }
     }
