@@ -76,21 +76,66 @@ fn ticks(min: f64, max: f64) -> (f64, f64, Vec<f64>) {
 /// A drawn chart and the sentence that stands for it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Chart {
+    /// Drawn 640 wide, for screens wider than a phone.
     pub svg: String,
+    /// The same chart drawn 320 wide with larger type, for phones: scaled
+    /// into a phone's 296-400 px its text stays at 12 CSS px or more, where
+    /// the wide drawing's would shrink to 6 or 7 (the theme shows one of the
+    /// two by the screen's width).
+    pub narrow: String,
     pub summary: String,
 }
 
-fn open_svg(out: &mut String, id: &str, w: f64, h: f64, title: &str, summary: &str, data: &str) {
+/// The frame a chart is drawn in: its width, text size and whether it is
+/// the narrow (phone) drawing.
+#[derive(Debug, Clone, Copy)]
+struct Frame {
+    w: f64,
+    font: f64,
+    narrow: bool,
+}
+
+const WIDE: Frame = Frame {
+    w: 640.0,
+    font: 12.0,
+    narrow: false,
+};
+/// 13 user units at 320 wide: 12 CSS px or more from 296 px up (a 320 px
+/// phone less the page's margins).
+const NARROW: Frame = Frame {
+    w: 320.0,
+    font: 13.0,
+    narrow: true,
+};
+
+/// A chart's id in a frame: the narrow drawing's ids differ, as both are in the page.
+fn frame_id(id: &str, f: Frame) -> String {
+    if f.narrow {
+        format!("{id}-narrow")
+    } else {
+        id.to_string()
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn open_svg(out: &mut String, id: &str, f: Frame, h: f64, title: &str, summary: &str, data: &str) {
+    let w = f.w;
+    let class = if f.narrow {
+        "chart chart-narrow"
+    } else {
+        "chart chart-wide"
+    };
     let _ = write!(
         out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"{id}\" role=\"img\" \
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"{class}\" id=\"{id}\" role=\"img\" \
          aria-labelledby=\"{id}-t {id}-d\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" \
-         preserveAspectRatio=\"xMinYMin meet\" font-family=\"system-ui, sans-serif\" font-size=\"12\"{data}>\
+         preserveAspectRatio=\"xMinYMin meet\" font-family=\"system-ui, sans-serif\" font-size=\"{}\"{data}>\
          <title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
         px(w),
         px(h),
         px(w),
         px(h),
+        px(f.font),
         escape(title),
         escape(summary),
     );
@@ -203,8 +248,21 @@ pub fn period_order(p: &str) -> (bool, i32, String) {
 }
 
 pub fn line(c: &Line<'_>) -> Chart {
+    Chart {
+        svg: line_in(c, WIDE),
+        narrow: line_in(c, NARROW),
+        summary: c.summary.to_string(),
+    }
+}
+
+fn line_in(c: &Line<'_>, f: Frame) -> String {
     let n = c.periods.len().max(1);
-    let (w, left, right, top) = (640.0, 56.0, 24.0, 28.0);
+    let (w, left, right, top) = if f.narrow {
+        (f.w, 44.0, 12.0, 28.0)
+    } else {
+        (f.w, 56.0, 24.0, 28.0)
+    };
+    let id = &frame_id(c.id, f);
     let plot_h = 220.0;
     let legend_rows = if c.series.len() > 1 {
         c.series.len()
@@ -249,8 +307,8 @@ pub fn line(c: &Line<'_>) -> Chart {
     let mut out = String::new();
     open_svg(
         &mut out,
-        c.id,
-        w,
+        id,
+        f,
         h,
         c.title,
         c.summary,
@@ -266,7 +324,7 @@ pub fn line(c: &Line<'_>) -> Chart {
         let _ = write!(
             out,
             "<text x=\"{}\" y=\"{}\" fill=\"{MUTED}\">{}</text>",
-            px(left - 48.0),
+            px(if f.narrow { 2.0 } else { left - 48.0 }),
             px(top - 12.0),
             escape(c.unit)
         );
@@ -295,7 +353,8 @@ pub fn line(c: &Line<'_>) -> Chart {
         b = px(bottom),
     );
     // Period labels; every other one when crowded, all of them in the table.
-    let every = if n > 8 { n.div_ceil(8) } else { 1 };
+    let room = if f.narrow { 4 } else { 8 };
+    let every = if n > room { n.div_ceil(room) } else { 1 };
     for (i, p) in c.periods.iter().enumerate() {
         if i % every == 0 {
             let _ = write!(
@@ -388,20 +447,24 @@ pub fn line(c: &Line<'_>) -> Chart {
                 ly = px(ly),
             );
             marker(&mut out, si, left + 14.0, ly, ink);
+            // Cut to the width left (the whole name is in the table below).
+            let room = ((w - left - 40.0) / (0.6 * f.font)).max(8.0) as usize;
+            let name = if s.name.chars().count() > room {
+                format!("{}…", s.name.chars().take(room - 1).collect::<String>())
+            } else {
+                s.name.clone()
+            };
             let _ = write!(
                 out,
                 "<text x=\"{}\" y=\"{}\" fill=\"#1b1f24\">{}</text>",
                 px(left + 36.0),
                 px(ly + 4.0),
-                escape(&s.name)
+                escape(&name)
             );
         }
     }
     out.push_str("</svg>");
-    Chart {
-        svg: out,
-        summary: c.summary.to_string(),
-    }
+    out
 }
 
 /// One rating of a rated indicator.
@@ -429,8 +492,21 @@ pub struct Scale<'a> {
 }
 
 pub fn scale(c: &Scale<'_>) -> Chart {
+    Chart {
+        svg: scale_in(c, WIDE),
+        narrow: scale_in(c, NARROW),
+        summary: c.summary.to_string(),
+    }
+}
+
+fn scale_in(c: &Scale<'_>, f: Frame) -> String {
     let n = c.levels.len().max(1);
-    let (w, left, right) = (640.0, 16.0, 16.0);
+    let (w, left, right) = if f.narrow {
+        (f.w, 4.0, 4.0)
+    } else {
+        (f.w, 16.0, 16.0)
+    };
+    let id = &frame_id(c.id, f);
     let band = (w - left - right) / n as f64;
     let row_h = 64.0;
     let top = 8.0;
@@ -439,8 +515,8 @@ pub fn scale(c: &Scale<'_>) -> Chart {
     let levels: Vec<&str> = c.levels.iter().map(|(l, _)| l.as_str()).collect();
     open_svg(
         &mut out,
-        c.id,
-        w,
+        id,
+        f,
         h,
         c.title,
         c.summary,
@@ -523,6 +599,20 @@ pub fn scale(c: &Scale<'_>) -> Chart {
             "start" => left + 6.0,
             _ => cx,
         };
+        // Cut to the room the anchor leaves (the whole sentence is in the
+        // caption and the table below the chart).
+        let room = match anchor {
+            "end" => tx,
+            "start" => w - tx,
+            _ => 2.0 * tx.min(w - tx),
+        };
+        let fit = ((room / (0.6 * f.font)) as usize).max(8);
+        if words.chars().count() > fit {
+            words = format!(
+                "{}…",
+                words.chars().take(fit - 1).collect::<String>().trim_end()
+            );
+        }
         let _ = write!(
             out,
             "<text x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\" fill=\"#1b1f24\">{}</text></g>",
@@ -532,10 +622,7 @@ pub fn scale(c: &Scale<'_>) -> Chart {
         );
     }
     out.push_str("</svg>");
-    Chart {
-        svg: out,
-        summary: c.summary.to_string(),
-    }
+    out
 }
 
 /// How each task state is drawn: (state, fill colour, pattern), in the
@@ -631,9 +718,27 @@ fn pattern_defs(out: &mut String, id: &str) {
 }
 
 pub fn stacked(c: &Stacked<'_>) -> Chart {
-    let (w, left, right, top) = (640.0, 220.0, 40.0, 8.0);
+    Chart {
+        svg: stacked_in(c, WIDE),
+        narrow: stacked_in(c, NARROW),
+        summary: c.summary.to_string(),
+    }
+}
+
+/// Wide: names left of the bars. Narrow: each name above its bar, and the
+/// legend wraps, so nothing is cut at 320 wide.
+fn stacked_in(c: &Stacked<'_>, f: Frame) -> String {
+    let (w, left, right, top) = if f.narrow {
+        (f.w, 2.0, 32.0, 8.0)
+    } else {
+        (f.w, 220.0, 40.0, 8.0)
+    };
+    let id = &frame_id(c.id, f);
     let bar_h = 18.0;
-    let gap = 8.0;
+    // The narrow drawing's name line sits in the gap above each bar.
+    let gap = if f.narrow { 8.0 + f.font + 4.0 } else { 8.0 };
+    let name_dy = if f.narrow { -5.0 } else { 13.0 };
+    let first = if f.narrow { f.font + 4.0 } else { 0.0 };
     let max = c
         .bars
         .iter()
@@ -642,26 +747,42 @@ pub fn stacked(c: &Stacked<'_>) -> Chart {
         .unwrap_or(0)
         .max(1);
     let unit = (w - left - right) / max as f64;
-    let legend_y = top + (bar_h + gap) * c.bars.len() as f64 + 12.0;
-    let h = legend_y + 24.0;
+    // Legend entries: swatch, name; wrapped into rows that fit the width.
+    let mut legend: Vec<(usize, f64, f64)> = Vec::new();
+    let (mut lx, mut row) = (left, 0.0);
+    for (si, _) in STATES.iter().enumerate() {
+        if c.bars.iter().all(|b| b.counts[si] == 0) {
+            continue;
+        }
+        let width = 28.0 + f.font * 0.6 * c.state_names[si].chars().count() as f64;
+        if lx > left && lx + width > w {
+            lx = left;
+            row += 1.0;
+        }
+        legend.push((si, lx, row));
+        lx += width;
+    }
+    let legend_y = top + first + (bar_h + gap) * c.bars.len() as f64 + 12.0 - (gap - 8.0);
+    let h = legend_y + 24.0 + 20.0 * row;
     let mut out = String::new();
     open_svg(
         &mut out,
-        c.id,
-        w,
+        id,
+        f,
         h,
         c.title,
         c.summary,
         &format!(" data-x-axis=\"{} {}\"", px(left), px(unit)),
     );
-    pattern_defs(&mut out, c.id);
+    pattern_defs(&mut out, id);
     for (bi, b) in c.bars.iter().enumerate() {
-        let y = top + (bar_h + gap) * bi as f64;
+        let y = top + first + (bar_h + gap) * bi as f64;
         let total: usize = b.counts.iter().sum();
-        let name: String = if b.name.chars().count() > 30 {
+        let keep = if f.narrow { 40 } else { 30 };
+        let name: String = if b.name.chars().count() > keep {
             format!(
                 "{}…",
-                b.name.chars().take(29).collect::<String>().trim_end()
+                b.name.chars().take(keep - 1).collect::<String>().trim_end()
             )
         } else {
             b.name.clone()
@@ -669,11 +790,12 @@ pub fn stacked(c: &Stacked<'_>) -> Chart {
         let _ = write!(
             out,
             "<g class=\"bar\" data-key=\"{}\" data-total=\"{total}\"><title>{}</title>\
-             <text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#1b1f24\">{}</text>",
+             <text x=\"{}\" y=\"{}\" text-anchor=\"{}\" fill=\"#1b1f24\">{}</text>",
             escape(&b.key),
             escape(&b.name),
-            px(left - 6.0),
-            px(y + 13.0),
+            px(if f.narrow { left } else { left - 6.0 }),
+            px(y + name_dy),
+            if f.narrow { "start" } else { "end" },
             escape(&name)
         );
         let mut x = left;
@@ -691,7 +813,7 @@ pub fn stacked(c: &Stacked<'_>) -> Chart {
                 px(y),
                 px(bw),
                 px(bar_h),
-                c.id,
+                id,
                 escape(&c.state_names[si])
             );
             x += bw;
@@ -704,30 +826,24 @@ pub fn stacked(c: &Stacked<'_>) -> Chart {
         );
     }
     // Legend: the pattern swatch and the state's name.
-    let mut lx = left;
-    for (si, (state, ink, _)) in STATES.iter().enumerate() {
-        if c.bars.iter().all(|b| b.counts[si] == 0) {
-            continue;
-        }
+    for &(si, lx, row) in &legend {
+        let (state, ink, _) = STATES[si];
         let name = &c.state_names[si];
+        let legend_y = legend_y + 20.0 * row;
         let _ = write!(
             out,
             "<rect x=\"{}\" y=\"{}\" width=\"14\" height=\"14\" fill=\"url(#{}-{state})\" stroke=\"{ink}\"/>\
              <text x=\"{}\" y=\"{}\" fill=\"#1b1f24\">{}</text>",
             px(lx),
             px(legend_y),
-            c.id,
+            id,
             px(lx + 18.0),
             px(legend_y + 11.0),
             escape(name)
         );
-        lx += 28.0 + 7.0 * name.chars().count() as f64;
     }
     out.push_str("</svg>");
-    Chart {
-        svg: out,
-        summary: c.summary.to_string(),
-    }
+    out
 }
 
 #[cfg(test)]

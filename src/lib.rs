@@ -6,16 +6,19 @@
 
 pub mod charts;
 pub mod cli;
+pub mod collate;
 pub mod config;
 pub mod deadlines;
 pub mod diag;
 pub mod downloads;
 pub mod export;
+pub mod favicon;
 pub mod feeds;
 pub mod fields;
 pub mod filters;
 pub mod index;
 pub mod indicators;
+pub mod labels;
 pub mod load;
 pub mod markdown;
 pub mod model;

@@ -171,6 +171,28 @@ fn field_source(src: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
+/// The words of inline Markdown without its markup ("*the* `x`" → "the x"),
+/// for labels, attributes and descriptions. Raw HTML stays as its text.
+pub fn plain(src: &str) -> String {
+    if !src.contains(['*', '_', '`', '[', '<', '&', '\\', '\n', '~', '!']) {
+        return src.to_string();
+    }
+    // A `# line` is text, as in the field's own markup (`field_source`).
+    let src = field_source(src);
+    let mut out = String::with_capacity(src.len());
+    for ev in Parser::new_ext(&src, Options::ENABLE_STRIKETHROUGH) {
+        match ev {
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                out.push_str(&t)
+            }
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(TagEnd::Paragraph) if !out.is_empty() => out.push(' '),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 16);
     let _ = escape_into(&mut out, s);
@@ -200,6 +222,17 @@ pub fn escape_into(out: &mut impl std::fmt::Write, s: &str) -> std::fmt::Result 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_keeps_the_words_and_drops_the_markup() {
+        assert_eq!(plain("Plain words"), "Plain words");
+        assert_eq!(plain("*Definition* of `torture`"), "Definition of torture");
+        assert_eq!(
+            plain("[the law](https://x.example) & <b>bold</b>"),
+            "the law & <b>bold</b>"
+        );
+        assert_eq!(plain("two\nlines"), "two lines");
+    }
 
     #[test]
     fn escape_replaces_exactly_the_five_specials() {

@@ -52,7 +52,14 @@ pub(crate) fn jobs<'a>(c: &'a Ctx<'a>, v: &'a Views, site: &'a Loaded) -> Vec<Jo
                 push(
                     format!("{lang}/{}/{}/index.html", $section, r.id.id),
                     $template,
-                    Box::new(move || $make(c, v, i)),
+                    Box::new(move || {
+                        let (title, description) = meta(c, $section, i);
+                        minijinja::context! {
+                            meta_title => title,
+                            meta_description => description,
+                            ..$make(c, v, i)
+                        }
+                    }),
                 );
             }
         };
@@ -170,6 +177,108 @@ pub(crate) fn jobs<'a>(c: &'a Ctx<'a>, v: &'a Views, site: &'a Loaded) -> Vec<Jo
     jobs
 }
 
+/// Characters of a page's description (search engines show about 160).
+const DESCRIPTION: usize = 200;
+
+/// A record page's title and description for search engines and link
+/// previews (Open Graph, Twitter cards), made from the record: a shared
+/// link to a task shows the task, not the site's blurb.
+fn meta(c: &Ctx<'_>, section: &str, i: usize) -> (String, String) {
+    use crate::labels::{self, clip};
+    let idx = c.idx;
+    let d = idx.data;
+    let (l, ls) = (c.lang, c.langs);
+    let p = |t: &Text| markdown::plain(t.plain(l, ls));
+    let op = |t: &Option<Text>| t.as_ref().map(p).unwrap_or_default();
+    let or = |a: String, b: String| if a.is_empty() { b } else { a };
+    match section {
+        "recommendations" => {
+            let r = &d.recommendations[i];
+            let words = labels::Words::new(|k| c.tr(k));
+            (
+                labels::recommendation(idx, i, l, ls, &words),
+                clip(&p(&r.text), DESCRIPTION),
+            )
+        }
+        "tasks" => (
+            labels::task(idx, i, l, ls),
+            clip(&p(&d.tasks[i].text), DESCRIPTION),
+        ),
+        "agencies" => {
+            let a = &d.agencies[i];
+            let led = idx.agency_duties[i]
+                .iter()
+                .filter(|x| x.role == Role::Lead)
+                .map(|x| x.task)
+                .chain(idx.agency_inherited[i].iter().copied());
+            // The same states as the page: "overdue" only where a source
+            // says not done, past deadline where nothing is recorded.
+            let n = idx.count_states(led);
+            let counts = format!(
+                "{}: {}; {}: {}; {}: {}; {}: {}.",
+                c.tr("agency.answers_for"),
+                n.total(),
+                c.tr("deadline.past-deadline"),
+                n.past_deadline,
+                c.tr("deadline.overdue_short"),
+                n.overdue,
+                c.tr("deadline.upcoming"),
+                n.upcoming
+            );
+            let about = clip(&op(&a.description), DESCRIPTION);
+            let text = if n.total() == 0 {
+                about
+            } else if about.is_empty() {
+                counts
+            } else {
+                format!("{counts} {about}")
+            };
+            (p(&a.name), clip(&text, DESCRIPTION))
+        }
+        "plans" => {
+            let pl = &d.plans[i];
+            (
+                p(&pl.title),
+                clip(&or(op(&pl.description), p(&pl.title)), DESCRIPTION),
+            )
+        }
+        "themes" => {
+            let t = &d.themes[i];
+            (
+                p(&t.name),
+                clip(&or(op(&t.description), p(&t.name)), DESCRIPTION),
+            )
+        }
+        "mechanisms" => {
+            let m = &d.mechanisms[i];
+            (
+                p(&m.name),
+                clip(&or(op(&m.description), p(&m.name)), DESCRIPTION),
+            )
+        }
+        "documents" => {
+            let x = &d.documents[i];
+            let title = p(&x.title);
+            let name = match &x.symbol {
+                Some(s) => format!("{s}: {title}"),
+                None => title,
+            };
+            (
+                name.clone(),
+                clip(&or(op(&x.description), name), DESCRIPTION),
+            )
+        }
+        "indicators" => {
+            let x = &d.indicators[i];
+            (
+                p(&x.title),
+                clip(&or(op(&x.description), p(&x.title)), DESCRIPTION),
+            )
+        }
+        _ => (String::new(), String::new()),
+    }
+}
+
 fn home(c: &Ctx<'_>, v: &Views) -> Value {
     let idx = c.idx;
     let d = idx.data;
@@ -252,8 +361,9 @@ fn agencies(c: &Ctx<'_>, v: &Views) -> Value {
     let idx = c.idx;
     let d = idx.data;
     let led = deadlines::led_by_agency(idx);
-    let rows: Vec<Value> = (0..d.agencies.len())
-        .zip(&led)
+    let rows: Vec<Value> = by_name(c, 0..d.agencies.len())
+        .into_iter()
+        .map(|a| (a, &led[a]))
         .map(|(a, n)| {
             let duties = &idx.agency_duties[a];
             let lead: Vec<usize> = duties
@@ -383,7 +493,7 @@ fn recommendations(c: &Ctx<'_>, v: &Views) -> Value {
             ])
         })
         .collect();
-    minijinja::context! { groups => groups, coverage => coverage(c, v, None, None), all => v.recs.clone(), themes => v.themes.clone(), mechanisms => v.mechanisms.clone(), filters => filters::list_form(&filters::REC_FILTERS, v.facets.rows.recs.iter(), &label_views(v)), slices => slices(v) }
+    minijinja::context! { groups => groups, coverage => coverage(c, v, None, None), all => v.recs.clone(), themes => v.themes.clone(), mechanisms => v.mechanisms.clone(), filters => filters::list_form(&filters::REC_FILTERS, v.facets.rows.recs.iter(), &label_views(v)), slices => slices(c, v) }
 }
 
 fn recommendation(c: &Ctx<'_>, v: &Views, ri: usize) -> Value {
@@ -402,6 +512,15 @@ fn recommendation(c: &Ctx<'_>, v: &Views, ri: usize) -> Value {
         related => pick(&v.recs, &idx.rec_related[ri]),
         tasks => pick(&v.tasks, &idx.rec_tasks[ri]),
         chain => rec_chain(c, v, ri),
+        ended_named => idx.rec_tasks[ri].iter().any(|&t| {
+            let task = &d.tasks[t];
+            task.lead.iter().chain(&task.coordinating).any(|r| {
+                idx.agency
+                    .get(r.agency.id.as_str())
+                    .and_then(|&a| d.agencies[a].ended)
+                    .is_some_and(|e| e <= idx.as_of)
+            })
+        }),
         task_counts => counts_view(&idx.count_states(idx.rec_tasks[ri].iter().copied())),
         assessments => pick(&v.progress, &idx.rec_progress[ri]),
         agencies => pick(&v.agencies, &idx.rec_agencies[ri]),
@@ -466,7 +585,7 @@ fn tasks(c: &Ctx<'_>, v: &Views) -> Value {
             ])
         })
         .collect();
-    minijinja::context! { groups => groups, coverage => coverage(c, v, None, None), agencies => v.agencies.clone(), filters => filters::list_form(&filters::TASK_FILTERS, d.tasks.iter().enumerate().filter(|(_, t)| idx.plan.contains_key(t.plan.id.as_str())).map(|(i, _)| &v.facets.rows.tasks[i]), &label_views(v)), slices => slices(v) }
+    minijinja::context! { groups => groups, coverage => coverage(c, v, None, None), agencies => v.agencies.clone(), filters => filters::list_form(&filters::TASK_FILTERS, d.tasks.iter().enumerate().filter(|(_, t)| idx.plan.contains_key(t.plan.id.as_str())).map(|(i, _)| &v.facets.rows.tasks[i]), &label_views(v)), slices => slices(c, v) }
 }
 
 fn task(c: &Ctx<'_>, v: &Views, ti: usize) -> Value {
@@ -842,12 +961,24 @@ fn label_views(v: &Views) -> filters::LabelViews<'_> {
     }
 }
 
+/// Agencies in the alphabetical order of the page's language (Vietnamese
+/// collation on Vietnamese pages, see `collate`), by the name shown.
+fn by_name(c: &Ctx<'_>, agencies: impl Iterator<Item = usize>) -> Vec<usize> {
+    let d = c.idx.data;
+    let coll = crate::collate::Collation::new(c.lang);
+    let mut order: Vec<(usize, &str)> = agencies
+        .map(|a| (a, d.agencies[a].name.plain(c.lang, c.langs)))
+        .collect();
+    order.sort_by(|x, y| coll.compare(x.1, y.1).then(x.0.cmp(&y.0)));
+    order.into_iter().map(|(a, _)| a).collect()
+}
+
 /// The no-JS pages for each slice the filters offer.
-fn slices(v: &Views) -> Value {
+fn slices(c: &Ctx<'_>, v: &Views) -> Value {
     minijinja::context! {
         themes => v.themes.clone(),
         mechanisms => v.mechanisms.clone(),
-        agencies => v.agencies.clone(),
+        agencies => pick(&v.agencies, &by_name(c, 0..v.agencies.len())),
         years => filters::year_labels(v.facets.rows.tasks.iter()).into_iter().map(|(y, _)| y).collect::<Vec<_>>(),
     }
 }
@@ -875,6 +1006,7 @@ fn rec_chain(c: &Ctx<'_>, v: &Views, ri: usize) -> Value {
 fn chart_value(chart: charts::Chart) -> Value {
     obj([
         ("svg", Value::from_safe_string(chart.svg)),
+        ("narrow", Value::from_safe_string(chart.narrow)),
         ("summary", Value::from(chart.summary)),
     ])
 }

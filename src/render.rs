@@ -452,19 +452,40 @@ pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<Facets>) -> Views {
             ])
         })
         .collect();
+    // An ended agency names its successors wherever it is shown, so a
+    // reader of a task it coordinated learns who took its part: their
+    // names and addresses, made first.
+    let named: Vec<Value> = d
+        .agencies
+        .iter()
+        .map(|a| {
+            obj([
+                ("path", Value::from(c.path("agencies", &a.id.id))),
+                ("name", c.txt(&a.name)),
+            ])
+        })
+        .collect();
     let agencies = d
         .agencies
         .iter()
         .map(|a| {
+            let ended = a.ended.filter(|e| *e <= c.idx.as_of);
+            let successors: Vec<Value> = match ended {
+                Some(_) => a
+                    .successors
+                    .iter()
+                    .filter_map(|s| c.idx.agency.get(s.agency.id.as_str()))
+                    .map(|&j| named[j].clone())
+                    .collect(),
+                None => Vec::new(),
+            };
             obj([
                 ("id", Value::from(a.id.id.as_str())),
                 ("path", Value::from(c.path("agencies", &a.id.id))),
                 ("name", c.txt(&a.name)),
                 ("short", c.otxt(&a.short)),
-                (
-                    "ended",
-                    opt(a.ended.filter(|e| *e <= c.idx.as_of).map(|e| e.to_string())),
-                ),
+                ("ended", opt(ended.map(|e| e.to_string()))),
+                ("successors", list(successors)),
                 ("kind", opt(a.kind.as_deref())),
             ])
         })
@@ -481,11 +502,13 @@ pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<Facets>) -> Views {
         })
         .collect::<Vec<_>>();
     let mech_short: Vec<Value> = d.mechanisms.iter().map(|m| c.txt(&m.name)).collect();
+    let words = crate::labels::Words::new(|k| c.tr(k));
     // Recommendations and tasks are most of the records: made in parallel.
     let recs = d
         .recommendations
         .par_iter()
-        .map(|r| {
+        .enumerate()
+        .map(|(ri, r)| {
             let doc = c
                 .idx
                 .document
@@ -495,6 +518,12 @@ pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<Facets>) -> Views {
             obj([
                 ("id", Value::from(r.id.id.as_str())),
                 ("path", Value::from(c.path("recommendations", &r.id.id))),
+                (
+                    "label",
+                    Value::from(crate::labels::recommendation(
+                        c.idx, ri, c.lang, c.langs, &words,
+                    )),
+                ),
                 ("mechanism", opt(mech.map(|m| mech_short[m].clone()))),
                 ("mechanism_id", Value::from(r.mechanism.id.as_str())),
                 ("symbol", opt(doc.and_then(|x| x.symbol.as_deref()))),
@@ -556,6 +585,10 @@ pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<Facets>) -> Views {
                 ("id", Value::from(t.id.id.as_str())),
                 ("path", Value::from(c.path("tasks", &t.id.id))),
                 ("ref", Value::from(t.ref_.as_str())),
+                (
+                    "label",
+                    Value::from(crate::labels::task_ref(c.idx, i, c.lang, c.langs)),
+                ),
                 ("heading", Value::from(t.heading)),
                 ("depth", Value::from(c.idx.task_path[i].len())),
                 ("text", c.txt(&t.text)),
@@ -825,8 +858,15 @@ pub fn render_with(
             })
             .collect();
         let dir = page_dir(&job.path);
+        // The main navigation marks the section a page is in ("en/tasks/x/"
+        // is in `tasks`), as the current page on the section's own list.
+        let mut parts = dir.split('/').filter(|s| !s.is_empty());
+        let section = parts.nth(1).unwrap_or_default().to_string();
+        let is_index = parts.next().is_none();
         let page = obj([
             ("canonical", Value::from(cfg.absolute(&dir))),
+            ("section", Value::from(section)),
+            ("is_index", Value::from(is_index)),
             ("path", Value::from(dir)),
             ("alternates", list(alternates)),
         ]);
@@ -959,7 +999,7 @@ pub fn render_with(
     // Root index leads to the default language; sitemap and robots for crawlers.
     let redirect = env
         .get_template("redirect.html")
-        .and_then(|t| t.render(minijinja::context! { lang => default, target => format!("{default}/"), site => site_views[default].clone(), langs => langs.clone() }));
+        .and_then(|t| t.render(minijinja::context! { lang => default, target => format!("{default}/"), site => site_views[default].clone(), langs => langs.clone(), names => names.clone() }));
     let redirect = match redirect {
         Ok(r) => r,
         Err(e) => {
@@ -1051,7 +1091,8 @@ pub fn render_with(
 
 /// The search index of each language, written as it is made.
 fn search_files(c: &Ctx<'_>, cfg: &Config, site: &Loaded, out: &Writer) -> std::io::Result<()> {
-    let docs = search::docs(c.idx, cfg, c.lang, site);
+    let words = crate::labels::Words::new(|k| c.tr(k));
+    let docs = search::docs(c.idx, cfg, c.lang, site, &words);
     for (path, bytes) in search::files(&docs, c.lang, |k| c.tr(k)) {
         out.put(&path, bytes)?;
     }

@@ -65,7 +65,15 @@ pub fn terms(s: &str) -> Vec<String> {
 
 /// Every record and content page of one language, in the order results
 /// are stored: small collections first, so the shards they share stay few.
-pub fn docs(idx: &Index<'_>, cfg: &Config, lang: &str, site: &Loaded) -> Vec<Doc> {
+/// Recommendations and tasks are titled by their labels ([`crate::labels`]),
+/// the same words as their pages' headings and the links to them.
+pub fn docs(
+    idx: &Index<'_>,
+    cfg: &Config,
+    lang: &str,
+    site: &Loaded,
+    words: &crate::labels::Words,
+) -> Vec<Doc> {
     let d = idx.data;
     let langs = &cfg.languages[..];
     let mut out = Vec::new();
@@ -102,11 +110,17 @@ pub fn docs(idx: &Index<'_>, cfg: &Config, lang: &str, site: &Loaded) -> Vec<Doc
         );
         also.extend(a.aliases.iter().map(String::as_str));
         also.dedup();
+        // An ended agency says so first, where its result's snippet shows it.
+        let ended = a
+            .ended
+            .filter(|e| *e <= idx.as_of)
+            .map(|e| format!("† {} {e}. ", words.ended))
+            .unwrap_or_default();
         add(
             "kind.agency",
             a.name.plain(lang, langs).to_string(),
             format!("{lang}/agencies/{}/", a.id.id),
-            also.join(" · "),
+            format!("{ended}{}", also.join(" · ")),
         );
     }
     for t in &d.themes {
@@ -170,30 +184,15 @@ pub fn docs(idx: &Index<'_>, cfg: &Config, lang: &str, site: &Loaded) -> Vec<Doc
             String::new(),
         );
     }
-    for r in &d.recommendations {
-        let symbol = idx
-            .document
-            .get(r.document.id.as_str())
-            .and_then(|&x| d.documents[x].symbol.as_deref())
-            .unwrap_or("");
-        let heading = r
-            .heading
-            .as_ref()
-            .map(|h| h.plain(lang, langs))
-            .unwrap_or("");
-        let para = r
-            .paragraph
-            .as_deref()
-            .map(|p| format!("¶{p}"))
-            .unwrap_or_default();
+    for (ri, r) in d.recommendations.iter().enumerate() {
         add(
             "kind.recommendation",
-            format!("{symbol} {para} {heading}"),
+            crate::labels::recommendation(idx, ri, lang, langs, words),
             format!("{lang}/recommendations/{}/", r.id.id),
             r.text.plain(lang, langs).to_string(),
         );
     }
-    for t in &d.tasks {
+    for (ti, t) in d.tasks.iter().enumerate() {
         let lead: Vec<&str> = t
             .lead
             .iter()
@@ -204,21 +203,11 @@ pub fn docs(idx: &Index<'_>, cfg: &Config, lang: &str, site: &Loaded) -> Vec<Doc
             })
             .collect();
         let text = t.text.plain(lang, langs);
-        // Tasks of two plans share refs (A.1 in each): the plan's symbol
-        // tells the results apart.
-        let plan = idx
-            .plan
-            .get(t.plan.id.as_str())
-            .map(|&p| &d.plans[p])
-            .and_then(|p| idx.document.get(p.document.id.as_str()))
-            .and_then(|&x| d.documents[x].symbol.as_deref());
-        let label = match plan {
-            Some(sym) => format!("{} ({sym})", t.ref_),
-            None => t.ref_.clone(),
-        };
+        // Tasks of two plans share refs (A.1 in each): the label names the
+        // plan, "A.1 (1252/QĐ-TTg): …".
         add(
             "kind.task",
-            format!("{label} {}", clip(text, 90)),
+            crate::labels::task(idx, ti, lang, langs),
             format!("{lang}/tasks/{}/", t.id.id),
             format!("{text} — {}", lead.join(", ")),
         );

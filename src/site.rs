@@ -219,6 +219,11 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
             }
         }
     }
+    // Browsers ask every site for /favicon.ico; a site's own wins (above).
+    if let Err(e) = writer.put("favicon.ico", crate::favicon::ico()) {
+        diags.error(None, format!("cannot write favicon.ico: {e}"));
+        return failed(writer, sources, diags, true);
+    }
     let files = writer.count();
     let stats = match writer.commit() {
         Ok(s) => s,

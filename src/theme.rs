@@ -71,6 +71,11 @@ const STATIC: &[(&str, &str)] = &[
         "filters.js",
         include_str!("../themes/default/static/filters.js"),
     ),
+    ("site.js", include_str!("../themes/default/static/site.js")),
+    (
+        "favicon.svg",
+        include_str!("../themes/default/static/favicon.svg"),
+    ),
 ];
 
 pub struct Theme {

@@ -1025,3 +1025,55 @@ fn vietnamese_indicator_pages_show_no_raw_keys_or_english_periods() {
     assert!(page.contains("chưa ghi nhận số liệu mới hơn"), "age said");
     assert!(page.contains("nhiệm kỳ 2011-2016"));
 }
+
+/// The agency list is in each language's alphabetical order of the names
+/// shown (Vietnamese collation on Vietnamese pages), not in data order.
+#[test]
+fn agency_list_is_alphabetical_in_each_language() {
+    let (_tmp, out) = build_rich();
+    let order = |lang: &str| -> Vec<String> {
+        let html = std::fs::read_to_string(out.join(lang).join("agencies/index.html")).unwrap();
+        let table = &html[html.find("<table class=\"agencies").expect("agency table")..];
+        table
+            .split("<tr data-agency=\"")
+            .skip(1)
+            .map(|s| s[..s.find('"').unwrap()].to_string())
+            .collect()
+    };
+    assert_eq!(order("vi"), ["mps", "molisa", "mic", "moj", "provinces"]);
+    assert_eq!(order("en"), ["mic", "moj", "molisa", "mps", "provinces"]);
+}
+
+/// Recommendations are named the same way on their page, in lists and in
+/// search: source, paragraph (or "not confirmed") and subject; never "None".
+#[test]
+fn a_recommendation_has_one_label_everywhere() {
+    let (_tmp, out) = build_rich();
+    let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap();
+    let mut checked = 0;
+    for lang in ["vi", "en"] {
+        let dir = out.join(lang).join("recommendations");
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let e = e.unwrap();
+            if !e.path().is_dir() {
+                continue;
+            }
+            let id = e.file_name().into_string().unwrap();
+            let html = read(&format!("{lang}/recommendations/{id}/index.html"));
+            let h1 = &html[html.find("<h1>").unwrap() + 4..html.find("</h1>").unwrap()];
+            assert!(!h1.is_empty() && !h1.contains("None"), "{lang}/{id}: {h1}");
+            assert!(
+                h1.contains('¶'),
+                "{lang}/{id}: the heading names the paragraph: {h1}"
+            );
+            // The list of recommendations links to it with the same words.
+            let list = read(&format!("{lang}/recommendations/index.html"));
+            assert!(
+                list.contains(&format!("{id}/\">{h1}</a>")),
+                "{lang}/{id}: the list's link reads {h1}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 4, "{checked} recommendations checked");
+}

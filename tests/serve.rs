@@ -182,6 +182,8 @@ fn expected_type(rel: &str) -> &'static str {
         "xml" => "application/xml",
         "txt" => "text/plain; charset=utf-8",
         "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "ico" => "image/x-icon",
+        "svg" => "image/svg+xml",
         other => {
             panic!("the fixture site has a file type the test does not know: .{other} ({rel})")
         }

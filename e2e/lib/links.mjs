@@ -1,6 +1,7 @@
 // A link checker over a built site folder: every internal href/src/action (and
 // the meta refresh, the search index, the sitemap) must name a file that exists,
-// and every #fragment an id on the page it points into.
+// every #fragment an id on the page it points into, and every link have words
+// (never empty, never "None").
 import { readFileSync, existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { walk } from "./site.mjs";
@@ -10,6 +11,7 @@ const ATTR = /\s(href|src|action|data-index)="([^"]*)"/g;
 const REFRESH = /<meta\s+http-equiv="refresh"\s+content="[^"]*url=([^"]*)"/gi;
 const LOC = /<loc>([^<]*)<\/loc>/g;
 const ID = /\sid="([^"]*)"/g;
+const ANCHOR = /<a\s([^>]*)>([\s\S]*?)<\/a>/g;
 
 function unescape(s) {
   return s
@@ -55,6 +57,13 @@ export function checkLinks(root) {
     // Every page names itself in its title, not only the site (WCAG 2.4.2).
     const title = text.match(/<title>([^<]*)<\/title>/);
     if (rel.endsWith(".html") && title && /^\s*·/.test(title[1])) problems.push(`${rel}: the <title> names only the site`);
+    // Every link says where it goes: no empty link text (unless labelled)
+    // and no "None" (a missing value printed as text).
+    for (const m of text.matchAll(ANCHOR)) {
+      const words = unescape(m[2].replace(/<[^>]*>/g, " ")).replace(/\s+/g, " ").trim();
+      if (/^none$/i.test(words)) problems.push(`${rel}: a link reads "${words}": ${m[0].slice(0, 120)}`);
+      if (!words && !/\saria-label(ledby)?="[^"]+"/.test(" " + m[1])) problems.push(`${rel}: a link with no text: ${m[0].slice(0, 120)}`);
+    }
     const refs = [
       ...[...text.matchAll(ATTR)].map((m) => unescape(m[2])),
       ...[...text.matchAll(REFRESH)].map((m) => unescape(m[1])),

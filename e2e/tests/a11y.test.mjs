@@ -1,5 +1,6 @@
 // Accessibility: axe-core in Chromium on one page of every template in both
-// languages (WCAG 2.0/2.1 A and AA), and a keyboard-only walk through the header.
+// languages (WCAG 2.0/2.1 A and AA, and axe's best practices: unique
+// landmarks, focusable scroll regions), and a keyboard-only walk through the header.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -8,7 +9,7 @@ import { useSite, screenshot, LANGS } from "../lib/site.mjs";
 import { templatePages } from "../lib/pages.mjs";
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"];
 
 const site = useSite();
 
@@ -27,7 +28,7 @@ function describe(violations) {
 
 for (const lang of LANGS) {
   for (const p of templatePages(lang)) {
-    test(`axe: ${p.name} (${lang}) has no WCAG 2.1 AA violation`, async () => {
+    test(`axe: ${p.name} (${lang}) has no WCAG 2.1 AA or best-practice violation`, async () => {
       const page = await site.browser.context.newPage();
       try {
         await page.goto(site.server.url + p.path, { waitUntil: "load" });
