@@ -237,16 +237,34 @@ impl Diagnostic {
     }
 }
 
+/// A character that has no place in data: C0 controls but tab and line
+/// feed (a lone CR, ESC, NUL...), DEL, C1 controls, the line and paragraph
+/// separators, and the bidirectional embeddings, overrides and isolates,
+/// which reorder what a reader sees (U+202E shows "fdp.exe" as "exe.pdf").
+/// They reach pages, downloads and terminals, where an ESC sequence can
+/// clear the screen or retitle the window. Loading rejects them
+/// (`raw.rs`); messages print them escaped ([`visible`]).
+pub fn forbidden(c: char) -> bool {
+    matches!(c,
+        '\0'..='\u{8}'
+        | '\u{b}'..='\u{1f}'
+        | '\u{7f}'..='\u{9f}'
+        | '\u{2028}'
+        | '\u{2029}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}')
+}
+
 /// `s` with every character that could drive a terminal (ESC sequences
 /// clear the screen or retitle the window, U+202E reorders the line; see
-/// [`crate::raw::forbidden`]) written as a visible escape, e.g. `\u{1b}`.
+/// [`forbidden`]) written as a visible escape, e.g. `\u{1b}`.
 pub fn visible(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.chars().any(crate::raw::forbidden) {
+    if !s.chars().any(forbidden) {
         return s.into();
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
-        if crate::raw::forbidden(c) {
+        if forbidden(c) {
             let _ = write!(out, "\\u{{{:x}}}", c as u32);
         } else {
             out.push(c);
@@ -267,7 +285,7 @@ fn visible_span(line: &str, from: usize, to: usize) -> (String, usize, usize) {
         if i == to {
             end = Some(out.len());
         }
-        if crate::raw::forbidden(c) {
+        if forbidden(c) {
             let _ = write!(out, "\\u{{{:x}}}", c as u32);
         } else {
             out.push(c);
@@ -370,7 +388,7 @@ mod tests {
             let out = d.render(&sources, color);
             // Styling is the renderer's own ESC sequences; strip them first.
             let plain: String = strip_styles(&out);
-            assert!(!plain.chars().any(crate::raw::forbidden), "{plain:?}");
+            assert!(!plain.chars().any(forbidden), "{plain:?}");
             assert!(
                 plain.contains("unknown agency `a\\u{1b}[2J\\u{202e}b`"),
                 "{plain}"

@@ -4,7 +4,7 @@
 //! records and a YAML file and a CSV file with the same content give the same
 //! records. Every node remembers its line and column for error reports.
 
-use crate::diag::{Diagnostics, Loc};
+use crate::diag::{Diagnostics, Loc, forbidden};
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 use unicode_normalization::UnicodeNormalization;
@@ -58,23 +58,6 @@ pub fn nfc(s: &str) -> String {
     } else {
         s.nfc().collect()
     }
-}
-
-/// A character that has no place in data: C0 controls but tab and line
-/// feed (a lone CR, ESC, NUL...), DEL, C1 controls, the line and paragraph
-/// separators, and the bidirectional embeddings, overrides and isolates,
-/// which reorder what a reader sees (U+202E shows "fdp.exe" as "exe.pdf").
-/// They reach pages, downloads and terminals, where an ESC sequence can
-/// clear the screen or retitle the window.
-pub fn forbidden(c: char) -> bool {
-    matches!(c,
-        '\0'..='\u{8}'
-        | '\u{b}'..='\u{1f}'
-        | '\u{7f}'..='\u{9f}'
-        | '\u{2028}'
-        | '\u{2029}'
-        | '\u{202a}'..='\u{202e}'
-        | '\u{2066}'..='\u{2069}')
 }
 
 /// The name a reader can search for, e.g. `U+001B (escape)`.
