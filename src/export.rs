@@ -13,50 +13,7 @@ use rayon::prelude::*;
 use serde_json::{Map, Value as Json, json};
 use sha2::{Digest, Sha256};
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Ty {
-    String,
-    Integer,
-    Boolean,
-    Date,
-    Number,
-}
-
-impl Ty {
-    pub fn name(self) -> &'static str {
-        match self {
-            Ty::String => "string",
-            Ty::Integer => "integer",
-            Ty::Boolean => "boolean",
-            Ty::Date => "date",
-            Ty::Number => "number",
-        }
-    }
-}
-
-pub struct Col {
-    pub name: String,
-    pub ty: Ty,
-    pub required: bool,
-    /// A `;`-joined list in CSV, an array in JSON.
-    pub list: bool,
-    pub desc: [&'static str; 2],
-    pub lang: Option<String>,
-}
-
-pub struct Table {
-    pub name: String,
-    pub title: [&'static str; 2],
-    pub cols: Vec<Col>,
-    pub rows: Vec<Vec<String>>,
-    /// Where each row's record is written (parallel to `rows`), so a problem
-    /// with a cell can name its file and line; empty where rows have no one
-    /// record (link tables of ids).
-    pub locs: Vec<Loc>,
-    pub key: Vec<&'static str>,
-    /// (field, other table, other field)
-    pub fks: Vec<(&'static str, &'static str, &'static str)>,
-}
+pub use crate::table::{Col, Table, Ty};
 
 /// A table as published: its files with sizes, for the downloads page.
 pub struct Dataset {

@@ -32,6 +32,7 @@ pub mod search;
 pub mod serve;
 pub mod site;
 pub mod state;
+pub mod table;
 pub mod theme;
 pub mod validate;
 pub mod walk;
