@@ -29,15 +29,7 @@ pub struct Config {
     pub format: Format,
 }
 
-/// The sources a site is built from; a change to any of them triggers a rebuild.
-pub const WATCHED: &[&str] = &[
-    "site.yaml",
-    "data",
-    "content",
-    "templates",
-    "themes",
-    "static",
-];
+pub use crate::site::WATCHED;
 
 /// What requests are answered from; replaced after every build.
 #[derive(Default)]

@@ -8,6 +8,16 @@ use crate::{export, load, render, theme, validate};
 use std::path::Path;
 use std::time::Instant;
 
+/// The sources a site is built from; a change to any of them triggers a rebuild in `serve`.
+pub const WATCHED: &[&str] = &[
+    "site.yaml",
+    "data",
+    "content",
+    "templates",
+    "themes",
+    "static",
+];
+
 pub struct Summary {
     pub pages: usize,
     /// Pages actually rendered (the others came unchanged from the cache).
@@ -271,10 +281,7 @@ fn unsafe_out(root: &Path, out: &Path) -> Option<String> {
     if root.starts_with(&out) {
         return Some("it holds the site itself".into());
     }
-    if let Some(src) = crate::serve::WATCHED
-        .iter()
-        .find(|w| out.starts_with(root.join(w)))
-    {
+    if let Some(src) = WATCHED.iter().find(|w| out.starts_with(root.join(w))) {
         return Some(format!("it is inside the site's `{src}`"));
     }
     if out.join("site.yaml").exists() {
