@@ -3,7 +3,8 @@
 //! The state comes from progress records, each a claim with an author and a
 //! source; only where none has a status does the deadline alone speak, and
 //! then it says "past deadline, nothing recorded", never "overdue". A task is
-//! overdue only when its deadline has passed and a source says it is not done.
+//! overdue only when its deadline has passed and a source dated after the
+//! deadline says it is not done.
 
 use crate::model::{By, Data, Recurring, Status, Task};
 use jiff::civil::Date;
@@ -63,7 +64,8 @@ impl State {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskState {
     pub state: State,
-    /// Deadline passed and the latest status (from a source) is not done.
+    /// Deadline passed and the latest status, from a source dated after the
+    /// deadline, is not done.
     pub overdue: bool,
     /// The record that gave the state, if a source did.
     pub latest: Option<usize>,
@@ -126,9 +128,15 @@ pub fn task_state(
             None => State::NoDeadline,
         },
     };
+    // "Overdue" needs a source saying "not done" after the deadline: a
+    // record from before it (or from a period that may begin before it)
+    // says nothing about whether the work was finished in time.
+    let said_after_deadline = |r: usize| last_due.is_some_and(|d| data.progress[r].date.start > d);
     TaskState {
         state,
-        overdue: passed && matches!(state, State::InProgress | State::NotStarted),
+        overdue: passed
+            && matches!(state, State::InProgress | State::NotStarted)
+            && latest.is_some_and(said_after_deadline),
         latest,
         official,
         independent,
@@ -310,6 +318,11 @@ mod tests {
         assert_eq!(s.latest, Some(1));
         assert_eq!(s.records, vec![2, 1, 0]);
         assert_eq!(s.disagreement(&data), Some((0, 1)));
+        // A "not done" from before the deadline is not a finding that the
+        // deadline was missed: the state stays, "overdue" does not.
+        let s = task_state(&t, Some(date(2022, 12, 31)), &[0, 1], &data, AS_OF);
+        assert_eq!(s.state, State::NotStarted);
+        assert!(!s.overdue, "the source predates the deadline");
         // Not yet due: not overdue, whatever the status.
         let s = task_state(&t, Some(date(2027, 1, 1)), &[0, 1], &data, AS_OF);
         assert!(!s.overdue);

@@ -792,3 +792,40 @@ fn iccpr_plan_pages_say_what_their_texts_are() {
         "{cat_en}"
     );
 }
+
+/// Issue 12's bar for the shipped record: at least 35 tasks show a state
+/// that a dated, sourced progress record gives (done, in progress or not
+/// started), never a state made up from the deadline alone. Each such row
+/// names its record, who says so and the source.
+#[test]
+fn at_least_35_tasks_have_a_sourced_state() {
+    let d = data();
+    let sourced: Vec<&Row> = d
+        .tasks
+        .rows
+        .iter()
+        .filter(|t| !is_heading(t) && !col(t, "state_record").is_empty())
+        .collect();
+    assert!(
+        sourced.len() >= 35,
+        "{} tasks with a sourced state",
+        sourced.len()
+    );
+    for t in &sourced {
+        let id = col(t, "id");
+        assert!(
+            ["done", "in-progress", "not-started"].contains(&col(t, "state")),
+            "{id}: state {:?} from a record",
+            col(t, "state")
+        );
+        for c in ["state_date", "state_by", "state_source"] {
+            assert!(!col(t, c).is_empty(), "{id}: {c} is empty");
+        }
+    }
+    // Task C.I's record: the Ministry of Justice's portal communicating the
+    // 2019 observations (../shared/facts/progress.md P06: "in-progress").
+    // Laws on a task's subject stay context (methodology): A.II.1.6, A.II.3.6.
+    assert_eq!(col(d.tasks.id("qd-1252-2019-c-i"), "state"), "in-progress");
+    assert_eq!(col(d.tasks.id("qd-1252-2019-a-ii-1-6"), "state_record"), "");
+    assert_eq!(col(d.tasks.id("qd-1252-2019-a-ii-3-6"), "state_record"), "");
+}

@@ -603,7 +603,10 @@ fn csv_matches_the_loaded_records(site: &Site) {
             }
         };
         c.eq(&at, "state", r.s("state"), state);
-        let overdue = passed && matches!(state, "in-progress" | "not-started");
+        // Overdue: a source dated after the deadline says "not done".
+        let overdue = passed
+            && matches!(state, "in-progress" | "not-started")
+            && latest.zip(last).is_some_and(|(p, l)| p.date.start > l);
         c.eq(&at, "overdue", r.boolean("overdue"), overdue);
         let latest = latest.filter(|_| !x.heading);
         c.eq(

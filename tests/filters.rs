@@ -321,7 +321,7 @@ fn filter_forms_offer_what_the_rows_have() {
     }
     let vi = read(&out, "vi/tasks/index.html");
     assert!(
-        vi.contains("Quá hạn (đã qua thời hạn, một nguồn cho biết chưa xong) (1)"),
+        vi.contains("Quá hạn (đã qua thời hạn, một nguồn sau đó cho biết chưa xong) (1)"),
         "status labels in Vietnamese"
     );
     assert!(vi.contains("Bộ Tư pháp (4)"));
