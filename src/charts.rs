@@ -40,6 +40,56 @@ pub fn fmt_num(v: f64) -> String {
     }
 }
 
+/// How a language writes numbers for readers: its decimal mark and the mark
+/// that groups thousands (Vietnamese "27,85" and "15.305", English "27.85"
+/// and "15,305"). The marks come from the theme's i18n files
+/// (`number.decimal`, `number.group`); datasets and `data-` attributes keep
+/// [`fmt_num`]'s plain form, which programs read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NumFmt<'a> {
+    pub decimal: &'a str,
+    pub group: &'a str,
+}
+
+impl NumFmt<'_> {
+    /// The plain form: `.` for decimals, no grouping.
+    pub const PLAIN: NumFmt<'static> = NumFmt {
+        decimal: ".",
+        group: "",
+    };
+
+    /// A number for a reader: [`fmt_num`]'s digits with this language's marks.
+    pub fn show(&self, v: f64) -> String {
+        self.marks(&fmt_num(v))
+    }
+
+    /// Puts this language's marks into a plain number ("-15305.5").
+    fn marks(&self, plain: &str) -> String {
+        let (sign, digits) = match plain.strip_prefix('-') {
+            Some(rest) => ("-", rest),
+            None => ("", plain),
+        };
+        let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+        // Only plain digit runs are grouped: "1e20" or "inf" stay as written.
+        let mut out = String::from(sign);
+        if int.len() > 3 && int.bytes().all(|b| b.is_ascii_digit()) {
+            for (i, ch) in int.chars().enumerate() {
+                if i > 0 && (int.len() - i) % 3 == 0 {
+                    out.push_str(self.group);
+                }
+                out.push(ch);
+            }
+        } else {
+            out.push_str(int);
+        }
+        if !frac.is_empty() {
+            out.push_str(self.decimal);
+            out.push_str(frac);
+        }
+        out
+    }
+}
+
 /// A tick label with as many decimals as the step needs (0.1 + 0.2 shows as 0.3).
 fn fmt_tick(v: f64, step: f64) -> String {
     let decimals = (0..6)
@@ -234,6 +284,8 @@ pub struct Line<'a> {
     pub target: Option<(f64, String)>,
     /// Axis unit ("%"), shown above the axis.
     pub unit: &'a str,
+    /// How the page's language writes numbers (ticks and point titles).
+    pub num: NumFmt<'a>,
 }
 
 /// Orders periods in time: by the first four-digit year in them, then as
@@ -338,7 +390,8 @@ fn line_in(c: &Line<'_>, f: Frame) -> String {
             px(w - right),
             px(left - 6.0),
             px(y(*t) + 4.0),
-            fmt_tick(*t, ys.get(1).map(|b| b - ys[0]).unwrap_or(1.0)),
+            c.num
+                .marks(&fmt_tick(*t, ys.get(1).map(|b| b - ys[0]).unwrap_or(1.0))),
             yy = px(y(*t)),
         );
     }
@@ -421,7 +474,7 @@ fn line_in(c: &Line<'_>, f: Frame) -> String {
                     format!("{}, ", escape(&s.name))
                 },
                 escape(period),
-                fmt_num(p.value)
+                c.num.show(p.value)
             );
             marker(&mut out, si, x(p.period), y(p.value), ink);
             out.push_str("</g>");
@@ -863,6 +916,28 @@ mod tests {
     }
 
     #[test]
+    fn numbers_take_the_languages_marks() {
+        let vi = NumFmt {
+            decimal: ",",
+            group: ".",
+        };
+        let en = NumFmt {
+            decimal: ".",
+            group: ",",
+        };
+        assert_eq!(vi.show(27.85), "27,85");
+        assert_eq!(vi.show(15305.0), "15.305");
+        assert_eq!(vi.show(-1234567.5), "-1.234.567,5");
+        assert_eq!(vi.show(100.0), "100");
+        assert_eq!(en.show(15305.0), "15,305");
+        assert_eq!(en.show(0.125), "0.125");
+        assert_eq!(NumFmt::PLAIN.show(15305.5), "15305.5");
+        // Tick labels keep their decimals ("0.50") and take the marks.
+        assert_eq!(vi.marks("0.50"), "0,50");
+        assert_eq!(vi.marks("1e20"), "1e20");
+    }
+
+    #[test]
     fn ticks_cover_the_values_in_round_steps() {
         let (lo, hi, t) = ticks(0.0, 36.0);
         assert_eq!((lo, hi), (0.0, 40.0));
@@ -881,6 +956,7 @@ mod tests {
     #[test]
     fn text_from_data_is_escaped() {
         let c = line(&Line {
+            num: NumFmt::PLAIN,
             id: "c",
             title: "<b>t</b>",
             summary: "a & b",
@@ -903,6 +979,7 @@ mod tests {
     #[test]
     fn a_point_is_drawn_where_its_value_is() {
         let c = line(&Line {
+            num: NumFmt::PLAIN,
             id: "c",
             title: "t",
             summary: "s",
@@ -933,6 +1010,7 @@ mod tests {
     fn plain_years_are_spaced_by_time_other_periods_evenly() {
         let xs = |periods: &[&str]| -> Vec<f64> {
             let c = line(&Line {
+                num: NumFmt::PLAIN,
                 id: "c",
                 title: "t",
                 summary: "s",

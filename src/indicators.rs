@@ -4,7 +4,6 @@
 //! target, the age of the data against `as_of`, and a summary of rated
 //! indicators' change since the previous assessment.
 
-use crate::charts::fmt_num;
 use crate::model::{Indicator, IndicatorValue};
 use crate::render::{Ctx, Views, list, obj, opt};
 use minijinja::Value;
@@ -55,7 +54,7 @@ pub(crate) fn period_years(p: &str) -> Option<(i16, i16)> {
 }
 
 /// "≥ 35 (2020)": a target as printed.
-pub(crate) fn target_label(ind: &Indicator) -> Option<String> {
+pub(crate) fn target_label(c: &Ctx<'_>, ind: &Indicator) -> Option<String> {
     let t = ind.target.as_ref()?;
     let op = match t.op.as_str() {
         ">=" => "≥",
@@ -63,7 +62,7 @@ pub(crate) fn target_label(ind: &Indicator) -> Option<String> {
         o => o,
     };
     let year = t.year.map(|y| format!(" ({y})")).unwrap_or_default();
-    Some(format!("{op} {}{year}", fmt_num(t.value)))
+    Some(format!("{op} {}{year}", c.num().show(t.value)))
 }
 
 /// A value with its unit ("24.1%", "54 per 100,000 live births") or, for a
@@ -73,7 +72,10 @@ fn value_label(c: &Ctx<'_>, ind: &Indicator, v: &IndicatorValue) -> Option<Strin
     if !ind.scale.is_empty() {
         return Some(scale_label(c, raw));
     }
-    let shown = v.number.map(fmt_num).unwrap_or_else(|| raw.to_string());
+    let shown = v
+        .number
+        .map(|n| c.num().show(n))
+        .unwrap_or_else(|| raw.to_string());
     Some(match ind.unit.as_ref().map(|u| u.plain(c.lang, c.langs)) {
         Some("%") => format!("{shown}%"),
         Some(u) if !u.is_empty() => format!("{shown} {u}"),
@@ -198,7 +200,7 @@ pub(crate) fn index(c: &Ctx<'_>, v: &Views) -> Value {
                         ("indicator", v.indicators[i].clone()),
                         ("period", opt(period.map(|p| period_label(c, p)))),
                         ("values", list(values)),
-                        ("target", opt(target_label(ind))),
+                        ("target", opt(target_label(c, ind))),
                     ])
                 })
                 .collect();

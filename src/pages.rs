@@ -842,7 +842,14 @@ fn indicator(c: &Ctx<'_>, v: &Views, ii: usize) -> Value {
                     "breakdown",
                     opt(val.breakdown.as_deref().map(|b| breakdown_label(c, b))),
                 ),
-                ("value", opt(val.value.as_deref())),
+                // A number in this language's marks; a level as written.
+                (
+                    "value",
+                    match val.number {
+                        Some(n) => Value::from(c.num().show(n)),
+                        None => opt(val.value.as_deref()),
+                    },
+                ),
                 (
                     "value_label",
                     opt(val.value.as_deref().map(|x| scale_label(c, x))),
@@ -857,7 +864,7 @@ fn indicator(c: &Ctx<'_>, v: &Views, ii: usize) -> Value {
         description => c.otxt(&ind.description),
         scale => ind.scale.clone(),
         scale_labels => ind.scale.iter().map(|l| scale_label(c, l)).collect::<Vec<_>>(),
-        target => indicators::target_label(ind),
+        target => indicators::target_label(c, ind),
         source => ind.source.as_ref().and_then(|s| idx.document.get(s.id.as_str())).map(|&x| v.documents[x].clone()),
         age => indicators::data_age(c, idx.ind_values[ii].iter().map(|&x| &d.values[x])),
         values => values,
@@ -1244,7 +1251,7 @@ fn indicator_chart(c: &Ctx<'_>, ii: usize) -> Option<Value> {
             format!(
                 "{} {}",
                 c.tr("ind.target"),
-                indicators::target_label(ind).unwrap_or_default()
+                indicators::target_label(c, ind).unwrap_or_default()
             ),
         )
     });
@@ -1280,6 +1287,7 @@ fn indicator_chart(c: &Ctx<'_>, ii: usize) -> Option<Value> {
         series,
         target,
         unit,
+        num: c.num(),
     })))
 }
 

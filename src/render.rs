@@ -262,6 +262,19 @@ impl<'a> Ctx<'a> {
             .cloned()
             .unwrap_or_else(|| key.to_string())
     }
+    /// How this language writes numbers for readers; a theme without the
+    /// marks gets the plain form rather than a key name in every figure.
+    pub(crate) fn num(&self) -> crate::charts::NumFmt<'a> {
+        let mark = |key: &str, plain: &'static str| -> &'a str {
+            self.strings
+                .and_then(|m| m.get(key))
+                .map_or(plain, String::as_str)
+        };
+        crate::charts::NumFmt {
+            decimal: mark("number.decimal", "."),
+            group: mark("number.group", ""),
+        }
+    }
     /// An interface string with `{name}` placeholders filled in.
     pub(crate) fn trf(&self, key: &str, args: &[(&str, String)]) -> String {
         let mut s = self.tr(key);

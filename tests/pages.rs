@@ -336,7 +336,13 @@ fn indicator_chart_draws_the_values_against_the_target() {
         {
             let rest = &chart[tag.at..];
             let label = &rest[rest.find('>').unwrap() + 1..rest.find("</text>").unwrap()];
-            if let Ok(v) = label.parse::<f64>() {
+            // Tick labels are written in the page's language ("0,5" in vi).
+            let plain = if lang == "vi" {
+                label.replace('.', "").replace(',', ".")
+            } else {
+                label.replace(',', "")
+            };
+            if let Ok(v) = plain.parse::<f64>() {
                 let y: f64 = tag.attr("y").unwrap().parse::<f64>().unwrap() - 4.0;
                 assert!((value_at(y) - v).abs() < 0.01, "{lang}: tick {v} at {y}");
                 ticks += 1;
@@ -379,6 +385,17 @@ fn indicator_chart_draws_the_values_against_the_target() {
             (national, "2021", 30.26),
         ];
         assert_eq!(drawn.len(), want.len(), "{lang}: drawn {drawn:?}");
+        // Figures read as the language writes numbers: a decimal comma on
+        // Vietnamese pages (table and the marks' titles), a point in English.
+        let main = &html[html.find("<main").unwrap()..];
+        let (shown, not) = if lang == "vi" {
+            ("30,26", "30.26")
+        } else {
+            ("30.26", "30,26")
+        };
+        assert!(main.contains(shown), "{lang}: {shown}");
+        let visible = main.replace(&format!("data-value=\"{}\"", "30.26"), "");
+        assert!(!visible.contains(not), "{lang}: {not} shown");
         let all = if lang == "vi" { "toàn bộ" } else { "all" };
         for (s, p, v) in want {
             let s = if s.is_empty() { all } else { s };
@@ -945,7 +962,8 @@ fn indicators_index_groups_by_source_with_latest_value_year_and_target() {
             "</tr>",
         ));
         // Latest value with its unit, its period in words, the target as printed.
-        assert!(row.contains("26.7%"), "{lang}: {row}");
+        let value = if lang == "vi" { "26,7%" } else { "26.7%" };
+        assert!(row.contains(value), "{lang}: {row}");
         assert!(row.contains(term), "{lang}: {row}");
         assert!(row.contains("≥ 35 (2025)"), "{lang}: {row}");
         // 2020 is more than three years before as_of (2026-06-30): said.
