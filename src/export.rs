@@ -1074,6 +1074,13 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
             false,
             ["Source document id", "Mã văn bản nguồn"],
         )
+        .text(
+            "locator",
+            [
+                "Where in the source document the figures stand (appendix, table, page)",
+                "Vị trí của số liệu trong văn bản nguồn (phụ lục, bảng, trang)",
+            ],
+        )
         .list("themes", ["Theme ids", "Mã chủ đề"])
         .list(
             "tasks",
@@ -1106,6 +1113,7 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
                     .map(|y| y.to_string())
                     .unwrap_or_default()),
                 s(x.source.as_ref().map(|r| r.id.clone()).unwrap_or_default()),
+                ot(l, &x.locator),
                 s(join(x.themes.iter().map(|r| r.id.as_str()))),
                 s(join(x.tasks.iter().map(|r| r.id.as_str()))),
                 ot(l, &x.description),

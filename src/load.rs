@@ -613,6 +613,7 @@ fn indicator(f: &mut Fields<'_>) -> Option<Indicator> {
         })
     });
     let source = f.id_ref("source", false);
+    let locator = f.text("locator", false);
     let themes = f.refs("themes");
     let tasks = f.refs("tasks");
     let description = f.text("description", false);
@@ -624,6 +625,7 @@ fn indicator(f: &mut Fields<'_>) -> Option<Indicator> {
         scale,
         target,
         source,
+        locator,
         themes,
         tasks,
         description,

@@ -310,6 +310,8 @@ pub struct Indicator {
     pub scale: Vec<String>,
     pub target: Option<Target>,
     pub source: Option<Ref>,
+    /// Where in the source the figures stand (appendix, table, page).
+    pub locator: Option<Text>,
     pub themes: Vec<Ref>,
     pub tasks: Vec<Ref>,
     pub description: Option<Text>,

@@ -866,6 +866,7 @@ fn indicator(c: &Ctx<'_>, v: &Views, ii: usize) -> Value {
         scale_labels => ind.scale.iter().map(|l| scale_label(c, l)).collect::<Vec<_>>(),
         target => indicators::target_label(c, ind),
         source => ind.source.as_ref().and_then(|s| idx.document.get(s.id.as_str())).map(|&x| v.documents[x].clone()),
+        locator => c.otxt(&ind.locator),
         age => indicators::data_age(c, idx.ind_values[ii].iter().map(|&x| &d.values[x])),
         values => values,
         chart => indicator_chart(c, ii),

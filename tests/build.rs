@@ -764,6 +764,22 @@ fn plan_theme_and_indicator_pages_cross_link() {
     );
     let rated = main_part(&read(&out, &page("en", "indicators/ind-rated"))).to_string();
     assert!(rated.contains("weak") && rated.contains("strong") && rated.contains("fair"));
+    // Where in the source the figures stand, beside the source, escaped;
+    // and in the dataset (issue 14, point 7).
+    assert!(
+        rated.contains("Where in it: Annex, table 2 &lt;b&gt;bold&lt;/b&gt;"),
+        "{rated}"
+    );
+    let vi = main_part(&read(&out, &page("vi", "indicators/ind-rated"))).to_string();
+    assert!(vi.contains("Vị trí trong văn bản: Phụ lục, bảng 2"), "{vi}");
+    let csv = read(&out, "data/indicators.csv");
+    assert!(
+        csv.lines()
+            .next()
+            .unwrap()
+            .contains("locator_vi,locator_en")
+    );
+    assert!(csv.contains("Phụ lục, bảng 2"));
 }
 
 #[test]

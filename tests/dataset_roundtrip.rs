@@ -690,6 +690,7 @@ fn csv_matches_the_loaded_records(site: &Site) {
             r.opt("source"),
             x.source.as_ref().map(|s| s.id.clone()),
         );
+        c.text(&at, r, "locator", x.locator.as_ref());
         c.eq(&at, "themes", r.list("themes"), ids(&x.themes, |y| &y.id));
         c.eq(&at, "tasks", r.list("tasks"), ids(&x.tasks, |y| &y.id));
         c.text(&at, r, "description", x.description.as_ref());
