@@ -2,7 +2,7 @@
 //!
 //! The state comes from progress records, each a claim with an author and a
 //! source; only where none has a status does the deadline alone speak, and
-//! then it says "past deadline, nothing recorded", never "overdue". A task is
+//! then it says "past deadline, no completion recorded", never "overdue". A task is
 //! overdue only when its deadline has passed and a source dated after the
 //! deadline says it is not done.
 
