@@ -64,22 +64,72 @@ pub(crate) fn jobs<'a>(c: &'a Ctx<'a>, v: &'a Views, site: &'a Loaded) -> Vec<Jo
             }
         };
     }
+    // A record whose page holds lists that grow with the data: one job per
+    // page of its longest list (`rows(i)` rows), page `k` of each list on
+    // page `k` (`section/<id>/page/<k>/`).
+    macro_rules! records_paged {
+        ($section:literal, $records:expr, $template:literal, $make:ident, $rows:expr) => {
+            for (i, r) in $records.iter().enumerate() {
+                let base = format!("{lang}/{}/{}/", $section, r.id.id);
+                for k in 1..=page_count($rows(i), PER_PAGE_LISTS) {
+                    push(
+                        format!("{}index.html", paged_dir(&base, k)),
+                        $template,
+                        Box::new(move || {
+                            let (title, description) = meta(c, $section, i);
+                            minijinja::context! {
+                                meta_title => title,
+                                meta_description => description,
+                                ..$make(c, v, i, k)
+                            }
+                        }),
+                    );
+                }
+            }
+        };
+    }
+    // Long lists, one job per page (`page_count`).
+    macro_rules! paged {
+        ($section:expr, $rows:expr, $template:literal, $make:expr) => {
+            let base = format!("{lang}/{}/", $section);
+            for k in 1..=page_count($rows, PER_PAGE) {
+                push(
+                    format!("{}index.html", paged_dir(&base, k)),
+                    $template,
+                    Box::new(move || $make(k)),
+                );
+            }
+        };
+    }
     push(
         format!("{lang}/index.html"),
         "home.html",
         Box::new(move || home(c, v)),
     );
-    push(
-        format!("{lang}/agencies/index.html"),
-        "agencies.html",
-        Box::new(move || agencies(c, v)),
-    );
+    // An agency row carries a count per state: 100 rows and the chart
+    // are about 220 KB.
+    for k in 1..=page_count(d.agencies.len(), PER_PAGE_LISTS) {
+        push(
+            format!("{}index.html", paged_dir(&format!("{lang}/agencies/"), k)),
+            "agencies.html",
+            Box::new(move || agencies(c, v, k)),
+        );
+    }
     records!("agencies", d.agencies, "agency.html", agency);
-    push(
-        format!("{lang}/recommendations/index.html"),
-        "recommendations.html",
-        Box::new(move || recommendations(c, v)),
-    );
+    let rec_rows: usize = (0..d.mechanisms.len())
+        .flat_map(|m| c.idx.mech_docs[m].iter())
+        .map(|&doc| c.idx.doc_recs[doc].len())
+        .sum();
+    paged!("recommendations", rec_rows, "recommendations.html", |k| {
+        recommendations(c, v, k)
+    });
+    if page_count(rec_rows, PER_PAGE) > 1 {
+        push(
+            format!("{lang}/recommendations/filters.json"),
+            "filters.json",
+            Box::new(move || minijinja::context! { options => filter_options(c, &rec_form(v)) }),
+        );
+    }
     records!(
         "recommendations",
         d.recommendations,
@@ -91,31 +141,59 @@ pub(crate) fn jobs<'a>(c: &'a Ctx<'a>, v: &'a Views, site: &'a Loaded) -> Vec<Jo
         "plans.html",
         Box::new(move || plans(c, v)),
     );
-    records!("plans", d.plans, "plan.html", plan);
-    push(
-        format!("{lang}/tasks/index.html"),
-        "tasks.html",
-        Box::new(move || tasks(c, v)),
-    );
+    records_paged!("plans", d.plans, "plan.html", plan, |i: usize| c
+        .idx
+        .plan_tasks[i]
+        .len());
+    let task_rows: usize = d
+        .plans
+        .iter()
+        .enumerate()
+        .map(|(pi, _)| c.idx.plan_tasks[pi].len())
+        .sum();
+    paged!("tasks", task_rows, "tasks.html", |k| tasks(c, v, k));
+    if page_count(task_rows, PER_PAGE) > 1 {
+        push(
+            format!("{lang}/tasks/filters.json"),
+            "filters.json",
+            Box::new(
+                move || minijinja::context! { options => filter_options(c, &task_form(c, v)) },
+            ),
+        );
+    }
     records!("tasks", d.tasks, "task.html", task);
     push(
         format!("{lang}/themes/index.html"),
         "themes.html",
         Box::new(move || themes(c, v)),
     );
-    records!("themes", d.themes, "theme.html", theme);
+    records_paged!("themes", d.themes, "theme.html", theme, |i: usize| {
+        theme_rows(c.idx, i)
+    });
     push(
         format!("{lang}/mechanisms/index.html"),
         "mechanisms.html",
         Box::new(move || mechanisms(c, v)),
     );
-    records!("mechanisms", d.mechanisms, "mechanism.html", mechanism);
+    records_paged!(
+        "mechanisms",
+        d.mechanisms,
+        "mechanism.html",
+        mechanism,
+        |i: usize| c.idx.mech_recs[i].len()
+    );
     push(
         format!("{lang}/documents/index.html"),
         "documents.html",
         Box::new(move || minijinja::context! { documents => v.documents.clone() }),
     );
-    records!("documents", d.documents, "document.html", document);
+    records_paged!(
+        "documents",
+        d.documents,
+        "document.html",
+        document,
+        |i: usize| c.idx.doc_recs[i].len().max(c.idx.doc_indicators[i].len())
+    );
     push(
         format!("{lang}/indicators/index.html"),
         "indicators.html",
@@ -357,12 +435,15 @@ fn home(c: &Ctx<'_>, v: &Views) -> Value {
     }
 }
 
-fn agencies(c: &Ctx<'_>, v: &Views) -> Value {
+/// The agencies by name: page `k` of them, the chart on the first page.
+fn agencies(c: &Ctx<'_>, v: &Views, k: usize) -> Value {
     let idx = c.idx;
     let d = idx.data;
     let led = deadlines::led_by_agency(idx);
-    let rows: Vec<Value> = by_name(c, 0..d.agencies.len())
-        .into_iter()
+    let order = by_name(c, 0..d.agencies.len());
+    let rows: Vec<Value> = page_of(&order, k, PER_PAGE_LISTS)
+        .iter()
+        .copied()
         .map(|a| (a, &led[a]))
         .map(|(a, n)| {
             let duties = &idx.agency_duties[a];
@@ -385,7 +466,8 @@ fn agencies(c: &Ctx<'_>, v: &Views) -> Value {
         .collect();
     minijinja::context! {
         agencies => rows,
-        chart => agencies_chart(c, &led),
+        pager => pager(&format!("{}/agencies/", c.lang), k, order.len(), PER_PAGE_LISTS),
+        chart => (k == 1).then(|| agencies_chart(c, &led)).flatten(),
         states => State::COUNTED.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
     }
 }
@@ -471,29 +553,128 @@ fn agency(c: &Ctx<'_>, v: &Views, ai: usize) -> Value {
     }
 }
 
-/// Recommendations, grouped by mechanism and document.
-fn recommendations(c: &Ctx<'_>, v: &Views) -> Value {
+/// Recommendations, grouped by mechanism and document: page `k` of them.
+fn recommendations(c: &Ctx<'_>, v: &Views, k: usize) -> Value {
     let idx = c.idx;
-    let groups: Vec<Value> = (0..idx.data.mechanisms.len())
-        .map(|m| {
-            let docs: Vec<Value> = idx.mech_docs[m]
+    let lang = c.lang;
+    let nm = idx.data.mechanisms.len();
+    // Every (mechanism, document) group in list order, then page `k` of it.
+    let keys: Vec<(usize, usize)> = (0..nm)
+        .flat_map(|m| idx.mech_docs[m].iter().map(move |&doc| (m, doc)))
+        .filter(|&(_, doc)| !idx.doc_recs[doc].is_empty())
+        .collect();
+    let groups_rows: Vec<&[usize]> = keys
+        .iter()
+        .map(|&(_, doc)| &idx.doc_recs[doc][..])
+        .collect();
+    let total: usize = groups_rows.iter().map(|g| g.len()).sum();
+    let starts = group_starts(&groups_rows, PER_PAGE);
+    let on_page = page_groups(&groups_rows, k, PER_PAGE);
+    let base = format!("{lang}/recommendations/");
+    let paged = page_count(total, PER_PAGE) > 1;
+    let groups: Vec<Value> = (0..nm)
+        .filter_map(|m| {
+            let docs: Vec<Value> = on_page
                 .iter()
-                .filter(|&&doc| !idx.doc_recs[doc].is_empty())
-                .map(|&doc| {
+                .filter(|(g, _)| keys[*g].0 == m)
+                .map(|&(g, rows)| {
                     obj([
-                        ("document", v.documents[doc].clone()),
-                        ("recommendations", pick(&v.recs, &idx.doc_recs[doc])),
+                        ("document", v.documents[keys[g].1].clone()),
+                        ("recommendations", pick(&v.recs, rows)),
                     ])
                 })
                 .collect();
+            // A mechanism shows on the pages holding its rows; on a single
+            // page, every mechanism shows (with its empty list) as before.
+            (!paged || !docs.is_empty()).then(|| {
+                obj([
+                    ("mechanism", v.mechanisms[m].clone()),
+                    ("documents", list(docs)),
+                    ("count", Value::from(idx.mech_recs[m].len())),
+                ])
+            })
+        })
+        .collect();
+    // The jump links to each mechanism lead to the page where it starts.
+    let nav: Vec<Value> = (0..nm)
+        .map(|m| {
+            let start = keys
+                .iter()
+                .position(|&(km, _)| km == m)
+                .map(|g| starts[g])
+                .unwrap_or(1);
             obj([
                 ("mechanism", v.mechanisms[m].clone()),
-                ("documents", list(docs)),
                 ("count", Value::from(idx.mech_recs[m].len())),
+                (
+                    "page",
+                    Value::from(if paged && start != k {
+                        paged_dir(&base, start)
+                    } else {
+                        String::new()
+                    }),
+                ),
             ])
         })
         .collect();
-    minijinja::context! { groups => groups, coverage => coverage(c, v, None, None), all => v.recs.clone(), themes => v.themes.clone(), mechanisms => v.mechanisms.clone(), filters => filters::list_form(&filters::REC_FILTERS, v.facets.rows.recs.iter(), &label_views(v)), slices => slices(c, v) }
+    minijinja::context! { groups => groups, nav => nav, pager => pager(&base, k, total, PER_PAGE), coverage => coverage(c, v, None, None), all => v.recs.clone(), themes => v.themes.clone(), mechanisms => v.mechanisms.clone(), filters => rec_form(v), filters_src => paged.then(|| format!("{lang}/recommendations/filters.json")), slices => slices(c, v) }
+}
+
+/// The filter form of the recommendation list.
+fn rec_form(v: &Views) -> Value {
+    filters::list_form(
+        &filters::REC_FILTERS,
+        v.facets.rows.recs.iter(),
+        &label_views(v),
+    )
+}
+
+/// The filter form of the task list (tasks of a known plan).
+fn task_form(c: &Ctx<'_>, v: &Views) -> Value {
+    let idx = c.idx;
+    let rows = idx
+        .data
+        .tasks
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| idx.plan.contains_key(t.plan.id.as_str()))
+        .map(|(i, _)| &v.facets.rows.tasks[i]);
+    filters::list_form(&filters::TASK_FILTERS, rows, &label_views(v))
+}
+
+/// A filter form's options as JSON (`[{name, options: [[value, label,
+/// count]]}]`), for a list on several pages: filters.js reads it when the
+/// page opens, so the options (one per agency, twice on the task list) do
+/// not weigh on every page of the list.
+fn filter_options(c: &Ctx<'_>, form: &Value) -> Value {
+    let attr = |v: &Value, k: &str| {
+        v.get_attr(k)
+            .ok()
+            .filter(|x| !x.is_undefined() && !x.is_none())
+    };
+    let dims = form.try_iter().into_iter().flatten().map(|f| {
+        let options = attr(&f, "options")
+            .and_then(|o| o.try_iter().ok())
+            .into_iter()
+            .flatten()
+            .map(|o| {
+                let label = match attr(&o, "key") {
+                    Some(k) => c.tr(k.as_str().unwrap_or_default()),
+                    None => attr(&o, "label").map(|l| l.to_string()).unwrap_or_default(),
+                };
+                list(vec![
+                    attr(&o, "value").unwrap_or_default(),
+                    Value::from(label),
+                    attr(&o, "count").unwrap_or_default(),
+                ])
+            })
+            .collect();
+        obj([
+            ("name", attr(&f, "name").unwrap_or_default()),
+            ("options", list(options)),
+        ])
+    });
+    list(dims.collect())
 }
 
 fn recommendation(c: &Ctx<'_>, v: &Views, ri: usize) -> Value {
@@ -532,7 +713,7 @@ fn plans(c: &Ctx<'_>, v: &Views) -> Value {
     minijinja::context! { plans => plan_counts_for(c, v) }
 }
 
-fn plan(c: &Ctx<'_>, v: &Views, pi: usize) -> Value {
+fn plan(c: &Ctx<'_>, v: &Views, pi: usize, k: usize) -> Value {
     let idx = c.idx;
     let d = idx.data;
     let p = &d.plans[pi];
@@ -560,7 +741,8 @@ fn plan(c: &Ctx<'_>, v: &Views, pi: usize) -> Value {
         period => p.period.as_deref(),
         successor => successor,
         predecessors => pick(&v.plans, &idx.plan_predecessors[pi]),
-        tasks => pick(&v.tasks, &idx.plan_tasks[pi]),
+        tasks => pick(&v.tasks, page_of(&idx.plan_tasks[pi], k, PER_PAGE_LISTS)),
+        pager => pager(&c.path("plans", &p.id.id), k, idx.plan_tasks[pi].len(), PER_PAGE_LISTS),
         counts => counts_view(&idx.count_states(idx.plan_tasks[pi].iter().copied())),
         translated => c.translated(&p.prov, &[&p.title]),
         // Where the tasks were transcribed from a translation, the plan page
@@ -573,19 +755,26 @@ fn plan(c: &Ctx<'_>, v: &Views, pi: usize) -> Value {
     }
 }
 
-fn tasks(c: &Ctx<'_>, v: &Views) -> Value {
+/// Tasks, grouped by plan: page `k` of them.
+fn tasks(c: &Ctx<'_>, v: &Views, k: usize) -> Value {
     let idx = c.idx;
     let d = idx.data;
-    let groups: Vec<Value> = (0..d.plans.len())
+    let plans: Vec<usize> = (0..d.plans.len())
         .filter(|&pi| !idx.plan_tasks[pi].is_empty())
-        .map(|pi| {
+        .collect();
+    let rows: Vec<&[usize]> = plans.iter().map(|&pi| &idx.plan_tasks[pi][..]).collect();
+    let total: usize = rows.iter().map(|g| g.len()).sum();
+    let groups: Vec<Value> = page_groups(&rows, k, PER_PAGE)
+        .into_iter()
+        .map(|(g, ts)| {
             obj([
-                ("plan", v.plans[pi].clone()),
-                ("tasks", pick(&v.tasks, &idx.plan_tasks[pi])),
+                ("plan", v.plans[plans[g]].clone()),
+                ("tasks", pick(&v.tasks, ts)),
             ])
         })
         .collect();
-    minijinja::context! { groups => groups, coverage => coverage(c, v, None, None), agencies => v.agencies.clone(), filters => filters::list_form(&filters::TASK_FILTERS, d.tasks.iter().enumerate().filter(|(_, t)| idx.plan.contains_key(t.plan.id.as_str())).map(|(i, _)| &v.facets.rows.tasks[i]), &label_views(v)), slices => slices(c, v) }
+    let paged = page_count(total, PER_PAGE) > 1;
+    minijinja::context! { groups => groups, pager => pager(&format!("{}/tasks/", c.lang), k, total, PER_PAGE), coverage => coverage(c, v, None, None), agencies => v.agencies.clone(), filters => task_form(c, v), filters_src => paged.then(|| format!("{}/tasks/filters.json", c.lang)), slices => slices(c, v) }
 }
 
 fn task(c: &Ctx<'_>, v: &Views, ti: usize) -> Value {
@@ -742,39 +931,59 @@ fn themes(c: &Ctx<'_>, v: &Views) -> Value {
     minijinja::context! { themes => rows }
 }
 
-fn theme(c: &Ctx<'_>, v: &Views, thi: usize) -> Value {
+/// The longest list of a theme's page: its pages are as many as this
+/// list needs.
+fn theme_rows(idx: &crate::index::Index<'_>, thi: usize) -> usize {
+    idx.theme_recs[thi]
+        .len()
+        .max(idx.theme_tasks[thi].len())
+        .max(idx.theme_agencies[thi].len())
+        .max(idx.theme_indicators[thi].len())
+}
+
+/// A theme's page `k`: page `k` of each of its lists (recommendations by
+/// mechanism, tasks, agencies, indicators).
+fn theme(c: &Ctx<'_>, v: &Views, thi: usize, k: usize) -> Value {
     let idx = c.idx;
     let d = idx.data;
-    let by_mech: Vec<Value> = d
+    // The theme's recommendations in mechanism order, cut to page `k`.
+    let per_mech: Vec<Vec<usize>> = d
         .mechanisms
         .iter()
-        .enumerate()
-        .filter_map(|(m, mech)| {
-            let recs: Vec<usize> = idx.theme_recs[thi]
+        .map(|mech| {
+            idx.theme_recs[thi]
                 .iter()
                 .copied()
                 .filter(|&r| d.recommendations[r].mechanism.id == mech.id.id)
-                .collect();
-            (!recs.is_empty()).then(|| {
-                obj([
-                    ("mechanism", v.mechanisms[m].clone()),
-                    ("recommendations", pick(&v.recs, &recs)),
-                ])
-            })
+                .collect()
         })
         .collect();
+    let groups: Vec<&[usize]> = per_mech.iter().map(|g| &g[..]).collect();
+    let by_mech: Vec<Value> = page_groups(&groups, k, PER_PAGE_LISTS)
+        .into_iter()
+        .map(|(m, recs)| {
+            obj([
+                ("mechanism", v.mechanisms[m].clone()),
+                ("recommendations", pick(&v.recs, recs)),
+            ])
+        })
+        .collect();
+    let tasks = &idx.theme_tasks[thi];
+    let agencies = &idx.theme_agencies[thi];
+    let inds = &idx.theme_indicators[thi];
     minijinja::context! {
         theme => v.themes[thi].clone(),
         description => c.otxt(&d.themes[thi].description),
         by_mechanism => by_mech,
         coverage => coverage(c, v, None, None),
-        tasks => pick(&v.tasks, &idx.theme_tasks[thi]),
-        agencies => list(idx.theme_agencies[thi].iter().map(|&(a, lead, coordinating)| obj([
+        tasks => pick(&v.tasks, page_of(tasks, k, PER_PAGE_LISTS)),
+        agencies => list(page_of(agencies, k, PER_PAGE_LISTS).iter().map(|&(a, lead, coordinating)| obj([
             ("agency", v.agencies[a].clone()),
             ("lead", Value::from(lead)),
             ("coordinating", Value::from(coordinating)),
         ])).collect()),
-        indicators => indicators::rows_for(c, v, &idx.theme_indicators[thi]),
+        indicators => indicators::rows_for(c, v, page_of(inds, k, PER_PAGE_LISTS)),
+        pager => pager_of_lists(&c.path("themes", &d.themes[thi].id.id), k, theme_rows(idx, thi)),
     }
 }
 
@@ -793,10 +1002,15 @@ fn mechanisms(c: &Ctx<'_>, v: &Views) -> Value {
     minijinja::context! { mechanisms => rows }
 }
 
-fn mechanism(c: &Ctx<'_>, v: &Views, mi: usize) -> Value {
+fn mechanism(c: &Ctx<'_>, v: &Views, mi: usize, k: usize) -> Value {
     let idx = c.idx;
     let d = idx.data;
     let m = &d.mechanisms[mi];
+    let follow_up: Vec<usize> = idx.mech_recs[mi]
+        .iter()
+        .copied()
+        .filter(|&r| d.recommendations[r].follow_up)
+        .collect();
     minijinja::context! {
         mechanism => v.mechanisms[mi].clone(),
         body => c.otxt(&m.body),
@@ -806,12 +1020,14 @@ fn mechanism(c: &Ctx<'_>, v: &Views, mi: usize) -> Value {
         documents => pick(&v.documents, &idx.mech_docs[mi]),
         coverage => coverage(c, v, Some(mi), None),
         plans => pick(&v.plans, &idx.mech_plans[mi]),
-        recommendations => pick(&v.recs, &idx.mech_recs[mi]),
-        follow_up => pick(&v.recs, &idx.mech_recs[mi].iter().copied().filter(|&r| d.recommendations[r].follow_up).collect::<Vec<_>>()),
+        recommendations => pick(&v.recs, page_of(&idx.mech_recs[mi], k, PER_PAGE_LISTS)),
+        recommendations_total => idx.mech_recs[mi].len(),
+        follow_up => pick(&v.recs, page_of(&follow_up, k, PER_PAGE_LISTS)),
+        pager => pager_of_lists(&c.path("mechanisms", &m.id.id), k, idx.mech_recs[mi].len()),
     }
 }
 
-fn document(c: &Ctx<'_>, v: &Views, di: usize) -> Value {
+fn document(c: &Ctx<'_>, v: &Views, di: usize, k: usize) -> Value {
     let idx = c.idx;
     let doc = &idx.data.documents[di];
     minijinja::context! {
@@ -819,11 +1035,12 @@ fn document(c: &Ctx<'_>, v: &Views, di: usize) -> Value {
         description => doc.description.as_ref().map(|t| Value::from_safe_string(markdown::block(t.plain(c.lang, c.langs)))),
         cycle => doc.cycle.as_deref(),
         mechanism => doc.mechanism.as_ref().and_then(|m| idx.mechanism.get(m.id.as_str())).map(|&m| v.mechanisms[m].clone()),
-        recommendations => pick(&v.recs, &idx.doc_recs[di]),
+        recommendations => pick(&v.recs, page_of(&idx.doc_recs[di], k, PER_PAGE_LISTS)),
+        pager => pager_of_lists(&c.path("documents", &doc.id.id), k, idx.doc_recs[di].len().max(idx.doc_indicators[di].len())),
         plans => pick(&v.plans, &idx.doc_plans[di]),
         answered_by => pick(&v.plans, &idx.doc_answered_by[di]),
         coverage => coverage(c, v, None, Some(di)),
-        indicators => pick(&v.indicators, &idx.doc_indicators[di]),
+        indicators => pick(&v.indicators, page_of(&idx.doc_indicators[di], k, PER_PAGE_LISTS)),
         translated => c.translated(&doc.prov, &[&doc.title]),
     }
 }
@@ -927,35 +1144,56 @@ fn deadline_pages(c: &Ctx<'_>, v: &Views) -> Vec<(String, &'static str, Value)> 
         all.dedup();
         all
     };
-    let rows = |y: &deadlines::Year| pick(&v.tasks, &y.tasks);
     let mut pages = Vec::with_capacity(years.len() + 1);
-    let sections: Vec<Value> = years
+    // The index: the tasks of every year, then the counts per agency, page
+    // `k` of each on page `k`.
+    let groups: Vec<&[usize]> = years.iter().map(|y| &y.tasks[..]).collect();
+    let per_agency = deadlines::per_agency(idx, &dated);
+    let longest = groups
         .iter()
-        .zip(&year_rows)
-        .map(|(y, row)| obj([("year", row.clone()), ("rows", rows(y))]))
-        .collect();
-    pages.push((
-        format!("{lang}/deadlines/index.html"),
-        "deadlines.html",
-        minijinja::context! {
-            years => year_rows.clone(),
-            sections => sections,
-            counts => counts_view(&idx.count_states(dated.iter().copied())),
-            undated => counts_view(&deadlines::undated(idx)),
-            agencies => agency_counts_view(v, &deadlines::per_agency(idx, &dated)),
-        },
-    ));
-    for (i, y) in years.iter().enumerate() {
+        .map(|g| g.len())
+        .sum::<usize>()
+        .max(per_agency.len());
+    let base = format!("{lang}/deadlines/");
+    let counts = counts_view(&idx.count_states(dated.iter().copied()));
+    let undated = counts_view(&deadlines::undated(idx));
+    for k in 1..=page_count(longest, PER_PAGE_LISTS) {
+        let sections: Vec<Value> = page_groups(&groups, k, PER_PAGE_LISTS)
+            .into_iter()
+            .map(|(y, ts)| obj([("year", year_rows[y].clone()), ("rows", pick(&v.tasks, ts))]))
+            .collect();
         pages.push((
-            format!("{lang}/deadlines/{}/index.html", y.year),
-            "deadline-year.html",
+            format!("{}index.html", paged_dir(&base, k)),
+            "deadlines.html",
             minijinja::context! {
-                year => year_rows[i].clone(),
                 years => year_rows.clone(),
-                rows => rows(y),
-                agencies => agency_counts_view(v, &deadlines::per_agency(idx, &y.tasks)),
+                sections => sections,
+                counts => counts.clone(),
+                undated => undated.clone(),
+                agencies => agency_counts_view(v, page_of(&per_agency, k, PER_PAGE_LISTS)),
+                agencies_total => per_agency.len(),
+                pager => pager_of_lists(&base, k, longest),
             },
         ));
+    }
+    for (i, y) in years.iter().enumerate() {
+        let per_agency = deadlines::per_agency(idx, &y.tasks);
+        let longest = y.tasks.len().max(per_agency.len());
+        let base = format!("{lang}/deadlines/{}/", y.year);
+        for k in 1..=page_count(longest, PER_PAGE_LISTS) {
+            pages.push((
+                format!("{}index.html", paged_dir(&base, k)),
+                "deadline-year.html",
+                minijinja::context! {
+                    year => year_rows[i].clone(),
+                    years => year_rows.clone(),
+                    rows => pick(&v.tasks, page_of(&y.tasks, k, PER_PAGE_LISTS)),
+                    agencies => agency_counts_view(v, page_of(&per_agency, k, PER_PAGE_LISTS)),
+                    agencies_total => per_agency.len(),
+                    pager => pager_of_lists(&base, k, longest),
+                },
+            ));
+        }
     }
     pages
 }
@@ -986,7 +1224,9 @@ fn slices(c: &Ctx<'_>, v: &Views) -> Value {
     minijinja::context! {
         themes => v.themes.clone(),
         mechanisms => v.mechanisms.clone(),
-        agencies => pick(&v.agencies, &by_name(c, 0..v.agencies.len())),
+        // Past a page's worth, the agencies' own pages are reached
+        // through their list (itself paged), not a chip each on every page.
+        agencies => (v.agencies.len() <= PER_PAGE).then(|| pick(&v.agencies, &by_name(c, 0..v.agencies.len()))),
         years => filters::year_labels(v.facets.rows.tasks.iter()).into_iter().map(|(y, _)| y).collect::<Vec<_>>(),
     }
 }
@@ -1048,6 +1288,10 @@ fn bar_counts(n: &Counts) -> [usize; 7] {
 }
 
 /// Tasks led per agency, by status, for the agencies list.
+/// Most bars in the chart of the agencies list (the Viet Nam site has 46
+/// agencies leading tasks).
+const CHART_AGENCIES: usize = 60;
+
 fn agencies_chart(c: &Ctx<'_>, led: &[Counts]) -> Option<Value> {
     let d = c.idx.data;
     let mut order: Vec<usize> = (0..led.len()).filter(|&a| led[a].total() > 0).collect();
@@ -1067,11 +1311,17 @@ fn agencies_chart(c: &Ctx<'_>, led: &[Counts]) -> Option<Value> {
     }
     let mut args = counts_args(&sum);
     args.push(("n", order.len().to_string()));
-    let summary = format!(
+    let mut summary = format!(
         "{} {}",
         c.trf("chart.agencies_summary", &args),
         c.tr("chart.see_table")
     );
+    // A bar per agency does not grow with the site: the busiest ones.
+    if order.len() > CHART_AGENCIES {
+        order.truncate(CHART_AGENCIES);
+        summary.push(' ');
+        summary.push_str(&c.trf("chart.agencies_top", &[("n", CHART_AGENCIES.to_string())]));
+    }
     let title = c.tr("chart.agencies_title");
     let bars = order
         .iter()
@@ -1465,4 +1715,192 @@ fn update_pages(c: &Ctx<'_>, v: &Views) -> Vec<(String, Value)> {
         ));
     }
     pages
+}
+
+/// Rows on one page of a long list. Every list that grows with the data is
+/// cut into pages, so no page grows with the site. 150 task or
+/// recommendation rows are about 170 KB of HTML (at 100,000 records, with
+/// the page's other parts, under the 300 KB a phone on a slow link can
+/// open), and the Viet Nam site's lists stay on one page (its task list
+/// has 143 rows with the headings, its longest other list 73).
+pub(crate) const PER_PAGE: usize = 150;
+
+/// Rows of each list on a page holding several lists cut alike (a theme's
+/// recommendations, tasks, agencies and indicators; a mechanism's
+/// follow-up and other recommendations; the deadlines by year and by
+/// agency): together they stay near one list's page.
+pub(crate) const PER_PAGE_LISTS: usize = 100;
+
+/// How many pages a list of `rows` rows takes, `per` a page (one, even
+/// when empty).
+pub(crate) fn page_count(rows: usize, per: usize) -> usize {
+    rows.div_ceil(per).max(1)
+}
+
+/// The folder of page `k` (from 1) of the list at `base` (`en/tasks/`):
+/// page 1 is the list's own address, page `k` is `base/page/k/`.
+pub(crate) fn paged_dir(base: &str, k: usize) -> String {
+    if k <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{k}/")
+    }
+}
+
+/// The rows of page `k` (from 1): the range of indices into the whole list.
+pub(crate) fn page_range(rows: usize, k: usize, per: usize) -> std::ops::Range<usize> {
+    let lo = ((k.max(1) - 1) * per).min(rows);
+    lo..(lo + per).min(rows)
+}
+
+/// The rows of page `k` of `rows`.
+pub(crate) fn page_of<T>(rows: &[T], k: usize, per: usize) -> &[T] {
+    &rows[page_range(rows.len(), k, per)]
+}
+
+/// The groups of a grouped list cut to page `k`: each group (by its index)
+/// with the part of its rows on that page; groups with no row there are
+/// left out. Rows are counted across groups, in order.
+pub(crate) fn page_groups<'r>(
+    groups: &[&'r [usize]],
+    k: usize,
+    per: usize,
+) -> Vec<(usize, &'r [usize])> {
+    let total = groups.iter().map(|g| g.len()).sum();
+    let want = page_range(total, k, per);
+    let mut out = Vec::new();
+    let mut at = 0;
+    for (gi, g) in groups.iter().enumerate() {
+        let (lo, hi) = (at, at + g.len());
+        at = hi;
+        let (a, b) = (want.start.max(lo), want.end.min(hi));
+        if a < b {
+            out.push((gi, &g[a - lo..b - lo]));
+        }
+    }
+    out
+}
+
+/// The page (from 1) on which each group of a grouped list starts.
+pub(crate) fn group_starts(groups: &[&[usize]], per: usize) -> Vec<usize> {
+    let mut at = 0;
+    groups
+        .iter()
+        .map(|g| {
+            let k = at / per + 1;
+            at += g.len();
+            k
+        })
+        .collect()
+}
+
+/// The pager of page `k` of a list of `total` rows at `base`, `per` a
+/// page, or none when the list fits on one page. It links the first and
+/// last pages, every `step`-th page (`step` about the square root of the
+/// count) and the pages within half a step of `k`, so it stays small
+/// however long the list is and every page is at most two clicks away.
+pub(crate) fn pager(base: &str, k: usize, total: usize, per: usize) -> Value {
+    pager_with(base, k, total, per, true)
+}
+
+/// The pager of a page holding several lists, cut alike (page `k` of
+/// each): `longest` is the longest list's length. It does not say which
+/// rows the page holds, as they differ from one list to the next.
+pub(crate) fn pager_of_lists(base: &str, k: usize, longest: usize) -> Value {
+    pager_with(base, k, longest, PER_PAGE_LISTS, false)
+}
+
+fn pager_with(base: &str, k: usize, total: usize, per: usize, rows_line: bool) -> Value {
+    let count = page_count(total, per);
+    if count <= 1 {
+        return Value::from(());
+    }
+    let step = (count as f64).sqrt().ceil() as usize;
+    let near = (step / 2).max(2);
+    let mut items = Vec::new();
+    let mut last_shown = 0;
+    for n in 1..=count {
+        if n == 1 || n == count || n.abs_diff(k) <= near || n % step == 0 {
+            if last_shown + 1 < n {
+                items.push(obj([("gap", Value::from(true))]));
+            }
+            items.push(obj([
+                ("n", Value::from(n)),
+                ("path", Value::from(paged_dir(base, n))),
+                ("current", Value::from(n == k)),
+            ]));
+            last_shown = n;
+        }
+    }
+    let rows = page_range(total, k, per);
+    obj([
+        ("number", Value::from(k)),
+        ("count", Value::from(count)),
+        ("first", opt(rows_line.then_some(rows.start + 1))),
+        ("last", Value::from(rows.end)),
+        ("total", Value::from(total)),
+        ("prev", opt((k > 1).then(|| paged_dir(base, k - 1)))),
+        ("next", opt((k < count).then(|| paged_dir(base, k + 1)))),
+        ("items", list(items)),
+    ])
+}
+
+#[cfg(test)]
+mod paging_tests {
+    use super::*;
+
+    #[test]
+    fn pages_cover_every_row_once() {
+        for total in [0, 1, PER_PAGE - 1, PER_PAGE, PER_PAGE + 1, 5 * PER_PAGE + 7] {
+            let mut seen = 0;
+            for k in 1..=page_count(total, PER_PAGE) {
+                let r = page_range(total, k, PER_PAGE);
+                assert_eq!(r.start, seen, "total {total}, page {k}");
+                assert!(r.len() <= PER_PAGE);
+                seen = r.end;
+            }
+            assert_eq!(seen, total);
+        }
+        assert_eq!(page_count(0, PER_PAGE), 1);
+        assert_eq!(paged_dir("en/tasks/", 1), "en/tasks/");
+        assert_eq!(paged_dir("en/tasks/", 3), "en/tasks/page/3/");
+    }
+
+    #[test]
+    fn groups_are_cut_at_page_edges() {
+        let a: Vec<usize> = (0..150).collect();
+        let b: Vec<usize> = (150..300).collect();
+        let c: Vec<usize> = (300..310).collect();
+        let groups = [&a[..], &b[..], &c[..]];
+        let p1 = page_groups(&groups, 1, 200);
+        assert_eq!(p1.len(), 2);
+        assert_eq!((p1[0].0, p1[0].1.len()), (0, 150));
+        assert_eq!((p1[1].0, p1[1].1.len()), (1, 50));
+        let p2 = page_groups(&groups, 2, 200);
+        assert_eq!(p2[0].1[0], 200);
+        assert_eq!(p2.iter().map(|g| g.1.len()).sum::<usize>(), 110);
+        assert_eq!(group_starts(&groups, 200), vec![1, 1, 2]);
+    }
+
+    #[test]
+    fn a_long_pager_stays_small_and_reaches_every_page_in_two_clicks() {
+        let total = 500 * PER_PAGE;
+        let links = |k: usize| -> Vec<usize> {
+            let p = pager("en/x/", k, total, PER_PAGE);
+            p.get_attr("items")
+                .unwrap()
+                .try_iter()
+                .unwrap()
+                .filter_map(|i| i.get_attr("n").ok().and_then(|n| usize::try_from(n).ok()))
+                .collect()
+        };
+        assert!(links(1).len() < 60, "{}", links(1).len());
+        for target in 1..=500 {
+            let reach = links(1)
+                .into_iter()
+                .any(|n| n == target || links(n).contains(&target));
+            assert!(reach, "page {target} not within two clicks of page 1");
+        }
+        assert!(pager("en/x/", 1, PER_PAGE, PER_PAGE).is_none());
+    }
 }

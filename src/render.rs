@@ -934,7 +934,9 @@ pub fn render_with(
     // (path, language) of every page, for the sitemap.
     let mut written: Vec<(String, &str)> = Vec::new();
     let mut take = |job: &Job<'_>, page: Page, d: &mut Diagnostics| -> Result<(), Failed> {
-        pages += 1;
+        // A list's filter options (`filters.json`) are a file, not a page.
+        let html = job.path.ends_with(".html");
+        pages += usize::from(html);
         match page {
             Page::Done(key, fresh, bytes) => {
                 rendered += usize::from(fresh);
@@ -952,6 +954,7 @@ pub fn render_with(
             }
         }
         if job.template != "404.html"
+            && html
             && let Some(lang) = langs.iter().find(|l| *l == job.lang)
         {
             written.push((job.path.clone(), lang.as_str()));
@@ -1398,7 +1401,9 @@ mod template_tests {
         assert!(!diags.has_errors(), "the fixture renders without errors");
         assert!(rendered.is_ok());
 
-        let mut used: BTreeSet<String> = ["redirect.html", "sitemap.xml"]
+        // A paged list's options (filters.json): the rich fixture's lists
+        // fit on one page; tests/paging.rs renders it.
+        let mut used: BTreeSet<String> = ["redirect.html", "sitemap.xml", "filters.json"]
             .into_iter()
             .map(String::from)
             .collect();

@@ -51,6 +51,8 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
     "progress-record.html",
     "progress-source.html",
     "updates.html",
+    "pager.html",
+    "filters.json",
 );
 
 const I18N: &[(&str, &str)] = &[

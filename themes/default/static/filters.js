@@ -4,6 +4,12 @@
 // in the browser's history, so Back undoes it. The view can be copied as a
 // link and its rows downloaded as CSV (made here from the rows shown).
 // Without JavaScript the form stays hidden and the whole list shows.
+//
+// A list on several pages (`data-pages` on the form) keeps its options in a
+// JSON file (`data-options`), read when the page opens, and its rows on its
+// pages: the first filter chosen fetches the other pages and merges their
+// rows into this one, so a filter covers the whole list while the first
+// view carries one page. With no filter, the merged list shows this page.
 (function () {
   var form = document.getElementById("filters");
   var list = document.querySelector(".filter-list");
@@ -12,6 +18,11 @@
   var selects = Array.prototype.slice.call(form.querySelectorAll("select"));
   var rows = Array.prototype.slice.call(list.querySelectorAll("tbody tr"));
   var groups = Array.prototype.slice.call(list.querySelectorAll(".filter-group")).reverse();
+  var pages = +(form.getAttribute("data-pages") || 1);
+  var here = String(form.getAttribute("data-page") || 1);
+  var all = pages <= 1; // whether the rows of every page are in the list
+  var loading = null;
+  var slice = function (xs) { return Array.prototype.slice.call(xs); };
 
   function has(row, name, value) {
     var v = row.getAttribute("data-" + name);
@@ -20,6 +31,10 @@
 
   function apply() {
     var active = selects.filter(function (s) { return s.value; });
+    if (active.length && !all) loadAll();
+    var merged = pages > 1 && all;
+    // Pagers lead to the pages of the unfiltered list.
+    slice(document.querySelectorAll(".pager")).forEach(function (p) { p.hidden = merged && active.length > 0; });
     var shown = 0, total = 0;
     // Headings show when a row under them shows; `open` holds the headings
     // enclosing the current row (rows come in plan order with their depth).
@@ -27,13 +42,14 @@
     rows.forEach(function (row) {
       var depth = +(row.getAttribute("data-depth") || 0);
       while (open.length && open[open.length - 1].depth >= depth) open.pop();
+      var mine = !merged || row.getAttribute("data-page") === here;
       if (row.hasAttribute("data-heading")) {
-        row.hidden = active.length > 0;
+        row.hidden = active.length > 0 || !mine;
         open.push({ row: row, depth: depth });
         return;
       }
       total++;
-      var ok = active.every(function (s) { return has(row, s.name, s.value); });
+      var ok = active.length ? active.every(function (s) { return has(row, s.name, s.value); }) : mine;
       row.hidden = !ok;
       if (ok) {
         shown++;
@@ -48,6 +64,74 @@
     var empty = document.getElementById("filter-empty");
     if (empty) empty.hidden = shown > 0;
     count.textContent = form.getAttribute("data-count").replace("{n}", shown).replace("{m}", total);
+  }
+
+  // The group a section or block is (its heading's words), to merge a
+  // group that runs on from one page into the next.
+  function key(el) {
+    var h = el.classList.contains("filter-group") && el.querySelector("h2, h3");
+    return h ? h.textContent : null;
+  }
+
+  // Moves the groups of `from` into `into`, a group continued from the
+  // group before it going into that group (its rows into its table).
+  function merge(into, from, nested) {
+    slice(from.children).forEach(function (part) {
+      if (nested && part.matches("h2, h3")) return;
+      var tables = nested && part.classList.contains("table-wrap") && into.querySelectorAll(":scope > .table-wrap tbody");
+      if (tables && tables.length) {
+        var body = tables[tables.length - 1];
+        slice(part.querySelectorAll("tbody tr")).forEach(function (tr) { body.appendChild(tr); });
+        return;
+      }
+      if (nested && part.matches("p.ended-note") && into.querySelector(":scope > p.ended-note")) return;
+      var last = into.lastElementChild;
+      if (last && key(part) !== null && key(last) === key(part)) merge(last, part, true);
+      else into.appendChild(part);
+    });
+  }
+
+  // Fetches every other page of the list and merges the rows of all pages
+  // in page order, each row marked with its page.
+  function loadAll() {
+    if (loading) return;
+    var said = document.getElementById("view-status");
+    if (said) said.textContent = form.getAttribute("data-loading");
+    var base = form.getAttribute("data-base");
+    var urls = [];
+    for (var k = 1; k <= pages; k++) urls.push(k === 1 ? base : base + "page/" + k + "/");
+    loading = Promise.all(urls.map(function (u, i) {
+      if (String(i + 1) === here) return null;
+      return fetch(u).then(function (r) {
+        if (!r.ok) throw new Error(u + ": " + r.status);
+        return r.text();
+      });
+    })).then(function (texts) {
+      var parser = new DOMParser();
+      var into = document.createElement("div");
+      texts.forEach(function (t, i) {
+        var from = t === null ? list : parser.parseFromString(t, "text/html").querySelector(".filter-list");
+        if (!from) return;
+        // Links of another page are relative to it: made absolute.
+        if (t !== null) {
+          var at = new URL(urls[i], location.href);
+          slice(from.querySelectorAll("[href]")).forEach(function (a) {
+            a.setAttribute("href", new URL(a.getAttribute("href"), at).href);
+          });
+        }
+        slice(from.querySelectorAll("tbody tr")).forEach(function (tr) { tr.setAttribute("data-page", String(i + 1)); });
+        merge(into, from, false);
+      });
+      while (into.firstChild) list.appendChild(into.firstChild);
+      rows = slice(list.querySelectorAll("tbody tr"));
+      groups = slice(list.querySelectorAll(".filter-group")).reverse();
+      all = true;
+      if (said) said.textContent = "";
+      apply();
+    }, function () {
+      // Opened from disk, or offline: the filters apply to this page.
+      if (said) said.textContent = form.getAttribute("data-failed");
+    });
   }
 
   // A new history entry per change (not a replacement), so Back returns
@@ -114,14 +198,37 @@
     setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 0);
   });
 
-  load();
-  form.hidden = false;
-  form.addEventListener("change", function () { apply(); save(); });
-  form.addEventListener("submit", function (ev) { ev.preventDefault(); });
-  form.addEventListener("reset", function () {
-    setTimeout(function () { apply(); save(); }, 0);
-  });
-  // Back and Forward between filter states.
-  window.addEventListener("popstate", function () { load(); apply(); });
-  apply();
+  function start() {
+    load();
+    form.hidden = false;
+    form.addEventListener("change", function () { apply(); save(); });
+    form.addEventListener("submit", function (ev) { ev.preventDefault(); });
+    form.addEventListener("reset", function () {
+      setTimeout(function () { apply(); save(); }, 0);
+    });
+    // Back and Forward between filter states.
+    window.addEventListener("popstate", function () { load(); apply(); });
+    apply();
+  }
+
+  // Options kept apart: each is [value, label, count]. Without them the
+  // form stays hidden, as without JavaScript.
+  var src = form.getAttribute("data-options");
+  if (!src) start();
+  else fetch(src).then(function (r) {
+    if (!r.ok) throw new Error(src + ": " + r.status);
+    return r.json();
+  }).then(function (dims) {
+    dims.forEach(function (d) {
+      var select = selects.filter(function (s) { return s.name === d.name; })[0];
+      if (!select) return;
+      d.options.forEach(function (o) {
+        var opt = document.createElement("option");
+        opt.value = o[0];
+        opt.textContent = o[1] + " (" + o[2] + ")";
+        select.appendChild(opt);
+      });
+    });
+    start();
+  }, function () {});
 })();

@@ -1,0 +1,76 @@
+// A list on several pages (site contract: `<list>/page/<n>/`): the rich
+// fixture grown past a page's worth of tasks (tests/paging.rs builds the
+// same site). The filters read their options from the list's JSON file and
+// fetch the other pages when a filter is chosen, so a filter finds rows on
+// every page; clearing it shows this page again with its pager.
+import { test, afterEach } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { cpSync, writeFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import { useSite, REPO, ARTIFACTS, screenshot } from "../lib/site.mjs";
+
+const TASKS = 160;
+const AGENCIES = 150;
+const src = path.join(ARTIFACTS, "paged-src");
+const out = path.join(ARTIFACTS, "paged-site");
+rmSync(src, { recursive: true, force: true });
+rmSync(out, { recursive: true, force: true });
+cpSync(path.join(REPO, "tests", "fixtures", "rich"), src, { recursive: true });
+let agencies = "";
+for (let i = 0; i < AGENCIES; i++) agencies += `- id: gen-agency-${i}\n  name: { vi: "Cơ quan số ${i}", en: "Agency ${i}" }\n`;
+writeFileSync(path.join(src, "data", "agencies", "gen.yaml"), agencies);
+let tasks = "";
+for (let i = 0; i < TASKS; i++) {
+  tasks += `- ref: "G.${i}"\n  plan: plan-b\n  text: { vi: "Nhiệm vụ số ${i}", en: "Task ${i}" }\n  lead: [gen-agency-${i % AGENCIES}]\n  due: [2030]\n`;
+}
+writeFileSync(path.join(src, "data", "tasks", "gen.yaml"), tasks);
+const bin = path.resolve(REPO, process.env.LOTRINH || "target/debug/lotrinh");
+execFileSync(bin, ["build", "--root", src, "--out", out], { stdio: "ignore" });
+
+const site = useSite(out);
+afterEach(() => {
+  assert.deepEqual(site.watch.offsite.splice(0), [], "requests left 127.0.0.1");
+  assert.deepEqual(site.watch.errors.splice(0), [], "console errors or failed requests");
+});
+
+// The addresses of the task rows shown (headings aside).
+const shown = (page) =>
+  page
+    .locator(".filter-list tbody tr:not([data-heading])")
+    .evaluateAll((trs) => trs.filter((tr) => !tr.hidden && !tr.closest("[hidden]")).map((tr) => new URL(tr.querySelector("a").href).pathname));
+
+test("a filter on a paged list finds its rows on every page, and clearing it shows the page again", async () => {
+  const page = await site.browser.context.newPage();
+  await page.goto(site.server.url + "en/tasks/", { waitUntil: "load" });
+  const form = page.locator("form#filters");
+  await form.waitFor();
+  const first = await shown(page);
+  assert.ok(first.length > 100 && first.length <= 150, `page 1 shows its rows: ${first.length}`);
+  assert.ok(await page.locator(".pager").first().isVisible(), "the pager shows");
+  // gen-agency-3 leads tasks 3 (page 1) and 153 (page 2).
+  await form.locator('select[name="lead"]').selectOption("gen-agency-3");
+  await page.locator("#filter-count").filter({ hasText: /^2 of / }).waitFor();
+  assert.deepEqual((await shown(page)).sort(), ["/en/tasks/plan-b-g-153/", "/en/tasks/plan-b-g-3/"]);
+  assert.ok(!(await page.locator(".pager").first().isVisible()), "no pager over a filtered list");
+  await screenshot(page, "paged-tasks-filtered");
+  // The row from page 2 links to its task, from this page.
+  await page.locator('a[href$="/en/tasks/plan-b-g-153/"]').click();
+  await page.waitForURL(/\/en\/tasks\/plan-b-g-153\/$/);
+  await page.goBack();
+  await page.locator("#filter-count").filter({ hasText: /^2 of / }).waitFor();
+  await form.locator('button[type="reset"]').click();
+  await page.waitForURL((u) => !u.search);
+  await page.waitForFunction(() => !document.querySelector(".pager").hidden);
+  assert.deepEqual(await shown(page), first, "this page's rows again");
+  await page.close();
+});
+
+test("a filtered view opened on page 2 shows the rows of the whole list", async () => {
+  const page = await site.browser.context.newPage();
+  await page.goto(site.server.url + "en/tasks/page/2/?lead=gen-agency-4", { waitUntil: "load" });
+  await page.locator("#filter-count").filter({ hasText: /^2 of / }).waitFor();
+  assert.equal(await page.locator('select[name="lead"]').inputValue(), "gen-agency-4");
+  assert.deepEqual((await shown(page)).sort(), ["/en/tasks/plan-b-g-154/", "/en/tasks/plan-b-g-4/"]);
+  await page.close();
+});

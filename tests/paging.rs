@@ -1,0 +1,255 @@
+//! Long lists are cut into pages (site contract: `<list>/page/<n>/`): a
+//! copy of the rich fixture grown past a page's worth of recommendations,
+//! tasks and agencies. Every record is reachable from its list's pages,
+//! the pagers reach every page, no page holds more rows than a page's
+//! worth, and the filter options of a paged list are in its JSON file.
+
+mod common;
+
+use common::*;
+use std::collections::{BTreeSet, VecDeque};
+use std::fmt::Write as _;
+use std::path::Path;
+
+const RECS: usize = 170;
+const TASKS: usize = 160;
+const AGENCIES: usize = 150;
+/// Rows of a list page (`PER_PAGE` in pages.rs) and of a page with several
+/// lists (`PER_PAGE_LISTS`).
+const PER_PAGE: usize = 150;
+const PER_PAGE_LISTS: usize = 100;
+
+/// The rich fixture plus `RECS` recommendations (ICCPR, theme `torture`),
+/// `TASKS` tasks of plan B answering them, led by `AGENCIES` new agencies.
+fn grown() -> (tempfile::TempDir, std::path::PathBuf) {
+    let (tmp, root) = copy_fixture("rich");
+    let data = root.join("data");
+    let mut recs = String::new();
+    for i in 0..RECS {
+        writeln!(
+            recs,
+            "- id: gen-rec-{i}\n  mechanism: iccpr\n  document: ccpr-co3\n  paragraph: \"{}\"\n  text: {{ vi: \"Khuyến nghị số {i}\", en: \"Recommendation {i}\" }}\n  themes: [torture]",
+            100 + i
+        )
+        .unwrap();
+    }
+    std::fs::write(data.join("recommendations/gen.yaml"), recs).unwrap();
+    let mut agencies = String::new();
+    for i in 0..AGENCIES {
+        writeln!(
+            agencies,
+            "- id: gen-agency-{i}\n  name: {{ vi: \"Cơ quan số {i}\", en: \"Agency {i}\" }}"
+        )
+        .unwrap();
+    }
+    std::fs::write(data.join("agencies/gen.yaml"), agencies).unwrap();
+    let mut tasks = String::new();
+    for i in 0..TASKS {
+        writeln!(
+            tasks,
+            "- ref: \"G.{i}\"\n  plan: plan-b\n  text: {{ vi: \"Nhiệm vụ số {i}\", en: \"Task {i}\" }}\n  lead: [gen-agency-{}]\n  due: [2030]\n  recommendations: [gen-rec-{i}]\n  themes: [torture]",
+            i % AGENCIES
+        )
+        .unwrap();
+    }
+    std::fs::write(data.join("tasks/gen.yaml"), tasks).unwrap();
+    (tmp, root)
+}
+
+/// Every page of the list at `base` (`en/tasks/`) reached by following
+/// pager links from its first page.
+fn pages_of(out: &Path, base: &str) -> BTreeSet<String> {
+    let first = format!("{base}index.html");
+    let mut seen = BTreeSet::from([first.clone()]);
+    let mut todo = VecDeque::from([first]);
+    while let Some(page) = todo.pop_front() {
+        let html = read(out, &page);
+        let pager: String = html
+            .split("<nav class=\"pager\"")
+            .skip(1)
+            .map(|s| s.split("</nav>").next().unwrap_or(""))
+            .collect();
+        for tag in tags(&pager) {
+            if let Some(href) = tag.attr("href")
+                && let Some(target) = resolve(&page, href)
+                && seen.insert(target.clone())
+            {
+                todo.push_back(target);
+            }
+        }
+    }
+    seen
+}
+
+/// The record pages (`en/<section>/<id>/index.html`) linked from `pages`.
+fn linked(out: &Path, pages: &BTreeSet<String>, section: &str) -> BTreeSet<String> {
+    pages
+        .iter()
+        .flat_map(|p| local_links(out, p))
+        .filter(|l| {
+            let parts: Vec<&str> = l.split('/').collect();
+            parts.len() == 4 && parts[1] == section && parts[2] != "page"
+        })
+        .collect()
+}
+
+/// Rows of the tables of a page.
+fn rows(out: &Path, page: &str) -> usize {
+    let html = read(out, page);
+    let main = main_part(&html);
+    main.split("<tbody>")
+        .skip(1)
+        .map(|b| {
+            b.split("</tbody>")
+                .next()
+                .unwrap_or("")
+                .matches("<tr")
+                .count()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+#[test]
+fn long_lists_are_paged_and_every_record_is_on_some_page() {
+    let (_tmp, root) = grown();
+    let out = root.join("public");
+    build_ok(&root, &out, &[]);
+
+    for lang in ["en", "vi"] {
+        // Recommendations: the fixture's own plus the grown ones.
+        let base = format!("{lang}/recommendations/");
+        let pages = pages_of(&out, &base);
+        let total_recs = RECS + 5;
+        assert_eq!(pages.len(), total_recs.div_ceil(PER_PAGE), "{pages:?}");
+        assert!(pages.contains(&format!("{base}page/2/index.html")));
+        let recs = linked(&out, &pages, "recommendations");
+        for i in 0..RECS {
+            let page = format!("{lang}/recommendations/gen-rec-{i}/index.html");
+            assert!(recs.contains(&page), "{page} is on no page of the list");
+        }
+        for p in &pages {
+            let n = rows(&out, p);
+            assert!(n <= PER_PAGE, "{p}: {n} rows");
+        }
+
+        // Tasks: every grown task on some page of the task list.
+        let pages = pages_of(&out, &format!("{lang}/tasks/"));
+        assert!(pages.len() >= TASKS.div_ceil(PER_PAGE), "{pages:?}");
+        let tasks = linked(&out, &pages, "tasks");
+        for i in 0..TASKS {
+            let page = format!("{lang}/tasks/plan-b-g-{i}/index.html");
+            assert!(
+                tasks.contains(&page),
+                "{page} is on no page of the task list"
+            );
+        }
+        for p in &pages {
+            assert!(rows(&out, p) <= PER_PAGE, "{p}");
+        }
+
+        // Agencies: every agency on some page of the list.
+        let pages = pages_of(&out, &format!("{lang}/agencies/"));
+        assert!(
+            pages.len() >= AGENCIES.div_ceil(PER_PAGE_LISTS),
+            "{pages:?}"
+        );
+        for p in &pages {
+            assert!(rows(&out, p) <= PER_PAGE_LISTS, "{p}");
+        }
+        let agencies = linked(&out, &pages, "agencies");
+        for i in 0..AGENCIES {
+            let page = format!("{lang}/agencies/gen-agency-{i}/index.html");
+            assert!(
+                agencies.contains(&page),
+                "{page} is on no page of the agency list"
+            );
+        }
+
+        // A theme's page: each of its lists cut alike.
+        let pages = pages_of(&out, &format!("{lang}/themes/torture/"));
+        assert!(pages.len() >= RECS.div_ceil(PER_PAGE_LISTS), "{pages:?}");
+        let recs = linked(&out, &pages, "recommendations");
+        let tasks = linked(&out, &pages, "tasks");
+        for i in 0..RECS {
+            assert!(recs.contains(&format!("{lang}/recommendations/gen-rec-{i}/index.html")));
+        }
+        for i in 0..TASKS {
+            assert!(tasks.contains(&format!("{lang}/tasks/plan-b-g-{i}/index.html")));
+        }
+        for p in &pages {
+            assert!(rows(&out, p) <= PER_PAGE_LISTS, "{p}");
+        }
+
+        // A mechanism's and a plan's pages.
+        let pages = pages_of(&out, &format!("{lang}/mechanisms/iccpr/"));
+        assert!(pages.len() >= RECS.div_ceil(PER_PAGE_LISTS));
+        let recs = linked(&out, &pages, "recommendations");
+        assert!(recs.len() >= RECS, "{}", recs.len());
+        let pages = pages_of(&out, &format!("{lang}/plans/plan-b/"));
+        assert!(pages.len() >= TASKS.div_ceil(PER_PAGE_LISTS));
+        assert!(linked(&out, &pages, "tasks").len() >= TASKS);
+
+        // Every due year's page and the deadlines index.
+        let pages = pages_of(&out, &format!("{lang}/deadlines/2030/"));
+        assert!(pages.len() >= TASKS.div_ceil(PER_PAGE_LISTS));
+        assert!(linked(&out, &pages, "tasks").len() >= TASKS);
+        let pages = pages_of(&out, &format!("{lang}/deadlines/"));
+        assert!(linked(&out, &pages, "tasks").len() >= TASKS);
+    }
+
+    // Page 2 says where it is: its title, the current page in the pager,
+    // links to the previous and the next page, the language switch to the
+    // same page.
+    let html = read(&out, "en/tasks/page/2/index.html");
+    assert!(html.contains("(Page 2) ·"), "title names the page");
+    assert!(
+        html.contains("aria-current=\"page\"><span class=\"visually-hidden\">Page </span>2</span>")
+    );
+    assert!(html.contains("rel=\"prev\""));
+    assert!(html.contains("Rows 151–"));
+    assert!(
+        html.contains("hreflang=\"vi\" href=\"/vi/tasks/page/2/\""),
+        "alternates"
+    );
+    assert!(
+        html.contains("../../../../vi/tasks/page/2/"),
+        "language switch"
+    );
+
+    // Paged lists keep their filter options in a JSON file, not on each page.
+    let html = read(&out, "en/tasks/index.html");
+    assert!(
+        html.contains("data-options=\"../../en/tasks/filters.json\""),
+        "{html}"
+    );
+    assert!(!html.contains("<option value=\"gen-agency-1\""));
+    let json = parse_json(&read(&out, "en/tasks/filters.json")).unwrap();
+    let text = format!("{json:?}");
+    assert!(text.contains("gen-agency-1"), "{text}");
+    assert!(text.contains("Agency 1"), "{text}");
+    // With many agencies, the no-JS slice links lead to the agency list.
+    assert!(html.contains("Every agency, each with its own page"));
+
+    // Not pages: the JSON files are not in the sitemap.
+    assert!(!read(&out, "sitemap.xml").contains("filters.json"));
+    assert!(read(&out, "sitemap.xml").contains("en/tasks/page/2/"));
+
+    // Every link of every page, pagers included, leads to a file.
+    assert!(check_links(&out, "/") > 0);
+}
+
+#[test]
+fn short_lists_stay_on_one_page() {
+    let (_tmp, root) = copy_fixture("rich");
+    let out = root.join("public");
+    build_ok(&root, &out, &[]);
+    let all = files(&out);
+    let paged: Vec<&String> = all.keys().filter(|k| k.contains("/page/")).collect();
+    assert!(paged.is_empty(), "{paged:?}");
+    assert!(!all.keys().any(|k| k.ends_with("filters.json")));
+    let html = read(&out, "en/tasks/index.html");
+    assert!(!html.contains("class=\"pager\""));
+    assert!(!html.contains("data-options"));
+    assert!(html.contains("<option value=\"moj\""));
+}
