@@ -157,6 +157,8 @@ fn build_or_check(
         Hooks {
             progress: Some(&step),
             cache: None,
+            keep: false,
+            parsed: None,
         },
     );
     progress.finish();

@@ -62,7 +62,7 @@ pub struct Diagnostic {
 
 /// A growing list of problems; order of discovery does not matter because the
 /// list is sorted by place before it is shown.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
 }

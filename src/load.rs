@@ -8,9 +8,12 @@ use crate::config::{self, Config};
 use crate::diag::{Diagnostics, Loc, Sources, closest};
 use crate::fields::Fields;
 use crate::model::*;
-use crate::raw::{Kind, Node, parse_csv, parse_yaml, parse_yaml_within, utf8};
+use crate::raw::{Kind, Node, parse_csv, parse_yaml, parse_yaml_charged, utf8};
 use rayon::prelude::*;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// The collections of data-format.md: the name of their file or folder under `data/`.
 pub const COLLECTIONS: [&str; 10] = [
@@ -62,15 +65,47 @@ pub struct Loaded {
     pub pages: Vec<Page>,
 }
 
+/// Data files read by an earlier load of the same site, kept by
+/// `lotrinh serve` between rebuilds: a file whose bytes, place in the
+/// source list, collection and languages are unchanged is not parsed
+/// again; its records and problems are taken as they were.
+#[derive(Default)]
+pub struct ParseCache {
+    files: HashMap<PathBuf, Parsed>,
+}
+
+struct Parsed {
+    key: u64,
+    data: Data,
+    diags: Diagnostics,
+    /// What parsing it charged to the YAML budget (charged again on reuse).
+    charged: usize,
+}
+
 /// Loads everything; on any error the diagnostics say what and where.
 pub fn site(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Option<Loaded> {
+    site_cached(root, sources, diags, None)
+}
+
+/// [`site`], reusing the data files of `cache` that did not change and
+/// leaving this load's files in it.
+pub fn site_cached(
+    root: &Path,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+    cache: Option<&Mutex<ParseCache>>,
+) -> Option<Loaded> {
     let config = config::load(root, sources, diags)?;
     let langs = config.languages.clone();
     let files = discover(root, sources, diags);
     let first = sources.len() as u32;
     // One budget for all YAML files together: they parse in parallel.
     let budget = crate::raw::YamlBudget::new(crate::raw::YAML_BUDGET_BYTES);
-    let parsed: Vec<(PathBuf, String, Data, Diagnostics)> = files
+    // A poisoned lock means an earlier load panicked midway: start afresh.
+    let mut cache = cache.map(|c| c.lock().unwrap_or_else(|e| e.into_inner()));
+    let previous = cache.as_deref().map(|c| &c.files);
+    type One = (PathBuf, String, Data, Diagnostics, Option<Parsed>);
+    let parsed: Vec<One> = files
         .par_iter()
         .enumerate()
         .map(|(i, (collection, path))| {
@@ -78,15 +113,31 @@ pub fn site(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Opti
             let mut d = Diagnostics::default();
             let mut data = Data::default();
             let shown = path.strip_prefix(root).unwrap_or(path).to_path_buf();
-            let text = match std::fs::read(path) {
-                Ok(bytes) => utf8(bytes, file, &mut d).unwrap_or_default(),
+            let is_csv = path.extension().is_some_and(|e| e == "csv");
+            let bytes = match std::fs::read(path) {
+                Ok(bytes) => bytes,
                 Err(e) => {
                     d.error(None, format!("cannot read {}: {e}", shown.display()));
-                    String::new()
+                    data.unread.push((collection, file));
+                    return (shown, String::new(), data, d, None);
                 }
             };
+            let key = previous.map(|_| {
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                (&bytes, file, collection, &langs).hash(&mut h);
+                h.finish()
+            });
+            let reused = previous
+                .and_then(|p| p.get(path))
+                .filter(|p| Some(p.key) == key && (is_csv || budget.recharge(p.charged)));
+            if let Some(p) = reused {
+                // Its problems (a UTF-8 error too) are in the kept ones.
+                let text = utf8(bytes, file, &mut Diagnostics::default()).unwrap_or_default();
+                return (shown, text, p.data.clone(), p.diags.clone(), None);
+            }
+            let text = utf8(bytes, file, &mut d).unwrap_or_default();
+            let mut charged = 0;
             if !d.has_errors() {
-                let is_csv = path.extension().is_some_and(|e| e == "csv");
                 let node = if is_csv {
                     parse_csv(&text, file, &mut d)
                 } else if text.trim().is_empty() {
@@ -103,7 +154,9 @@ pub fn site(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Opti
                     );
                     None
                 } else {
-                    parse_yaml_within(&text, file, &budget, &mut d)
+                    let (node, c) = parse_yaml_charged(&text, file, &budget, &mut d);
+                    charged = c;
+                    node
                 };
                 match node {
                     Some(node) => convert_file(collection, &node, &langs, &mut d, &mut data),
@@ -112,14 +165,31 @@ pub fn site(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Opti
             } else {
                 data.unread.push((collection, file));
             }
-            (shown, text, data, d)
+            let keep = key.map(|key| Parsed {
+                key,
+                data: data.clone(),
+                diags: d.clone(),
+                charged,
+            });
+            (shown, text, data, d, keep)
         })
         .collect();
     let mut data = Data::default();
-    for (shown, text, part, d) in parsed {
+    let mut kept = HashMap::new();
+    for ((shown, text, part, d, keep), (_, path)) in parsed.into_iter().zip(&files) {
         sources.add(shown, text);
         diags.extend(d);
         merge(&mut data, part);
+        if let Some(c) = cache.as_deref_mut() {
+            let entry = keep.or_else(|| c.files.remove(path));
+            if let Some(entry) = entry {
+                kept.insert(path.clone(), entry);
+            }
+        }
+    }
+    // Only this load's files: a removed file's records go with it.
+    if let Some(c) = cache.as_deref_mut() {
+        c.files = kept;
     }
     sort(&mut data);
     let pages = content(root, &langs, sources, diags);
@@ -1054,5 +1124,76 @@ mod tests {
                 "A", "A.II.2", "A.II.10", "D", "D.II", "D.IX", "D.X", "Đ.I", "E"
             ]
         );
+    }
+
+    /// Everything a load gives, as text: the records and the problems.
+    fn loaded(root: &Path, cache: Option<&Mutex<ParseCache>>) -> String {
+        let (mut sources, mut diags) = (Sources::default(), Diagnostics::default());
+        let site = site_cached(root, &mut sources, &mut diags, cache).expect("loads");
+        format!("{:?}\n{:?}", site.data, diags.sorted(&sources))
+    }
+
+    #[test]
+    fn a_cached_load_is_a_fresh_load() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let copy = |from: &Path, to: &Path| {
+            for e in walkdir::WalkDir::new(from) {
+                let e = e.unwrap();
+                let dest = to.join(e.path().strip_prefix(from).unwrap());
+                if e.file_type().is_dir() {
+                    std::fs::create_dir_all(&dest).unwrap();
+                } else {
+                    std::fs::copy(e.path(), &dest).unwrap();
+                }
+            }
+        };
+        copy(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rich"),
+            root,
+        );
+        let cache = Mutex::new(ParseCache::default());
+        let fresh = loaded(root, None);
+        assert_eq!(loaded(root, Some(&cache)), fresh);
+        assert_eq!(loaded(root, Some(&cache)), fresh, "all from the cache");
+
+        // An edited file is parsed again; a file with a problem keeps it.
+        let themes = root.join("data/themes.yaml");
+        let text = std::fs::read_to_string(&themes).unwrap();
+        std::fs::write(
+            &themes,
+            text.replacen("Freedom of expression", "Free speech", 1),
+        )
+        .unwrap();
+        std::fs::write(root.join("data/plans.yaml"), "- id: [broken\n").unwrap();
+        let fresh = loaded(root, None);
+        assert!(fresh.contains("Free speech") && fresh.contains("severity: Error"));
+        assert_eq!(loaded(root, Some(&cache)), fresh);
+        assert_eq!(loaded(root, Some(&cache)), fresh);
+
+        // A removed file's records go; one added before it shifts the
+        // places of the files after it, which are parsed again.
+        std::fs::remove_file(&themes).unwrap();
+        std::fs::write(
+            root.join("data/documents.csv"),
+            std::fs::read(root.join("data/documents.csv")).unwrap(),
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("data/agencies/aaa.yaml"),
+            "- id: aaa\n  name: Aaa\n",
+        )
+        .unwrap();
+        let fresh = loaded(root, None);
+        assert!(!fresh.contains("Free speech"));
+        assert_eq!(loaded(root, Some(&cache)), fresh);
+
+        // The cache is used: what it holds is what a load gives.
+        let n = cache.lock().unwrap().files.len();
+        assert!(n > 3, "{n} files cached");
+        for p in cache.lock().unwrap().files.values_mut() {
+            p.data = Data::default();
+        }
+        assert!(!loaded(root, Some(&cache)).contains("aaa"));
     }
 }

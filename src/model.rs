@@ -440,7 +440,7 @@ pub struct Progress {
 
 /// Everything loaded from `data/`, each collection sorted by id (tasks by
 /// plan and ref), so that no file order on disk changes the output.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Data {
     pub mechanisms: Vec<Mechanism>,
     pub documents: Vec<Document>,

@@ -28,7 +28,8 @@
 //!   switch it lets the switch finish first. A second signal quits at once
 //!   (the next build undoes what was left).
 
-use std::collections::HashSet;
+use bytes::Bytes;
+use std::collections::{HashMap, HashSet};
 use std::fs::{self, File};
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -175,7 +176,7 @@ pub struct Writer {
     target: Option<Target>,
     /// Every path produced by this build: the first claim of a path wins.
     claimed: Mutex<HashSet<String>>,
-    queue: Option<SyncSender<(String, Vec<u8>)>>,
+    queue: Option<SyncSender<(String, Bytes)>>,
     thread: Option<JoinHandle<Done>>,
     /// Set by the writing thread on its first error, so rendering stops.
     failed: Arc<AtomicBool>,
@@ -183,7 +184,16 @@ pub struct Writer {
     first_error: Arc<Mutex<Option<String>>>,
     /// What opening the folder had to clean up after an interrupted build.
     recovered: Option<String>,
+    /// Every file handed over, kept in memory as well (`lotrinh serve`
+    /// answers from these); see [`Writer::keeping`].
+    kept: Option<Mutex<Files>>,
+    /// Files claimed by [`Writer::put_unchanged`].
+    unchanged: AtomicUsize,
 }
+
+/// A built site in memory: output path → bytes. [`Bytes`] are shared, so
+/// the page cache, the served site and the writer hold one copy of a page.
+pub type Files = HashMap<String, Bytes>;
 
 impl Writer {
     /// A writer that only counts (for `lotrinh check`).
@@ -260,7 +270,7 @@ impl Writer {
         let (queue, thread) = match &target {
             None => (None, None),
             Some(t) => {
-                let (tx, rx) = std::sync::mpsc::sync_channel::<(String, Vec<u8>)>(64);
+                let (tx, rx) = std::sync::mpsc::sync_channel::<(String, Bytes)>(64);
                 let (out, files, old) = (t.out.clone(), t.stage.join(FILES), t.old.clone());
                 let (failed, first_error) = (failed.clone(), first_error.clone());
                 let thread = std::thread::spawn(move || {
@@ -304,7 +314,43 @@ impl Writer {
             failed,
             first_error,
             recovered: None,
+            kept: None,
+            unchanged: AtomicUsize::new(0),
         }
+    }
+
+    /// Keeps every file handed over in memory too, for [`Writer::take_kept`].
+    pub fn keeping(mut self) -> Writer {
+        self.kept = Some(Mutex::default());
+        self
+    }
+
+    /// The files kept so far (all of them once the build is done); empty
+    /// unless the writer is [`keeping`](Writer::keeping).
+    pub fn take_kept(&self) -> Files {
+        self.kept
+            .as_ref()
+            .map(|k| std::mem::take(&mut *k.lock().unwrap_or_else(|e| e.into_inner())))
+            .unwrap_or_default()
+    }
+
+    /// Claims `rel` as written by this build with the same bytes as the
+    /// last build of this folder, without comparing them: for a caller that
+    /// knows (`lotrinh serve` writes the files it built in memory and keeps
+    /// what it wrote last). False, claiming nothing, when the last build did
+    /// not write `rel`: then the bytes must be [`put`](Writer::put).
+    pub fn put_unchanged(&self, rel: &str) -> io::Result<bool> {
+        let Some(t) = &self.target else {
+            return Ok(false);
+        };
+        if !t.old.contains(rel) {
+            return Ok(false);
+        }
+        let mut claimed = self.claimed.lock().map_err(|_| poisoned())?;
+        if claimed.insert(rel.to_string()) {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(true)
     }
 
     /// Set when opening the folder found an interrupted build's switch and
@@ -321,7 +367,8 @@ impl Writer {
     /// Hands over one file. `Ok(false)` when an earlier file already took
     /// the path (that one is kept). An error may be an earlier file's: the
     /// build is failing either way, and the message says which.
-    pub fn put(&self, rel: &str, bytes: Vec<u8>) -> io::Result<bool> {
+    pub fn put(&self, rel: &str, bytes: impl Into<Bytes>) -> io::Result<bool> {
+        let bytes = bytes.into();
         if !safe_rel(rel) {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
@@ -349,6 +396,11 @@ impl Writer {
                 return Ok(false);
             }
         }
+        if let Some(kept) = &self.kept {
+            kept.lock()
+                .map_err(|_| poisoned())?
+                .insert(rel.to_string(), bytes.clone());
+        }
         if let Some(q) = &self.queue {
             q.send((rel.to_string(), bytes))
                 .map_err(|_| io::Error::other("the writing thread stopped"))?;
@@ -371,7 +423,10 @@ impl Writer {
     /// The build succeeded: moves the changed files in and the stale ones
     /// out, or, on any error, leaves the folder as it was.
     pub fn commit(mut self) -> Result<WriteStats, Error> {
-        let done = self.finish();
+        let done = self.finish().map(|mut d| {
+            d.unchanged += self.unchanged.load(Ordering::Relaxed);
+            d
+        });
         let claimed = std::mem::take(&mut *self.claimed.lock().unwrap_or_else(|e| e.into_inner()));
         let Some(t) = self.target.take() else {
             return done.map(|d| WriteStats {
@@ -730,6 +785,19 @@ fn restore(from: &Path, to: &Path) -> Result<(), Error> {
 
 /// The previous build's files; a folder without a manifest must be empty
 /// but for dotfiles.
+/// The files the last build wrote into `out` (its manifest), read back;
+/// empty when there are none. `lotrinh serve` starts from these when its
+/// first build fails, so the last good site is still served.
+pub fn read_built(out: &Path) -> Files {
+    let Ok(text) = fs::read_to_string(out.join(MANIFEST)) else {
+        return Files::new();
+    };
+    text.lines()
+        .filter(|l| !l.starts_with('#') && safe_rel(l))
+        .filter_map(|rel| Some((rel.to_string(), Bytes::from(fs::read(out.join(rel)).ok()?))))
+        .collect()
+}
+
 fn read_manifest(out: &Path) -> Result<HashSet<String>, Error> {
     let path = out.join(MANIFEST);
     match fs::read_to_string(&path) {

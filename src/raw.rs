@@ -155,6 +155,19 @@ impl YamlBudget {
             limit,
         })
     }
+
+    /// Charges what a file parsed earlier charged (`lotrinh serve` reuses
+    /// it): false, charging nothing, when it no longer fits, so the file is
+    /// parsed again and the error said as a full load says it.
+    pub fn recharge(&self, bytes: usize) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        let before = self.used.fetch_add(bytes, Relaxed);
+        if before.saturating_add(bytes) > self.limit {
+            self.used.fetch_sub(bytes, Relaxed);
+            return false;
+        }
+        true
+    }
 }
 
 impl Default for YamlBudget {
@@ -368,6 +381,16 @@ pub fn parse_yaml_within(
     budget: &std::sync::Arc<YamlBudget>,
     diags: &mut Diagnostics,
 ) -> Option<Node> {
+    parse_yaml_charged(text, file, budget, diags).0
+}
+
+/// [`parse_yaml_within`], also giving what the file charged to `budget`.
+pub fn parse_yaml_charged(
+    text: &str,
+    file: u32,
+    budget: &std::sync::Arc<YamlBudget>,
+    diags: &mut Diagnostics,
+) -> (Option<Node>, usize) {
     CHARGING.with(|c| {
         *c.borrow_mut() = Some(Charging {
             budget: budget.clone(),
@@ -377,7 +400,8 @@ pub fn parse_yaml_within(
     });
     let parsed = parse_charged(text, file, diags);
     let charged = CHARGING.with(|c| c.borrow_mut().take());
-    match (parsed, charged) {
+    let mine = charged.as_ref().map(|c| c.mine).unwrap_or_default();
+    let node = match (parsed, charged) {
         (Err(loc), Some(c)) if c.exceeded => {
             diags
                 .error(
@@ -394,7 +418,8 @@ pub fn parse_yaml_within(
         }
         (Ok(node), _) => Some(node),
         (Err(_), _) => None,
-    }
+    };
+    (node, mine)
 }
 
 /// The parse itself: the node, or the place of the error it reported (a

@@ -81,7 +81,7 @@ enum Page {
     /// Written; with the hash of its template and context, whether it was
     /// rendered now (not taken from the cache), and its bytes when a cache
     /// keeps them.
-    Done(u64, bool, Option<Vec<u8>>),
+    Done(u64, bool, Option<bytes::Bytes>),
     Template(minijinja::Error),
     Io(std::io::Error),
 }
@@ -112,7 +112,7 @@ pub struct PageCache {
     /// Hash of the templates, strings and environment globals.
     env_key: u64,
     /// path → (hash of template + context, rendered bytes)
-    pages: HashMap<String, (u64, Vec<u8>)>,
+    pages: HashMap<String, (u64, bytes::Bytes)>,
 }
 
 /// HTML and XML templates escape what they print, as the site needs it.
@@ -904,12 +904,12 @@ pub fn render_with(
             _ => None,
         };
         let fresh = cached.is_none();
-        let bytes = match cached {
+        let bytes: bytes::Bytes = match cached {
             Some(b) => b,
             None => {
                 let html = env.get_template(job.template).and_then(|t| t.render(ctx));
                 match html {
-                    Ok(h) => h.into_bytes(),
+                    Ok(h) => h.into_bytes().into(),
                     Err(e) => return Page::Template(e),
                 }
             }

@@ -1,20 +1,30 @@
-//! `lotrinh serve`: build, serve the output folder on 127.0.0.1, watch the
-//! site's sources, rebuild on change and reload open pages.
+//! `lotrinh serve`: build, serve the built site from memory on 127.0.0.1,
+//! watch the site's sources, rebuild on change and reload open pages.
 //!
-//! The server reads the same files `lotrinh build` writes (the output folder),
-//! so the served site is the built site: same paths under the base URL's path,
-//! `index.html` for folders, the language's `404.html` for missing paths. A
-//! failed rebuild writes nothing, so the last good site stays served, with the
-//! errors shown over every page until they are fixed.
+//! The first build writes the output folder as `lotrinh build` does and
+//! keeps every file in memory too; requests are answered from memory. A
+//! rebuild after an edit is made in memory only (rendering just the pages
+//! whose context changed, see [`PageCache`]), swapped in, and open pages are
+//! told to reload at once; the output folder is brought up to date after
+//! that, on its own thread, writing only the files that changed. So the
+//! reload never waits for the disk, and the folder still ends up holding
+//! exactly the served site. Paths are answered as a static host does: the
+//! base URL's path, `index.html` for folders, the language's `404.html` for
+//! missing paths. A failed rebuild changes nothing, so the last good site
+//! stays served, with the errors shown over every page until they are fixed.
 
 use crate::cli::{self, Format};
+use crate::load::ParseCache;
+use crate::output::{Files, WriteStats, Writer};
 use crate::progress::Progress;
 use crate::render::PageCache;
 use crate::site::{self, Hooks, Options};
 use axum::body::Body;
 use axum::http::{HeaderValue, Request, Response, StatusCode, header};
+use bytes::Bytes;
 use notify::RecursiveMode;
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
+use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex, RwLock, mpsc};
@@ -37,8 +47,41 @@ struct Served {
     /// The base URL's path, "/" or "/sub/path/".
     prefix: String,
     languages: Vec<String>,
+    /// The last good build's files.
+    files: Arc<Files>,
+    /// Every folder holding one of `files` ("en", "en/agencies"), so a
+    /// folder's address without its slash is redirected as a host does.
+    dirs: Arc<HashSet<String>>,
     /// The last build's problems as plain text; shown over every page.
     errors: Option<String>,
+    /// Why the output folder could not be brought up to date, if it could
+    /// not; shown over every page too, since `public/` is then stale.
+    disk_error: Option<String>,
+}
+
+impl Served {
+    fn set_files(&mut self, files: Arc<Files>) {
+        let mut dirs = HashSet::new();
+        for rel in files.keys() {
+            let mut at = rel.as_str();
+            while let Some((up, _)) = at.rsplit_once('/') {
+                if !dirs.insert(up.to_string()) {
+                    break;
+                }
+                at = up;
+            }
+        }
+        self.files = files;
+        self.dirs = Arc::new(dirs);
+    }
+
+    fn problems(&self) -> Option<String> {
+        match (&self.errors, &self.disk_error) {
+            (None, None) => None,
+            (Some(e), None) | (None, Some(e)) => Some(e.clone()),
+            (Some(e), Some(d)) => Some(format!("{e}\n{d}")),
+        }
+    }
 }
 
 pub fn content_type(path: &str) -> &'static str {
@@ -94,13 +137,14 @@ fn percent_decode(s: &str) -> Option<String> {
 }
 
 enum Answer {
-    File(PathBuf, u16),
+    /// A file of the site: its path (for the content type), bytes and status.
+    File(String, Bytes, u16),
     Redirect(String),
     NotFound,
 }
 
-/// Where a request path leads in the output folder, as a static host would answer it.
-fn resolve(out: &Path, served: &Served, uri_path: &str) -> Answer {
+/// What a request path leads to in the built site, as a static host would answer it.
+fn resolve(served: &Served, uri_path: &str) -> Answer {
     let Some(path) = percent_decode(uri_path) else {
         return Answer::NotFound;
     };
@@ -112,46 +156,46 @@ fn resolve(out: &Path, served: &Served, uri_path: &str) -> Answer {
         return Answer::Redirect(served.prefix.clone());
     }
     let Some(rel) = path.strip_prefix(&served.prefix) else {
-        return not_found(out, served, "");
+        return not_found(served, "");
     };
-    // Never leave the output folder.
-    if !Path::new(rel)
-        .components()
-        .all(|c| matches!(c, Component::Normal(_)))
+    // Never a way out of the site ("a/../b"); lotrinh's own files
+    // (manifest, lock, staged pages) are not the site.
+    if rel.split('/').any(|c| c == "." || c == "..")
         || rel.contains('\\')
+        || rel.starts_with(".lotrinh-")
     {
-        return not_found(out, served, rel);
+        return not_found(served, rel);
     }
-    // lotrinh's own files (manifest, lock, staged pages) are not the site.
-    if rel.starts_with(".lotrinh-") {
-        return not_found(out, served, rel);
-    }
-    let file = out.join(rel);
-    if file.is_dir() {
-        if !rel.is_empty() && !rel.ends_with('/') {
-            return Answer::Redirect(format!("{path}/"));
+    let file = |rel: &str| {
+        served
+            .files
+            .get(rel)
+            .map(|b| Answer::File(rel.to_string(), b.clone(), 200))
+    };
+    if rel.is_empty() || rel.ends_with('/') {
+        if let Some(a) = file(&format!("{rel}index.html")) {
+            return a;
         }
-        let index = file.join("index.html");
-        if index.is_file() {
-            return Answer::File(index, 200);
-        }
-    } else if file.is_file() {
-        return Answer::File(file, 200);
+    } else if let Some(a) = file(rel) {
+        return a;
+    } else if served.dirs.contains(rel) {
+        return Answer::Redirect(format!("{path}/"));
     }
-    not_found(out, served, rel)
+    not_found(served, rel)
 }
 
 /// The 404 page of the language the path is in, or of the default language.
-fn not_found(out: &Path, served: &Served, rel: &str) -> Answer {
+fn not_found(served: &Served, rel: &str) -> Answer {
     let first = rel.split('/').next().unwrap_or("");
     let lang = served
         .languages
         .iter()
         .find(|l| l.as_str() == first)
         .or(served.languages.first());
-    match lang.map(|l| out.join(l).join("404.html")) {
-        Some(page) if page.is_file() => Answer::File(page, 404),
-        _ => Answer::NotFound,
+    let page = lang.map(|l| format!("{l}/404.html"));
+    match page.and_then(|p| served.files.get(&p).map(|b| (p, b.clone()))) {
+        Some((p, bytes)) => Answer::File(p, bytes, 404),
+        None => Answer::NotFound,
     }
 }
 
@@ -166,11 +210,7 @@ fn overlay(errors: &str) -> String {
     )
 }
 
-async fn answer(
-    out: Arc<PathBuf>,
-    served: Arc<RwLock<Served>>,
-    req: Request<Body>,
-) -> Response<Body> {
+async fn answer(served: Arc<RwLock<Served>>, req: Request<Body>) -> Response<Body> {
     // A static site has nothing to post to: POST, PUT or DELETE answered
     // 200 with the page, as if it had done something.
     if req.method() != axum::http::Method::GET && req.method() != axum::http::Method::HEAD {
@@ -181,12 +221,12 @@ async fn answer(
             .body(Body::from("405 Method Not Allowed"))
             .unwrap_or_default();
     }
-    let (found, errors) = {
+    let (found, problems) = {
         let s = served.read().unwrap_or_else(|e| e.into_inner());
-        (resolve(&out, &s, req.uri().path()), s.errors.clone())
+        (resolve(&s, req.uri().path()), s.problems())
     };
-    let (path, status) = match found {
-        Answer::File(p, status) => (p, status),
+    let (name, bytes, status) = match found {
+        Answer::File(name, bytes, status) => (name, bytes, status),
         Answer::Redirect(to) => {
             return Response::builder()
                 .status(StatusCode::FOUND)
@@ -194,63 +234,77 @@ async fn answer(
                 .body(Body::empty())
                 .unwrap_or_default();
         }
+        // No 404 page (the first build failed): the errors, if any, still show.
         Answer::NotFound => {
+            let (ctype, body) = match problems {
+                Some(p) => ("text/html; charset=utf-8", overlay(&p)),
+                None => ("text/plain; charset=utf-8", "404 Not Found".to_string()),
+            };
             return Response::builder()
                 .status(StatusCode::NOT_FOUND)
-                .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
-                .body(Body::from("404 Not Found"))
+                .header(header::CONTENT_TYPE, ctype)
+                .header(header::CACHE_CONTROL, "no-store")
+                .body(Body::from(body))
                 .unwrap_or_default();
         }
     };
-    let name = path.to_string_lossy().to_string();
-    let Ok(mut bytes) = tokio::fs::read(&path).await else {
-        return Response::builder()
-            .status(StatusCode::NOT_FOUND)
-            .body(Body::from("404 Not Found"))
-            .unwrap_or_default();
-    };
     let ctype = content_type(&name);
-    if let Some(errors) = errors
-        && ctype.starts_with("text/html")
-    {
-        bytes.extend_from_slice(overlay(&errors).as_bytes());
-    }
+    let body = match problems {
+        Some(p) if ctype.starts_with("text/html") => {
+            let mut b = bytes.to_vec();
+            b.extend_from_slice(overlay(&p).as_bytes());
+            Body::from(b)
+        }
+        _ => Body::from(bytes),
+    };
     Response::builder()
         .status(StatusCode::from_u16(status).unwrap_or(StatusCode::OK))
         .header(header::CONTENT_TYPE, HeaderValue::from_static(ctype))
         // Always the newest build, never a cached copy.
         .header(header::CACHE_CONTROL, "no-store")
-        .body(Body::from(bytes))
+        .body(body)
         .unwrap_or_default()
 }
 
-/// One build; updates what is served and tells the terminal. True if it built.
-fn rebuild(cfg: &Config, cache: &Mutex<PageCache>, served: &RwLock<Served>, first: bool) -> bool {
+/// One build; updates what is served and tells the terminal. True if it
+/// built. The first build writes the output folder itself (so a folder that
+/// cannot be written is said at once); later ones are made in memory only,
+/// and [`Disk`] writes them after the reload.
+fn rebuild(cfg: &Config, caches: &Caches, served: &RwLock<Served>, first: bool) -> bool {
     let progress = Progress::new(!first || cfg.format == Format::Json);
     let step = |what: &str| progress.step(what);
-    let outcome = site::build_with(
+    let mut outcome = site::build_with(
         &Options {
             root: &cfg.root,
             out: Some(&cfg.out),
             base_url: cfg.base_url.as_deref(),
-            write: true,
+            write: first,
         },
         Hooks {
             progress: Some(&step),
-            cache: Some(cache),
+            cache: Some(&caches.pages),
+            keep: true,
+            parsed: Some(&caches.parsed),
         },
     );
     progress.finish();
+    let files = outcome.files.take().map(Arc::new);
+    if !first && let (Some(summary), Some(new)) = (outcome.summary.as_mut(), &files) {
+        // What changed in the served site (the disk follows).
+        let old = served.read().map(|s| s.files.clone()).unwrap_or_default();
+        summary.stats = changes(&old, new);
+    }
     cli::report(&outcome, cfg.format, true);
     if crate::output::interrupted() {
         // Ctrl-C came during this build, which stopped cleanly or finished its switch.
         std::process::exit(130);
     }
     let mut s = served.write().unwrap_or_else(|e| e.into_inner());
-    match &outcome.summary {
-        Some(summary) if !outcome.diags.has_errors() && !outcome.io_failure => {
+    match (&outcome.summary, files) {
+        (Some(summary), Some(files)) if !outcome.diags.has_errors() && !outcome.io_failure => {
             s.prefix = crate::config::url_path(&summary.base_url);
             s.languages = summary.languages.clone();
+            s.set_files(files);
             s.errors = None;
             true
         }
@@ -259,6 +313,108 @@ fn rebuild(cfg: &Config, cache: &Mutex<PageCache>, served: &RwLock<Served>, firs
             false
         }
     }
+}
+
+/// What a rebuild reuses of the builds before it.
+#[derive(Default)]
+struct Caches {
+    pages: Mutex<PageCache>,
+    parsed: Mutex<ParseCache>,
+}
+
+/// How the files of `new` differ from those of `old`.
+fn changes(old: &Files, new: &Files) -> WriteStats {
+    let mut stats = WriteStats::default();
+    for (rel, bytes) in new {
+        match old.get(rel) {
+            Some(b) if b == bytes => stats.unchanged += 1,
+            _ => stats.written += 1,
+        }
+    }
+    stats.removed = old.keys().filter(|r| !new.contains_key(*r)).count();
+    stats
+}
+
+/// Brings the output folder up to date with the served site, on its own
+/// thread and after the reload: only the newest site is written when edits
+/// come faster than the disk, and only the files that changed since the
+/// last write.
+struct Disk {
+    tx: mpsc::Sender<Arc<Files>>,
+}
+
+impl Disk {
+    /// `written`: what the folder holds now (the first build wrote it).
+    fn start(out: PathBuf, written: Arc<Files>, served: Arc<RwLock<Served>>) -> Disk {
+        let (tx, rx) = mpsc::channel::<Arc<Files>>();
+        std::thread::spawn(move || {
+            let mut last = written;
+            while let Ok(mut files) = rx.recv() {
+                // Edits that came meanwhile: only the newest matters.
+                while let Ok(newer) = rx.try_recv() {
+                    files = newer;
+                }
+                let started = Instant::now();
+                let result = write_out(&out, &files, &last);
+                let mut s = served.write().unwrap_or_else(|e| e.into_inner());
+                match result {
+                    Ok(stats) => {
+                        s.disk_error = None;
+                        drop(s);
+                        last = files;
+                        if stats.written + stats.removed > 0 {
+                            eprintln!(
+                                "updated {}: {} written, {} removed in {} ms",
+                                out.display(),
+                                stats.written,
+                                stats.removed,
+                                started.elapsed().as_millis()
+                            );
+                        }
+                    }
+                    Err(e) => {
+                        let mut message =
+                            format!("error: cannot update {}: {}", out.display(), e.message);
+                        if let Some(h) = e.hint {
+                            message.push_str(&format!("\n  hint: {h}"));
+                        }
+                        eprintln!("{message}");
+                        s.disk_error = Some(message);
+                    }
+                }
+            }
+        });
+        Disk { tx }
+    }
+
+    fn write(&self, files: Arc<Files>) {
+        let _ = self.tx.send(files);
+    }
+}
+
+/// Writes `files` into `out` through the same [`Writer`] as `lotrinh build`
+/// (lock, manifest, staged switch), handing over as unchanged the files
+/// whose bytes equal those written last (`last`).
+fn write_out(out: &Path, files: &Files, last: &Files) -> Result<WriteStats, crate::output::Error> {
+    let w = Writer::open(out)?;
+    for (rel, bytes) in files {
+        let same = last.get(rel).is_some_and(|b| b == bytes);
+        let put = match same {
+            true => w.put_unchanged(rel).and_then(|done| match done {
+                true => Ok(true),
+                false => w.put(rel, bytes.clone()),
+            }),
+            false => w.put(rel, bytes.clone()),
+        };
+        if let Err(e) = put {
+            w.abort();
+            return Err(crate::output::Error {
+                message: format!("{rel}: {e}"),
+                hint: Some("the output folder is as it was before this write".into()),
+            });
+        }
+    }
+    w.commit()
 }
 
 /// Binds 127.0.0.1:`port`, or a free port if it is taken.
@@ -307,13 +463,23 @@ pub fn run(cfg: Config) -> ExitCode {
     let _ = std::fs::create_dir_all(&cfg.out);
     let out = std::fs::canonicalize(&cfg.out).unwrap_or(cfg.out.clone());
     let cfg = Arc::new(Config { out, ..cfg });
-    let cache = Arc::new(Mutex::new(PageCache::default()));
+    let caches = Arc::new(Caches::default());
     let served = Arc::new(RwLock::new(Served {
         prefix: crate::config::url_path(cfg.base_url.as_deref().unwrap_or("/")),
-        languages: Vec::new(),
-        errors: None,
+        ..Served::default()
     }));
-    rebuild(&cfg, &cache, &served, true);
+    if !rebuild(&cfg, &caches, &served, true) {
+        // The last good site is the one in the output folder, if any.
+        let built = Arc::new(crate::output::read_built(&cfg.out));
+        served
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .set_files(built);
+    }
+    // What the output folder holds now: the first build's files, or the
+    // older ones it kept.
+    let written = served.read().map(|s| s.files.clone()).unwrap_or_default();
+    let disk = Disk::start(cfg.out.clone(), written, served.clone());
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -355,14 +521,13 @@ pub fn run(cfg: Config) -> ExitCode {
         cfg.out.display()
     );
 
-    if let Err(e) = watch(cfg.clone(), cache, served.clone(), reloader) {
+    if let Err(e) = watch(cfg.clone(), caches, served.clone(), reloader, disk) {
         eprintln!("error: cannot watch the site's files: {e}");
         return ExitCode::from(2);
     }
 
-    let out = Arc::new(cfg.out.clone());
     let app = axum::Router::new()
-        .fallback(move |req: Request<Body>| answer(out.clone(), served.clone(), req))
+        .fallback(move |req: Request<Body>| answer(served.clone(), req))
         .layer(livereload);
     match runtime.block_on(async { axum::serve(listener, app).await }) {
         Ok(()) => ExitCode::SUCCESS,
@@ -396,14 +561,17 @@ fn watch_new_dirs(
 /// Starts the watcher and the thread that rebuilds on its events.
 fn watch(
     cfg: Arc<Config>,
-    cache: Arc<Mutex<PageCache>>,
+    caches: Arc<Caches>,
     served: Arc<RwLock<Served>>,
     reloader: Reloader,
+    disk: Disk,
 ) -> notify::Result<()> {
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
-    // Short enough to feel immediate, long enough to see an editor's
-    // write-rename-delete as one change.
-    let mut debouncer = new_debouncer(Duration::from_millis(50), None, tx)?;
+    // An editor's save (write, or write-rename-delete) comes as events
+    // within a millisecond or two: 10 ms of quiet sees it as one change and
+    // adds at most 12.5 ms (the debouncer looks every quarter of it) before
+    // the rebuild. It was 50 ms.
+    let mut debouncer = new_debouncer(Duration::from_millis(10), None, tx)?;
     // The root itself only for site.yaml and folders created later; the
     // watched folders recursively (never the whole root: public/, target/).
     debouncer.watch(&cfg.root, RecursiveMode::NonRecursive)?;
@@ -451,13 +619,16 @@ fn watch(
                     String::new()
                 }
             );
-            rebuild(&cfg, &cache, &served, false);
+            let built = rebuild(&cfg, &caches, &served, false);
             // Reload after a failed build too: open pages then show the errors.
             reloader.reload();
             eprintln!(
                 "reloaded open pages {} ms after the change was seen",
                 started.elapsed().as_millis()
             );
+            if built {
+                disk.write(served.read().map(|s| s.files.clone()).unwrap_or_default());
+            }
         }
     });
     Ok(())
@@ -488,35 +659,65 @@ mod tests {
 
     #[test]
     fn resolves_like_a_static_host() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path();
-        std::fs::create_dir_all(out.join("en/a")).unwrap();
-        std::fs::write(out.join("en/a/index.html"), "a").unwrap();
-        std::fs::write(out.join("en/404.html"), "nf").unwrap();
-        std::fs::write(out.join("secret"), "x").unwrap();
-        std::fs::write(out.join(".lotrinh-manifest"), "x").unwrap();
-        let s = Served {
+        let files: Files = [
+            ("en/a/index.html", "a"),
+            ("en/404.html", "nf"),
+            ("secret", "x"),
+            (".lotrinh-manifest", "x"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), Bytes::from(v)))
+        .collect();
+        let mut s = Served {
             prefix: "/sub/".into(),
             languages: vec!["vi".into(), "en".into()],
-            errors: None,
+            ..Served::default()
         };
+        s.set_files(Arc::new(files));
         assert!(
-            matches!(resolve(out, &s, "/sub/en/a/"), Answer::File(p, 200) if p.ends_with("en/a/index.html"))
+            matches!(resolve(&s, "/sub/en/a/"), Answer::File(p, b, 200) if p == "en/a/index.html" && b == "a")
         );
-        assert!(matches!(resolve(out, &s, "/sub/en/a"), Answer::Redirect(t) if t == "/sub/en/a/"));
-        assert!(matches!(resolve(out, &s, "/"), Answer::Redirect(t) if t == "/sub/"));
+        assert!(matches!(resolve(&s, "/sub/en/a"), Answer::Redirect(t) if t == "/sub/en/a/"));
+        assert!(matches!(resolve(&s, "/sub/en"), Answer::Redirect(t) if t == "/sub/en/"));
+        assert!(matches!(resolve(&s, "/"), Answer::Redirect(t) if t == "/sub/"));
+        assert!(matches!(resolve(&s, "/sub"), Answer::Redirect(t) if t == "/sub/"));
         assert!(
-            matches!(resolve(out, &s, "/sub/en/nope/"), Answer::File(p, 404) if p.ends_with("en/404.html"))
+            matches!(resolve(&s, "/sub/en/nope/"), Answer::File(p, _, 404) if p == "en/404.html")
         );
         assert!(matches!(
-            resolve(out, &s, "/sub/en/../secret"),
-            Answer::File(_, 404)
+            resolve(&s, "/sub/en/a/../../secret"),
+            Answer::File(_, _, 404)
         ));
-        assert!(matches!(resolve(out, &s, "/en/a/"), Answer::NotFound));
+        assert!(matches!(
+            resolve(&s, "/sub/secret"),
+            Answer::File(_, _, 200)
+        ));
+        assert!(matches!(resolve(&s, "/en/a/"), Answer::NotFound));
         assert!(!matches!(
-            resolve(out, &s, "/sub/.lotrinh-manifest"),
-            Answer::File(_, 200)
+            resolve(&s, "/sub/.lotrinh-manifest"),
+            Answer::File(_, _, 200)
         ));
+        // A language without a 404 page of its own: a plain 404.
+        assert!(matches!(resolve(&s, "/sub/vi/x/"), Answer::NotFound));
+    }
+
+    #[test]
+    fn counts_what_a_rebuild_changed() {
+        let files = |v: &[(&str, &str)]| -> Files {
+            v.iter()
+                .map(|(k, b)| (k.to_string(), Bytes::from(b.to_string())))
+                .collect()
+        };
+        let old = files(&[("a", "1"), ("b", "2"), ("c", "3")]);
+        let new = files(&[("a", "1"), ("b", "20"), ("d", "4")]);
+        assert_eq!(
+            changes(&old, &new),
+            WriteStats {
+                written: 2,
+                unchanged: 1,
+                removed: 1
+            }
+        );
     }
 
     #[test]

@@ -37,6 +37,8 @@ pub struct Outcome {
     pub summary: Option<Summary>,
     /// The failure was the machine's (reading or writing files), not the data's.
     pub io_failure: bool,
+    /// Every file of the site with its bytes, when [`Hooks::keep`] asked for them.
+    pub files: Option<crate::output::Files>,
 }
 
 impl Outcome {
@@ -47,6 +49,7 @@ impl Outcome {
             diags,
             summary: None,
             io_failure,
+            files: None,
         }
     }
 }
@@ -67,6 +70,13 @@ pub struct Hooks<'a> {
     /// Pages rendered by a previous build of the same process (`lotrinh serve`):
     /// pages whose template and context are unchanged are not rendered again.
     pub cache: Option<&'a std::sync::Mutex<render::PageCache>>,
+    /// Keep every file in memory and return it in [`Outcome::files`]
+    /// (`lotrinh serve` answers from memory; with `write: false` nothing
+    /// touches the disk).
+    pub keep: bool,
+    /// Data files parsed by a previous build of the same process (`lotrinh
+    /// serve`): unchanged files are not parsed again.
+    pub parsed: Option<&'a std::sync::Mutex<load::ParseCache>>,
 }
 
 /// Everything up to the bytes of every file, in memory.
@@ -86,7 +96,8 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
     step("loading data");
     let mut sources = Sources::default();
     let mut diags = Diagnostics::default();
-    let Some(mut loaded) = load::site(opts.root, &mut sources, &mut diags) else {
+    let Some(mut loaded) = load::site_cached(opts.root, &mut sources, &mut diags, hooks.parsed)
+    else {
         return Outcome::stopped(sources, diags, false);
     };
     if let Some(b) = opts.base_url {
@@ -145,6 +156,7 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
     } else {
         Writer::discard()
     };
+    let writer = if hooks.keep { writer.keeping() } else { writer };
     // Every failure from here on must give the output folder back as it was.
     let failed = |writer: Writer, sources, diags, io_failure| {
         writer.abort();
@@ -235,6 +247,7 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
         return failed(writer, sources, diags, true);
     }
     let files = writer.count();
+    let kept = hooks.keep.then(|| writer.take_kept());
     let stats = match writer.commit() {
         Ok(s) => s,
         Err(e) => {
@@ -257,6 +270,7 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
         diags,
         summary: Some(summary),
         io_failure: false,
+        files: kept,
     }
 }
 

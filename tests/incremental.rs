@@ -22,6 +22,8 @@ fn build(root: &Path, out: &Path, cache: Option<&Mutex<PageCache>>) -> Summary {
         Hooks {
             progress: None,
             cache,
+            keep: false,
+            parsed: None,
         },
     );
     assert!(
@@ -179,6 +181,8 @@ fn a_failed_build_keeps_the_cache_usable() {
         Hooks {
             progress: None,
             cache: Some(&cache),
+            keep: false,
+            parsed: None,
         },
     );
     assert!(failed.diags.has_errors());

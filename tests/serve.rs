@@ -205,6 +205,123 @@ fn assert_same_page(served: &[u8], built: &[u8], rel: &str) {
     );
 }
 
+/// Waits up to a minute for `cond`.
+fn wait_until(what: &str, cond: impl Fn() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !cond() {
+        assert!(Instant::now() < deadline, "timed out waiting until {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Edits `rel` under `root` by replacing `from` with `to` (which must occur).
+fn edit(root: &Path, rel: &str, from: &str, to: &str) {
+    let path = root.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{rel} holds {from:?}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// Every file a fresh `lotrinh build` of `root` makes is served with the
+/// same bytes (HTML with the live-reload script added); returns the fresh build.
+fn assert_serves_a_fresh_build(server: &Server, root: &Path) -> tempfile::TempDir {
+    let fresh = tempfile::tempdir().unwrap();
+    build_ok(root, fresh.path(), &[]);
+    let built = files(fresh.path());
+    let mut n = 0;
+    for (rel, bytes) in built.iter().filter(|(r, _)| !r.starts_with(".lotrinh-")) {
+        let reply = server.get(&format!("/{rel}"));
+        assert_eq!(reply.status, 200, "/{rel}");
+        if rel.ends_with(".html") {
+            assert_same_page(&reply.body, bytes, rel);
+        } else {
+            assert_eq!(
+                &reply.body, bytes,
+                "/{rel}: served bytes differ from a fresh build"
+            );
+        }
+        n += 1;
+    }
+    assert!(n > 50, "the fixture site built: {n} files");
+    fresh
+}
+
+/// Issue 17: `serve` answers from memory and rebuilds incrementally; after
+/// edits to a record, a removed record and a template, every page it serves
+/// is the page a fresh build of the edited site makes, a removed page is
+/// gone, and the output folder ends up holding that build too.
+#[test]
+fn after_edits_the_served_site_is_a_fresh_build() {
+    let (_tmp, root) = copy_fixture("rich");
+    let server = Server::start(&root, &[]);
+    assert_serves_a_fresh_build(&server, &root);
+
+    // One record: an agency's name (its pages and the lists that show it).
+    edit(
+        &root,
+        "data/agencies/core.yaml",
+        "\"Ministry of Public Security\"",
+        "\"Ministry of Public Security (renamed)\"",
+    );
+    server.wait_log("reloaded open pages");
+    assert!(server.get("/en/agencies/mps/").text().contains("(renamed)"));
+    assert_serves_a_fresh_build(&server, &root);
+
+    // A record removed: its pages go.
+    assert_eq!(server.get("/en/themes/expression/").status, 200);
+    edit(
+        &root,
+        "data/themes.yaml",
+        "- id: expression\n  name: { en: \"Freedom of expression\" }\n",
+        "",
+    );
+    server.wait_log("reloaded open pages");
+    assert_eq!(server.get("/en/themes/expression/").status, 404);
+    assert_serves_a_fresh_build(&server, &root);
+
+    // A template: every page.
+    let theme = lotrinh::theme::TEMPLATES
+        .iter()
+        .find(|(n, _)| *n == "base.html")
+        .unwrap()
+        .1;
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(
+        root.join("templates/base.html"),
+        theme.replacen("</footer>", "<p>edited template</p></footer>", 1),
+    )
+    .unwrap();
+    server.wait_log("reloaded open pages");
+    assert!(server.get("/vi/").text().contains("<p>edited template</p>"));
+    let fresh = assert_serves_a_fresh_build(&server, &root);
+
+    // The output folder catches up with what is served: the files its
+    // manifest lists (read without walking folders the writer may be
+    // moving) are those of the fresh build, and nothing else is there.
+    let mut want = files(fresh.path());
+    want.retain(|r, _| !r.starts_with(".lotrinh-"));
+    wait_until("the output folder holds the fresh build", || {
+        listed(&server.out).is_some_and(|have| have == want)
+    });
+    let mut all = files(&server.out);
+    all.retain(|r, _| !r.starts_with(".lotrinh-"));
+    assert_eq!(
+        all.keys().collect::<Vec<_>>(),
+        want.keys().collect::<Vec<_>>()
+    );
+}
+
+/// The files the output folder's manifest lists, with their bytes; None
+/// while it cannot be read whole.
+fn listed(out: &Path) -> Option<std::collections::BTreeMap<String, Vec<u8>>> {
+    let manifest = std::fs::read_to_string(out.join(".lotrinh-manifest")).ok()?;
+    manifest
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|rel| Some((rel.to_string(), std::fs::read(out.join(rel)).ok()?)))
+        .collect()
+}
+
 #[test]
 fn serves_every_file_with_its_content_type() {
     let (_tmp, root) = copy_fixture("rich");
@@ -298,8 +415,10 @@ fn an_edit_shows_up_and_a_bad_edit_keeps_the_last_good_site() {
     let html = server.get(page).text();
     assert!(html.contains("Ministry of Justice (edited)"), "{html}");
     assert!(!html.contains("lotrinh-errors"));
-    // The output folder holds the same: the served site is the built site.
-    assert!(read(&server.out, "en/agencies/moj/index.html").contains("(edited)"));
+    // The output folder follows (after the reload, off its critical path).
+    wait_until("the output folder has the edit", || {
+        read(&server.out, "en/agencies/moj/index.html").contains("(edited)")
+    });
 
     // A bad edit: the errors in the terminal and over the page, the last good page below.
     std::fs::write(
