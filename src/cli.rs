@@ -159,6 +159,7 @@ fn build_or_check(
             cache: None,
             keep: false,
             parsed: None,
+            only: None,
         },
     );
     progress.finish();

@@ -796,9 +796,52 @@ pub fn render_with(
     idx: &Index<'_>,
     theme: &Theme,
     d: &mut Diagnostics,
+    cache: Option<&mut PageCache>,
+    out: &Writer,
+    datasets: impl FnOnce() -> Result<Vec<Dataset>, crate::export::Failed> + Send,
+) -> Result<Rendered, Failed> {
+    render_inner(site, idx, theme, d, cache, out, datasets, None)
+}
+
+/// Renders only the pages at `only` (output paths such as
+/// `en/tasks/x/index.html`), with the same bytes as [`render_with`] gives
+/// them, and adds them to `cache`: `lotrinh serve` renders the pages open
+/// in the browser first. Nothing else is made (no datasets, search index,
+/// feeds or sitemaps; the downloads page needs the datasets, so it is
+/// never among them).
+pub fn render_only(
+    site: &Loaded,
+    idx: &Index<'_>,
+    theme: &Theme,
+    d: &mut Diagnostics,
+    cache: Option<&mut PageCache>,
+    out: &Writer,
+    only: &std::collections::HashSet<String>,
+) -> Result<Rendered, Failed> {
+    render_inner(
+        site,
+        idx,
+        theme,
+        d,
+        cache,
+        out,
+        || Ok(Vec::new()),
+        Some(only),
+    )
+}
+
+// One more argument than clippy likes: `only` selects the pages, the rest
+// is render_with's.
+#[allow(clippy::too_many_arguments)]
+fn render_inner(
+    site: &Loaded,
+    idx: &Index<'_>,
+    theme: &Theme,
+    d: &mut Diagnostics,
     mut cache: Option<&mut PageCache>,
     out: &Writer,
     datasets: impl FnOnce() -> Result<Vec<Dataset>, crate::export::Failed> + Send,
+    only: Option<&std::collections::HashSet<String>>,
 ) -> Result<Rendered, Failed> {
     let cfg = &site.config;
     let env = environment(theme, cfg);
@@ -968,6 +1011,21 @@ pub fn render_with(
     let mut datasets = Some(datasets);
     let mut finished = None;
     for c in &ctxs {
+        if let Some(only) = only {
+            // Record views only for a language with a page to render.
+            let mine = |p: &String| p.strip_prefix(c.lang).is_some_and(|r| r.starts_with('/'));
+            if !only.iter().any(mine) {
+                continue;
+            }
+            let v = views(c, &facets);
+            let mut jobs = crate::pages::jobs(c, &v, site);
+            jobs.retain(|j| only.contains(&j.path));
+            let results: Vec<Page> = jobs.par_iter().map(render_one).collect();
+            for (job, page) in jobs.iter().zip(results) {
+                take(job, page, d)?;
+            }
+            continue;
+        }
         let v = views(c, &facets);
         let jobs = crate::pages::jobs(c, &v, site);
         let ((searched, made), results) = rayon::join(
@@ -988,6 +1046,17 @@ pub fn render_with(
         for (job, page) in jobs.iter().zip(results) {
             take(job, page, d)?;
         }
+    }
+    if only.is_some() {
+        // Beside the pages cached before: the others are still good.
+        if let Some(c) = cache {
+            c.pages.extend(kept);
+        }
+        return Ok(Rendered {
+            pages,
+            rendered,
+            datasets: 0,
+        });
     }
     let datasets = match finished {
         Some(Ok(x)) => x,

@@ -29,6 +29,7 @@ use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex, RwLock, mpsc};
 use std::time::{Duration, Instant};
+use tokio::sync::watch;
 use tower_livereload::{LiveReloadLayer, Reloader};
 
 pub struct Config {
@@ -57,6 +58,34 @@ struct Served {
     /// Why the output folder could not be brought up to date, if it could
     /// not; shown over every page too, since `public/` is then stale.
     disk_error: Option<String>,
+    /// A rebuild is under way and `files` holds only what it made first
+    /// (the pages open in the browser) and what it cannot change: any
+    /// other request waits until it is done.
+    pending: bool,
+}
+
+/// The HTML pages requested last (output paths, newest last): the pages
+/// open in the browser, which a rebuild renders first.
+#[derive(Default)]
+struct Open(Mutex<Vec<String>>);
+
+impl Open {
+    /// How many pages a rebuild renders before the reload.
+    const KEEP: usize = 4;
+
+    fn saw(&self, rel: &str) {
+        let mut v = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        v.retain(|p| p != rel);
+        v.push(rel.to_string());
+        if v.len() > Open::KEEP {
+            v.remove(0);
+        }
+    }
+
+    fn pages(&self) -> HashSet<String> {
+        let v = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        v.iter().cloned().collect()
+    }
 }
 
 impl Served {
@@ -210,7 +239,12 @@ fn overlay(errors: &str) -> String {
     )
 }
 
-async fn answer(served: Arc<RwLock<Served>>, req: Request<Body>) -> Response<Body> {
+async fn answer(
+    served: Arc<RwLock<Served>>,
+    open: Arc<Open>,
+    mut ready: watch::Receiver<()>,
+    req: Request<Body>,
+) -> Response<Body> {
     // A static site has nothing to post to: POST, PUT or DELETE answered
     // 200 with the page, as if it had done something.
     if req.method() != axum::http::Method::GET && req.method() != axum::http::Method::HEAD {
@@ -221,9 +255,23 @@ async fn answer(served: Arc<RwLock<Served>>, req: Request<Body>) -> Response<Bod
             .body(Body::from("405 Method Not Allowed"))
             .unwrap_or_default();
     }
-    let (found, problems) = {
-        let s = served.read().unwrap_or_else(|e| e.into_inner());
-        (resolve(&s, req.uri().path()), s.problems())
+    let (found, problems) = loop {
+        // Seen before looking, so a rebuild finishing in between still wakes us.
+        ready.borrow_and_update();
+        let (found, problems, pending) = {
+            let s = served.read().unwrap_or_else(|e| e.into_inner());
+            (resolve(&s, req.uri().path()), s.problems(), s.pending)
+        };
+        // While a rebuild is under way only what it made first is answered
+        // at once; anything else waits for the whole site.
+        let waits = pending && !matches!(found, Answer::File(_, _, 200));
+        if !waits
+            || tokio::time::timeout(Duration::from_secs(300), ready.changed())
+                .await
+                .is_err()
+        {
+            break (found, problems);
+        }
     };
     let (name, bytes, status) = match found {
         Answer::File(name, bytes, status) => (name, bytes, status),
@@ -248,6 +296,9 @@ async fn answer(served: Arc<RwLock<Served>>, req: Request<Body>) -> Response<Bod
                 .unwrap_or_default();
         }
     };
+    if name.ends_with(".html") {
+        open.saw(&name);
+    }
     let ctype = content_type(&name);
     let body = match problems {
         Some(p) if ctype.starts_with("text/html") => {
@@ -269,8 +320,15 @@ async fn answer(served: Arc<RwLock<Served>>, req: Request<Body>) -> Response<Bod
 /// One build; updates what is served and tells the terminal. True if it
 /// built. The first build writes the output folder itself (so a folder that
 /// cannot be written is said at once); later ones are made in memory only,
-/// and [`Disk`] writes them after the reload.
-fn rebuild(cfg: &Config, caches: &Caches, served: &RwLock<Served>, first: bool) -> bool {
+/// and [`Disk`] writes them after the reload. `previous`: the last whole
+/// site, served again if this build fails.
+fn rebuild(
+    cfg: &Config,
+    caches: &Caches,
+    served: &RwLock<Served>,
+    first: bool,
+    previous: &Arc<Files>,
+) -> bool {
     let progress = Progress::new(!first || cfg.format == Format::Json);
     let step = |what: &str| progress.step(what);
     let mut outcome = site::build_with(
@@ -285,14 +343,14 @@ fn rebuild(cfg: &Config, caches: &Caches, served: &RwLock<Served>, first: bool) 
             cache: Some(&caches.pages),
             keep: true,
             parsed: Some(&caches.parsed),
+            only: None,
         },
     );
     progress.finish();
     let files = outcome.files.take().map(Arc::new);
     if !first && let (Some(summary), Some(new)) = (outcome.summary.as_mut(), &files) {
         // What changed in the served site (the disk follows).
-        let old = served.read().map(|s| s.files.clone()).unwrap_or_default();
-        summary.stats = changes(&old, new);
+        summary.stats = changes(previous, new);
     }
     cli::report(&outcome, cfg.format, true);
     if crate::output::interrupted() {
@@ -300,6 +358,7 @@ fn rebuild(cfg: &Config, caches: &Caches, served: &RwLock<Served>, first: bool) 
         std::process::exit(130);
     }
     let mut s = served.write().unwrap_or_else(|e| e.into_inner());
+    let pending = std::mem::take(&mut s.pending);
     match (&outcome.summary, files) {
         (Some(summary), Some(files)) if !outcome.diags.has_errors() && !outcome.io_failure => {
             s.prefix = crate::config::url_path(&summary.base_url);
@@ -309,10 +368,80 @@ fn rebuild(cfg: &Config, caches: &Caches, served: &RwLock<Served>, first: bool) 
             true
         }
         _ => {
+            if pending {
+                s.set_files(previous.clone());
+            }
             s.errors = Some(outcome.diags.render(&outcome.sources, false));
             false
         }
     }
+}
+
+/// Before a rebuild: renders only the pages open in the browser (`hot`)
+/// from the edited sources and serves them, with the files the edit cannot
+/// have changed, while the rest of the site is made. None when there was
+/// nothing to do first; otherwise whether it built (if not, its errors are
+/// reported and shown, as a failed rebuild's).
+fn open_pages_first(
+    cfg: &Config,
+    caches: &Caches,
+    served: &RwLock<Served>,
+    hot: &HashSet<String>,
+    changed: &[PathBuf],
+    previous: &Files,
+) -> Option<bool> {
+    if hot.is_empty() {
+        return None;
+    }
+    let mut outcome = site::build_with(
+        &Options {
+            root: &cfg.root,
+            out: Some(&cfg.out),
+            base_url: cfg.base_url.as_deref(),
+            write: false,
+        },
+        Hooks {
+            progress: None,
+            cache: Some(&caches.pages),
+            keep: true,
+            parsed: Some(&caches.parsed),
+            only: Some(hot),
+        },
+    );
+    let ok = !outcome.diags.has_errors() && !outcome.io_failure;
+    let (Some(summary), Some(mut files), true) = (&outcome.summary, outcome.files.take(), ok)
+    else {
+        // Said now, as the whole rebuild would say it.
+        cli::report(&outcome, cfg.format, true);
+        let mut s = served.write().unwrap_or_else(|e| e.into_inner());
+        s.errors = Some(outcome.diags.render(&outcome.sources, false));
+        return Some(false);
+    };
+    eprintln!(
+        "rendered {} open page(s) first in {} ms",
+        files.len(),
+        summary.millis
+    );
+    // Static files (the theme's and the site's own) are made from
+    // themes/, templates/ and static/ only: kept when only data or pages changed.
+    let only_data = changed.iter().all(|p| {
+        let rel = p.strip_prefix(&cfg.root).unwrap_or(p);
+        rel.starts_with("data") || rel.starts_with("content")
+    });
+    if only_data {
+        for (rel, bytes) in previous {
+            if rel.starts_with("static/") || rel == "favicon.ico" {
+                files.entry(rel.clone()).or_insert_with(|| bytes.clone());
+            }
+        }
+    }
+    let mut s = served.write().unwrap_or_else(|e| e.into_inner());
+    s.prefix = crate::config::url_path(&summary.base_url);
+    s.languages = summary.languages.clone();
+    s.set_files(Arc::new(files));
+    s.errors = None;
+    s.pending = true;
+    Some(true)
 }
 
 /// What a rebuild reuses of the builds before it.
@@ -468,7 +597,7 @@ pub fn run(cfg: Config) -> ExitCode {
         prefix: crate::config::url_path(cfg.base_url.as_deref().unwrap_or("/")),
         ..Served::default()
     }));
-    if !rebuild(&cfg, &caches, &served, true) {
+    if !rebuild(&cfg, &caches, &served, true, &Arc::default()) {
         // The last good site is the one in the output folder, if any.
         let built = Arc::new(crate::output::read_built(&cfg.out));
         served
@@ -521,13 +650,26 @@ pub fn run(cfg: Config) -> ExitCode {
         cfg.out.display()
     );
 
-    if let Err(e) = watch(cfg.clone(), caches, served.clone(), reloader, disk) {
+    let open = Arc::new(Open::default());
+    let (done, ready) = watch::channel(());
+    let rebuilds = Rebuilds {
+        cfg: cfg.clone(),
+        caches,
+        served: served.clone(),
+        open: open.clone(),
+        reloader,
+        disk,
+        done,
+    };
+    if let Err(e) = watch(rebuilds) {
         eprintln!("error: cannot watch the site's files: {e}");
         return ExitCode::from(2);
     }
 
     let app = axum::Router::new()
-        .fallback(move |req: Request<Body>| answer(served.clone(), req))
+        .fallback(move |req: Request<Body>| {
+            answer(served.clone(), open.clone(), ready.clone(), req)
+        })
         .layer(livereload);
     match runtime.block_on(async { axum::serve(listener, app).await }) {
         Ok(()) => ExitCode::SUCCESS,
@@ -558,14 +700,29 @@ fn watch_new_dirs(
     }
 }
 
-/// Starts the watcher and the thread that rebuilds on its events.
-fn watch(
+/// What the rebuilding thread works with.
+struct Rebuilds {
     cfg: Arc<Config>,
     caches: Arc<Caches>,
     served: Arc<RwLock<Served>>,
+    open: Arc<Open>,
     reloader: Reloader,
     disk: Disk,
-) -> notify::Result<()> {
+    /// Told when a rebuild is done (requests waiting for it go on).
+    done: watch::Sender<()>,
+}
+
+/// Starts the watcher and the thread that rebuilds on its events.
+fn watch(r: Rebuilds) -> notify::Result<()> {
+    let Rebuilds {
+        cfg,
+        caches,
+        served,
+        open,
+        reloader,
+        disk,
+        done,
+    } = r;
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
     // An editor's save (write, or write-rename-delete) comes as events
     // within a millisecond or two: 10 ms of quiet sees it as one change and
@@ -619,13 +776,31 @@ fn watch(
                     String::new()
                 }
             );
-            let built = rebuild(&cfg, &caches, &served, false);
-            // Reload after a failed build too: open pages then show the errors.
-            reloader.reload();
-            eprintln!(
-                "reloaded open pages {} ms after the change was seen",
-                started.elapsed().as_millis()
-            );
+            let previous = served.read().map(|s| s.files.clone()).unwrap_or_default();
+            let reload = || {
+                reloader.reload();
+                eprintln!(
+                    "reloaded open pages {} ms after the change was seen",
+                    started.elapsed().as_millis()
+                );
+            };
+            let first =
+                open_pages_first(&cfg, &caches, &served, &open.pages(), &changed, &previous);
+            match first {
+                // Reload after a failed build too: open pages then show the errors.
+                Some(false) => {
+                    reload();
+                    continue;
+                }
+                Some(true) => reload(),
+                None => {}
+            }
+            let built = rebuild(&cfg, &caches, &served, false, &previous);
+            done.send_replace(());
+            // After the open pages, a reload only to show what went wrong.
+            if first.is_none() || !built {
+                reload();
+            }
             if built {
                 disk.write(served.read().map(|s| s.files.clone()).unwrap_or_default());
             }

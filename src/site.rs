@@ -77,6 +77,9 @@ pub struct Hooks<'a> {
     /// Data files parsed by a previous build of the same process (`lotrinh
     /// serve`): unchanged files are not parsed again.
     pub parsed: Option<&'a std::sync::Mutex<load::ParseCache>>,
+    /// Render only these pages (output paths), nothing else: `lotrinh
+    /// serve` makes the pages open in the browser first, then the rest.
+    pub only: Option<&'a std::collections::HashSet<String>>,
 }
 
 /// Everything up to the bytes of every file, in memory.
@@ -174,24 +177,35 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
     // together. (The workbook, slow and serial, is made beside the first
     // language's pages.)
     step("writing datasets");
-    let exported = match export::write(&idx, &loaded.config, &title, &writer) {
-        Ok(mut x) => {
-            for w in std::mem::take(&mut x.warnings) {
-                diags.warning(w.loc, w.message).hint(w.hint);
+    // Only some pages (`Hooks::only`): no datasets.
+    let exported = match hooks.only {
+        Some(_) => None,
+        None => match export::write(&idx, &loaded.config, &title, &writer) {
+            Ok(mut x) => {
+                for w in std::mem::take(&mut x.warnings) {
+                    diags.warning(w.loc, w.message).hint(w.hint);
+                }
+                Some(x)
             }
-            x
-        }
-        Err(export::Failed::Data(e)) => {
-            diags.error(None, e);
-            return failed(writer, sources, diags, false);
-        }
-        Err(export::Failed::Io(e)) => {
-            diags.error(None, format!("cannot write the datasets: {e}"));
-            return failed(writer, sources, diags, true);
-        }
+            Err(export::Failed::Data(e)) => {
+                diags.error(None, e);
+                return failed(writer, sources, diags, false);
+            }
+            Err(export::Failed::Io(e)) => {
+                diags.error(None, format!("cannot write the datasets: {e}"));
+                return failed(writer, sources, diags, true);
+            }
+        },
     };
     step("rendering pages");
-    let datasets = || exported.workbook(&loaded.config, &title, &writer);
+    let datasets = || match exported {
+        Some(x) => x.workbook(&loaded.config, &title, &writer),
+        None => Ok(Vec::new()),
+    };
+    let render = |cache: Option<&mut render::PageCache>, diags: &mut Diagnostics| match hooks.only {
+        Some(only) => render::render_only(&loaded, &idx, &theme, diags, cache, &writer, only),
+        None => render::render_with(&loaded, &idx, &theme, diags, cache, &writer, datasets),
+    };
     let rendered = match hooks.cache {
         Some(cache) => {
             // A poisoned lock means an earlier build panicked midway: start afresh.
@@ -200,23 +214,18 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
                 *c = render::PageCache::default();
                 c
             });
-            render::render_with(
-                &loaded,
-                &idx,
-                &theme,
-                &mut diags,
-                Some(&mut cache),
-                &writer,
-                datasets,
-            )
+            render(Some(&mut cache), &mut diags)
         }
-        None => render::render_with(&loaded, &idx, &theme, &mut diags, None, &writer, datasets),
+        None => render(None, &mut diags),
     };
     let rendered = match rendered {
         Ok(r) => r,
         Err(render::Failed::Content) => return failed(writer, sources, diags, false),
         Err(render::Failed::Io) => return failed(writer, sources, diags, true),
     };
+    if hooks.only.is_some() {
+        return finish(writer, sources, diags, &loaded, rendered, start, hooks.keep);
+    }
     step("moving files into place");
     // The site's own static files, after the theme's (which win a clash).
     let errors = diags.errors();
@@ -246,8 +255,21 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
         diags.error(None, format!("cannot write favicon.ico: {e}"));
         return failed(writer, sources, diags, true);
     }
+    finish(writer, sources, diags, &loaded, rendered, start, hooks.keep)
+}
+
+/// Commits the writer and sums the build up.
+fn finish(
+    writer: Writer,
+    sources: Sources,
+    mut diags: Diagnostics,
+    loaded: &load::Loaded,
+    rendered: render::Rendered,
+    start: Instant,
+    keep: bool,
+) -> Outcome {
     let files = writer.count();
-    let kept = hooks.keep.then(|| writer.take_kept());
+    let kept = keep.then(|| writer.take_kept());
     let stats = match writer.commit() {
         Ok(s) => s,
         Err(e) => {

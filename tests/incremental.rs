@@ -24,6 +24,7 @@ fn build(root: &Path, out: &Path, cache: Option<&Mutex<PageCache>>) -> Summary {
             cache,
             keep: false,
             parsed: None,
+            only: None,
         },
     );
     assert!(
@@ -183,6 +184,7 @@ fn a_failed_build_keeps_the_cache_usable() {
             cache: Some(&cache),
             keep: false,
             parsed: None,
+            only: None,
         },
     );
     assert!(failed.diags.has_errors());
@@ -191,4 +193,56 @@ fn a_failed_build_keeps_the_cache_usable() {
     let s = build(&root, &out, Some(&cache));
     assert_eq!(s.rendered, 0, "the cache still holds the last good pages");
     assert_like_full_build(&root, &out);
+}
+
+/// `serve` renders the pages open in the browser first (`Hooks::only`):
+/// they have the bytes the whole build gives them, nothing else is made,
+/// and the whole build after it takes them from the cache.
+#[test]
+fn the_open_pages_first_are_the_pages_of_the_whole_build() {
+    let (tmp, root) = copy_fixture("rich");
+    let whole = |cache: Option<&Mutex<PageCache>>, only| {
+        let outcome = site::build_with(
+            &Options {
+                root: &root,
+                out: Some(&tmp.path().join("out")),
+                base_url: None,
+                write: false,
+            },
+            Hooks {
+                progress: None,
+                cache,
+                keep: true,
+                parsed: None,
+                only,
+            },
+        );
+        assert!(!outcome.diags.has_errors());
+        (outcome.summary.unwrap(), outcome.files.unwrap())
+    };
+    let (_, full) = whole(None, None);
+    let open: std::collections::HashSet<String> = [
+        "en/agencies/moj/index.html",
+        "vi/index.html",
+        "en/404.html",
+        "en/no/such/page/index.html",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    let cache = Mutex::new(PageCache::default());
+    let (first, files) = whole(Some(&cache), Some(&open));
+    assert_eq!(first.rendered, 3);
+    let mut made: Vec<&String> = files.keys().collect();
+    made.sort();
+    assert_eq!(
+        made,
+        ["en/404.html", "en/agencies/moj/index.html", "vi/index.html"]
+    );
+    for (rel, bytes) in &files {
+        assert_eq!(bytes, &full[rel], "{rel}");
+    }
+    let (rest, all) = whole(Some(&cache), None);
+    assert_eq!(rest.rendered, rest.pages - 3);
+    assert_eq!(all, full);
 }

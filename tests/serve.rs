@@ -263,7 +263,9 @@ fn after_edits_the_served_site_is_a_fresh_build() {
         "\"Ministry of Public Security\"",
         "\"Ministry of Public Security (renamed)\"",
     );
-    server.wait_log("reloaded open pages");
+    // The pages fetched last (open in a browser) come first, the rest after.
+    let log = server.wait_log("reloaded open pages");
+    assert!(log.contains("open page(s) first"), "{log}");
     assert!(server.get("/en/agencies/mps/").text().contains("(renamed)"));
     assert_serves_a_fresh_build(&server, &root);
 
