@@ -6,7 +6,8 @@
 import { test, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { cpSync, writeFileSync, rmSync } from "node:fs";
+import { cpSync, writeFileSync, rmSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { useSite, REPO, ARTIFACTS, screenshot } from "../lib/site.mjs";
 
@@ -74,3 +75,21 @@ test("a filtered view opened on page 2 shows the rows of the whole list", async 
   assert.deepEqual((await shown(page)).sort(), ["/en/tasks/plan-b-g-154/", "/en/tasks/plan-b-g-4/"]);
   await page.close();
 });
+
+// The pager and the pages it leads to meet the same bar as every template.
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+for (const path of ["en/tasks/page/2/", "vi/tasks/", "vi/agencies/page/2/"]) {
+  test(`axe: ${path} (a page of a paged list) has no WCAG 2.1 AA or best-practice violation`, async () => {
+    const page = await site.browser.context.newPage();
+    await page.goto(site.server.url + path, { waitUntil: "load" });
+    await page.addScriptTag({ content: AXE });
+    const result = await page.evaluate(() =>
+      window.axe.run(document, {
+        runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
+        resultTypes: ["violations"],
+      }),
+    );
+    assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), []);
+    await page.close();
+  });
+}
