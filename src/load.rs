@@ -99,8 +99,15 @@ pub fn site_cached(
     let langs = config.languages.clone();
     let files = discover(root, sources, diags);
     let first = sources.len() as u32;
-    // One budget for all YAML files together: they parse in parallel.
-    let budget = crate::raw::YamlBudget::new(crate::raw::YAML_BUDGET_BYTES);
+    // One budget for all YAML files together (they parse in parallel),
+    // scaled to their size so that large honest data fits.
+    let yaml_bytes: u64 = files
+        .iter()
+        .filter(|(_, p)| p.extension().is_some_and(|e| e != "csv"))
+        .filter_map(|(_, p)| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    let budget = crate::raw::YamlBudget::for_sources(yaml_bytes);
     // A poisoned lock means an earlier load panicked midway: start afresh.
     let mut cache = cache.map(|c| c.lock().unwrap_or_else(|e| e.into_inner()));
     let previous = cache.as_deref().map(|c| &c.files);

@@ -134,9 +134,17 @@ pub fn forbid_controls_in_text(text: &str, file: u32, first_line: u32, diags: &m
 /// alias (`*a`) copies what its anchor holds, so a 94 KB file of nested
 /// aliases reached 4.5 GB, and files parse in parallel, so a limit per file
 /// did not bound the whole. Every scalar charges its bytes and every node a
-/// fixed share for its own memory. The 100,000-record benchmark site (74 MB
-/// of YAML) charges about as much as its size.
+/// fixed share for its own memory. This is the floor; a load whose YAML is
+/// large gets [`YAML_BUDGET_PER_BYTE`] times its size (see
+/// [`YamlBudget::for_sources`]).
 pub const YAML_BUDGET_BYTES: usize = 256 * 1024 * 1024;
+
+/// Budget per byte of YAML read. Honest YAML charges at most about 25 times
+/// its size (a flow list of one-letter items: 2 bytes of text, a 49-byte
+/// charge), so no honest site hits the limit, while aliases, which multiply
+/// a small file, still stop early: the 100,000-record benchmark site (74 MB
+/// of YAML) charged more than the 256 MB floor and was refused.
+pub const YAML_BUDGET_PER_BYTE: usize = 32;
 
 /// What one node costs besides its text: about the size of a parsed node.
 const NODE_CHARGE: usize = 48;
@@ -149,6 +157,14 @@ pub struct YamlBudget {
 }
 
 impl YamlBudget {
+    /// The budget for a load whose YAML files hold `source_bytes` together.
+    pub fn for_sources(source_bytes: u64) -> std::sync::Arc<Self> {
+        let scaled = usize::try_from(source_bytes)
+            .unwrap_or(usize::MAX)
+            .saturating_mul(YAML_BUDGET_PER_BYTE);
+        Self::new(scaled.max(YAML_BUDGET_BYTES))
+    }
+
     pub fn new(limit: usize) -> std::sync::Arc<Self> {
         std::sync::Arc::new(YamlBudget {
             used: std::sync::atomic::AtomicUsize::new(0),
@@ -751,6 +767,32 @@ mod tests {
         assert!(parse_yaml_within(&half, 0, &budget, &mut d).is_some());
         assert!(parse_yaml_within(&half, 1, &budget, &mut d).is_none());
         assert_eq!(d.errors(), 1);
+    }
+
+    /// Regression: the 100,000-record synthetic site (74 MB of YAML, many
+    /// small nodes) charged more than the fixed 256 MB and could not build.
+    /// Honest YAML at its densest fits a budget of 32 times its size.
+    #[test]
+    fn dense_honest_yaml_fits_a_budget_scaled_to_its_size() {
+        let dense = format!("- [{}]\n", vec!["a"; 100_000].join(","));
+        let tight = YamlBudget::new(dense.len() * 8);
+        let mut d = Diagnostics::default();
+        assert!(parse_yaml_within(&dense, 0, &tight, &mut d).is_none());
+        let scaled = YamlBudget::new(dense.len() * YAML_BUDGET_PER_BYTE);
+        let mut d = Diagnostics::default();
+        assert!(
+            parse_yaml_within(&dense, 0, &scaled, &mut d).is_some(),
+            "{d:?}"
+        );
+        assert_eq!(
+            YamlBudget::for_sources(1024).limit,
+            YAML_BUDGET_BYTES,
+            "small sites get the floor"
+        );
+        assert_eq!(
+            YamlBudget::for_sources(100 << 20).limit,
+            (100 << 20) * YAML_BUDGET_PER_BYTE
+        );
     }
 
     #[test]
