@@ -1,39 +1,28 @@
 //! lotrinh: a static open-data site generator for human-rights action plans.
 //!
-//! Data flows one way: [`load`] (YAML/CSV → typed records) → [`validate`] →
-//! [`index`] (cross-links, deadlines) → [`export`] (datasets) and [`render`]
-//! (pages) → [`output`] (write only what changed). [`site`] drives it.
+//! The folders are the stages of the pipeline, in the order data flows
+//! through them; a module imports only from its own stage or the ones
+//! above it in this list (`tests/architecture.rs` fails on any import that
+//! points back up, and on any import circle):
+//!
+//! - [`diag`], [`progress`]: what the user is told (problems, build steps), from any stage;
+//! - [`model`]: the typed records every stage speaks;
+//! - [`source`]: files → located nodes → typed records ([`source::load`]);
+//! - [`check`]: rules over the whole dataset ([`check::validate`]), then the
+//!   cross-link [`check::index`] and task states as of `as_of`;
+//! - [`publish`]: dataset tables and their files, and the writer every file goes through;
+//! - [`present`]: record views and the pages of the site contract;
+//! - [`site`]: the pipeline that runs the stages;
+//! - [`app`]: the ways in (command line, dev server, `lotrinh new`).
+//!
+//! `ARCHITECTURE.md` at the repository's root is the map.
 
-pub mod charts;
-pub mod cli;
-pub mod collate;
-pub mod config;
-pub mod deadlines;
+pub mod app;
+pub mod check;
 pub mod diag;
-pub mod downloads;
-pub mod export;
-pub mod favicon;
-pub mod feeds;
-pub mod fields;
-pub mod filters;
-pub mod index;
-pub mod indicators;
-pub mod labels;
-pub mod load;
-pub mod markdown;
 pub mod model;
-pub mod output;
-pub mod pages;
+pub mod present;
 pub mod progress;
-pub mod raw;
-pub mod render;
-pub mod scaffold;
-pub mod search;
-pub mod serve;
+pub mod publish;
 pub mod site;
-pub mod state;
-pub mod table;
-pub mod theme;
-pub mod validate;
-pub mod walk;
-pub mod xlsx;
+pub mod source;

@@ -8,5 +8,5 @@
 static ALLOC: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn main() -> std::process::ExitCode {
-    lotrinh::cli::run()
+    lotrinh::app::cli::run()
 }

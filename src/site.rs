@@ -1,10 +1,13 @@
 //! The build pipeline: load → validate → index → export → render → write.
 //! Each step only reads what the previous one produced.
 
+use crate::check::index::Index;
+use crate::check::validate;
 use crate::diag::{Diagnostics, Sources};
-use crate::index::Index;
-use crate::output::{WriteStats, Writer};
-use crate::{export, load, render, theme, validate};
+use crate::present::render;
+use crate::publish::export;
+use crate::publish::output::{WriteStats, Writer};
+use crate::source::{load, theme};
 use std::path::Path;
 use std::time::Instant;
 
@@ -38,7 +41,7 @@ pub struct Outcome {
     /// The failure was the machine's (reading or writing files), not the data's.
     pub io_failure: bool,
     /// Every file of the site with its bytes, when [`Hooks::keep`] asked for them.
-    pub files: Option<crate::output::Files>,
+    pub files: Option<crate::publish::output::Files>,
 }
 
 impl Outcome {
@@ -251,7 +254,7 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
         }
     }
     // Browsers ask every site for /favicon.ico; a site's own wins (above).
-    if let Err(e) = writer.put("favicon.ico", crate::favicon::ico()) {
+    if let Err(e) = writer.put("favicon.ico", crate::present::favicon::ico()) {
         diags.error(None, format!("cannot write favicon.ico: {e}"));
         return failed(writer, sources, diags, true);
     }
@@ -297,7 +300,7 @@ fn finish(
 }
 
 /// A refusal or failure of the output folder, with its hint.
-fn write_error(diags: &mut Diagnostics, e: crate::output::Error) {
+fn write_error(diags: &mut Diagnostics, e: crate::publish::output::Error) {
     let d = diags.error(None, format!("cannot write the site: {}", e.message));
     if let Some(h) = e.hint {
         d.hint(h);

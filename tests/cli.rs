@@ -63,7 +63,7 @@ fn new_refuses_a_folder_that_is_not_empty() {
 fn help_names_every_command_and_flag() {
     let run = lotrinh(["--help"]);
     assert_eq!(run.code, 0);
-    for cmd in lotrinh::cli::Cli::command().get_subcommands() {
+    for cmd in lotrinh::app::cli::Cli::command().get_subcommands() {
         let name = cmd.get_name();
         assert!(run.stdout.contains(name), "--help lists {name}");
         let sub = lotrinh([name, "--help"]);
@@ -87,7 +87,7 @@ fn help_names_every_command_and_flag() {
 fn readme_documents_every_command_and_flag() {
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    for cmd in lotrinh::cli::Cli::command().get_subcommands() {
+    for cmd in lotrinh::app::cli::Cli::command().get_subcommands() {
         let name = cmd.get_name();
         let row = readme
             .lines()

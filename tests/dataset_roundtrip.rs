@@ -15,8 +15,8 @@ use std::sync::OnceLock;
 use calamine::{Data as Cell, Reader, Xlsx, open_workbook_from_rs};
 use jiff::civil::Date;
 use lotrinh::diag::{Diagnostics, Sources};
-use lotrinh::load::Loaded;
 use lotrinh::model::{Provenance, Recurring, Source, Text, Translation};
+use lotrinh::source::load::Loaded;
 use serde_json::Value as Json;
 
 struct Csv {
@@ -42,7 +42,7 @@ struct Site {
 fn read_site(name: &'static str, root: &Path) -> Site {
     let mut sources = Sources::default();
     let mut diags = Diagnostics::default();
-    let loaded = lotrinh::load::site(root, &mut sources, &mut diags)
+    let loaded = lotrinh::source::load::site(root, &mut sources, &mut diags)
         .unwrap_or_else(|| panic!("{name} loads"));
     assert!(!diags.has_errors(), "{name} loads without errors");
     let tmp = tempfile::tempdir().expect("temp dir");

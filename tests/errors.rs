@@ -869,7 +869,7 @@ fn transcribed_from_needs_another_original() {
 /// Every file of an output folder but its lock (which stays between builds).
 fn published(out: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     let mut f = files(out);
-    f.remove(lotrinh::output::LOCK);
+    f.remove(lotrinh::publish::output::LOCK);
     f
 }
 
@@ -894,7 +894,7 @@ fn a_folder_no_build_wrote_is_refused_and_left_as_it_was() {
     );
     assert_hint(&run, "--out DIR");
     let mut after = files(&out);
-    after.remove(lotrinh::output::LOCK);
+    after.remove(lotrinh::publish::output::LOCK);
     assert_eq!(after, before);
 }
 
@@ -999,7 +999,7 @@ fn a_second_writer_on_one_folder_is_refused() {
     let out = tmp.path().join("public");
     build_ok(&fixture("rich"), &out, &[]);
     let before = published(&out);
-    let held = lotrinh::output::Writer::open(&out).unwrap();
+    let held = lotrinh::publish::output::Writer::open(&out).unwrap();
     let run = build(
         &fixture("rich"),
         &out,
@@ -1062,7 +1062,7 @@ fn sigterm_at_any_moment_leaves_the_old_or_the_new_site() {
             );
         };
         outcomes.insert((which, status.code()));
-        assert!(!out.join(lotrinh::output::STAGE).exists());
+        assert!(!out.join(lotrinh::publish::output::STAGE).exists());
         // Nor a staging folder beside it.
         assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 4, "{status}");
     }

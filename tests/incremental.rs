@@ -6,7 +6,7 @@
 mod common;
 
 use common::*;
-use lotrinh::render::PageCache;
+use lotrinh::present::render::PageCache;
 use lotrinh::site::{self, Hooks, Options, Summary};
 use std::path::Path;
 use std::sync::Mutex;
@@ -139,7 +139,7 @@ fn a_template_or_string_change_renders_everything_again() {
     build(&root, &out, Some(&cache));
 
     // A site template overriding one of the theme's.
-    let theme = lotrinh::theme::TEMPLATES
+    let theme = lotrinh::source::theme::TEMPLATES
         .iter()
         .find(|(n, _)| *n == "agency.html")
         .unwrap()

@@ -9,8 +9,8 @@
 //! `PROPTEST_CASES=2000 cargo test --release --test robustness`.
 
 use lotrinh::diag::{Diagnostics, Sources};
-use lotrinh::raw::{Kind, Node, parse_csv, parse_yaml, utf8};
 use lotrinh::site::{Options, build};
+use lotrinh::source::raw::{Kind, Node, parse_csv, parse_yaml, utf8};
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -342,7 +342,7 @@ fn damaged_site_reports_with_sources() {
     }
     let mut sources = Sources::default();
     let mut diags = Diagnostics::default();
-    let _ = lotrinh::load::site(tmp.path(), &mut sources, &mut diags);
+    let _ = lotrinh::source::load::site(tmp.path(), &mut sources, &mut diags);
     assert!(diags.has_errors());
 }
 
@@ -368,7 +368,7 @@ fn alias_bombs_stop_at_the_budget_with_file_and_line() {
     let started = std::time::Instant::now();
     let mut sources = Sources::default();
     let mut diags = Diagnostics::default();
-    let _ = lotrinh::load::site(tmp.path(), &mut sources, &mut diags);
+    let _ = lotrinh::source::load::site(tmp.path(), &mut sources, &mut diags);
     let report = diags.render(&sources, false);
     assert!(
         report

@@ -53,7 +53,7 @@ impl<'a> Client<'a> {
 
     fn words(q: &str) -> Vec<String> {
         let mut seen = BTreeSet::new();
-        lotrinh::search::terms(q)
+        lotrinh::present::search::terms(q)
             .into_iter()
             .filter(|t| seen.insert(t.clone()))
             .collect()
@@ -65,7 +65,7 @@ impl<'a> Client<'a> {
         let parts: Vec<&str> = q.split(['"', '\u{201c}', '\u{201d}']).collect();
         let mut out = Vec::new();
         for (i, part) in parts.iter().enumerate() {
-            let ws = lotrinh::search::terms(part);
+            let ws = lotrinh::present::search::terms(part);
             let open =
                 i + 1 == parts.len() && part.chars().last().is_some_and(|c| c.is_alphanumeric());
             for j in 0..ws.len().saturating_sub(1) {
@@ -487,7 +487,7 @@ fn bench_index_at_scale() {
         ((seed >> 33) as usize) % n
     };
     for n in [10_000usize, 100_000, 250_000] {
-        let docs: Vec<lotrinh::search::Doc> = (0..n)
+        let docs: Vec<lotrinh::present::search::Doc> = (0..n)
             .map(|i| {
                 let mut pick = |k: usize| {
                     (0..k)
@@ -495,7 +495,7 @@ fn bench_index_at_scale() {
                         .collect::<Vec<_>>()
                         .join(" ")
                 };
-                lotrinh::search::Doc {
+                lotrinh::present::search::Doc {
                     kind: "kind.recommendation",
                     title: pick(8),
                     url: format!("vi/recommendations/r-{i}/"),
@@ -504,7 +504,7 @@ fn bench_index_at_scale() {
             })
             .collect();
         let t = std::time::Instant::now();
-        let files = lotrinh::search::files(&docs, "vi", |k| k.to_string());
+        let files = lotrinh::present::search::files(&docs, "vi", |k| k.to_string());
         let took = t.elapsed();
         let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
         let biggest = files.iter().map(|(_, b)| b.len()).max().unwrap_or(0);

@@ -282,7 +282,7 @@ fn after_edits_the_served_site_is_a_fresh_build() {
     assert_serves_a_fresh_build(&server, &root);
 
     // A template: every page.
-    let theme = lotrinh::theme::TEMPLATES
+    let theme = lotrinh::source::theme::TEMPLATES
         .iter()
         .find(|(n, _)| *n == "base.html")
         .unwrap()

@@ -10,7 +10,7 @@
 //! records its axis (`data-y-axis`, `data-x-axis`) so a test can read a drawn
 //! position back into a value.
 
-use crate::markdown::escape;
+use crate::source::markdown::escape;
 use std::fmt::Write;
 
 /// Colours with at least 4.5:1 contrast on white (WCAG AA for text, and
@@ -692,8 +692,8 @@ const STATES: [(&str, &str, &str); 7] = [
 ];
 
 /// Counts in the order of `STATES`.
-pub fn state_counts(c: &crate::state::Counts) -> [usize; 7] {
-    crate::state::State::COUNTED.map(|s| c.get(s))
+pub fn state_counts(c: &crate::check::state::Counts) -> [usize; 7] {
+    crate::check::state::State::COUNTED.map(|s| c.get(s))
 }
 
 /// One bar: a name, and its counts in the order of `STATES`.

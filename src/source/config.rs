@@ -1,9 +1,9 @@
 //! `site.yaml`: the site's settings.
 
 use crate::diag::{Diagnostics, Sources};
-use crate::fields::Fields;
 use crate::model::Text;
-use crate::raw::parse_yaml;
+use crate::source::fields::Fields;
+use crate::source::raw::parse_yaml;
 use jiff::civil::Date;
 use std::path::Path;
 
@@ -149,16 +149,16 @@ pub fn load(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Opti
         }
     };
     let file = sources.add("site.yaml".into(), String::new());
-    let text = crate::raw::utf8(bytes, file, diags)?;
+    let text = crate::source::raw::utf8(bytes, file, diags)?;
     *sources.text_mut(file) = text.clone();
     let node = parse_yaml(&text, file, diags)?;
     // Languages first: text fields need them.
     let langs_guess = match &node.kind {
-        crate::raw::Kind::Map(m) => m
+        crate::source::raw::Kind::Map(m) => m
             .iter()
             .find(|(k, _)| k.name == "languages")
             .map(|(_, v)| match &v.kind {
-                crate::raw::Kind::Seq(items) => items
+                crate::source::raw::Kind::Seq(items) => items
                     .iter()
                     .filter_map(|i| i.scalar().map(str::to_string))
                     .collect(),

@@ -3,16 +3,16 @@
 //! A context is made only when its page is rendered (see `render`), so a
 //! build never holds every page's context at once.
 
-use crate::charts;
-use crate::deadlines;
-use crate::export::Dataset;
-use crate::filters;
-use crate::index::{Counts, Role, State, Succ};
-use crate::indicators::{self, breakdown_label, period_label, scale_label};
-use crate::load::Loaded;
-use crate::markdown;
+use crate::check::deadlines;
+use crate::check::index::{Counts, Role, State, Succ};
 use crate::model::*;
-use crate::render::{Ctx, Job, Make, Views, link, list, obj, opt, pick};
+use crate::present::charts;
+use crate::present::filters;
+use crate::present::indicators::{self, breakdown_label, period_label, scale_label};
+use crate::present::render::{Ctx, Job, Make, Views, link, list, obj, opt, pick};
+use crate::publish::export::Dataset;
+use crate::source::load::Loaded;
+use crate::source::markdown;
 use minijinja::Value;
 use std::collections::BTreeMap;
 
@@ -26,7 +26,7 @@ pub(crate) fn data_page<'a>(c: &'a Ctx<'a>, site: &'a Loaded, datasets: &'a [Dat
         lang,
         make: Box::new(move || {
             let ds: Vec<Value> = datasets.iter().map(|x| x.view(lang)).collect();
-            minijinja::context! { datasets => ds, jsonld => Value::from_safe_string(dataset_jsonld(c, site, datasets)), howto => crate::downloads::view(&site.config, lang) }
+            minijinja::context! { datasets => ds, jsonld => Value::from_safe_string(dataset_jsonld(c, site, datasets)), howto => crate::publish::downloads::view(&site.config, lang) }
         }),
     }
 }
@@ -262,7 +262,7 @@ const DESCRIPTION: usize = 200;
 /// previews (Open Graph, Twitter cards), made from the record: a shared
 /// link to a task shows the task, not the site's blurb.
 fn meta(c: &Ctx<'_>, section: &str, i: usize) -> (String, String) {
-    use crate::labels::{self, clip};
+    use crate::present::labels::{self, clip};
     let idx = c.idx;
     let d = idx.data;
     let (l, ls) = (c.lang, c.langs);
@@ -546,7 +546,7 @@ fn agency(c: &Ctx<'_>, v: &Views, ai: usize) -> Value {
         counts => counts_view(&led_counts),
         chart => agency_chart(c, ai, &led_counts),
         download => has_tasks.then(|| format!("data/agencies/{}/tasks.csv", a.id.id)),
-        download_excel => has_tasks.then(|| crate::export::excel_csv_path(&format!("agencies/{}/tasks", a.id.id))),
+        download_excel => has_tasks.then(|| crate::publish::export::excel_csv_path(&format!("agencies/{}/tasks", a.id.id))),
         updates_feed => format!("{}/agencies/{}/atom.xml", c.lang, a.id.id),
         updates_page => idx.progress_agencies.iter().any(|x| x.contains(&ai)).then(|| format!("{}/updates/agency/{}/", c.lang, a.id.id)),
         translated => c.translated(&a.prov, &[&a.name]),
@@ -933,7 +933,7 @@ fn themes(c: &Ctx<'_>, v: &Views) -> Value {
 
 /// The longest list of a theme's page: its pages are as many as this
 /// list needs.
-fn theme_rows(idx: &crate::index::Index<'_>, thi: usize) -> usize {
+fn theme_rows(idx: &crate::check::index::Index<'_>, thi: usize) -> usize {
     idx.theme_recs[thi]
         .len()
         .max(idx.theme_tasks[thi].len())
@@ -1211,7 +1211,7 @@ fn label_views(v: &Views) -> filters::LabelViews<'_> {
 /// collation on Vietnamese pages, see `collate`), by the name shown.
 fn by_name(c: &Ctx<'_>, agencies: impl Iterator<Item = usize>) -> Vec<usize> {
     let d = c.idx.data;
-    let coll = crate::collate::Collation::new(c.lang);
+    let coll = crate::present::collate::Collation::new(c.lang);
     let mut order: Vec<(usize, &str)> = agencies
         .map(|a| (a, d.agencies[a].name.plain(c.lang, c.langs)))
         .collect();
@@ -1569,7 +1569,7 @@ fn dataset_jsonld(c: &Ctx<'_>, site: &Loaded, datasets: &[Dataset]) -> String {
             serde_json::json!({
                 "@type": "DataDownload",
                 "encodingFormat": match *format {
-                    "CSV" | crate::export::EXCEL_CSV => "text/csv",
+                    "CSV" | crate::publish::export::EXCEL_CSV => "text/csv",
                     "XLSX" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     _ => "application/json",
                 },
@@ -1598,7 +1598,7 @@ fn dataset_jsonld(c: &Ctx<'_>, site: &Loaded, datasets: &[Dataset]) -> String {
 
 /// The filter values of each progress record: the agencies and mechanisms
 /// it concerns (space-separated ids, as the task list's rows carry them).
-fn update_rows(idx: &crate::index::Index<'_>) -> Vec<filters::Row> {
+fn update_rows(idx: &crate::check::index::Index<'_>) -> Vec<filters::Row> {
     let d = idx.data;
     (0..d.progress.len())
         .map(|p| {

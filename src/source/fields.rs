@@ -5,7 +5,7 @@
 
 use crate::diag::{Diagnostics, Loc, closest};
 use crate::model::{AgencyRef, Due, Provenance, Ref, Sic, Source, Text, Translation, When};
-use crate::raw::{Key, Kind, Node};
+use crate::source::raw::{Key, Kind, Node};
 use jiff::civil::Date;
 
 /// A list item that is nothing: YAML reads `~`, `null` and a bare `-` as
@@ -867,7 +867,7 @@ pub fn parse_due(s: &str) -> Option<Date> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::raw::parse_yaml;
+    use crate::source::raw::parse_yaml;
 
     fn langs() -> Vec<String> {
         vec!["vi".into(), "en".into()]

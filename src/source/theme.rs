@@ -8,7 +8,7 @@ use std::path::Path;
 
 macro_rules! embed {
     ($($name:literal),* $(,)?) => {
-        &[$(($name, include_str!(concat!("../themes/default/templates/", $name)))),*]
+        &[$(($name, include_str!(concat!("../../themes/default/templates/", $name)))),*]
     };
 }
 
@@ -56,27 +56,30 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
 );
 
 const I18N: &[(&str, &str)] = &[
-    ("vi", include_str!("../themes/default/i18n/vi.yaml")),
-    ("en", include_str!("../themes/default/i18n/en.yaml")),
+    ("vi", include_str!("../../themes/default/i18n/vi.yaml")),
+    ("en", include_str!("../../themes/default/i18n/en.yaml")),
 ];
 
 const STATIC: &[(&str, &str)] = &[
     (
         "style.css",
-        include_str!("../themes/default/static/style.css"),
+        include_str!("../../themes/default/static/style.css"),
     ),
     (
         "search.js",
-        include_str!("../themes/default/static/search.js"),
+        include_str!("../../themes/default/static/search.js"),
     ),
     (
         "filters.js",
-        include_str!("../themes/default/static/filters.js"),
+        include_str!("../../themes/default/static/filters.js"),
     ),
-    ("site.js", include_str!("../themes/default/static/site.js")),
+    (
+        "site.js",
+        include_str!("../../themes/default/static/site.js"),
+    ),
     (
         "favicon.svg",
-        include_str!("../themes/default/static/favicon.svg"),
+        include_str!("../../themes/default/static/favicon.svg"),
     ),
 ];
 
@@ -222,7 +225,7 @@ fn parse_strings(src: &str, file: u32, diags: &mut Diagnostics) -> BTreeMap<Stri
     match serde_saphyr::from_str::<BTreeMap<String, String>>(src) {
         Ok(m) => m
             .into_iter()
-            .map(|(k, v)| (k, crate::raw::nfc(&v)))
+            .map(|(k, v)| (k, crate::source::raw::nfc(&v)))
             .collect(),
         Err(e) => {
             let loc = e.location().map(|l| Loc {
@@ -250,7 +253,7 @@ pub fn files_in(
     dir: &Path,
     diags: &mut Diagnostics,
 ) -> Vec<(String, std::path::PathBuf)> {
-    crate::walk::Site::new(root)
+    crate::source::walk::Site::new(root)
         .files(dir, diags)
         .into_iter()
         .map(|(rel, item)| (rel, item.path))

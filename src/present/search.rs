@@ -16,9 +16,9 @@
 //! (in terms, capped at 15) lets the client rank an exact title first without
 //! loading any title.
 
-use crate::config::Config;
-use crate::index::Index;
-use crate::load::Loaded;
+use crate::check::index::Index;
+use crate::source::config::Config;
+use crate::source::load::Loaded;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -65,14 +65,14 @@ pub fn terms(s: &str) -> Vec<String> {
 
 /// Every record and content page of one language, in the order results
 /// are stored: small collections first, so the shards they share stay few.
-/// Recommendations and tasks are titled by their labels ([`crate::labels`]),
+/// Recommendations and tasks are titled by their labels ([`crate::present::labels`]),
 /// the same words as their pages' headings and the links to them.
 pub fn docs(
     idx: &Index<'_>,
     cfg: &Config,
     lang: &str,
     site: &Loaded,
-    words: &crate::labels::Words,
+    words: &crate::present::labels::Words,
 ) -> Vec<Doc> {
     let d = idx.data;
     let langs = &cfg.languages[..];
@@ -187,7 +187,7 @@ pub fn docs(
     for (ri, r) in d.recommendations.iter().enumerate() {
         add(
             "kind.recommendation",
-            crate::labels::recommendation(idx, ri, lang, langs, words),
+            crate::present::labels::recommendation(idx, ri, lang, langs, words),
             format!("{lang}/recommendations/{}/", r.id.id),
             r.text.plain(lang, langs).to_string(),
         );
@@ -207,7 +207,7 @@ pub fn docs(
         // plan, "A.1 (1252/QĐ-TTg): …".
         add(
             "kind.task",
-            crate::labels::task(idx, ti, lang, langs),
+            crate::present::labels::task(idx, ti, lang, langs),
             format!("{lang}/tasks/{}/", t.id.id),
             format!("{text} — {}", lead.join(", ")),
         );

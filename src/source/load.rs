@@ -4,11 +4,11 @@
 //! Files are read and parsed in parallel; records are then sorted by id so no
 //! order on disk changes anything downstream.
 
-use crate::config::{self, Config};
 use crate::diag::{Diagnostics, Loc, Sources, closest};
-use crate::fields::Fields;
 use crate::model::*;
-use crate::raw::{Kind, Node, parse_csv, parse_yaml, parse_yaml_charged, utf8};
+use crate::source::config::{self, Config};
+use crate::source::fields::Fields;
+use crate::source::raw::{Kind, Node, parse_csv, parse_yaml, parse_yaml_charged, utf8};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -107,7 +107,7 @@ pub fn site_cached(
         .filter_map(|(_, p)| std::fs::metadata(p).ok())
         .map(|m| m.len())
         .sum();
-    let budget = crate::raw::YamlBudget::for_sources(yaml_bytes);
+    let budget = crate::source::raw::YamlBudget::for_sources(yaml_bytes);
     // A poisoned lock means an earlier load panicked midway: start afresh.
     let mut cache = cache.map(|c| c.lock().unwrap_or_else(|e| e.into_inner()));
     let previous = cache.as_deref().map(|c| &c.files);
@@ -217,7 +217,7 @@ fn discover(
 ) -> Vec<(&'static str, PathBuf)> {
     let data = root.join("data");
     let mut out = Vec::new();
-    let site = crate::walk::Site::new(root);
+    let site = crate::source::walk::Site::new(root);
     let errors = diags.errors();
     let Some(items) = site.list(&data, diags) else {
         // Only a missing folder is "no records"; one that cannot be read is
@@ -760,7 +760,7 @@ fn progress(f: &mut Fields<'_>) -> Option<Progress> {
     let source = f.source("source", true);
     let also = f.sources("also");
     let grade = f.string_loc("grade", false).and_then(|(g, gloc)| {
-        if crate::fields::is_grade(&g) {
+        if crate::source::fields::is_grade(&g) {
             Some(g)
         } else {
             f.diags
@@ -946,7 +946,7 @@ fn content(
 ) -> Vec<Page> {
     let dir = root.join("content");
     let mut pages = Vec::new();
-    let Some(items) = crate::walk::Site::new(root).list(&dir, diags) else {
+    let Some(items) = crate::source::walk::Site::new(root).list(&dir, diags) else {
         return pages;
     };
     for item in items {
@@ -1005,7 +1005,7 @@ fn content(
                 .hint(format!("the site's languages are: {}", langs.join(", ")));
             continue;
         }
-        if let Err(why) = crate::validate::check_id(slug) {
+        if let Err(why) = crate::check::validate::check_id(slug) {
             diags
                 .error(Some(top), format!("page slug `{slug}` {why}"))
                 .hint("slugs are lowercase ASCII letters, digits and single hyphens");
@@ -1033,7 +1033,7 @@ fn content(
                 continue;
             }
         };
-        crate::raw::forbid_controls_in_text(body, file, body_line as u32, diags);
+        crate::source::raw::forbid_controls_in_text(body, file, body_line as u32, diags);
         // Parsed on its own, so its places (and those of its problems) are
         // one line down: the front matter starts on line 2 of the file.
         let mut front_diags = Diagnostics::default();

@@ -8,7 +8,7 @@
 //! nothing is lost. The document's dates come from `as_of`, never from the
 //! clock, so the bytes are the same on every build.
 
-use crate::table::{Table, Ty};
+use crate::publish::table::{Table, Ty};
 use jiff::civil::Date;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet};
 
@@ -296,7 +296,7 @@ mod tests {
         }
     }
 
-    use crate::table::Col;
+    use crate::publish::table::Col;
     use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
     use std::io::Cursor;
 

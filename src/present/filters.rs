@@ -6,7 +6,7 @@
 //! task is under an agency when the agency page lists it, under a theme when
 //! the theme page does.
 
-use crate::index::{Index, State, TaskState};
+use crate::check::index::{Index, State, TaskState};
 use minijinja::Value;
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -470,12 +470,12 @@ pub fn validate(
                     d.error(Some(v.loc), format!("value `{value}` of `{}` is not a number", i.id.id))
                         .hint("write numbers with a dot for decimals and no thousands separator; put words in `note`");
                 }
-                Some(n) if !crate::fields::plausible(n) => {
+                Some(n) if !crate::source::fields::plausible(n) => {
                     d.error(
                         Some(v.loc),
                         format!("value `{value}` of `{}` is too large", i.id.id),
                     )
-                    .hint(crate::fields::TOO_LARGE_HINT);
+                    .hint(crate::source::fields::TOO_LARGE_HINT);
                 }
                 Some(_) => {}
             }

@@ -2,17 +2,17 @@
 //! theme's templates. Record views are built once per language; pages are
 //! rendered in parallel from them. No I/O happens here.
 
-use crate::config::Config;
+use crate::check::index::Index;
 use crate::diag::{Diagnostics, Loc};
-use crate::export::Dataset;
-use crate::filters;
-use crate::index::Index;
-use crate::load::Loaded;
-use crate::markdown;
 use crate::model::*;
-use crate::output::Writer;
-use crate::search;
-use crate::theme::Theme;
+use crate::present::filters;
+use crate::present::search;
+use crate::publish::export::Dataset;
+use crate::publish::output::Writer;
+use crate::source::config::Config;
+use crate::source::load::Loaded;
+use crate::source::markdown;
+use crate::source::theme::Theme;
 use minijinja::{Environment, ErrorKind, State, UndefinedBehavior, Value};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -264,13 +264,13 @@ impl<'a> Ctx<'a> {
     }
     /// How this language writes numbers for readers; a theme without the
     /// marks gets the plain form rather than a key name in every figure.
-    pub(crate) fn num(&self) -> crate::charts::NumFmt<'a> {
+    pub(crate) fn num(&self) -> crate::present::charts::NumFmt<'a> {
         let mark = |key: &str, plain: &'static str| -> &'a str {
             self.strings
                 .and_then(|m| m.get(key))
                 .map_or(plain, String::as_str)
         };
-        crate::charts::NumFmt {
+        crate::present::charts::NumFmt {
             decimal: mark("number.decimal", "."),
             group: mark("number.group", ""),
         }
@@ -515,7 +515,7 @@ pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<Facets>) -> Views {
         })
         .collect::<Vec<_>>();
     let mech_short: Vec<Value> = d.mechanisms.iter().map(|m| c.txt(&m.name)).collect();
-    let words = crate::labels::Words::new(|k| c.tr(k));
+    let words = crate::present::labels::Words::new(|k| c.tr(k));
     // Recommendations and tasks are most of the records: made in parallel.
     let recs = d
         .recommendations
@@ -533,7 +533,7 @@ pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<Facets>) -> Views {
                 ("path", Value::from(c.path("recommendations", &r.id.id))),
                 (
                     "label",
-                    Value::from(crate::labels::recommendation(
+                    Value::from(crate::present::labels::recommendation(
                         c.idx, ri, c.lang, c.langs, &words,
                     )),
                 ),
@@ -600,7 +600,7 @@ pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<Facets>) -> Views {
                 ("ref", Value::from(t.ref_.as_str())),
                 (
                     "label",
-                    Value::from(crate::labels::task_ref(c.idx, i, c.lang, c.langs)),
+                    Value::from(crate::present::labels::task_ref(c.idx, i, c.lang, c.langs)),
                 ),
                 ("heading", Value::from(t.heading)),
                 ("depth", Value::from(c.idx.task_path[i].len())),
@@ -798,7 +798,7 @@ pub fn render_with(
     d: &mut Diagnostics,
     cache: Option<&mut PageCache>,
     out: &Writer,
-    datasets: impl FnOnce() -> Result<Vec<Dataset>, crate::export::Failed> + Send,
+    datasets: impl FnOnce() -> Result<Vec<Dataset>, crate::publish::export::Failed> + Send,
 ) -> Result<Rendered, Failed> {
     render_inner(site, idx, theme, d, cache, out, datasets, None)
 }
@@ -840,7 +840,7 @@ fn render_inner(
     d: &mut Diagnostics,
     mut cache: Option<&mut PageCache>,
     out: &Writer,
-    datasets: impl FnOnce() -> Result<Vec<Dataset>, crate::export::Failed> + Send,
+    datasets: impl FnOnce() -> Result<Vec<Dataset>, crate::publish::export::Failed> + Send,
     only: Option<&std::collections::HashSet<String>>,
 ) -> Result<Rendered, Failed> {
     let cfg = &site.config;
@@ -1018,7 +1018,7 @@ fn render_inner(
                 continue;
             }
             let v = views(c, &facets);
-            let mut jobs = crate::pages::jobs(c, &v, site);
+            let mut jobs = crate::present::pages::jobs(c, &v, site);
             jobs.retain(|j| only.contains(&j.path));
             let results: Vec<Page> = jobs.par_iter().map(render_one).collect();
             for (job, page) in jobs.iter().zip(results) {
@@ -1027,7 +1027,7 @@ fn render_inner(
             continue;
         }
         let v = views(c, &facets);
-        let jobs = crate::pages::jobs(c, &v, site);
+        let jobs = crate::present::pages::jobs(c, &v, site);
         let ((searched, made), results) = rayon::join(
             || {
                 let searched = search_files(c, cfg, site, out);
@@ -1060,11 +1060,11 @@ fn render_inner(
     }
     let datasets = match finished {
         Some(Ok(x)) => x,
-        Some(Err(crate::export::Failed::Data(e))) => {
+        Some(Err(crate::publish::export::Failed::Data(e))) => {
             d.error(None, e);
             return Err(Failed::Content);
         }
-        Some(Err(crate::export::Failed::Io(e))) => {
+        Some(Err(crate::publish::export::Failed::Io(e))) => {
             d.error(None, format!("cannot write the datasets: {e}"));
             return Err(Failed::Io);
         }
@@ -1072,7 +1072,7 @@ fn render_inner(
     };
     let data_pages: Vec<Job<'_>> = ctxs
         .iter()
-        .map(|c| crate::pages::data_page(c, site, &datasets))
+        .map(|c| crate::present::pages::data_page(c, site, &datasets))
         .collect();
     for job in &data_pages {
         take(job, render_one(job), d)?;
@@ -1097,7 +1097,7 @@ fn render_inner(
     // `as_of`, never the clock.
     for c in &ctxs {
         let tr = |k: &str| c.tr(k);
-        let l = crate::feeds::Lang {
+        let l = crate::present::feeds::Lang {
             lang: c.lang,
             langs: c.langs,
             tr: &tr,
@@ -1107,7 +1107,7 @@ fn render_inner(
         let site_title = cfg.title.plain(lang, langs);
         extra.push((
             format!("{lang}/updates/atom.xml"),
-            crate::feeds::atom(
+            crate::present::feeds::atom(
                 cfg,
                 &l,
                 idx,
@@ -1132,12 +1132,12 @@ fn render_inner(
             let page = format!("{lang}/agencies/{}/", a.id.id);
             extra.push((
                 path.clone(),
-                crate::feeds::atom(cfg, &l, idx, &path, &page, &title, &records),
+                crate::present::feeds::atom(cfg, &l, idx, &path, &page, &title, &records),
             ));
         }
         extra.push((
             format!("{lang}/deadlines/deadlines.ics"),
-            crate::feeds::ics(cfg, &l, idx),
+            crate::present::feeds::ics(cfg, &l, idx),
         ));
     }
     match sitemaps(&env, cfg, &written, SITEMAP_MAX) {
@@ -1176,7 +1176,7 @@ fn render_inner(
 
 /// The search index of each language, written as it is made.
 fn search_files(c: &Ctx<'_>, cfg: &Config, site: &Loaded, out: &Writer) -> std::io::Result<()> {
-    let words = crate::labels::Words::new(|k| c.tr(k));
+    let words = crate::present::labels::Words::new(|k| c.tr(k));
     let docs = search::docs(c.idx, cfg, c.lang, site, &words);
     for (path, bytes) in search::files(&docs, c.lang, |k| c.tr(k)) {
         out.put(&path, bytes)?;
@@ -1363,7 +1363,7 @@ fn site_value(cfg: &Config, lang: &str, langs: &[String], site: &Loaded) -> Valu
 }
 
 /// A checked address of site.yaml (`contact`, `report_error`) for links.
-fn contact_view(c: Option<&crate::config::Contact>) -> Value {
+fn contact_view(c: Option<&crate::source::config::Contact>) -> Value {
     match c {
         Some(c) => obj([
             ("text", Value::from(c.text.as_str())),
@@ -1386,7 +1386,7 @@ mod sitemap_tests {
         set_escaping(&mut env);
         env.add_template(
             "sitemap.xml",
-            include_str!("../themes/default/templates/sitemap.xml"),
+            include_str!("../../themes/default/templates/sitemap.xml"),
         )
         .unwrap();
         env
@@ -1451,8 +1451,9 @@ mod template_tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rich");
         let mut sources = Sources::default();
         let mut diags = Diagnostics::default();
-        let site = crate::load::site(&root, &mut sources, &mut diags).expect("fixture loads");
-        let theme = crate::theme::load(
+        let site =
+            crate::source::load::site(&root, &mut sources, &mut diags).expect("fixture loads");
+        let theme = crate::source::theme::load(
             &root,
             &site.config.theme,
             &site.config.languages,
@@ -1462,7 +1463,7 @@ mod template_tests {
         .expect("theme loads");
         let idx = Index::build(&site.data, site.config.as_of);
         let out = Writer::discard();
-        let exported = crate::export::write(&idx, &site.config, "t", &out)
+        let exported = crate::publish::export::write(&idx, &site.config, "t", &out)
             .ok()
             .expect("datasets");
         let datasets = || exported.workbook(&site.config, "t", &out);
@@ -1485,9 +1486,9 @@ mod template_tests {
             };
             let v = views(&c, &Arc::new(Facets::build(&idx)));
             used.extend(
-                crate::pages::jobs(&c, &v, &site)
+                crate::present::pages::jobs(&c, &v, &site)
                     .iter()
-                    .chain([&crate::pages::data_page(&c, &site, &[])])
+                    .chain([&crate::present::pages::data_page(&c, &site, &[])])
                     .map(|j| j.template.to_string()),
             );
         }
@@ -1505,7 +1506,7 @@ mod template_tests {
                 }
             }
         }
-        let all: BTreeSet<String> = crate::theme::TEMPLATES
+        let all: BTreeSet<String> = crate::source::theme::TEMPLATES
             .iter()
             .map(|(n, _)| n.to_string())
             .collect();

@@ -13,12 +13,12 @@
 //! missing paths. A failed rebuild changes nothing, so the last good site
 //! stays served, with the errors shown over every page until they are fixed.
 
-use crate::cli::{self, Format};
-use crate::load::ParseCache;
-use crate::output::{Files, WriteStats, Writer};
+use crate::app::cli::{self, Format};
+use crate::present::render::PageCache;
 use crate::progress::Progress;
-use crate::render::PageCache;
+use crate::publish::output::{Files, WriteStats, Writer};
 use crate::site::{self, Hooks, Options};
+use crate::source::load::ParseCache;
 use axum::body::Body;
 use axum::http::{HeaderValue, Request, Response, StatusCode, header};
 use bytes::Bytes;
@@ -235,7 +235,7 @@ fn overlay(errors: &str) -> String {
          <p style=\"font:bold 16px sans-serif;color:#ff8a80\">lotrinh: the last edit did not build; \
          this is the last good site. Fix the problems below and save: the page reloads by itself.</p>\
          <pre style=\"white-space:pre-wrap\">{}</pre></div>",
-        crate::markdown::escape(errors)
+        crate::source::markdown::escape(errors)
     )
 }
 
@@ -353,7 +353,7 @@ fn rebuild(
         summary.stats = changes(previous, new);
     }
     cli::report(&outcome, cfg.format, true);
-    if crate::output::interrupted() {
+    if crate::publish::output::interrupted() {
         // Ctrl-C came during this build, which stopped cleanly or finished its switch.
         std::process::exit(130);
     }
@@ -361,7 +361,7 @@ fn rebuild(
     let pending = std::mem::take(&mut s.pending);
     match (&outcome.summary, files) {
         (Some(summary), Some(files)) if !outcome.diags.has_errors() && !outcome.io_failure => {
-            s.prefix = crate::config::url_path(&summary.base_url);
+            s.prefix = crate::source::config::url_path(&summary.base_url);
             s.languages = summary.languages.clone();
             s.set_files(files);
             s.errors = None;
@@ -436,7 +436,7 @@ fn open_pages_first(
         }
     }
     let mut s = served.write().unwrap_or_else(|e| e.into_inner());
-    s.prefix = crate::config::url_path(&summary.base_url);
+    s.prefix = crate::source::config::url_path(&summary.base_url);
     s.languages = summary.languages.clone();
     s.set_files(Arc::new(files));
     s.errors = None;
@@ -524,7 +524,11 @@ impl Disk {
 /// Writes `files` into `out` through the same [`Writer`] as `lotrinh build`
 /// (lock, manifest, staged switch), handing over as unchanged the files
 /// whose bytes equal those written last (`last`).
-fn write_out(out: &Path, files: &Files, last: &Files) -> Result<WriteStats, crate::output::Error> {
+fn write_out(
+    out: &Path,
+    files: &Files,
+    last: &Files,
+) -> Result<WriteStats, crate::publish::output::Error> {
     let w = Writer::open(out)?;
     for (rel, bytes) in files {
         let same = last.get(rel).is_some_and(|b| b == bytes);
@@ -537,7 +541,7 @@ fn write_out(out: &Path, files: &Files, last: &Files) -> Result<WriteStats, crat
         };
         if let Err(e) = put {
             w.abort();
-            return Err(crate::output::Error {
+            return Err(crate::publish::output::Error {
                 message: format!("{rel}: {e}"),
                 hint: Some("the output folder is as it was before this write".into()),
             });
@@ -594,12 +598,12 @@ pub fn run(cfg: Config) -> ExitCode {
     let cfg = Arc::new(Config { out, ..cfg });
     let caches = Arc::new(Caches::default());
     let served = Arc::new(RwLock::new(Served {
-        prefix: crate::config::url_path(cfg.base_url.as_deref().unwrap_or("/")),
+        prefix: crate::source::config::url_path(cfg.base_url.as_deref().unwrap_or("/")),
         ..Served::default()
     }));
     if !rebuild(&cfg, &caches, &served, true, &Arc::default()) {
         // The last good site is the one in the output folder, if any.
-        let built = Arc::new(crate::output::read_built(&cfg.out));
+        let built = Arc::new(crate::publish::output::read_built(&cfg.out));
         served
             .write()
             .unwrap_or_else(|e| e.into_inner())
@@ -815,14 +819,14 @@ mod tests {
 
     #[test]
     fn prefixes() {
-        assert_eq!(crate::config::url_path("/"), "/");
-        assert_eq!(crate::config::url_path(""), "/");
-        assert_eq!(crate::config::url_path("/sub/path/"), "/sub/path/");
+        assert_eq!(crate::source::config::url_path("/"), "/");
+        assert_eq!(crate::source::config::url_path(""), "/");
+        assert_eq!(crate::source::config::url_path("/sub/path/"), "/sub/path/");
         assert_eq!(
-            crate::config::url_path("https://host.example/a/b/"),
+            crate::source::config::url_path("https://host.example/a/b/"),
             "/a/b/"
         );
-        assert_eq!(crate::config::url_path("https://host.example"), "/");
+        assert_eq!(crate::source::config::url_path("https://host.example"), "/");
     }
 
     #[test]

@@ -4,8 +4,8 @@
 //! Everything the pages need to navigate is computed here, so rendering never
 //! scans the whole dataset per page.
 
+pub use crate::check::state::{Counts, State, TaskState};
 use crate::model::*;
-pub use crate::state::{Counts, State, TaskState};
 use jiff::civil::Date;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -43,7 +43,7 @@ pub struct Index<'a> {
     /// Ancestors, outermost first.
     pub task_path: Vec<Vec<usize>>,
     pub task_last_due: Vec<Option<Date>>,
-    /// Each task's state: [`crate::state::task_state`], computed once here.
+    /// Each task's state: [`crate::check::state::task_state`], computed once here.
     pub task_state: Vec<TaskState>,
     /// Progress records about each recommendation, newest first.
     pub rec_progress: Vec<Vec<usize>>,
@@ -208,7 +208,7 @@ impl<'a> Index<'a> {
             .iter()
             .zip(&task_last_due)
             .zip(&task_records)
-            .map(|((t, due), recs)| crate::state::task_state(t, *due, recs, data, as_of))
+            .map(|((t, due), recs)| crate::check::state::task_state(t, *due, recs, data, as_of))
             .collect();
 
         let ended: Vec<bool> = data

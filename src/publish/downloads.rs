@@ -3,11 +3,11 @@
 //! the page shows it with this site's data address filled in, and CI runs
 //! the very text of the built page against a local server (.ci/snippets.py).
 
-use crate::config::Config;
+use crate::source::config::Config;
 use minijinja::Value;
 
-const PYTHON: &str = include_str!("../themes/default/snippets/load.py");
-const R: &str = include_str!("../themes/default/snippets/load.R");
+const PYTHON: &str = include_str!("../../themes/default/snippets/load.py");
+const R: &str = include_str!("../../themes/default/snippets/load.R");
 
 /// Where the code reads the files from: the published `data/` folder when
 /// `base_url` is a full URL, else a local copy in `data/` beside the script

@@ -7,50 +7,50 @@ use std::path::Path;
 
 /// (path inside the new site, contents).
 const FILES: &[(&str, &str)] = &[
-    ("site.yaml", include_str!("../scaffold/site.yaml")),
+    ("site.yaml", include_str!("../../scaffold/site.yaml")),
     (
         "data/mechanisms.yaml",
-        include_str!("../scaffold/data/mechanisms.yaml"),
+        include_str!("../../scaffold/data/mechanisms.yaml"),
     ),
     (
         "data/documents.yaml",
-        include_str!("../scaffold/data/documents.yaml"),
+        include_str!("../../scaffold/data/documents.yaml"),
     ),
     (
         "data/agencies.yaml",
-        include_str!("../scaffold/data/agencies.yaml"),
+        include_str!("../../scaffold/data/agencies.yaml"),
     ),
     (
         "data/themes.yaml",
-        include_str!("../scaffold/data/themes.yaml"),
+        include_str!("../../scaffold/data/themes.yaml"),
     ),
     (
         "data/recommendations.yaml",
-        include_str!("../scaffold/data/recommendations.yaml"),
+        include_str!("../../scaffold/data/recommendations.yaml"),
     ),
     (
         "data/plans.yaml",
-        include_str!("../scaffold/data/plans.yaml"),
+        include_str!("../../scaffold/data/plans.yaml"),
     ),
     (
         "data/tasks.yaml",
-        include_str!("../scaffold/data/tasks.yaml"),
+        include_str!("../../scaffold/data/tasks.yaml"),
     ),
     (
         "data/indicators.yaml",
-        include_str!("../scaffold/data/indicators.yaml"),
+        include_str!("../../scaffold/data/indicators.yaml"),
     ),
     (
         "data/indicator-values.yaml",
-        include_str!("../scaffold/data/indicator-values.yaml"),
+        include_str!("../../scaffold/data/indicator-values.yaml"),
     ),
     (
         "content/about.vi.md",
-        include_str!("../scaffold/content/about.vi.md"),
+        include_str!("../../scaffold/content/about.vi.md"),
     ),
     (
         "content/about.en.md",
-        include_str!("../scaffold/content/about.en.md"),
+        include_str!("../../scaffold/content/about.en.md"),
     ),
     (".gitignore", "/public/\n"),
 ];

@@ -4,8 +4,8 @@
 //! two links to different records read alike ("¶ not confirmed" three times
 //! on one page said nothing about where each went).
 
-use crate::index::Index;
-use crate::markdown;
+use crate::check::index::Index;
+use crate::source::markdown;
 
 /// Characters a subject taken from a recommendation's text is cut to.
 const SUBJECT: usize = 70;
@@ -183,7 +183,7 @@ mod tests {
     fn labels_of_the_shipped_site_name_source_paragraph_and_subject() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let (mut sources, mut diags) = (Sources::default(), Diagnostics::default());
-        let site = crate::load::site(root, &mut sources, &mut diags).expect("site loads");
+        let site = crate::source::load::site(root, &mut sources, &mut diags).expect("site loads");
         let idx = Index::build(&site.data, site.config.as_of);
         let langs = &site.config.languages;
         let d = idx.data;
@@ -233,7 +233,7 @@ mod tests {
     fn a_task_label_names_its_plan() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let (mut sources, mut diags) = (Sources::default(), Diagnostics::default());
-        let site = crate::load::site(root, &mut sources, &mut diags).expect("site loads");
+        let site = crate::source::load::site(root, &mut sources, &mut diags).expect("site loads");
         let idx = Index::build(&site.data, site.config.as_of);
         let langs = &site.config.languages;
         let d = idx.data;

@@ -96,7 +96,7 @@ pub enum Format {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     // Ctrl-C or SIGTERM during a build: stop cleanly or finish the switch.
-    crate::output::handle_signals();
+    crate::publish::output::handle_signals();
     match &cli.command {
         Command::Build {
             common,
@@ -113,7 +113,7 @@ pub fn run() -> ExitCode {
             if let Some(code) = no_site(&common.root) {
                 return code;
             }
-            crate::serve::run(crate::serve::Config {
+            crate::app::serve::run(crate::app::serve::Config {
                 root: common.root.clone(),
                 out: out.clone().unwrap_or_else(|| common.root.join("public")),
                 base_url: base_url.clone(),
@@ -164,7 +164,7 @@ fn build_or_check(
     );
     progress.finish();
     let code = report(&outcome, common.format, write);
-    if crate::output::interrupted() {
+    if crate::publish::output::interrupted() {
         return ExitCode::from(130);
     }
     code
@@ -216,7 +216,7 @@ pub fn report(outcome: &Outcome, format: Format, write: bool) -> ExitCode {
 
 /// `--base-url` is checked by the same rule as site.yaml's `base_url`.
 fn base_url_arg(s: &str) -> Result<String, String> {
-    crate::config::base_url(s).map_err(str::to_string)
+    crate::source::config::base_url(s).map_err(str::to_string)
 }
 
 /// The one line every successful build ends with: pages, files, datasets, time.
@@ -258,7 +258,7 @@ pub fn summary_line(outcome: &Outcome, write: bool) -> String {
 
 fn new_site(dir: &Path) -> ExitCode {
     let today = jiff::ZonedDateTime::now().date().to_string();
-    match crate::scaffold::create(dir, &today) {
+    match crate::app::scaffold::create(dir, &today) {
         Ok(files) => {
             eprintln!("created a new site in {}:", dir.display());
             for f in files {

@@ -6,9 +6,9 @@
 //! `urn:uuid` hashed from them), so a reader sees an entry once even if the
 //! site moves to another address.
 
-use crate::config::Config;
-use crate::index::{Index, State};
+use crate::check::index::{Index, State};
 use crate::model::{Progress, Source};
+use crate::source::config::Config;
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
 
@@ -101,14 +101,14 @@ fn source_line(l: &Lang<'_>, idx: &Index<'_>, s: &Source) -> (String, Option<Str
                     .unwrap_or_else(|| d.title.plain(l.lang, l.langs).to_string());
                 (
                     title,
-                    crate::render::link(d.url.as_deref()).map(str::to_string),
+                    crate::present::render::link(d.url.as_deref()).map(str::to_string),
                 )
             }
             None => (r.id.clone(), None),
         },
         Source::Web { title, url, .. } => (
             title.plain(l.lang, l.langs).to_string(),
-            crate::render::link(Some(url)).map(str::to_string),
+            crate::present::render::link(Some(url)).map(str::to_string),
         ),
     }
 }

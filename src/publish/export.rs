@@ -3,17 +3,17 @@
 //! Frictionless Data Package. Tables are built once from the index and
 //! serialised per format.
 
-use crate::config::Config;
+use crate::check::index::{Index, Role};
 use crate::diag::Loc;
-use crate::index::{Index, Role};
 use crate::model::*;
-use crate::output::Writer;
+use crate::publish::output::Writer;
+use crate::source::config::Config;
 use minijinja::Value;
 use rayon::prelude::*;
 use serde_json::{Map, Value as Json, json};
 use sha2::{Digest, Sha256};
 
-pub use crate::table::{Col, Table, Ty};
+pub use crate::publish::table::{Col, Table, Ty};
 
 /// A table as published: its files with sizes, for the downloads page.
 pub struct Dataset {
@@ -1105,7 +1105,7 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
                     .unwrap_or_default()),
                 s(x.target
                     .as_ref()
-                    .map(|t| crate::charts::fmt_num(t.value))
+                    .map(|t| crate::present::charts::fmt_num(t.value))
                     .unwrap_or_default()),
                 s(x.target
                     .as_ref()
@@ -1190,7 +1190,7 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
                 s(o(&v.value)),
                 s(v.number
                     .filter(|n| n.is_finite())
-                    .map(crate::charts::fmt_num)
+                    .map(crate::present::charts::fmt_num)
                     .unwrap_or_default()),
                 s(o(&v.change)),
                 ot(l, &v.note),
@@ -1998,7 +1998,7 @@ pub struct Warning {
 }
 
 /// Every text longer than a workbook cell holds: the workbook cuts it with a
-/// note ([`crate::xlsx::fit`]); the CSV and JSON keep it whole. Said once
+/// note ([`crate::publish::xlsx::fit`]); the CSV and JSON keep it whole. Said once
 /// per record and column, at the record.
 fn too_long_for_a_cell(tables: &[Table]) -> Vec<Warning> {
     let mut out = Vec::new();
@@ -2007,12 +2007,12 @@ fn too_long_for_a_cell(tables: &[Table]) -> Vec<Warning> {
             for (c, v) in t.cols.iter().zip(row) {
                 // UTF-8 is never shorter than UTF-16 counts it, so most cells
                 // are passed over without counting.
-                let len: usize = if v.len() > crate::xlsx::CELL_MAX {
+                let len: usize = if v.len() > crate::publish::xlsx::CELL_MAX {
                     v.chars().map(char::len_utf16).sum()
                 } else {
                     0
                 };
-                if len <= crate::xlsx::CELL_MAX {
+                if len <= crate::publish::xlsx::CELL_MAX {
                     continue;
                 }
                 out.push(Warning {
@@ -2022,7 +2022,7 @@ fn too_long_for_a_cell(tables: &[Table]) -> Vec<Warning> {
                         c.name,
                         t.name,
                         r + 2,
-                        crate::xlsx::CELL_MAX
+                        crate::publish::xlsx::CELL_MAX
                     ),
                     hint: format!(
                         "data/lotrinh.xlsx shows it cut, with a note; data/{0}.csv and data/{0}.json hold it whole. Shorten the text if it was pasted by mistake",
@@ -2063,13 +2063,13 @@ impl Exported {
             .publisher
             .as_ref()
             .map(|p| p.plain("en", &cfg.languages).to_string());
-        let xlsx = crate::xlsx::workbook(
+        let xlsx = crate::publish::xlsx::workbook(
             &package,
-            &crate::xlsx::Meta {
+            &crate::publish::xlsx::Meta {
                 title,
                 publisher: publisher.as_deref(),
                 as_of: cfg.as_of,
-                about: crate::downloads::about(cfg),
+                about: crate::publish::downloads::about(cfg),
             },
         )
         .map_err(|e| Failed::Data(format!("cannot write data/lotrinh.xlsx: {e}")))?;
@@ -2097,7 +2097,7 @@ impl Exported {
 const PACKAGE_DESCRIPTION: &str = "Every table as CSV: UTF-8 without a byte-order mark, RFC 4180, one header row, exact values. Texts in several languages have one column per language (_vi, _en). A list is one cell with items separated by \"; \"; a \";\" or \"\\\" inside an item is written \"\\;\" or \"\\\\\". Beside each CSV, <table>.excel.csv holds the same rows for a double click in a spreadsheet: with a UTF-8 byte-order mark, and with a \"'\" in front of every text that a spreadsheet would evaluate (starting with =, +, -, @, tab or carriage return) or that starts with \"'\"; those files are not described here.";
 
 fn package_name(title: &str) -> String {
-    let s = crate::load::slug(title);
+    let s = crate::source::load::slug(title);
     if s.is_empty() {
         "lotrinh-dataset".into()
     } else {

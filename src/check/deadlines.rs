@@ -6,7 +6,7 @@
 //! tasks and the second phase of longer ones. Its state (overdue, upcoming,
 //! done) is the task's own, as the index computes it against `as_of`.
 
-use crate::index::{Counts, Index};
+use crate::check::index::{Counts, Index};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One due year: its tasks in plan order.
