@@ -243,7 +243,7 @@ impl Diagnostic {
 /// which reorder what a reader sees (U+202E shows "fdp.exe" as "exe.pdf").
 /// They reach pages, downloads and terminals, where an ESC sequence can
 /// clear the screen or retitle the window. Loading rejects them
-/// (`raw.rs`); messages print them escaped ([`visible`]).
+/// (`source/raw.rs`); messages print them escaped ([`visible`]).
 pub fn forbidden(c: char) -> bool {
     matches!(c,
         '\0'..='\u{8}'

@@ -245,7 +245,7 @@ fn counts_agree_across_pages_and_files_on_the_rich_fixture() {
     counts_agree(&out);
     // Every state is present in the fixture.
     let rows = tasks_csv(&out);
-    // (no-deadline is covered by src/state.rs's unit tests.)
+    // (no-deadline is covered by src/check/state.rs's unit tests.)
     for s in &STATES[..6] {
         assert!(
             rows.iter().any(|r| r["state"] == *s),

@@ -1,4 +1,4 @@
-//! The split search index (src/search.rs) as the browser reads it: a query
+//! The split search index (src/present/search.rs) as the browser reads it: a query
 //! without diacritics finds the right records, ranked title-first, and the
 //! whole first query on the shipped site stays under its byte budget.
 //!

@@ -1,10 +1,10 @@
 //! The command line: parse arguments, call [`crate::site`], print reports.
 //! Exit codes: 0 success, 1 problems in the site's data or templates, 2 bad usage or I/O.
 
+use crate::app::report::{Format, report};
 use crate::progress::Progress;
-use crate::site::{self, Hooks, Options, Outcome};
-use clap::{Parser, Subcommand, ValueEnum};
-use std::io::IsTerminal;
+use crate::site::{self, Hooks, Options};
+use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -87,12 +87,6 @@ pub struct Common {
     pub format: Format,
 }
 
-#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
-}
-
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     // Ctrl-C or SIGTERM during a build: stop cleanly or finish the switch.
@@ -170,90 +164,9 @@ fn build_or_check(
     code
 }
 
-/// Prints the diagnostics and the closing line; the exit code.
-pub fn report(outcome: &Outcome, format: Format, write: bool) -> ExitCode {
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    match format {
-        Format::Json => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&outcome.diags.to_json(&outcome.sources))
-                    .unwrap_or_default()
-            );
-        }
-        Format::Text => {
-            if !outcome.diags.is_empty() {
-                eprint!("{}", outcome.diags.render(&outcome.sources, color));
-            }
-        }
-    }
-    if outcome.io_failure {
-        return ExitCode::from(2);
-    }
-    match &outcome.summary {
-        Some(_) if !outcome.diags.has_errors() => {
-            if format == Format::Text {
-                eprintln!("{}", summary_line(outcome, write));
-            }
-            ExitCode::SUCCESS
-        }
-        _ => {
-            if format == Format::Text {
-                eprintln!(
-                    "error: {} problem(s) found; nothing was written{}",
-                    outcome.diags.errors().max(1),
-                    if write {
-                        " (the previous output is unchanged)"
-                    } else {
-                        ""
-                    }
-                );
-            }
-            ExitCode::from(1)
-        }
-    }
-}
-
 /// `--base-url` is checked by the same rule as site.yaml's `base_url`.
 fn base_url_arg(s: &str) -> Result<String, String> {
     crate::source::config::base_url(s).map_err(str::to_string)
-}
-
-/// The one line every successful build ends with: pages, files, datasets, time.
-pub fn summary_line(outcome: &Outcome, write: bool) -> String {
-    let Some(s) = &outcome.summary else {
-        return String::new();
-    };
-    let warn = match outcome.diags.warnings() {
-        0 => String::new(),
-        n => format!(", {n} warning(s)"),
-    };
-    let cached = if s.rendered < s.pages {
-        format!(
-            " ({} rendered, {} unchanged)",
-            s.rendered,
-            s.pages - s.rendered
-        )
-    } else {
-        String::new()
-    };
-    if write {
-        format!(
-            "built {} pages{cached}, {} files ({} written, {} unchanged, {} removed), {} datasets in {} ms{warn}",
-            s.pages,
-            s.files,
-            s.stats.written,
-            s.stats.unchanged,
-            s.stats.removed,
-            s.datasets,
-            s.millis
-        )
-    } else {
-        format!(
-            "ok: {} pages, {} files, {} datasets would be built ({} ms){warn}",
-            s.pages, s.files, s.datasets, s.millis
-        )
-    }
 }
 
 fn new_site(dir: &Path) -> ExitCode {

@@ -13,7 +13,7 @@
 //! missing paths. A failed rebuild changes nothing, so the last good site
 //! stays served, with the errors shown over every page until they are fixed.
 
-use crate::app::cli::{self, Format};
+use crate::app::report::{self, Format};
 use crate::present::render::PageCache;
 use crate::progress::Progress;
 use crate::publish::output::{Files, WriteStats, Writer};
@@ -352,7 +352,7 @@ fn rebuild(
         // What changed in the served site (the disk follows).
         summary.stats = changes(previous, new);
     }
-    cli::report(&outcome, cfg.format, true);
+    report::report(&outcome, cfg.format, true);
     if crate::publish::output::interrupted() {
         // Ctrl-C came during this build, which stopped cleanly or finished its switch.
         std::process::exit(130);
@@ -412,7 +412,7 @@ fn open_pages_first(
     let (Some(summary), Some(mut files), true) = (&outcome.summary, outcome.files.take(), ok)
     else {
         // Said now, as the whole rebuild would say it.
-        cli::report(&outcome, cfg.format, true);
+        report::report(&outcome, cfg.format, true);
         let mut s = served.write().unwrap_or_else(|e| e.into_inner());
         s.errors = Some(outcome.diags.render(&outcome.sources, false));
         return Some(false);

@@ -5,43 +5,6 @@ use crate::diag::{Diagnostics, Loc, Sources, closest};
 use crate::model::*;
 use std::collections::HashMap;
 
-pub const MAX_ID: usize = 80;
-
-/// The id rule: lowercase ASCII letters, digits and single hyphens, at most 80
-/// characters. An id becomes a path segment, so nothing else may pass.
-pub fn check_id(id: &str) -> Result<(), &'static str> {
-    if id.is_empty() {
-        return Err("is empty");
-    }
-    if id.len() > MAX_ID {
-        return Err("is longer than 80 characters");
-    }
-    if !id
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    {
-        return Err("may only hold lowercase ASCII letters, digits and hyphens");
-    }
-    if id.starts_with('-') || id.ends_with('-') || id.contains("--") {
-        return Err("may not start or end with a hyphen or hold two in a row");
-    }
-    if is_windows_device(id) {
-        return Err(
-            "is a device name on Windows (con, prn, aux, nul, com1-com9, lpt1-lpt9), where its folder cannot be made or checked out: add a word, e.g. `con-dao`",
-        );
-    }
-    Ok(())
-}
-
-/// Names Windows keeps for devices: a folder `con/` cannot be created,
-/// copied or checked out there, whatever follows it.
-fn is_windows_device(id: &str) -> bool {
-    matches!(id, "con" | "prn" | "aux" | "nul")
-        || ((id.starts_with("com") || id.starts_with("lpt"))
-            && id.len() == 4
-            && matches!(id.as_bytes()[3], b'1'..=b'9'))
-}
-
 /// The ids of one collection, with a label for hints ("Ministry of Justice").
 struct IdSet<'a> {
     what: &'static str,

@@ -10,6 +10,7 @@
 //! records its axis (`data-y-axis`, `data-x-axis`) so a test can read a drawn
 //! position back into a value.
 
+use crate::publish::table::fmt_num;
 use crate::source::markdown::escape;
 use std::fmt::Write;
 
@@ -27,17 +28,6 @@ fn px(v: f64) -> String {
     let s = format!("{v:.2}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s == "-0" { "0".into() } else { s.into() }
-}
-
-/// A number for a reader, as the data has it: integers plainly, otherwise
-/// the shortest decimal that reads back as the same number, always with `.`
-/// so that both languages show the figures as the data and the tables do.
-pub fn fmt_num(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        format!("{v}")
-    }
 }
 
 /// How a language writes numbers for readers: its decimal mark and the mark

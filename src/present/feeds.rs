@@ -101,14 +101,14 @@ fn source_line(l: &Lang<'_>, idx: &Index<'_>, s: &Source) -> (String, Option<Str
                     .unwrap_or_else(|| d.title.plain(l.lang, l.langs).to_string());
                 (
                     title,
-                    crate::present::render::link(d.url.as_deref()).map(str::to_string),
+                    crate::present::views::link(d.url.as_deref()).map(str::to_string),
                 )
             }
             None => (r.id.clone(), None),
         },
         Source::Web { title, url, .. } => (
             title.plain(l.lang, l.langs).to_string(),
-            crate::present::render::link(Some(url)).map(str::to_string),
+            crate::present::views::link(Some(url)).map(str::to_string),
         ),
     }
 }

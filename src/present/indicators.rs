@@ -5,8 +5,7 @@
 //! indicators' change since the previous assessment.
 
 use crate::model::{Indicator, IndicatorValue};
-use crate::present::charts::fmt_num;
-use crate::present::render::{Ctx, Views, list, obj, opt};
+use crate::present::views::{Ctx, Views, list, obj, opt};
 use minijinja::Value;
 use std::collections::BTreeMap;
 

@@ -14,3 +14,4 @@ pub mod labels;
 pub mod pages;
 pub mod render;
 pub mod search;
+pub mod views;

@@ -9,7 +9,7 @@ use crate::model::*;
 use crate::present::charts;
 use crate::present::filters;
 use crate::present::indicators::{self, breakdown_label, period_label, scale_label};
-use crate::present::render::{Ctx, Job, Make, Views, link, list, obj, opt, pick};
+use crate::present::views::{Ctx, Job, Make, Views, link, list, obj, opt, pick};
 use crate::publish::export::Dataset;
 use crate::source::load::Loaded;
 use crate::source::markdown;

@@ -1105,7 +1105,7 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
                     .unwrap_or_default()),
                 s(x.target
                     .as_ref()
-                    .map(|t| crate::present::charts::fmt_num(t.value))
+                    .map(|t| crate::publish::table::fmt_num(t.value))
                     .unwrap_or_default()),
                 s(x.target
                     .as_ref()
@@ -1190,7 +1190,7 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
                 s(o(&v.value)),
                 s(v.number
                     .filter(|n| n.is_finite())
-                    .map(crate::present::charts::fmt_num)
+                    .map(crate::publish::table::fmt_num)
                     .unwrap_or_default()),
                 s(o(&v.change)),
                 ot(l, &v.note),

@@ -50,3 +50,14 @@ pub struct Table {
     /// (field, other table, other field)
     pub fks: Vec<(&'static str, &'static str, &'static str)>,
 }
+
+/// A number for a reader, as the data has it: integers plainly, otherwise
+/// the shortest decimal that reads back as the same number, always with `.`
+/// so that both languages show the figures as the data and the tables do.
+pub fn fmt_num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}

@@ -1005,7 +1005,7 @@ fn content(
                 .hint(format!("the site's languages are: {}", langs.join(", ")));
             continue;
         }
-        if let Err(why) = crate::check::validate::check_id(slug) {
+        if let Err(why) = crate::model::check_id(slug) {
             diags
                 .error(Some(top), format!("page slug `{slug}` {why}"))
                 .hint("slugs are lowercase ASCII letters, digits and single hyphens");

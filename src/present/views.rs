@@ -1,0 +1,611 @@
+//! Record views: every record as the templates see it, built once per
+//! language and shared by the pages that show it, and the small helpers
+//! pages, feeds and indicators build their contexts with. Nothing here
+//! renders or writes; [`super::render`] does.
+
+use crate::check::index::Index;
+use crate::model::*;
+use crate::present::filters;
+use crate::source::markdown;
+use minijinja::Value;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// A map value for templates.
+pub(crate) fn obj<const N: usize>(pairs: [(&'static str, Value); N]) -> Value {
+    let mut fields = pairs.to_vec();
+    fields.sort_by_key(|(k, _)| *k);
+    Value::from_object(Fields(fields))
+}
+
+/// A record view's fields. Templates read a few fields of many small maps
+/// on every page; a short list of static keys scanned in place is faster
+/// than a map of `Value` keys. Kept in key order, so iterating a view reads
+/// as a sorted map does.
+#[derive(Debug)]
+struct Fields(Vec<(&'static str, Value)>);
+
+impl minijinja::value::Object for Fields {
+    fn get_value(self: &std::sync::Arc<Self>, key: &Value) -> Option<Value> {
+        self.get_value_by_str(key.as_str()?)
+    }
+
+    fn get_value_by_str(self: &std::sync::Arc<Self>, key: &str) -> Option<Value> {
+        // Length and first byte rule out most keys without a full compare.
+        let first = key.as_bytes().first();
+        self.0
+            .iter()
+            .find(|(k, _)| k.len() == key.len() && k.as_bytes().first() == first && *k == key)
+            .map(|(_, v)| v.clone())
+    }
+
+    fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
+        minijinja::value::Enumerator::Values(self.0.iter().map(|(k, _)| Value::from(*k)).collect())
+    }
+
+    fn enumerator_len(self: &std::sync::Arc<Self>) -> Option<usize> {
+        Some(self.0.len())
+    }
+}
+
+pub(crate) fn list(v: Vec<Value>) -> Value {
+    Value::from(v)
+}
+
+pub(crate) fn opt<T: Into<Value>>(v: Option<T>) -> Value {
+    v.map(Into::into).unwrap_or(Value::from(()))
+}
+
+/// A page's context, built only when the page is rendered, so a build
+/// never holds every page's context at once.
+pub(crate) type Make<'a> = Box<dyn Fn() -> Value + Send + Sync + 'a>;
+
+/// A page to render: where it goes, with which template and context.
+pub(crate) struct Job<'a> {
+    pub(crate) path: String,
+    pub(crate) template: &'static str,
+    pub(crate) lang: &'a str,
+    pub(crate) make: Make<'a>,
+}
+
+pub(crate) struct Ctx<'a> {
+    pub(crate) lang: &'a str,
+    pub(crate) langs: &'a [String],
+    pub(crate) idx: &'a Index<'a>,
+    /// Interface strings of this language, for text built outside templates (charts).
+    pub(crate) strings: Option<&'a BTreeMap<String, String>>,
+}
+
+impl<'a> Ctx<'a> {
+    /// An interface string; the theme check guarantees every key exists.
+    pub(crate) fn tr(&self, key: &str) -> String {
+        self.strings
+            .and_then(|m| m.get(key))
+            .cloned()
+            .unwrap_or_else(|| key.to_string())
+    }
+    /// How this language writes numbers for readers; a theme without the
+    /// marks gets the plain form rather than a key name in every figure.
+    pub(crate) fn num(&self) -> crate::present::charts::NumFmt<'a> {
+        let mark = |key: &str, plain: &'static str| -> &'a str {
+            self.strings
+                .and_then(|m| m.get(key))
+                .map_or(plain, String::as_str)
+        };
+        crate::present::charts::NumFmt {
+            decimal: mark("number.decimal", "."),
+            group: mark("number.group", ""),
+        }
+    }
+    /// An interface string with `{name}` placeholders filled in.
+    pub(crate) fn trf(&self, key: &str, args: &[(&str, String)]) -> String {
+        let mut s = self.tr(key);
+        for (k, v) in args {
+            s = s.replace(&format!("{{{k}}}"), v);
+        }
+        s
+    }
+    /// A text in this language: its HTML, its language, whether it fell back.
+    pub(crate) fn txt(&self, t: &Text) -> Value {
+        match t.get(self.lang, self.langs) {
+            None => Value::from(()),
+            Some((s, l)) => {
+                let shown = l.unwrap_or(self.lang);
+                let fallback = l.is_some_and(|l| l != self.lang);
+                let html = markdown::inline(s);
+                // What `txt` shows: the markup itself in the page's language,
+                // else marked with its own language, and noted as not yet
+                // translated when it fell back.
+                let ready = if shown.is_empty() || shown == self.lang {
+                    html
+                } else {
+                    let mut out =
+                        format!("<span lang=\"{}\">{html}</span>", markdown::escape(shown));
+                    if fallback {
+                        let note = self
+                            .strings
+                            .and_then(|m| m.get("fallback.note"))
+                            .map(String::as_str)
+                            .unwrap_or_default();
+                        out.push_str(&format!(
+                            " <small class=\"fallback\">({})</small>",
+                            markdown::escape(note)
+                        ));
+                    }
+                    out
+                };
+                obj([
+                    ("text", Value::from(s)),
+                    ("shown", Value::from_safe_string(ready)),
+                    ("lang", Value::from(shown)),
+                    ("fallback", Value::from(fallback)),
+                ])
+            }
+        }
+    }
+    /// An agency view with the note a plan or record attaches to it.
+    pub(crate) fn with_note(&self, agency: &Value, note: Option<&Text>) -> Value {
+        obj([
+            ("agency", agency.clone()),
+            ("note", note.map(|n| self.txt(n)).unwrap_or(Value::from(()))),
+        ])
+    }
+    /// Agency refs as views with their notes; dangling refs (already reported) are skipped.
+    pub(crate) fn agency_refs(&self, agencies: &[Value], refs: &[AgencyRef]) -> Vec<Value> {
+        refs.iter()
+            .filter_map(|r| {
+                self.idx
+                    .agency
+                    .get(r.agency.id.as_str())
+                    .map(|&a| self.with_note(&agencies[a], r.note.as_ref()))
+            })
+            .collect()
+    }
+    pub(crate) fn otxt(&self, t: &Option<Text>) -> Value {
+        t.as_ref().map(|t| self.txt(t)).unwrap_or(Value::from(()))
+    }
+    pub(crate) fn path(&self, section: &str, id: &str) -> String {
+        format!("{}/{section}/{id}/", self.lang)
+    }
+    /// Whether the text shown in this language is a translation, and the
+    /// notice that says so: an unofficial translation of the original; or,
+    /// in the original's own language, our translation of the translation
+    /// the record was transcribed from (`transcribed_from`), which is not
+    /// the official text either.
+    pub(crate) fn translated(&self, p: &Provenance, texts: &[&Text]) -> Value {
+        self.translated_as(p, texts, "notice")
+    }
+    /// [`Ctx::translated`] with the notices `{prefix}.unofficial_of` and
+    /// `{prefix}.via`, e.g. for a plan page speaking of its tasks.
+    pub(crate) fn translated_as(&self, p: &Provenance, texts: &[&Text], prefix: &str) -> Value {
+        let Some(orig) = &p.original else {
+            return Value::from(());
+        };
+        let via = p.via.as_deref().filter(|v| *v != self.lang);
+        let relayed = orig == self.lang && via.is_some();
+        if !relayed && (orig == self.lang || p.translation == Translation::Official) {
+            return Value::from(());
+        }
+        if !texts
+            .iter()
+            .any(|t| t.exact(self.lang).is_some() && !t.0.contains_key(""))
+        {
+            return Value::from(());
+        }
+        let notice = match via {
+            Some(v) if relayed => self.trf(&format!("{prefix}.via"), &[("via", self.lang_name(v))]),
+            _ => self.trf(
+                &format!("{prefix}.unofficial_of"),
+                &[("original", self.lang_name(orig))],
+            ),
+        };
+        obj([
+            ("original", Value::from(orig.as_str())),
+            ("official", Value::from(false)),
+            ("via", Value::from(p.via.as_deref())),
+            ("notice", Value::from(notice)),
+        ])
+    }
+    /// A language's name in this page's language (`lang.vi` = "tiếng Việt"
+    /// on a Vietnamese page), or its code where the theme has no name for it.
+    fn lang_name(&self, code: &str) -> String {
+        let key = format!("lang.{code}");
+        match self.strings.and_then(|m| m.get(&key)) {
+            Some(name) => name.clone(),
+            None => code.to_string(),
+        }
+    }
+}
+
+/// Record views for one language, each built once and shared by every page.
+pub(crate) struct Views {
+    /// Progress records, in `Data::progress` order (oldest first).
+    pub(crate) progress: Vec<Value>,
+    pub(crate) mechanisms: Vec<Value>,
+    pub(crate) documents: Vec<Value>,
+    pub(crate) agencies: Vec<Value>,
+    pub(crate) themes: Vec<Value>,
+    pub(crate) recs: Vec<Value>,
+    pub(crate) plans: Vec<Value>,
+    pub(crate) tasks: Vec<Value>,
+    pub(crate) indicators: Vec<Value>,
+    pub(crate) facets: Arc<Facets>,
+}
+
+/// The filter values of every task and recommendation: the same in every
+/// language, so made once, with each row's template value.
+pub(crate) struct Facets {
+    pub(crate) rows: filters::Facets,
+    recs: Vec<Value>,
+    tasks: Vec<Value>,
+}
+
+impl Facets {
+    pub(crate) fn build(idx: &Index<'_>) -> Facets {
+        let rows = filters::Facets::build(idx);
+        let value = |row: &filters::Row| {
+            Value::from_object(Fields(
+                row.iter()
+                    .map(|(k, v)| (*k, Value::from(v.as_str())))
+                    .collect(),
+            ))
+        };
+        Facets {
+            recs: rows.recs.iter().map(value).collect(),
+            tasks: rows.tasks.iter().map(value).collect(),
+            rows,
+        }
+    }
+}
+
+pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<Facets>) -> Views {
+    let d = c.idx.data;
+    let facets = facets.clone();
+    let mechanisms = d
+        .mechanisms
+        .iter()
+        .map(|m| {
+            obj([
+                ("id", Value::from(m.id.id.as_str())),
+                ("path", Value::from(c.path("mechanisms", &m.id.id))),
+                ("name", c.txt(&m.name)),
+            ])
+        })
+        .collect();
+    let documents: Vec<Value> = d
+        .documents
+        .iter()
+        .map(|x| {
+            obj([
+                ("id", Value::from(x.id.id.as_str())),
+                ("path", Value::from(c.path("documents", &x.id.id))),
+                ("title", c.txt(&x.title)),
+                ("symbol", opt(x.symbol.as_deref())),
+                ("date", opt(x.date.map(|d| d.to_string()))),
+                ("url", opt(link(x.url.as_deref()))),
+                ("kind", Value::from(x.kind.as_str())),
+            ])
+        })
+        .collect();
+    // An ended agency names its successors wherever it is shown, so a
+    // reader of a task it coordinated learns who took its part: their
+    // names and addresses, made first.
+    let named: Vec<Value> = d
+        .agencies
+        .iter()
+        .map(|a| {
+            obj([
+                ("path", Value::from(c.path("agencies", &a.id.id))),
+                ("name", c.txt(&a.name)),
+            ])
+        })
+        .collect();
+    let agencies = d
+        .agencies
+        .iter()
+        .map(|a| {
+            let ended = a.ended.filter(|e| *e <= c.idx.as_of);
+            let successors: Vec<Value> = match ended {
+                Some(_) => a
+                    .successors
+                    .iter()
+                    .filter_map(|s| c.idx.agency.get(s.agency.id.as_str()))
+                    .map(|&j| named[j].clone())
+                    .collect(),
+                None => Vec::new(),
+            };
+            obj([
+                ("id", Value::from(a.id.id.as_str())),
+                ("path", Value::from(c.path("agencies", &a.id.id))),
+                ("name", c.txt(&a.name)),
+                ("short", c.otxt(&a.short)),
+                ("ended", opt(ended.map(|e| e.to_string()))),
+                ("successors", list(successors)),
+                ("kind", opt(a.kind.as_deref())),
+            ])
+        })
+        .collect();
+    let themes = d
+        .themes
+        .iter()
+        .map(|t| {
+            obj([
+                ("id", Value::from(t.id.id.as_str())),
+                ("path", Value::from(c.path("themes", &t.id.id))),
+                ("name", c.txt(&t.name)),
+            ])
+        })
+        .collect::<Vec<_>>();
+    let mech_short: Vec<Value> = d.mechanisms.iter().map(|m| c.txt(&m.name)).collect();
+    let words = crate::present::labels::Words::new(|k| c.tr(k));
+    // Recommendations and tasks are most of the records: made in parallel.
+    let recs = d
+        .recommendations
+        .par_iter()
+        .enumerate()
+        .map(|(ri, r)| {
+            let doc = c
+                .idx
+                .document
+                .get(r.document.id.as_str())
+                .map(|&i| &d.documents[i]);
+            let mech = c.idx.mechanism.get(r.mechanism.id.as_str()).copied();
+            obj([
+                ("id", Value::from(r.id.id.as_str())),
+                ("path", Value::from(c.path("recommendations", &r.id.id))),
+                (
+                    "label",
+                    Value::from(crate::present::labels::recommendation(
+                        c.idx, ri, c.lang, c.langs, &words,
+                    )),
+                ),
+                ("mechanism", opt(mech.map(|m| mech_short[m].clone()))),
+                ("mechanism_id", Value::from(r.mechanism.id.as_str())),
+                ("symbol", opt(doc.and_then(|x| x.symbol.as_deref()))),
+                ("paragraph", opt(r.paragraph.as_deref())),
+                ("heading", c.otxt(&r.heading)),
+                ("text", c.txt(&r.text)),
+                ("follow_up", Value::from(r.follow_up)),
+                ("facets", facets.recs[c.idx.rec[r.id.id.as_str()]].clone()),
+                ("response", opt(r.response.as_deref())),
+                (
+                    "tasks",
+                    Value::from(c.idx.rec_tasks[c.idx.rec[r.id.id.as_str()]].len()),
+                ),
+                (
+                    "themes",
+                    list(
+                        r.themes
+                            .iter()
+                            .filter_map(|t| {
+                                c.idx.theme.get(t.id.as_str()).map(|&i| themes[i].clone())
+                            })
+                            .collect(),
+                    ),
+                ),
+            ])
+        })
+        .collect();
+    let plans = d
+        .plans
+        .iter()
+        .map(|p| {
+            let doc = c
+                .idx
+                .document
+                .get(p.document.id.as_str())
+                .map(|&i| &d.documents[i]);
+            obj([
+                ("id", Value::from(p.id.id.as_str())),
+                ("path", Value::from(c.path("plans", &p.id.id))),
+                ("title", c.txt(&p.title)),
+                ("symbol", opt(doc.and_then(|x| x.symbol.as_deref()))),
+                ("adopted", opt(p.adopted.map(|x| x.to_string()))),
+            ])
+        })
+        .collect::<Vec<_>>();
+    let progress = progress_views(c, &documents);
+    let agencies_ref: &Vec<Value> = &agencies;
+    let tasks = d
+        .tasks
+        .par_iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let plan = c
+                .idx
+                .plan
+                .get(t.plan.id.as_str())
+                .map(|&p| plans[p].clone());
+            obj([
+                ("id", Value::from(t.id.id.as_str())),
+                ("path", Value::from(c.path("tasks", &t.id.id))),
+                ("ref", Value::from(t.ref_.as_str())),
+                (
+                    "label",
+                    Value::from(crate::present::labels::task_ref(c.idx, i, c.lang, c.langs)),
+                ),
+                ("heading", Value::from(t.heading)),
+                ("depth", Value::from(c.idx.task_path[i].len())),
+                ("text", c.txt(&t.text)),
+                ("lead", list(c.agency_refs(agencies_ref, &t.lead))),
+                ("timeframe", c.otxt(&t.timeframe)),
+                (
+                    "due",
+                    list(
+                        t.due
+                            .iter()
+                            .map(|x| Value::from(x.label.as_str()))
+                            .collect(),
+                    ),
+                ),
+                (
+                    "last_due",
+                    opt(c.idx.task_last_due[i].map(|x| x.to_string())),
+                ),
+                ("deadline", Value::from(c.idx.state(i).as_str())),
+                ("overdue", Value::from(c.idx.task_state[i].overdue)),
+                (
+                    "latest",
+                    opt(c.idx.task_state[i].latest.map(|p| progress[p].clone())),
+                ),
+                (
+                    "disagree",
+                    opt(c.idx.task_state[i].disagreement(d).map(|(o, u)| {
+                        obj([
+                            ("official", progress[o].clone()),
+                            ("independent", progress[u].clone()),
+                        ])
+                    })),
+                ),
+                ("status", Value::from(t.status.as_str())),
+                ("facets", facets.tasks[i].clone()),
+                ("recurring", Value::from(t.recurring == Recurring::Annual)),
+                ("plan", opt(plan)),
+                ("lead_ended", Value::from(c.idx.task_lead_ended[i])),
+                (
+                    "current",
+                    list(
+                        c.idx.task_current[i]
+                            .iter()
+                            .map(|(a, n)| c.with_note(&agencies_ref[*a], *n))
+                            .collect(),
+                    ),
+                ),
+            ])
+        })
+        .collect();
+    let indicators = d
+        .indicators
+        .iter()
+        .map(|x| {
+            obj([
+                ("id", Value::from(x.id.id.as_str())),
+                ("path", Value::from(c.path("indicators", &x.id.id))),
+                ("title", c.txt(&x.title)),
+                ("unit", c.otxt(&x.unit)),
+                ("rated", Value::from(!x.scale.is_empty())),
+            ])
+        })
+        .collect();
+    Views {
+        progress,
+        mechanisms,
+        documents,
+        agencies,
+        themes,
+        recs,
+        plans,
+        tasks,
+        indicators,
+        facets,
+    }
+}
+
+/// A source of a progress claim: a document of the site (its page and its
+/// official link) or a web page (title, link, the day it was read).
+fn source_view(c: &Ctx<'_>, documents: &[Value], s: &Source) -> Value {
+    match s {
+        Source::Document(r) => {
+            let i = c.idx.document.get(r.id.as_str()).copied();
+            let doc = i.map(|i| &c.idx.data.documents[i]);
+            obj([
+                ("document", opt(i.map(|i| documents[i].clone()))),
+                ("title", opt(doc.map(|x| c.txt(&x.title)))),
+                ("symbol", opt(doc.and_then(|x| x.symbol.as_deref()))),
+                ("url", opt(doc.and_then(|x| link(x.url.as_deref())))),
+            ])
+        }
+        Source::Web {
+            title,
+            url,
+            accessed,
+            ..
+        } => obj([
+            ("title", c.txt(title)),
+            ("url", opt(link(Some(url.as_str())))),
+            ("accessed", opt(accessed.map(|a| a.to_string()))),
+        ]),
+    }
+}
+
+/// One view per progress record: what is claimed, by whom, when, and where
+/// it can be read.
+fn progress_views(c: &Ctx<'_>, documents: &[Value]) -> Vec<Value> {
+    let d = c.idx.data;
+    d.progress
+        .iter()
+        .map(|p| {
+            let tasks: Vec<usize> = p
+                .tasks
+                .iter()
+                .filter_map(|t| c.idx.task.get(t.id.as_str()).copied())
+                .collect();
+            obj([
+                ("id", Value::from(p.id.id.as_str())),
+                ("date", Value::from(p.date.label.as_str())),
+                ("status", opt(p.status.map(|s| s.as_str()))),
+                ("by", Value::from(p.by.as_str())),
+                ("by_name", c.otxt(&p.by_name)),
+                ("text", c.txt(&p.text)),
+                ("source", source_view(c, documents, &p.source)),
+                (
+                    "also",
+                    list(
+                        p.also
+                            .iter()
+                            .map(|s| source_view(c, documents, s))
+                            .collect(),
+                    ),
+                ),
+                ("grade", opt(p.grade.as_deref())),
+                ("confidence", opt(p.confidence.map(|x| x.as_str()))),
+                ("note", c.otxt(&p.note)),
+                (
+                    "tasks",
+                    list(
+                        tasks
+                            .iter()
+                            .map(|&t| {
+                                obj([
+                                    ("id", Value::from(d.tasks[t].id.id.as_str())),
+                                    ("ref", Value::from(d.tasks[t].ref_.as_str())),
+                                    ("path", Value::from(c.path("tasks", &d.tasks[t].id.id))),
+                                ])
+                            })
+                            .collect(),
+                    ),
+                ),
+                (
+                    "recommendations",
+                    list(
+                        p.recommendations
+                            .iter()
+                            .filter(|r| c.idx.rec.contains_key(r.id.as_str()))
+                            .map(|r| {
+                                obj([
+                                    ("id", Value::from(r.id.as_str())),
+                                    ("path", Value::from(c.path("recommendations", &r.id))),
+                                ])
+                            })
+                            .collect(),
+                    ),
+                ),
+                ("translated", c.translated(&p.prov, &[&p.text])),
+            ])
+        })
+        .collect()
+}
+
+/// Only web and mail links from data become hrefs; `javascript:` and the
+/// like are dropped.
+pub(crate) fn link(u: Option<&str>) -> Option<&str> {
+    u.filter(|u| {
+        let l = u.trim().to_ascii_lowercase();
+        l.starts_with("https://") || l.starts_with("http://") || l.starts_with("mailto:")
+    })
+}
+
+pub(crate) fn pick(v: &[Value], idx: &[usize]) -> Value {
+    list(idx.iter().map(|&i| v[i].clone()).collect())
+}
