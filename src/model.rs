@@ -41,6 +41,65 @@ fn is_windows_device(id: &str) -> bool {
             && matches!(id.as_bytes()[3], b'1'..=b'9'))
 }
 
+/// The collections of `docs/data-format.md`, in the order they are listed.
+/// Each knows its name: the file (`data/<name>.yaml`, `.yml`, `.csv`) or
+/// folder (`data/<name>/`) it is read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Collection {
+    Mechanisms,
+    Documents,
+    Agencies,
+    Themes,
+    Recommendations,
+    Plans,
+    Tasks,
+    Indicators,
+    IndicatorValues,
+    Progress,
+}
+
+impl Collection {
+    pub const ALL: [Collection; 10] = [
+        Collection::Mechanisms,
+        Collection::Documents,
+        Collection::Agencies,
+        Collection::Themes,
+        Collection::Recommendations,
+        Collection::Plans,
+        Collection::Tasks,
+        Collection::Indicators,
+        Collection::IndicatorValues,
+        Collection::Progress,
+    ];
+
+    /// The name of its file or folder under `data/`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Collection::Mechanisms => "mechanisms",
+            Collection::Documents => "documents",
+            Collection::Agencies => "agencies",
+            Collection::Themes => "themes",
+            Collection::Recommendations => "recommendations",
+            Collection::Plans => "plans",
+            Collection::Tasks => "tasks",
+            Collection::Indicators => "indicators",
+            Collection::IndicatorValues => "indicator-values",
+            Collection::Progress => "progress",
+        }
+    }
+
+    /// The collection a file or folder under `data/` is named after.
+    pub fn named(name: &str) -> Option<Collection> {
+        Collection::ALL.into_iter().find(|c| c.name() == name)
+    }
+}
+
+impl std::fmt::Display for Collection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// A text in one or more languages. The key `""` holds a language-neutral
 /// text (a UN symbol, a name that is the same everywhere).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -492,10 +551,10 @@ pub struct Data {
     pub progress: Vec<Progress>,
     /// Ids of records that failed to load (collection, id): references to
     /// them are not reported again, so one bad record gives one error.
-    pub broken: Vec<(&'static str, String)>,
+    pub broken: Vec<(Collection, String)>,
     /// Files that could not be read or parsed at all (collection, file):
     /// their ids are unknown, so references into them are not checked.
-    pub unread: Vec<(&'static str, u32)>,
+    pub unread: Vec<(Collection, u32)>,
 }
 
 /// A Markdown page from `content/`.

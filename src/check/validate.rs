@@ -119,8 +119,8 @@ pub fn validate(
     d: &mut Diagnostics,
 ) {
     let label = |t: &Text| t.plain("en", langs).to_string();
-    let unread = |c: &str| data.unread.iter().find(|(x, _)| *x == c).map(|(_, f)| *f);
-    let broken = |c: &str| -> std::collections::HashSet<&str> {
+    let unread = |c: Collection| data.unread.iter().find(|(x, _)| *x == c).map(|(_, f)| *f);
+    let broken = |c: Collection| -> std::collections::HashSet<&str> {
         data.broken
             .iter()
             .filter(|(x, _)| *x == c)
@@ -130,69 +130,69 @@ pub fn validate(
     let mechanisms = IdSet::build(
         "mechanism",
         data.mechanisms.iter().map(|m| (&m.id, label(&m.name))),
-        broken("mechanisms"),
+        broken(Collection::Mechanisms),
         sources,
         d,
     )
-    .with_unread(unread("mechanisms"));
+    .with_unread(unread(Collection::Mechanisms));
     let documents = IdSet::build(
         "document",
         data.documents
             .iter()
             .map(|x| (&x.id, x.symbol.clone().unwrap_or_default())),
-        broken("documents"),
+        broken(Collection::Documents),
         sources,
         d,
     )
-    .with_unread(unread("documents"));
+    .with_unread(unread(Collection::Documents));
     let agencies = IdSet::build(
         "agency",
         data.agencies.iter().map(|x| (&x.id, label(&x.name))),
-        broken("agencies"),
+        broken(Collection::Agencies),
         sources,
         d,
     )
-    .with_unread(unread("agencies"));
+    .with_unread(unread(Collection::Agencies));
     let themes = IdSet::build(
         "theme",
         data.themes.iter().map(|x| (&x.id, label(&x.name))),
-        broken("themes"),
+        broken(Collection::Themes),
         sources,
         d,
     )
-    .with_unread(unread("themes"));
+    .with_unread(unread(Collection::Themes));
     let recs = IdSet::build(
         "recommendation",
         data.recommendations.iter().map(|x| (&x.id, String::new())),
-        broken("recommendations"),
+        broken(Collection::Recommendations),
         sources,
         d,
     )
-    .with_unread(unread("recommendations"));
+    .with_unread(unread(Collection::Recommendations));
     let plans = IdSet::build(
         "plan",
         data.plans.iter().map(|x| (&x.id, String::new())),
-        broken("plans"),
+        broken(Collection::Plans),
         sources,
         d,
     )
-    .with_unread(unread("plans"));
+    .with_unread(unread(Collection::Plans));
     let tasks = IdSet::build(
         "task",
         data.tasks.iter().map(|x| (&x.id, x.ref_.clone())),
-        broken("tasks"),
+        broken(Collection::Tasks),
         sources,
         d,
     )
-    .with_unread(unread("tasks"));
+    .with_unread(unread(Collection::Tasks));
     let indicators = IdSet::build(
         "indicator",
         data.indicators.iter().map(|x| (&x.id, label(&x.title))),
-        broken("indicators"),
+        broken(Collection::Indicators),
         sources,
         d,
     )
-    .with_unread(unread("indicators"));
+    .with_unread(unread(Collection::Indicators));
 
     for doc in &data.documents {
         if let Some(m) = &doc.mechanism {
@@ -331,7 +331,7 @@ pub fn validate(
     IdSet::build(
         "progress record",
         data.progress.iter().map(|x| (&x.id, String::new())),
-        broken("progress"),
+        broken(Collection::Progress),
         sources,
         d,
     );

@@ -15,20 +15,6 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-/// The collections of data-format.md: the name of their file or folder under `data/`.
-pub const COLLECTIONS: [&str; 10] = [
-    "mechanisms",
-    "documents",
-    "agencies",
-    "themes",
-    "recommendations",
-    "plans",
-    "tasks",
-    "indicators",
-    "indicator-values",
-    "progress",
-];
-
 /// Addresses under `<lang>/` that the theme's own pages use; a content page
 /// with one of these slugs would overwrite a section.
 pub const RESERVED_SLUGS: [&str; 12] = [
@@ -115,7 +101,7 @@ pub fn site_cached(
     let parsed: Vec<One> = files
         .par_iter()
         .enumerate()
-        .map(|(i, (collection, path))| {
+        .map(|(i, &(collection, ref path))| {
             let file = first + i as u32;
             let mut d = Diagnostics::default();
             let mut data = Data::default();
@@ -214,7 +200,7 @@ fn discover(
     root: &Path,
     sources: &mut Sources,
     diags: &mut Diagnostics,
-) -> Vec<(&'static str, PathBuf)> {
+) -> Vec<(Collection, PathBuf)> {
     let data = root.join("data");
     let mut out = Vec::new();
     let site = crate::source::walk::Site::new(root);
@@ -236,8 +222,9 @@ fn discover(
                 .map(|(s, _)| s.to_string())
                 .unwrap_or(name.clone())
         };
-        let Some(collection) = COLLECTIONS.iter().find(|c| **c == stem) else {
-            let near = closest(&stem, COLLECTIONS.iter().copied());
+        let Some(collection) = Collection::named(&stem) else {
+            let names = Collection::ALL.map(Collection::name);
+            let near = closest(&stem, names.iter().copied());
             // Registered without its text: the name is the problem, and a
             // place lets editors and CI jump to the file.
             let file = sources.add(item.shown, String::new());
@@ -250,16 +237,16 @@ fn discover(
             match near.first() {
                 Some(n) => d.hint(format!(
                     "did you mean data/{n}? collections: {}",
-                    COLLECTIONS.join(", ")
+                    names.join(", ")
                 )),
-                None => d.hint(format!("collections: {}", COLLECTIONS.join(", "))),
+                None => d.hint(format!("collections: {}", names.join(", "))),
             };
             continue;
         };
         if item.is_dir {
             for (_, f) in site.files(&path, diags) {
                 if is_data_file(&f.path) {
-                    out.push((*collection, f.path));
+                    out.push((collection, f.path));
                 } else {
                     diags.warning(
                         None,
@@ -271,7 +258,7 @@ fn discover(
                 }
             }
         } else if is_data_file(&path) {
-            out.push((*collection, path));
+            out.push((collection, path));
         } else {
             diags.error(
                 None,
@@ -290,7 +277,7 @@ fn is_data_file(p: &Path) -> bool {
 }
 
 fn convert_file(
-    collection: &str,
+    collection: Collection,
     node: &Node,
     langs: &[String],
     d: &mut Diagnostics,
@@ -302,9 +289,7 @@ fn convert_file(
             format!("expected a list of {collection}, found {}", node.describe()),
         )
         .hint("start each record with `- ` (a YAML list)");
-        if let Some(c) = COLLECTIONS.iter().find(|c| **c == collection) {
-            data.unread.push((c, node.loc.file));
-        }
+        data.unread.push((collection, node.loc.file));
         return;
     };
     for item in items {
@@ -312,26 +297,20 @@ fn convert_file(
             continue;
         };
         let ok = match collection {
-            "mechanisms" => push(&mut data.mechanisms, mechanism(&mut f)),
-            "documents" => push(&mut data.documents, document(&mut f)),
-            "agencies" => push(&mut data.agencies, agency(&mut f)),
-            "themes" => push(&mut data.themes, theme(&mut f)),
-            "recommendations" => push(&mut data.recommendations, recommendation(&mut f)),
-            "plans" => push(&mut data.plans, plan(&mut f)),
-            "tasks" => push(&mut data.tasks, task(&mut f)),
-            "indicators" => push(&mut data.indicators, indicator(&mut f)),
-            "indicator-values" => push(&mut data.values, indicator_value(&mut f)),
-            "progress" => push(&mut data.progress, progress(&mut f)),
-            _ => unreachable!("collections come from COLLECTIONS"),
+            Collection::Mechanisms => push(&mut data.mechanisms, mechanism(&mut f)),
+            Collection::Documents => push(&mut data.documents, document(&mut f)),
+            Collection::Agencies => push(&mut data.agencies, agency(&mut f)),
+            Collection::Themes => push(&mut data.themes, theme(&mut f)),
+            Collection::Recommendations => push(&mut data.recommendations, recommendation(&mut f)),
+            Collection::Plans => push(&mut data.plans, plan(&mut f)),
+            Collection::Tasks => push(&mut data.tasks, task(&mut f)),
+            Collection::Indicators => push(&mut data.indicators, indicator(&mut f)),
+            Collection::IndicatorValues => push(&mut data.values, indicator_value(&mut f)),
+            Collection::Progress => push(&mut data.progress, progress(&mut f)),
         };
         f.finish();
         if !ok && let Some(id) = peek_id(collection, item) {
-            let c = COLLECTIONS
-                .iter()
-                .find(|c| **c == collection)
-                .copied()
-                .unwrap_or("");
-            data.broken.push((c, id));
+            data.broken.push((collection, id));
         }
     }
 }
@@ -347,7 +326,7 @@ fn push<T>(v: &mut Vec<T>, r: Option<T>) -> bool {
 }
 
 /// The id a record that failed to load would have had.
-fn peek_id(collection: &str, item: &Node) -> Option<String> {
+fn peek_id(collection: Collection, item: &Node) -> Option<String> {
     let Kind::Map(m) = &item.kind else {
         return None;
     };
@@ -359,7 +338,7 @@ fn peek_id(collection: &str, item: &Node) -> Option<String> {
     };
     match (get("id"), collection) {
         (Some(id), _) => Some(id.to_string()),
-        (None, "tasks") => Some(format!("{}-{}", get("plan")?, slug(get("ref")?))),
+        (None, Collection::Tasks) => Some(format!("{}-{}", get("plan")?, slug(get("ref")?))),
         _ => None,
     }
 }
