@@ -190,13 +190,9 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
                 }
                 Some(x)
             }
-            Err(export::Failed::Data(e)) => {
-                diags.error(None, e);
-                return failed(writer, sources, diags, false);
-            }
-            Err(export::Failed::Io(e)) => {
-                diags.error(None, format!("cannot write the datasets: {e}"));
-                return failed(writer, sources, diags, true);
+            Err(e) => {
+                let io = e.report(&mut diags);
+                return failed(writer, sources, diags, io);
             }
         },
     };

@@ -107,7 +107,7 @@ pub fn run() -> ExitCode {
             if let Some(code) = no_site(&common.root) {
                 return code;
             }
-            crate::app::serve::run(crate::app::serve::Config {
+            crate::app::serve::run(crate::app::serve::Settings {
                 root: common.root.clone(),
                 out: out.clone().unwrap_or_else(|| common.root.join("public")),
                 base_url: base_url.clone(),

@@ -32,7 +32,8 @@ use std::time::{Duration, Instant};
 use tokio::sync::watch;
 use tower_livereload::{LiveReloadLayer, Reloader};
 
-pub struct Config {
+/// What `lotrinh serve` was asked: where the site is, where to build it, how to report.
+pub struct Settings {
     pub root: PathBuf,
     pub out: PathBuf,
     pub base_url: Option<String>,
@@ -142,7 +143,6 @@ pub fn content_type(path: &str) -> &'static str {
         "zip" => "application/zip",
         "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "wasm" => "application/wasm",
-        "pf_meta" | "pf_index" | "pf_fragment" | "pagefind" => "application/octet-stream",
         _ => "application/octet-stream",
     }
 }
@@ -323,7 +323,7 @@ async fn answer(
 /// and [`Disk`] writes them after the reload. `previous`: the last whole
 /// site, served again if this build fails.
 fn rebuild(
-    cfg: &Config,
+    cfg: &Settings,
     caches: &Caches,
     served: &RwLock<Served>,
     first: bool,
@@ -383,7 +383,7 @@ fn rebuild(
 /// nothing to do first; otherwise whether it built (if not, its errors are
 /// reported and shown, as a failed rebuild's).
 fn open_pages_first(
-    cfg: &Config,
+    cfg: &Settings,
     caches: &Caches,
     served: &RwLock<Served>,
     hot: &HashSet<String>,
@@ -590,12 +590,12 @@ fn is_source(root: &Path, out: &Path, changed: &Path) -> bool {
     WATCHED.iter().any(|w| first == *w) && !hidden
 }
 
-pub fn run(cfg: Config) -> ExitCode {
+pub fn run(cfg: Settings) -> ExitCode {
     let root = std::fs::canonicalize(&cfg.root).unwrap_or(cfg.root.clone());
-    let cfg = Config { root, ..cfg };
+    let cfg = Settings { root, ..cfg };
     let _ = std::fs::create_dir_all(&cfg.out);
     let out = std::fs::canonicalize(&cfg.out).unwrap_or(cfg.out.clone());
-    let cfg = Arc::new(Config { out, ..cfg });
+    let cfg = Arc::new(Settings { out, ..cfg });
     let caches = Arc::new(Caches::default());
     let served = Arc::new(RwLock::new(Served {
         prefix: crate::source::config::url_path(cfg.base_url.as_deref().unwrap_or("/")),
@@ -706,7 +706,7 @@ fn watch_new_dirs(
 
 /// What the rebuilding thread works with.
 struct Rebuilds {
-    cfg: Arc<Config>,
+    cfg: Arc<Settings>,
     caches: Arc<Caches>,
     served: Arc<RwLock<Served>>,
     open: Arc<Open>,

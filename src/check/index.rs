@@ -101,108 +101,595 @@ fn sorted(set: BTreeSet<usize>) -> Vec<usize> {
     set.into_iter().collect()
 }
 
-impl<'a> Index<'a> {
-    /// Builds every link in one pass per collection. Assumes validated data:
-    /// dangling references are skipped, never followed.
-    pub fn build(data: &'a Data, as_of: Date) -> Self {
-        let mechanism = ids(&data.mechanisms, |x| x.id.id.as_str());
-        let document = ids(&data.documents, |x| x.id.id.as_str());
-        let agency = ids(&data.agencies, |x| x.id.id.as_str());
-        let theme = ids(&data.themes, |x| x.id.id.as_str());
-        let rec = ids(&data.recommendations, |x| x.id.id.as_str());
-        let plan = ids(&data.plans, |x| x.id.id.as_str());
-        let task = ids(&data.tasks, |x| x.id.id.as_str());
-        let indicator = ids(&data.indicators, |x| x.id.id.as_str());
-        let (nr, nt, na, nth, np, nd, nm, ni) = (
-            data.recommendations.len(),
-            data.tasks.len(),
-            data.agencies.len(),
-            data.themes.len(),
-            data.plans.len(),
-            data.documents.len(),
-            data.mechanisms.len(),
-            data.indicators.len(),
-        );
+/// Record id → position, per collection with ids.
+struct Ids<'a> {
+    mechanism: HashMap<&'a str, usize>,
+    document: HashMap<&'a str, usize>,
+    agency: HashMap<&'a str, usize>,
+    theme: HashMap<&'a str, usize>,
+    rec: HashMap<&'a str, usize>,
+    plan: HashMap<&'a str, usize>,
+    task: HashMap<&'a str, usize>,
+    indicator: HashMap<&'a str, usize>,
+}
 
-        let mut related = vec![BTreeSet::new(); nr];
-        for (i, r) in data.recommendations.iter().enumerate() {
-            for x in &r.related {
-                if let Some(&j) = rec.get(x.id.as_str())
-                    && i != j
-                {
-                    related[i].insert(j);
-                    related[j].insert(i);
+impl<'a> Ids<'a> {
+    fn new(data: &'a Data) -> Self {
+        Ids {
+            mechanism: ids(&data.mechanisms, |x| x.id.id.as_str()),
+            document: ids(&data.documents, |x| x.id.id.as_str()),
+            agency: ids(&data.agencies, |x| x.id.id.as_str()),
+            theme: ids(&data.themes, |x| x.id.id.as_str()),
+            rec: ids(&data.recommendations, |x| x.id.id.as_str()),
+            plan: ids(&data.plans, |x| x.id.id.as_str()),
+            task: ids(&data.tasks, |x| x.id.id.as_str()),
+            indicator: ids(&data.indicators, |x| x.id.id.as_str()),
+        }
+    }
+}
+
+/// Related recommendations, both ways.
+fn related_recs(data: &Data, ids: &Ids<'_>) -> Vec<Vec<usize>> {
+    let mut related = vec![BTreeSet::new(); data.recommendations.len()];
+    for (i, r) in data.recommendations.iter().enumerate() {
+        for x in &r.related {
+            if let Some(&j) = ids.rec.get(x.id.as_str())
+                && i != j
+            {
+                related[i].insert(j);
+                related[j].insert(i);
+            }
+        }
+    }
+    related.into_iter().map(sorted).collect()
+}
+
+/// The tree of a plan's tasks.
+struct TaskTree {
+    parent: Vec<Option<usize>>,
+    children: Vec<Vec<usize>>,
+    /// Ancestors, outermost first.
+    path: Vec<Vec<usize>>,
+}
+
+/// Parents are explicit, else the task whose ref is this ref minus its last part.
+fn task_tree(data: &Data, ids: &Ids<'_>) -> TaskTree {
+    let nt = data.tasks.len();
+    let by_ref: HashMap<(&str, &str), usize> = data
+        .tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| ((t.plan.id.as_str(), t.ref_.as_str()), i))
+        .collect();
+    let parent: Vec<Option<usize>> = data
+        .tasks
+        .iter()
+        .map(|t| match &t.parent {
+            Some(p) => ids.task.get(p.id.as_str()).copied(),
+            None => t
+                .ref_
+                .trim_end_matches('.')
+                .rsplit_once('.')
+                .and_then(|(head, _)| by_ref.get(&(t.plan.id.as_str(), head)).copied()),
+        })
+        .collect();
+    let mut children = vec![Vec::new(); nt];
+    for (i, p) in parent.iter().enumerate() {
+        if let Some(p) = p {
+            children[*p].push(i);
+        }
+    }
+    let path: Vec<Vec<usize>> = (0..nt)
+        .map(|i| {
+            let mut path = Vec::new();
+            let mut cur = parent[i];
+            while let Some(p) = cur {
+                if path.contains(&p) || path.len() > nt {
+                    break;
+                }
+                path.push(p);
+                cur = parent[p];
+            }
+            path.reverse();
+            path
+        })
+        .collect();
+    TaskTree {
+        parent,
+        children,
+        path,
+    }
+}
+
+/// Progress records per task (in `Data::progress` order) and per
+/// recommendation (newest first).
+fn progress_records(data: &Data, ids: &Ids<'_>) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
+    let mut task_records = vec![Vec::new(); data.tasks.len()];
+    let mut rec_progress = vec![Vec::new(); data.recommendations.len()];
+    for (pi, p) in data.progress.iter().enumerate() {
+        for t in &p.tasks {
+            if let Some(&ti) = ids.task.get(t.id.as_str())
+                && task_records[ti].last() != Some(&pi)
+            {
+                task_records[ti].push(pi);
+            }
+        }
+        for r in &p.recommendations {
+            if let Some(&ri) = ids.rec.get(r.id.as_str())
+                && rec_progress[ri].last() != Some(&pi)
+            {
+                rec_progress[ri].push(pi);
+            }
+        }
+    }
+    for v in &mut rec_progress {
+        v.reverse();
+    }
+    (task_records, rec_progress)
+}
+
+/// Who answers for each task today, and which agencies answer for what.
+struct AgencyLinks<'a> {
+    task_current: Vec<Vec<(usize, Option<&'a Text>)>>,
+    task_lead_ended: Vec<bool>,
+    duties: Vec<Vec<Duty<'a>>>,
+    inherited: Vec<Vec<usize>>,
+    predecessors: Vec<Vec<(usize, Option<&'a Text>)>>,
+    children: Vec<Vec<usize>>,
+}
+
+fn agency_links<'a>(data: &'a Data, ids: &Ids<'a>, as_of: Date) -> AgencyLinks<'a> {
+    let (nt, na) = (data.tasks.len(), data.agencies.len());
+    let agency = &ids.agency;
+    let ended: Vec<bool> = data
+        .agencies
+        .iter()
+        .map(|a| crate::check::state::agency_ended(a, as_of).is_some())
+        .collect();
+    let mut task_current = Vec::with_capacity(nt);
+    let mut task_lead_ended = Vec::with_capacity(nt);
+    for t in &data.tasks {
+        let any_ended = t
+            .lead
+            .iter()
+            .any(|l| agency.get(l.agency.id.as_str()).is_some_and(|&a| ended[a]));
+        task_lead_ended.push(any_ended);
+        let mut cur: Vec<(usize, Option<&Text>)> = Vec::new();
+        if !t.current_lead.is_empty() {
+            for l in &t.current_lead {
+                if let Some(&a) = agency.get(l.agency.id.as_str()) {
+                    cur.push((a, l.note.as_ref()));
                 }
             }
-        }
-
-        // Tasks: parents (explicit, else the task whose ref is this ref minus its last part).
-        let by_ref: HashMap<(&str, &str), usize> = data
-            .tasks
-            .iter()
-            .enumerate()
-            .map(|(i, t)| ((t.plan.id.as_str(), t.ref_.as_str()), i))
-            .collect();
-        let task_parent: Vec<Option<usize>> = data
-            .tasks
-            .iter()
-            .map(|t| match &t.parent {
-                Some(p) => task.get(p.id.as_str()).copied(),
-                None => t
-                    .ref_
-                    .trim_end_matches('.')
-                    .rsplit_once('.')
-                    .and_then(|(head, _)| by_ref.get(&(t.plan.id.as_str(), head)).copied()),
-            })
-            .collect();
-        let mut task_children = vec![Vec::new(); nt];
-        for (i, p) in task_parent.iter().enumerate() {
-            if let Some(p) = p {
-                task_children[*p].push(i);
-            }
-        }
-        let task_path: Vec<Vec<usize>> = (0..nt)
-            .map(|i| {
-                let mut path = Vec::new();
-                let mut cur = task_parent[i];
-                while let Some(p) = cur {
-                    if path.contains(&p) || path.len() > nt {
-                        break;
+        } else if any_ended {
+            for l in &t.lead {
+                let Some(&a) = agency.get(l.agency.id.as_str()) else {
+                    continue;
+                };
+                let mut a = a;
+                let mut hops = 0;
+                // Follow a chain of single successors (A merged into B, B into C).
+                while ended[a] && data.agencies[a].successors.len() == 1 && hops < na {
+                    match agency.get(data.agencies[a].successors[0].agency.id.as_str()) {
+                        Some(&s) => a = s,
+                        None => break,
                     }
-                    path.push(p);
-                    cur = task_parent[p];
+                    hops += 1;
                 }
-                path.reverse();
-                path
-            })
-            .collect();
+                if !ended[a] && !cur.iter().any(|(x, _)| *x == a) {
+                    cur.push((a, l.note.as_ref()));
+                }
+            }
+        }
+        task_current.push(cur);
+    }
 
+    let mut duties: Vec<Vec<Duty<'a>>> = vec![Vec::new(); na];
+    let mut inherited = vec![BTreeSet::new(); na];
+    for (ti, t) in data.tasks.iter().enumerate() {
+        for (role, refs) in [(Role::Lead, &t.lead), (Role::Coordinating, &t.coordinating)] {
+            for r in refs {
+                if let Some(&a) = agency.get(r.agency.id.as_str()) {
+                    duties[a].push(Duty {
+                        task: ti,
+                        role,
+                        note: r.note.as_ref(),
+                    });
+                }
+            }
+        }
+        if task_lead_ended[ti] {
+            for (a, _) in &task_current[ti] {
+                if !t
+                    .lead
+                    .iter()
+                    .any(|l| l.agency.id == data.agencies[*a].id.id)
+                {
+                    inherited[*a].insert(ti);
+                }
+            }
+        }
+    }
+    let mut predecessors = vec![Vec::new(); na];
+    let mut children = vec![Vec::new(); na];
+    for (i, a) in data.agencies.iter().enumerate() {
+        for s in &a.successors {
+            if let Some(&j) = agency.get(s.agency.id.as_str()) {
+                predecessors[j].push((i, s.note.as_ref()));
+            }
+        }
+        if let Some(p) = a.parent.as_ref().and_then(|p| agency.get(p.id.as_str())) {
+            children[*p].push(i);
+        }
+    }
+    AgencyLinks {
+        task_current,
+        task_lead_ended,
+        duties,
+        inherited: inherited.into_iter().map(sorted).collect(),
+        predecessors,
+        children,
+    }
+}
+
+/// Recommendations and the tasks that answer them, and the agencies of those tasks.
+struct RecLinks {
+    tasks: Vec<Vec<usize>>,
+    agencies: Vec<Vec<usize>>,
+    /// Per agency, the recommendations its tasks answer.
+    agency_recs: Vec<Vec<usize>>,
+}
+
+fn rec_links(data: &Data, ids: &Ids<'_>) -> RecLinks {
+    let mut rec_tasks = vec![BTreeSet::new(); data.recommendations.len()];
+    for (ti, t) in data.tasks.iter().enumerate() {
+        for r in &t.recommendations {
+            if let Some(&ri) = ids.rec.get(r.id.as_str()) {
+                rec_tasks[ri].insert(ti);
+            }
+        }
+    }
+    let rec_tasks: Vec<Vec<usize>> = rec_tasks.into_iter().map(sorted).collect();
+    let rec_agencies: Vec<Vec<usize>> = rec_tasks
+        .iter()
+        .map(|ts| {
+            let mut s = BTreeSet::new();
+            for &t in ts {
+                for l in data.tasks[t].lead.iter().chain(&data.tasks[t].coordinating) {
+                    if let Some(&a) = ids.agency.get(l.agency.id.as_str()) {
+                        s.insert(a);
+                    }
+                }
+            }
+            sorted(s)
+        })
+        .collect();
+    let mut agency_recs = vec![BTreeSet::new(); data.agencies.len()];
+    for (ri, ags) in rec_agencies.iter().enumerate() {
+        for &a in ags {
+            agency_recs[a].insert(ri);
+        }
+    }
+    RecLinks {
+        tasks: rec_tasks,
+        agencies: rec_agencies,
+        agency_recs: agency_recs.into_iter().map(sorted).collect(),
+    }
+}
+
+/// What each theme gathers.
+struct ThemeLinks {
+    recs: Vec<Vec<usize>>,
+    tasks: Vec<Vec<usize>>,
+    indicators: Vec<Vec<usize>>,
+    /// (agency, leads one, coordinates one)
+    agencies: Vec<Vec<(usize, bool, bool)>>,
+}
+
+fn theme_links(data: &Data, ids: &Ids<'_>, rec_tasks: &[Vec<usize>]) -> ThemeLinks {
+    let nth = data.themes.len();
+    let theme = &ids.theme;
+    let mut theme_recs = vec![BTreeSet::new(); nth];
+    let mut theme_tasks = vec![BTreeSet::new(); nth];
+    let mut theme_indicators = vec![BTreeSet::new(); nth];
+    for (ri, r) in data.recommendations.iter().enumerate() {
+        for t in &r.themes {
+            if let Some(&th) = theme.get(t.id.as_str()) {
+                theme_recs[th].insert(ri);
+                theme_tasks[th].extend(rec_tasks[ri].iter().copied());
+            }
+        }
+    }
+    for (ti, t) in data.tasks.iter().enumerate() {
+        for th in &t.themes {
+            if let Some(&th) = theme.get(th.id.as_str()) {
+                theme_tasks[th].insert(ti);
+            }
+        }
+    }
+    for (ii, i) in data.indicators.iter().enumerate() {
+        for th in &i.themes {
+            if let Some(&th) = theme.get(th.id.as_str()) {
+                theme_indicators[th].insert(ii);
+            }
+        }
+    }
+    let theme_agencies: Vec<Vec<(usize, bool, bool)>> = theme_tasks
+        .iter()
+        .map(|ts| {
+            let mut s: BTreeMap<usize, (bool, bool)> = BTreeMap::new();
+            for &t in ts {
+                let task = &data.tasks[t];
+                for (refs, lead) in [(&task.lead, true), (&task.coordinating, false)] {
+                    for l in refs {
+                        if let Some(&a) = ids.agency.get(l.agency.id.as_str()) {
+                            let e = s.entry(a).or_default();
+                            if lead {
+                                e.0 = true;
+                            } else {
+                                e.1 = true;
+                            }
+                        }
+                    }
+                }
+            }
+            // Agencies are sorted by id, so index order is id order.
+            s.into_iter().map(|(a, (l, co))| (a, l, co)).collect()
+        })
+        .collect();
+    ThemeLinks {
+        recs: theme_recs.into_iter().map(sorted).collect(),
+        tasks: theme_tasks.into_iter().map(sorted).collect(),
+        indicators: theme_indicators.into_iter().map(sorted).collect(),
+        agencies: theme_agencies,
+    }
+}
+
+/// Plans: their tasks, and what replaced them.
+struct PlanLinks {
+    tasks: Vec<Vec<usize>>,
+    successor: Vec<Option<Succ>>,
+    predecessors: Vec<Vec<usize>>,
+}
+
+fn plan_links(data: &Data, ids: &Ids<'_>) -> PlanLinks {
+    let np = data.plans.len();
+    let mut plan_tasks = vec![Vec::new(); np];
+    for (ti, t) in data.tasks.iter().enumerate() {
+        if let Some(&p) = ids.plan.get(t.plan.id.as_str()) {
+            plan_tasks[p].push(ti);
+        }
+    }
+    let mut plan_predecessors = vec![Vec::new(); np];
+    let plan_successor: Vec<Option<Succ>> = data
+        .plans
+        .iter()
+        .enumerate()
+        .map(|(pi, p)| {
+            let s = p.superseded_by.as_ref()?;
+            if let Some(&q) = ids.plan.get(s.id.as_str()) {
+                plan_predecessors[q].push(pi);
+                Some(Succ::Plan(q))
+            } else {
+                ids.document.get(s.id.as_str()).map(|&d| Succ::Document(d))
+            }
+        })
+        .collect();
+    PlanLinks {
+        tasks: plan_tasks,
+        successor: plan_successor,
+        predecessors: plan_predecessors,
+    }
+}
+
+/// Documents and mechanisms: the recommendations, plans and documents under each.
+struct SourceLinks {
+    doc_recs: Vec<Vec<usize>>,
+    doc_plans: Vec<Vec<usize>>,
+    doc_answered_by: Vec<Vec<usize>>,
+    mech_docs: Vec<Vec<usize>>,
+    mech_recs: Vec<Vec<usize>>,
+    mech_plans: Vec<Vec<usize>>,
+}
+
+fn source_links(data: &Data, ids: &Ids<'_>) -> SourceLinks {
+    let (nd, nm) = (data.documents.len(), data.mechanisms.len());
+    let (document, mechanism) = (&ids.document, &ids.mechanism);
+    let mut doc_recs = vec![Vec::new(); nd];
+    let mut mech_recs = vec![Vec::new(); nm];
+    for (ri, r) in data.recommendations.iter().enumerate() {
+        if let Some(&d) = document.get(r.document.id.as_str()) {
+            doc_recs[d].push(ri);
+        }
+        if let Some(&m) = mechanism.get(r.mechanism.id.as_str()) {
+            mech_recs[m].push(ri);
+        }
+    }
+    let mut doc_plans = vec![Vec::new(); nd];
+    let mut doc_answered_by = vec![Vec::new(); nd];
+    let mut mech_plans = vec![Vec::new(); nm];
+    for (pi, p) in data.plans.iter().enumerate() {
+        if let Some(&d) = document.get(p.document.id.as_str()) {
+            doc_plans[d].push(pi);
+        }
+        for a in &p.answers {
+            if let Some(&d) = document.get(a.id.as_str()) {
+                doc_answered_by[d].push(pi);
+            }
+        }
+        for m in &p.mechanisms {
+            if let Some(&m) = mechanism.get(m.id.as_str()) {
+                mech_plans[m].push(pi);
+            }
+        }
+    }
+    let mut mech_docs = vec![Vec::new(); nm];
+    for (di, d) in data.documents.iter().enumerate() {
+        if let Some(&m) = d
+            .mechanism
+            .as_ref()
+            .and_then(|m| mechanism.get(m.id.as_str()))
+        {
+            mech_docs[m].push(di);
+        }
+    }
+    SourceLinks {
+        doc_recs,
+        doc_plans,
+        doc_answered_by,
+        mech_docs,
+        mech_recs,
+        mech_plans,
+    }
+}
+
+/// Indicators: their values, the tasks they measure, the documents they come from.
+struct IndicatorLinks {
+    values: Vec<Vec<usize>>,
+    tasks: Vec<Vec<usize>>,
+    task_indicators: Vec<Vec<usize>>,
+    doc_indicators: Vec<Vec<usize>>,
+}
+
+fn indicator_links(data: &Data, ids: &Ids<'_>) -> IndicatorLinks {
+    let ni = data.indicators.len();
+    let mut ind_values = vec![Vec::new(); ni];
+    for (vi, v) in data.values.iter().enumerate() {
+        if let Some(&i) = ids.indicator.get(v.indicator.id.as_str()) {
+            ind_values[i].push(vi);
+        }
+    }
+    let mut ind_tasks = vec![BTreeSet::new(); ni];
+    let mut task_indicators = vec![BTreeSet::new(); data.tasks.len()];
+    let mut doc_indicators = vec![Vec::new(); data.documents.len()];
+    for (ii, i) in data.indicators.iter().enumerate() {
+        for t in &i.tasks {
+            if let Some(&t) = ids.task.get(t.id.as_str()) {
+                ind_tasks[ii].insert(t);
+                task_indicators[t].insert(ii);
+            }
+        }
+        if let Some(&d) = i
+            .source
+            .as_ref()
+            .and_then(|s| ids.document.get(s.id.as_str()))
+        {
+            doc_indicators[d].push(ii);
+        }
+    }
+    for (ti, t) in data.tasks.iter().enumerate() {
+        for i in &t.indicators {
+            if let Some(&i) = ids.indicator.get(i.id.as_str()) {
+                ind_tasks[i].insert(ti);
+                task_indicators[ti].insert(i);
+            }
+        }
+    }
+    IndicatorLinks {
+        values: ind_values,
+        tasks: ind_tasks.into_iter().map(sorted).collect(),
+        task_indicators: task_indicators.into_iter().map(sorted).collect(),
+        doc_indicators,
+    }
+}
+
+/// Per progress record, the agencies and the mechanisms it concerns.
+fn progress_links(
+    data: &Data,
+    ids: &Ids<'_>,
+    task_current: &[Vec<(usize, Option<&Text>)>],
+    rec_agencies: &[Vec<usize>],
+) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
+    let (rec, task, mechanism) = (&ids.rec, &ids.task, &ids.mechanism);
+    let mut progress_agencies = Vec::with_capacity(data.progress.len());
+    let mut progress_mechanisms = Vec::with_capacity(data.progress.len());
+    for p in &data.progress {
+        let mut ags = BTreeSet::new();
+        let mut mechs = BTreeSet::new();
+        let mut recs: BTreeSet<usize> = p
+            .recommendations
+            .iter()
+            .filter_map(|r| rec.get(r.id.as_str()).copied())
+            .collect();
+        for t in &p.tasks {
+            let Some(&ti) = task.get(t.id.as_str()) else {
+                continue;
+            };
+            let tk = &data.tasks[ti];
+            for a in tk.lead.iter().chain(&tk.coordinating) {
+                if let Some(&a) = ids.agency.get(a.agency.id.as_str()) {
+                    ags.insert(a);
+                }
+            }
+            ags.extend(task_current[ti].iter().map(|(a, _)| *a));
+            recs.extend(
+                tk.recommendations
+                    .iter()
+                    .filter_map(|r| rec.get(r.id.as_str()).copied()),
+            );
+            if let Some(&pi) = ids.plan.get(tk.plan.id.as_str()) {
+                mechs.extend(
+                    data.plans[pi]
+                        .mechanisms
+                        .iter()
+                        .filter_map(|m| mechanism.get(m.id.as_str()).copied()),
+                );
+            }
+        }
+        // A record naming a recommendation concerns every agency that
+        // answers it; one naming a task, that task's agencies only.
+        for r in &p.recommendations {
+            if let Some(&r) = rec.get(r.id.as_str()) {
+                ags.extend(rec_agencies[r].iter().copied());
+            }
+        }
+        for &r in &recs {
+            if let Some(&m) = mechanism.get(data.recommendations[r].mechanism.id.as_str()) {
+                mechs.insert(m);
+            }
+        }
+        progress_agencies.push(sorted(ags));
+        progress_mechanisms.push(sorted(mechs));
+    }
+    (progress_agencies, progress_mechanisms)
+}
+
+/// The tasks (not headings) each agency leads or answers for today.
+fn agency_led(
+    data: &Data,
+    duties: &[Vec<Duty<'_>>],
+    task_current: &[Vec<(usize, Option<&Text>)>],
+) -> Vec<Vec<usize>> {
+    let mut led = vec![BTreeSet::new(); data.agencies.len()];
+    for (a, duties) in duties.iter().enumerate() {
+        for x in duties {
+            if x.role == Role::Lead && !data.tasks[x.task].heading {
+                led[a].insert(x.task);
+            }
+        }
+    }
+    for (t, cur) in task_current.iter().enumerate() {
+        if !data.tasks[t].heading {
+            for (a, _) in cur {
+                led[*a].insert(t);
+            }
+        }
+    }
+    led.into_iter().map(sorted).collect()
+}
+
+impl<'a> Index<'a> {
+    /// Builds every link, one function per kind of link. Assumes validated
+    /// data: dangling references are skipped, never followed.
+    pub fn build(data: &'a Data, as_of: Date) -> Self {
+        let ids = Ids::new(data);
+        let tree = task_tree(data, &ids);
         let task_last_due: Vec<Option<Date>> = data
             .tasks
             .iter()
             .map(|t| t.due.iter().map(|d| d.date).max())
             .collect();
-        let mut task_records = vec![Vec::new(); nt];
-        let mut rec_progress = vec![Vec::new(); nr];
-        for (pi, p) in data.progress.iter().enumerate() {
-            for t in &p.tasks {
-                if let Some(&ti) = task.get(t.id.as_str())
-                    && task_records[ti].last() != Some(&pi)
-                {
-                    task_records[ti].push(pi);
-                }
-            }
-            for r in &p.recommendations {
-                if let Some(&ri) = rec.get(r.id.as_str())
-                    && rec_progress[ri].last() != Some(&pi)
-                {
-                    rec_progress[ri].push(pi);
-                }
-            }
-        }
-        for v in &mut rec_progress {
-            v.reverse();
-        }
+        let (task_records, rec_progress) = progress_records(data, &ids);
         let task_state: Vec<TaskState> = data
             .tasks
             .iter()
@@ -210,330 +697,17 @@ impl<'a> Index<'a> {
             .zip(&task_records)
             .map(|((t, due), recs)| crate::check::state::task_state(t, *due, recs, data, as_of))
             .collect();
-
-        let ended: Vec<bool> = data
-            .agencies
-            .iter()
-            .map(|a| a.ended.is_some_and(|e| e <= as_of))
-            .collect();
-        let mut task_current = Vec::with_capacity(nt);
-        let mut task_lead_ended = Vec::with_capacity(nt);
-        for t in &data.tasks {
-            let any_ended = t
-                .lead
-                .iter()
-                .any(|l| agency.get(l.agency.id.as_str()).is_some_and(|&a| ended[a]));
-            task_lead_ended.push(any_ended);
-            let mut cur: Vec<(usize, Option<&Text>)> = Vec::new();
-            if !t.current_lead.is_empty() {
-                for l in &t.current_lead {
-                    if let Some(&a) = agency.get(l.agency.id.as_str()) {
-                        cur.push((a, l.note.as_ref()));
-                    }
-                }
-            } else if any_ended {
-                for l in &t.lead {
-                    let Some(&a) = agency.get(l.agency.id.as_str()) else {
-                        continue;
-                    };
-                    let mut a = a;
-                    let mut hops = 0;
-                    // Follow a chain of single successors (A merged into B, B into C).
-                    while ended[a] && data.agencies[a].successors.len() == 1 && hops < na {
-                        match agency.get(data.agencies[a].successors[0].agency.id.as_str()) {
-                            Some(&s) => a = s,
-                            None => break,
-                        }
-                        hops += 1;
-                    }
-                    if !ended[a] && !cur.iter().any(|(x, _)| *x == a) {
-                        cur.push((a, l.note.as_ref()));
-                    }
-                }
-            }
-            task_current.push(cur);
-        }
-
-        let mut agency_duties: Vec<Vec<Duty<'a>>> = vec![Vec::new(); na];
-        let mut agency_inherited = vec![BTreeSet::new(); na];
-        for (ti, t) in data.tasks.iter().enumerate() {
-            for (role, refs) in [(Role::Lead, &t.lead), (Role::Coordinating, &t.coordinating)] {
-                for r in refs {
-                    if let Some(&a) = agency.get(r.agency.id.as_str()) {
-                        agency_duties[a].push(Duty {
-                            task: ti,
-                            role,
-                            note: r.note.as_ref(),
-                        });
-                    }
-                }
-            }
-            if task_lead_ended[ti] {
-                for (a, _) in &task_current[ti] {
-                    if !t
-                        .lead
-                        .iter()
-                        .any(|l| l.agency.id == data.agencies[*a].id.id)
-                    {
-                        agency_inherited[*a].insert(ti);
-                    }
-                }
-            }
-        }
-        let mut agency_predecessors = vec![Vec::new(); na];
-        let mut agency_children = vec![Vec::new(); na];
-        for (i, a) in data.agencies.iter().enumerate() {
-            for s in &a.successors {
-                if let Some(&j) = agency.get(s.agency.id.as_str()) {
-                    agency_predecessors[j].push((i, s.note.as_ref()));
-                }
-            }
-            if let Some(p) = a.parent.as_ref().and_then(|p| agency.get(p.id.as_str())) {
-                agency_children[*p].push(i);
-            }
-        }
-
-        let mut rec_tasks = vec![BTreeSet::new(); nr];
-        for (ti, t) in data.tasks.iter().enumerate() {
-            for r in &t.recommendations {
-                if let Some(&ri) = rec.get(r.id.as_str()) {
-                    rec_tasks[ri].insert(ti);
-                }
-            }
-        }
-        let rec_tasks: Vec<Vec<usize>> = rec_tasks.into_iter().map(sorted).collect();
-        let rec_agencies: Vec<Vec<usize>> = rec_tasks
-            .iter()
-            .map(|ts| {
-                let mut s = BTreeSet::new();
-                for &t in ts {
-                    for l in data.tasks[t].lead.iter().chain(&data.tasks[t].coordinating) {
-                        if let Some(&a) = agency.get(l.agency.id.as_str()) {
-                            s.insert(a);
-                        }
-                    }
-                }
-                sorted(s)
-            })
-            .collect();
-        let mut agency_recs = vec![BTreeSet::new(); na];
-        for (ri, ags) in rec_agencies.iter().enumerate() {
-            for &a in ags {
-                agency_recs[a].insert(ri);
-            }
-        }
-
-        let mut theme_recs = vec![BTreeSet::new(); nth];
-        let mut theme_tasks = vec![BTreeSet::new(); nth];
-        let mut theme_indicators = vec![BTreeSet::new(); nth];
-        for (ri, r) in data.recommendations.iter().enumerate() {
-            for t in &r.themes {
-                if let Some(&th) = theme.get(t.id.as_str()) {
-                    theme_recs[th].insert(ri);
-                    theme_tasks[th].extend(rec_tasks[ri].iter().copied());
-                }
-            }
-        }
-        for (ti, t) in data.tasks.iter().enumerate() {
-            for th in &t.themes {
-                if let Some(&th) = theme.get(th.id.as_str()) {
-                    theme_tasks[th].insert(ti);
-                }
-            }
-        }
-        for (ii, i) in data.indicators.iter().enumerate() {
-            for th in &i.themes {
-                if let Some(&th) = theme.get(th.id.as_str()) {
-                    theme_indicators[th].insert(ii);
-                }
-            }
-        }
-        let theme_agencies: Vec<Vec<(usize, bool, bool)>> = theme_tasks
-            .iter()
-            .map(|ts| {
-                let mut s: BTreeMap<usize, (bool, bool)> = BTreeMap::new();
-                for &t in ts {
-                    let task = &data.tasks[t];
-                    for (refs, lead) in [(&task.lead, true), (&task.coordinating, false)] {
-                        for l in refs {
-                            if let Some(&a) = agency.get(l.agency.id.as_str()) {
-                                let e = s.entry(a).or_default();
-                                if lead {
-                                    e.0 = true;
-                                } else {
-                                    e.1 = true;
-                                }
-                            }
-                        }
-                    }
-                }
-                // Agencies are sorted by id, so index order is id order.
-                s.into_iter().map(|(a, (l, co))| (a, l, co)).collect()
-            })
-            .collect();
-
-        let mut plan_tasks = vec![Vec::new(); np];
-        for (ti, t) in data.tasks.iter().enumerate() {
-            if let Some(&p) = plan.get(t.plan.id.as_str()) {
-                plan_tasks[p].push(ti);
-            }
-        }
-        let mut plan_predecessors = vec![Vec::new(); np];
-        let plan_successor: Vec<Option<Succ>> = data
-            .plans
-            .iter()
-            .enumerate()
-            .map(|(pi, p)| {
-                let s = p.superseded_by.as_ref()?;
-                if let Some(&q) = plan.get(s.id.as_str()) {
-                    plan_predecessors[q].push(pi);
-                    Some(Succ::Plan(q))
-                } else {
-                    document.get(s.id.as_str()).map(|&d| Succ::Document(d))
-                }
-            })
-            .collect();
-
-        let mut doc_recs = vec![Vec::new(); nd];
-        let mut mech_recs = vec![Vec::new(); nm];
-        for (ri, r) in data.recommendations.iter().enumerate() {
-            if let Some(&d) = document.get(r.document.id.as_str()) {
-                doc_recs[d].push(ri);
-            }
-            if let Some(&m) = mechanism.get(r.mechanism.id.as_str()) {
-                mech_recs[m].push(ri);
-            }
-        }
-        let mut doc_plans = vec![Vec::new(); nd];
-        let mut doc_answered_by = vec![Vec::new(); nd];
-        let mut mech_plans = vec![Vec::new(); nm];
-        for (pi, p) in data.plans.iter().enumerate() {
-            if let Some(&d) = document.get(p.document.id.as_str()) {
-                doc_plans[d].push(pi);
-            }
-            for a in &p.answers {
-                if let Some(&d) = document.get(a.id.as_str()) {
-                    doc_answered_by[d].push(pi);
-                }
-            }
-            for m in &p.mechanisms {
-                if let Some(&m) = mechanism.get(m.id.as_str()) {
-                    mech_plans[m].push(pi);
-                }
-            }
-        }
-        let mut mech_docs = vec![Vec::new(); nm];
-        for (di, d) in data.documents.iter().enumerate() {
-            if let Some(&m) = d
-                .mechanism
-                .as_ref()
-                .and_then(|m| mechanism.get(m.id.as_str()))
-            {
-                mech_docs[m].push(di);
-            }
-        }
-        let mut ind_values = vec![Vec::new(); ni];
-        for (vi, v) in data.values.iter().enumerate() {
-            if let Some(&i) = indicator.get(v.indicator.id.as_str()) {
-                ind_values[i].push(vi);
-            }
-        }
-        let mut ind_tasks = vec![BTreeSet::new(); ni];
-        let mut task_indicators = vec![BTreeSet::new(); nt];
-        let mut doc_indicators = vec![Vec::new(); nd];
-        for (ii, i) in data.indicators.iter().enumerate() {
-            for t in &i.tasks {
-                if let Some(&t) = task.get(t.id.as_str()) {
-                    ind_tasks[ii].insert(t);
-                    task_indicators[t].insert(ii);
-                }
-            }
-            if let Some(&d) = i.source.as_ref().and_then(|s| document.get(s.id.as_str())) {
-                doc_indicators[d].push(ii);
-            }
-        }
-        for (ti, t) in data.tasks.iter().enumerate() {
-            for i in &t.indicators {
-                if let Some(&i) = indicator.get(i.id.as_str()) {
-                    ind_tasks[i].insert(ti);
-                    task_indicators[ti].insert(i);
-                }
-            }
-        }
-
-        let mut progress_agencies = Vec::with_capacity(data.progress.len());
-        let mut progress_mechanisms = Vec::with_capacity(data.progress.len());
-        for p in &data.progress {
-            let mut ags = BTreeSet::new();
-            let mut mechs = BTreeSet::new();
-            let mut recs: BTreeSet<usize> = p
-                .recommendations
-                .iter()
-                .filter_map(|r| rec.get(r.id.as_str()).copied())
-                .collect();
-            for t in &p.tasks {
-                let Some(&ti) = task.get(t.id.as_str()) else {
-                    continue;
-                };
-                let tk = &data.tasks[ti];
-                for a in tk.lead.iter().chain(&tk.coordinating) {
-                    if let Some(&a) = agency.get(a.agency.id.as_str()) {
-                        ags.insert(a);
-                    }
-                }
-                ags.extend(task_current[ti].iter().map(|(a, _)| *a));
-                recs.extend(
-                    tk.recommendations
-                        .iter()
-                        .filter_map(|r| rec.get(r.id.as_str()).copied()),
-                );
-                if let Some(&pi) = plan.get(tk.plan.id.as_str()) {
-                    mechs.extend(
-                        data.plans[pi]
-                            .mechanisms
-                            .iter()
-                            .filter_map(|m| mechanism.get(m.id.as_str()).copied()),
-                    );
-                }
-            }
-            // A record naming a recommendation concerns every agency that
-            // answers it; one naming a task, that task's agencies only.
-            for r in &p.recommendations {
-                if let Some(&r) = rec.get(r.id.as_str()) {
-                    ags.extend(rec_agencies[r].iter().copied());
-                }
-            }
-            for &r in &recs {
-                if let Some(&m) = mechanism.get(data.recommendations[r].mechanism.id.as_str()) {
-                    mechs.insert(m);
-                }
-            }
-            progress_agencies.push(sorted(ags));
-            progress_mechanisms.push(sorted(mechs));
-        }
-
-        let mut agency_led = vec![BTreeSet::new(); na];
-        for (a, duties) in agency_duties.iter().enumerate() {
-            for x in duties {
-                if x.role == Role::Lead && !data.tasks[x.task].heading {
-                    agency_led[a].insert(x.task);
-                }
-            }
-        }
-        for (t, cur) in task_current.iter().enumerate() {
-            if !data.tasks[t].heading {
-                for (a, _) in cur {
-                    agency_led[*a].insert(t);
-                }
-            }
-        }
-
-        Index {
-            data,
-            as_of,
-            agency_led: agency_led.into_iter().map(sorted).collect(),
-            progress_agencies,
-            progress_mechanisms,
+        let agencies = agency_links(data, &ids, as_of);
+        let recs = rec_links(data, &ids);
+        let themes = theme_links(data, &ids, &recs.tasks);
+        let plans = plan_links(data, &ids);
+        let sources = source_links(data, &ids);
+        let indicators = indicator_links(data, &ids);
+        let (progress_agencies, progress_mechanisms) =
+            progress_links(data, &ids, &agencies.task_current, &recs.agencies);
+        let agency_led = agency_led(data, &agencies.duties, &agencies.task_current);
+        let rec_related = related_recs(data, &ids);
+        let Ids {
             mechanism,
             document,
             agency,
@@ -542,39 +716,54 @@ impl<'a> Index<'a> {
             plan,
             task,
             indicator,
-            rec_related: related.into_iter().map(sorted).collect(),
-            rec_tasks,
-            rec_agencies,
-            task_parent,
-            task_children,
-            task_path,
+        } = ids;
+        Index {
+            data,
+            as_of,
+            agency_led,
+            progress_agencies,
+            progress_mechanisms,
+            rec_related,
+            mechanism,
+            document,
+            agency,
+            theme,
+            rec,
+            plan,
+            task,
+            indicator,
+            rec_tasks: recs.tasks,
+            rec_agencies: recs.agencies,
+            task_parent: tree.parent,
+            task_children: tree.children,
+            task_path: tree.path,
             task_last_due,
             task_state,
             rec_progress,
-            task_current,
-            task_lead_ended,
-            task_indicators: task_indicators.into_iter().map(sorted).collect(),
-            agency_duties,
-            agency_inherited: agency_inherited.into_iter().map(sorted).collect(),
-            agency_recs: agency_recs.into_iter().map(sorted).collect(),
-            agency_predecessors,
-            agency_children,
-            theme_recs: theme_recs.into_iter().map(sorted).collect(),
-            theme_tasks: theme_tasks.into_iter().map(sorted).collect(),
-            theme_agencies,
-            theme_indicators: theme_indicators.into_iter().map(sorted).collect(),
-            plan_tasks,
-            plan_successor,
-            plan_predecessors,
-            doc_recs,
-            doc_plans,
-            doc_answered_by,
-            doc_indicators,
-            mech_docs,
-            mech_recs,
-            mech_plans,
-            ind_values,
-            ind_tasks: ind_tasks.into_iter().map(sorted).collect(),
+            task_current: agencies.task_current,
+            task_lead_ended: agencies.task_lead_ended,
+            task_indicators: indicators.task_indicators,
+            agency_duties: agencies.duties,
+            agency_inherited: agencies.inherited,
+            agency_recs: recs.agency_recs,
+            agency_predecessors: agencies.predecessors,
+            agency_children: agencies.children,
+            theme_recs: themes.recs,
+            theme_tasks: themes.tasks,
+            theme_agencies: themes.agencies,
+            theme_indicators: themes.indicators,
+            plan_tasks: plans.tasks,
+            plan_successor: plans.successor,
+            plan_predecessors: plans.predecessors,
+            doc_recs: sources.doc_recs,
+            doc_plans: sources.doc_plans,
+            doc_answered_by: sources.doc_answered_by,
+            doc_indicators: indicators.doc_indicators,
+            mech_docs: sources.mech_docs,
+            mech_recs: sources.mech_recs,
+            mech_plans: sources.mech_plans,
+            ind_values: indicators.values,
+            ind_tasks: indicators.tasks,
         }
     }
 
@@ -593,6 +782,11 @@ impl<'a> Index<'a> {
     /// selects (tasks.csv: `lead` or `current_lead`).
     pub fn agency_led(&self, a: usize) -> Vec<usize> {
         self.agency_led[a].clone()
+    }
+
+    /// The day an agency ended, if it has as of `as_of`.
+    pub fn agency_ended(&self, a: &Agency) -> Option<Date> {
+        crate::check::state::agency_ended(a, self.as_of)
     }
 
     pub fn state(&self, t: usize) -> State {

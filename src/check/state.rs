@@ -6,7 +6,7 @@
 //! overdue only when its deadline has passed and a source dated after the
 //! deadline says it is not done.
 
-use crate::model::{By, Data, Recurring, Status, Task};
+use crate::model::{Agency, By, Data, Recurring, Status, Task};
 use jiff::civil::Date;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -54,10 +54,29 @@ impl State {
         }
     }
 
+    /// The name with `_` for `-` (`in_progress`): how templates and
+    /// interface strings' placeholders name a state's count.
+    pub fn key(self) -> &'static str {
+        match self {
+            State::InProgress => "in_progress",
+            State::NotStarted => "not_started",
+            State::PastDeadline => "past_deadline",
+            State::NoDeadline => "no_deadline",
+            other => other.as_str(),
+        }
+    }
+
     /// A state a source gave (rather than the deadline alone).
     pub fn recorded(self) -> bool {
         matches!(self, State::Done | State::InProgress | State::NotStarted)
     }
+}
+
+/// The day `agency` ended, if it has ended as of `as_of`. An end date
+/// after `as_of` is still to come, so until then the agency is current:
+/// it leads its tasks and its successors are not named yet.
+pub fn agency_ended(agency: &Agency, as_of: Date) -> Option<Date> {
+    agency.ended.filter(|e| *e <= as_of)
 }
 
 /// A task's state with the records behind it (indices into `Data::progress`).
@@ -215,6 +234,13 @@ mod tests {
     use crate::diag::Loc;
     use crate::model::*;
     use jiff::civil::date;
+
+    #[test]
+    fn a_state_key_is_its_name_with_underscores() {
+        for s in State::COUNTED {
+            assert_eq!(s.key(), s.as_str().replace('-', "_"));
+        }
+    }
 
     fn r(id: &str) -> Ref {
         Ref {

@@ -10,6 +10,7 @@
 //! records its axis (`data-y-axis`, `data-x-axis`) so a test can read a drawn
 //! position back into a value.
 
+use crate::check::state::State;
 use crate::publish::table::fmt_num;
 use crate::source::markdown::escape;
 use std::fmt::Write;
@@ -671,19 +672,19 @@ fn scale_in(c: &Scale<'_>, f: Frame) -> String {
 /// How each task state is drawn: (state, fill colour, pattern), in the
 /// order of `State::COUNTED`; a pattern as well as a colour, so that the
 /// states can be told apart in greyscale and by colour-blind readers.
-const STATES: [(&str, &str, &str); 7] = [
-    ("done", "#1e6b30", "solid"),
-    ("in-progress", "#1f4e8c", "stripes"),
-    ("not-started", "#a4000f", "cross"),
-    ("past-deadline", "#7a4b00", "lines"),
-    ("upcoming", "#5a3d8a", "dots"),
-    ("recurring", "#505a66", "grid"),
-    ("no-deadline", "#505a66", "empty"),
+const STATES: [(State, &str, &str); 7] = [
+    (State::Done, "#1e6b30", "solid"),
+    (State::InProgress, "#1f4e8c", "stripes"),
+    (State::NotStarted, "#a4000f", "cross"),
+    (State::PastDeadline, "#7a4b00", "lines"),
+    (State::Upcoming, "#5a3d8a", "dots"),
+    (State::Recurring, "#505a66", "grid"),
+    (State::NoDeadline, "#505a66", "empty"),
 ];
 
 /// Counts in the order of `STATES`.
 pub fn state_counts(c: &crate::check::state::Counts) -> [usize; 7] {
-    crate::check::state::State::COUNTED.map(|s| c.get(s))
+    STATES.map(|(s, _, _)| c.get(s))
 }
 
 /// One bar: a name, and its counts in the order of `STATES`.
@@ -708,6 +709,7 @@ pub struct Stacked<'a> {
 fn pattern_defs(out: &mut String, id: &str) {
     out.push_str("<defs>");
     for (state, ink, kind) in STATES {
+        let state = state.as_str();
         let _ = write!(
             out,
             "<pattern id=\"{id}-{state}\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\"{}>",
@@ -847,6 +849,7 @@ fn stacked_in(c: &Stacked<'_>, f: Frame) -> String {
                 continue;
             }
             let (state, ink, _) = STATES[si];
+            let state = state.as_str();
             let bw = unit * count as f64;
             let _ = write!(
                 out,
@@ -871,6 +874,7 @@ fn stacked_in(c: &Stacked<'_>, f: Frame) -> String {
     // Legend: the pattern swatch and the state's name.
     for &(si, lx, row) in &legend {
         let (state, ink, _) = STATES[si];
+        let state = state.as_str();
         let name = &c.state_names[si];
         let legend_y = legend_y + 20.0 * row;
         let _ = write!(
@@ -892,6 +896,11 @@ fn stacked_in(c: &Stacked<'_>, f: Frame) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chart_states_are_the_counted_states_in_order() {
+        assert_eq!(STATES.map(|(s, _, _)| s), State::COUNTED);
+    }
 
     #[test]
     fn numbers_are_formatted_the_same_way_every_time() {
@@ -1053,7 +1062,8 @@ mod tests {
         for (state, ink, _) in STATES {
             assert!(
                 contrast_on_white(ink) >= 3.0,
-                "{state}: {ink} as a graphic on white"
+                "{}: {ink} as a graphic on white",
+                state.as_str()
             );
         }
     }

@@ -533,7 +533,7 @@ fn agency(c: &Ctx<'_>, v: &Views, ai: usize) -> Value {
         description => c.otxt(&a.description),
         url => link(a.url.as_deref()),
         aliases => a.aliases.clone(),
-        ended => a.ended.filter(|e| *e <= idx.as_of).map(|e| e.to_string()),
+        ended => idx.agency_ended(a).map(|e| e.to_string()),
         legal_basis => c.otxt(&a.legal_basis),
         successors => successors,
         predecessors => preds,
@@ -698,8 +698,8 @@ fn recommendation(c: &Ctx<'_>, v: &Views, ri: usize) -> Value {
             task.lead.iter().chain(&task.coordinating).any(|r| {
                 idx.agency
                     .get(r.agency.id.as_str())
-                    .and_then(|&a| d.agencies[a].ended)
-                    .is_some_and(|e| e <= idx.as_of)
+                    .and_then(|&a| idx.agency_ended(&d.agencies[a]))
+                    .is_some()
             })
         }),
         task_counts => counts_view(&idx.count_states(idx.rec_tasks[ri].iter().copied())),
@@ -1099,7 +1099,7 @@ fn counts_view(c: &Counts) -> Value {
     let mut m: BTreeMap<String, Value> = BTreeMap::new();
     for s in State::COUNTED {
         m.insert(s.as_str().to_string(), Value::from(c.get(s)));
-        m.insert(s.as_str().replace('-', "_"), Value::from(c.get(s)));
+        m.insert(s.key().to_string(), Value::from(c.get(s)));
     }
     m.insert("overdue".into(), Value::from(c.overdue));
     m.insert("total".into(), Value::from(c.total()));
@@ -1269,16 +1269,7 @@ fn counts_args(n: &Counts) -> Vec<(&'static str, String)> {
         ("overdue", n.overdue.to_string()),
     ];
     for s in State::COUNTED {
-        v.push((
-            match s {
-                State::InProgress => "in_progress",
-                State::NotStarted => "not_started",
-                State::PastDeadline => "past_deadline",
-                State::NoDeadline => "no_deadline",
-                other => other.as_str(),
-            },
-            n.get(s).to_string(),
-        ));
+        v.push((s.key(), n.get(s).to_string()));
     }
     v
 }

@@ -5,13 +5,13 @@
 use crate::check::index::Index;
 use crate::diag::{Diagnostics, Loc};
 use crate::present::search;
-use crate::present::views::{Ctx, Facets, Job, list, obj, opt, views};
+use crate::present::views::{Ctx, FacetValues, Job, list, obj, opt, views};
 use crate::publish::export::Dataset;
 use crate::publish::output::Writer;
 use crate::source::config::Config;
 use crate::source::load::Loaded;
 use crate::source::markdown;
-use crate::source::theme::Theme;
+use crate::source::theme::Look;
 use minijinja::{Environment, ErrorKind, State, UndefinedBehavior, Value};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -19,7 +19,7 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 /// What rendering one page came to.
-enum Page {
+enum PageOutcome {
     /// Written; with the hash of its template and context, whether it was
     /// rendered now (not taken from the cache), and its bytes when a cache
     /// keeps them.
@@ -80,7 +80,7 @@ fn set_escaping(env: &mut Environment<'_>) {
     });
 }
 
-pub fn environment(theme: &Theme, config: &Config) -> Environment<'static> {
+pub fn environment(theme: &Look, config: &Config) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
     env.set_debug(true);
@@ -165,12 +165,11 @@ pub fn environment(theme: &Theme, config: &Config) -> Environment<'static> {
             format!("{:.1} MB", bytes as f64 / 1024.0 / 1024.0)
         }
     });
-    env.add_global("site_base_url", config.base_url.clone());
     env
 }
 
 /// Turns a template error into a diagnostic pointing at the template line.
-pub fn template_error(e: &minijinja::Error, theme: &Theme, page: &str, d: &mut Diagnostics) {
+pub fn template_error(e: &minijinja::Error, theme: &Look, page: &str, d: &mut Diagnostics) {
     let mut msg = format!("template error while rendering {page}: {}", e.kind());
     if let Some(detail) = e.detail() {
         msg.push_str(": ");
@@ -195,11 +194,11 @@ pub fn template_error(e: &minijinja::Error, theme: &Theme, page: &str, d: &mut D
 pub fn render_with(
     site: &Loaded,
     idx: &Index<'_>,
-    theme: &Theme,
+    theme: &Look,
     d: &mut Diagnostics,
     cache: Option<&mut PageCache>,
     out: &Writer,
-    datasets: impl FnOnce() -> Result<Vec<Dataset>, crate::publish::export::Failed> + Send,
+    datasets: impl FnOnce() -> Result<Vec<Dataset>, crate::publish::export::DatasetError> + Send,
 ) -> Result<Rendered, Failed> {
     render_inner(site, idx, theme, d, cache, out, datasets, None)
 }
@@ -213,7 +212,7 @@ pub fn render_with(
 pub fn render_only(
     site: &Loaded,
     idx: &Index<'_>,
-    theme: &Theme,
+    theme: &Look,
     d: &mut Diagnostics,
     cache: Option<&mut PageCache>,
     out: &Writer,
@@ -237,11 +236,11 @@ pub fn render_only(
 fn render_inner(
     site: &Loaded,
     idx: &Index<'_>,
-    theme: &Theme,
+    theme: &Look,
     d: &mut Diagnostics,
     mut cache: Option<&mut PageCache>,
     out: &Writer,
-    datasets: impl FnOnce() -> Result<Vec<Dataset>, crate::publish::export::Failed> + Send,
+    datasets: impl FnOnce() -> Result<Vec<Dataset>, crate::publish::export::DatasetError> + Send,
     only: Option<&std::collections::HashSet<String>>,
 ) -> Result<Rendered, Failed> {
     let cfg = &site.config;
@@ -295,7 +294,7 @@ fn render_inner(
         .map(|l| (l.as_str(), site_value(cfg, l, langs, site)))
         .collect();
     let default = cfg.default_lang();
-    let render_one = |job: &Job<'_>| -> Page {
+    let render_one = |job: &Job<'_>| -> PageOutcome {
         // A host serves the 404 page at whatever address was missed, so
         // its links start from the site's root instead of the page.
         let root = if job.template == "404.html" {
@@ -354,7 +353,7 @@ fn render_inner(
                 let html = env.get_template(job.template).and_then(|t| t.render(ctx));
                 match html {
                     Ok(h) => h.into_bytes().into(),
-                    Err(e) => return Page::Template(e),
+                    Err(e) => return PageOutcome::Template(e),
                 }
             }
         };
@@ -366,33 +365,33 @@ fn render_inner(
             && job.lang == default
             && let Err(e) = out.put("404.html", bytes.clone())
         {
-            return Page::Io(e);
+            return PageOutcome::Io(e);
         }
         if let Err(e) = out.put(&job.path, bytes) {
-            return Page::Io(e);
+            return PageOutcome::Io(e);
         }
-        Page::Done(key.unwrap_or(0), fresh, keep)
+        PageOutcome::Done(key.unwrap_or(0), fresh, keep)
     };
     let (mut pages, mut rendered) = (0, 0);
     let mut kept = Vec::new();
     // (path, language) of every page, for the sitemap.
     let mut written: Vec<(String, &str)> = Vec::new();
-    let mut take = |job: &Job<'_>, page: Page, d: &mut Diagnostics| -> Result<(), Failed> {
+    let mut take = |job: &Job<'_>, page: PageOutcome, d: &mut Diagnostics| -> Result<(), Failed> {
         // A list's filter options (`filters.json`) are a file, not a page.
         let html = job.path.ends_with(".html");
         pages += usize::from(html);
         match page {
-            Page::Done(key, fresh, bytes) => {
+            PageOutcome::Done(key, fresh, bytes) => {
                 rendered += usize::from(fresh);
                 if let Some(b) = bytes {
                     kept.push((job.path.clone(), (key, b)));
                 }
             }
-            Page::Template(e) => {
+            PageOutcome::Template(e) => {
                 template_error(&e, theme, &job.path, d);
                 return Err(Failed::Content);
             }
-            Page::Io(e) => {
+            PageOutcome::Io(e) => {
                 d.error(None, format!("cannot write {}: {e}", job.path));
                 return Err(Failed::Io);
             }
@@ -408,7 +407,7 @@ fn render_inner(
     // One language at a time, so only one language's record views are
     // held. Beside its pages (on the other threads) go its search index
     // and, with the first language, the workbook: both are partly serial.
-    let facets = Arc::new(Facets::build(idx));
+    let facets = Arc::new(FacetValues::build(idx));
     let mut datasets = Some(datasets);
     let mut finished = None;
     for c in &ctxs {
@@ -421,7 +420,7 @@ fn render_inner(
             let v = views(c, &facets);
             let mut jobs = crate::present::pages::jobs(c, &v, site);
             jobs.retain(|j| only.contains(&j.path));
-            let results: Vec<Page> = jobs.par_iter().map(render_one).collect();
+            let results: Vec<PageOutcome> = jobs.par_iter().map(render_one).collect();
             for (job, page) in jobs.iter().zip(results) {
                 take(job, page, d)?;
             }
@@ -434,7 +433,11 @@ fn render_inner(
                 let searched = search_files(c, cfg, site, out);
                 (searched, datasets.take().map(|f| f()))
             },
-            || jobs.par_iter().map(render_one).collect::<Vec<Page>>(),
+            || {
+                jobs.par_iter()
+                    .map(render_one)
+                    .collect::<Vec<PageOutcome>>()
+            },
         );
         crate::progress::trace(&format!("{}: pages and search index written", c.lang));
         if let Some(made) = made {
@@ -461,13 +464,12 @@ fn render_inner(
     }
     let datasets = match finished {
         Some(Ok(x)) => x,
-        Some(Err(crate::publish::export::Failed::Data(e))) => {
-            d.error(None, e);
-            return Err(Failed::Content);
-        }
-        Some(Err(crate::publish::export::Failed::Io(e))) => {
-            d.error(None, format!("cannot write the datasets: {e}"));
-            return Err(Failed::Io);
+        Some(Err(e)) => {
+            return Err(if e.report(d) {
+                Failed::Io
+            } else {
+                Failed::Content
+            });
         }
         None => Vec::new(),
     };
@@ -885,7 +887,7 @@ mod template_tests {
                 idx: &idx,
                 strings: theme.strings.get(lang.as_str()),
             };
-            let v = views(&c, &Arc::new(Facets::build(&idx)));
+            let v = views(&c, &Arc::new(FacetValues::build(&idx)));
             used.extend(
                 crate::present::pages::jobs(&c, &v, &site)
                     .iter()

@@ -111,9 +111,8 @@ pub fn docs(
         also.extend(a.aliases.iter().map(String::as_str));
         also.dedup();
         // An ended agency says so first, where its result's snippet shows it.
-        let ended = a
-            .ended
-            .filter(|e| *e <= idx.as_of)
+        let ended = idx
+            .agency_ended(a)
             .map(|e| format!("† {} {e}. ", words.ended))
             .unwrap_or_default();
         add(

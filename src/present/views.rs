@@ -16,7 +16,7 @@ use std::sync::Arc;
 pub(crate) fn obj<const N: usize>(pairs: [(&'static str, Value); N]) -> Value {
     let mut fields = pairs.to_vec();
     fields.sort_by_key(|(k, _)| *k);
-    Value::from_object(Fields(fields))
+    Value::from_object(Pairs(fields))
 }
 
 /// A record view's fields. Templates read a few fields of many small maps
@@ -24,9 +24,9 @@ pub(crate) fn obj<const N: usize>(pairs: [(&'static str, Value); N]) -> Value {
 /// than a map of `Value` keys. Kept in key order, so iterating a view reads
 /// as a sorted map does.
 #[derive(Debug)]
-struct Fields(Vec<(&'static str, Value)>);
+struct Pairs(Vec<(&'static str, Value)>);
 
-impl minijinja::value::Object for Fields {
+impl minijinja::value::Object for Pairs {
     fn get_value(self: &std::sync::Arc<Self>, key: &Value) -> Option<Value> {
         self.get_value_by_str(key.as_str()?)
     }
@@ -230,28 +230,28 @@ pub(crate) struct Views {
     pub(crate) plans: Vec<Value>,
     pub(crate) tasks: Vec<Value>,
     pub(crate) indicators: Vec<Value>,
-    pub(crate) facets: Arc<Facets>,
+    pub(crate) facets: Arc<FacetValues>,
 }
 
 /// The filter values of every task and recommendation: the same in every
 /// language, so made once, with each row's template value.
-pub(crate) struct Facets {
+pub(crate) struct FacetValues {
     pub(crate) rows: filters::Facets,
     recs: Vec<Value>,
     tasks: Vec<Value>,
 }
 
-impl Facets {
-    pub(crate) fn build(idx: &Index<'_>) -> Facets {
+impl FacetValues {
+    pub(crate) fn build(idx: &Index<'_>) -> FacetValues {
         let rows = filters::Facets::build(idx);
         let value = |row: &filters::Row| {
-            Value::from_object(Fields(
+            Value::from_object(Pairs(
                 row.iter()
                     .map(|(k, v)| (*k, Value::from(v.as_str())))
                     .collect(),
             ))
         };
-        Facets {
+        FacetValues {
             recs: rows.recs.iter().map(value).collect(),
             tasks: rows.tasks.iter().map(value).collect(),
             rows,
@@ -259,7 +259,7 @@ impl Facets {
     }
 }
 
-pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<Facets>) -> Views {
+pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<FacetValues>) -> Views {
     let d = c.idx.data;
     let facets = facets.clone();
     let mechanisms = d
@@ -305,7 +305,7 @@ pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<Facets>) -> Views {
         .agencies
         .iter()
         .map(|a| {
-            let ended = a.ended.filter(|e| *e <= c.idx.as_of);
+            let ended = c.idx.agency_ended(a);
             let successors: Vec<Value> = match ended {
                 Some(_) => a
                     .successors

@@ -4,7 +4,7 @@
 //! serialised per format.
 
 use crate::check::index::{Index, Role};
-use crate::diag::Loc;
+use crate::diag::{Diagnostics, Loc};
 use crate::model::*;
 use crate::publish::output::Writer;
 use crate::source::config::Config;
@@ -1842,27 +1842,49 @@ fn pretty(v: &impl serde::Serialize) -> Vec<u8> {
 }
 
 /// Why the datasets could not be written.
-pub enum Failed {
+pub enum DatasetError {
     /// The data cannot be written in a format (a cell too long for Excel).
     Data(String),
     Io(std::io::Error),
 }
 
+impl DatasetError {
+    /// Says why as an error; `true` when the output could not be written
+    /// (the disk, not the data, needs fixing).
+    pub fn report(self, d: &mut Diagnostics) -> bool {
+        match self {
+            DatasetError::Data(e) => {
+                d.error(None, e);
+                false
+            }
+            DatasetError::Io(e) => {
+                d.error(None, format!("cannot write the datasets: {e}"));
+                true
+            }
+        }
+    }
+}
+
 /// Writes every dataset file to `out` as soon as it is made, and returns the
 /// `Dataset` descriptions for the downloads page. The tables are serialised
 /// in parallel; the workbook and the all-in-one JSON alongside them.
-pub fn write(idx: &Index<'_>, cfg: &Config, title: &str, out: &Writer) -> Result<Exported, Failed> {
+pub fn write(
+    idx: &Index<'_>,
+    cfg: &Config,
+    title: &str,
+    out: &Writer,
+) -> Result<Exported, DatasetError> {
     let tables = tables(idx, cfg);
     let warnings = too_long_for_a_cell(&tables);
-    let put = |path: &str, bytes: Vec<u8>| -> Result<u64, Failed> {
+    let put = |path: &str, bytes: Vec<u8>| -> Result<u64, DatasetError> {
         let len = bytes.len() as u64;
-        out.put(path, bytes).map_err(Failed::Io)?;
+        out.put(path, bytes).map_err(DatasetError::Io)?;
         Ok(len)
     };
     // Per table: its CSV, written at once, and for package tables its JSON,
     // the resource that describes it and its entry on the downloads page.
     type Written = Option<(Dataset, Json, Vec<u8>)>;
-    let per_table = || -> Result<Vec<Written>, Failed> {
+    let per_table = || -> Result<Vec<Written>, DatasetError> {
         tables
             .par_iter()
             .map(|t| {
@@ -2052,7 +2074,12 @@ impl Exported {
     /// The workbook repeats the package's tables (not the per-agency slices)
     /// for spreadsheet users; datapackage.json keeps describing the CSVs only,
     /// one schema per table, so the package stays a valid tabular package.
-    pub fn workbook(self, cfg: &Config, title: &str, out: &Writer) -> Result<Vec<Dataset>, Failed> {
+    pub fn workbook(
+        self,
+        cfg: &Config,
+        title: &str,
+        out: &Writer,
+    ) -> Result<Vec<Dataset>, DatasetError> {
         let Exported {
             mut datasets,
             tables,
@@ -2072,9 +2099,10 @@ impl Exported {
                 about: crate::publish::downloads::about(cfg),
             },
         )
-        .map_err(|e| Failed::Data(format!("cannot write data/lotrinh.xlsx: {e}")))?;
+        .map_err(|e| DatasetError::Data(format!("cannot write data/lotrinh.xlsx: {e}")))?;
         let len = xlsx.len() as u64;
-        out.put("data/lotrinh.xlsx", xlsx).map_err(Failed::Io)?;
+        out.put("data/lotrinh.xlsx", xlsx)
+            .map_err(DatasetError::Io)?;
         // First on the downloads page: the one file most readers want.
         datasets.insert(
             0,

@@ -83,7 +83,9 @@ const STATIC: &[(&str, &str)] = &[
     ),
 ];
 
-pub struct Theme {
+/// The site's look (`theme:` in site.yaml): templates, interface strings and
+/// static files. Not [`crate::model::Theme`], a topic records are filed under.
+pub struct Look {
     /// name → (source, file id in `Sources` for error reports)
     pub templates: BTreeMap<String, (String, u32)>,
     /// lang → key → string
@@ -98,7 +100,7 @@ pub fn load(
     langs: &[String],
     sources: &mut Sources,
     diags: &mut Diagnostics,
-) -> Option<Theme> {
+) -> Option<Look> {
     let mut templates = BTreeMap::new();
     for (name, src) in TEMPLATES {
         let id = sources.add(
@@ -214,7 +216,7 @@ pub fn load(
             }
         }
     }
-    Some(Theme {
+    Some(Look {
         templates,
         strings,
         statics,
