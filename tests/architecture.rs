@@ -327,6 +327,29 @@ fn no_import_circle() {
     }
 }
 
+/// Every module says what it is for, first thing: a newcomer reads the
+/// tree by these lines (`missing_docs` would also ask it of every item).
+#[test]
+fn every_module_starts_with_what_it_does() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let undocumented: Vec<String> = files
+        .iter()
+        .filter(|f| !f.ends_with("main.rs"))
+        .filter(|f| {
+            !std::fs::read_to_string(f)
+                .expect("source reads")
+                .starts_with("//!")
+        })
+        .map(|f| f.display().to_string())
+        .collect();
+    assert!(
+        undocumented.is_empty(),
+        "modules without a `//!` line first: {undocumented:?}"
+    );
+}
+
 #[test]
 fn the_reader_sees_paths_not_comments_or_strings() {
     let code = code_only(
