@@ -417,7 +417,7 @@ fn home(c: &Ctx<'_>, v: &Views) -> Value {
     });
     minijinja::context! {
         mechanisms => mech_counts,
-        coverage => coverage(c, v, None, None),
+        coverage => all_coverage(c, v),
         plans => plan_counts_for(c, v),
         counts => counts_view(&idx.count_states(0..d.tasks.len())),
         busiest => busiest,
@@ -617,11 +617,15 @@ fn recommendations(c: &Ctx<'_>, v: &Views, k: usize) -> Value {
             ])
         })
         .collect();
-    minijinja::context! { groups => groups, nav => nav, pager => pager(&base, k, total, PER_PAGE), coverage => coverage(c, v, None, None), all => v.recs.clone(), themes => v.themes.clone(), mechanisms => v.mechanisms.clone(), filters => rec_form(v), filters_src => paged.then(|| format!("{lang}/recommendations/filters.json")), slices => slices(c, v) }
+    minijinja::context! { groups => groups, nav => nav, pager => pager(&base, k, total, PER_PAGE), coverage => all_coverage(c, v), all => v.recs.clone(), themes => v.themes.clone(), mechanisms => v.mechanisms.clone(), filters => rec_form(v), filters_src => paged.then(|| format!("{lang}/recommendations/filters.json")), slices => slices(c, v) }
 }
 
 /// The filter form of the recommendation list.
 fn rec_form(v: &Views) -> Value {
+    v.shared.rec_form.get_or_init(|| make_rec_form(v)).clone()
+}
+
+fn make_rec_form(v: &Views) -> Value {
     filters::list_form(
         &filters::REC_FILTERS,
         v.facets.rows.recs.iter(),
@@ -631,6 +635,13 @@ fn rec_form(v: &Views) -> Value {
 
 /// The filter form of the task list (tasks of a known plan).
 fn task_form(c: &Ctx<'_>, v: &Views) -> Value {
+    v.shared
+        .task_form
+        .get_or_init(|| make_task_form(c, v))
+        .clone()
+}
+
+fn make_task_form(c: &Ctx<'_>, v: &Views) -> Value {
     let idx = c.idx;
     let rows = idx
         .data
@@ -774,7 +785,7 @@ fn tasks(c: &Ctx<'_>, v: &Views, k: usize) -> Value {
         })
         .collect();
     let paged = page_count(total, PER_PAGE) > 1;
-    minijinja::context! { groups => groups, pager => pager(&format!("{}/tasks/", c.lang), k, total, PER_PAGE), coverage => coverage(c, v, None, None), agencies => v.agencies.clone(), filters => task_form(c, v), filters_src => paged.then(|| format!("{}/tasks/filters.json", c.lang)), slices => slices(c, v) }
+    minijinja::context! { groups => groups, pager => pager(&format!("{}/tasks/", c.lang), k, total, PER_PAGE), coverage => all_coverage(c, v), agencies => v.agencies.clone(), filters => task_form(c, v), filters_src => paged.then(|| format!("{}/tasks/filters.json", c.lang)), slices => slices(c, v) }
 }
 
 fn task(c: &Ctx<'_>, v: &Views, ti: usize) -> Value {
@@ -816,6 +827,14 @@ fn task(c: &Ctx<'_>, v: &Views, ti: usize) -> Value {
 /// many it holds), from `recommendations_total` and `entered`: "UPR, cycle
 /// III: 4 of 291 recorded", "cycle IV: not entered yet". `only` keeps one
 /// mechanism's documents, `doc_only` one document. Ordered by mechanism, then date (undated last).
+/// The coverage of every review outcome (home and list pages), made once.
+fn all_coverage(c: &Ctx<'_>, v: &Views) -> Value {
+    v.shared
+        .coverage
+        .get_or_init(|| coverage(c, v, None, None))
+        .clone()
+}
+
 fn coverage(c: &Ctx<'_>, v: &Views, only: Option<usize>, doc_only: Option<usize>) -> Value {
     let idx = c.idx;
     let d = idx.data;
@@ -975,7 +994,7 @@ fn theme(c: &Ctx<'_>, v: &Views, thi: usize, k: usize) -> Value {
         theme => v.themes[thi].clone(),
         description => c.otxt(&d.themes[thi].description),
         by_mechanism => by_mech,
-        coverage => coverage(c, v, None, None),
+        coverage => all_coverage(c, v),
         tasks => pick(&v.tasks, page_of(tasks, k, PER_PAGE_LISTS)),
         agencies => list(page_of(agencies, k, PER_PAGE_LISTS).iter().map(|&(a, lead, coordinating)| obj([
             ("agency", v.agencies[a].clone()),
@@ -1221,6 +1240,10 @@ fn by_name(c: &Ctx<'_>, agencies: impl Iterator<Item = usize>) -> Vec<usize> {
 
 /// The no-JS pages for each slice the filters offer.
 fn slices(c: &Ctx<'_>, v: &Views) -> Value {
+    v.shared.slices.get_or_init(|| make_slices(c, v)).clone()
+}
+
+fn make_slices(c: &Ctx<'_>, v: &Views) -> Value {
     minijinja::context! {
         themes => v.themes.clone(),
         mechanisms => v.mechanisms.clone(),

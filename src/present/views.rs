@@ -231,6 +231,20 @@ pub(crate) struct Views {
     pub(crate) tasks: Vec<Value>,
     pub(crate) indicators: Vec<Value>,
     pub(crate) facets: Arc<FacetValues>,
+    /// Parts every page of a paged list shows alike, made once.
+    pub(crate) shared: Shared,
+}
+
+/// Parts of list pages that do not depend on the page: the filter forms,
+/// the slice links and the coverage table. Each scans a whole list, so
+/// making them again for every page of a paged list made rendering grow
+/// with the square of the data (100,000 records: 427 CPU s).
+#[derive(Default)]
+pub(crate) struct Shared {
+    pub(crate) task_form: std::sync::OnceLock<Value>,
+    pub(crate) rec_form: std::sync::OnceLock<Value>,
+    pub(crate) slices: std::sync::OnceLock<Value>,
+    pub(crate) coverage: std::sync::OnceLock<Value>,
 }
 
 /// The filter values of every task and recommendation: the same in every
@@ -499,6 +513,7 @@ pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<FacetValues>) -> Views {
         tasks,
         indicators,
         facets,
+        shared: Shared::default(),
     }
 }
 
