@@ -173,12 +173,7 @@ fn task_tree(data: &Data, ids: &Ids<'_>) -> TaskTree {
                 .and_then(|(head, _)| by_ref.get(&(t.plan.id.as_str(), head)).copied()),
         })
         .collect();
-    let mut children = vec![Vec::new(); nt];
-    for (i, p) in parent.iter().enumerate() {
-        if let Some(p) = p {
-            children[*p].push(i);
-        }
-    }
+    let children = group(&parent, nt, |p| *p);
     let path: Vec<Vec<usize>> = (0..nt)
         .map(|i| {
             let mut path = Vec::new();
@@ -454,12 +449,9 @@ struct PlanLinks {
 
 fn plan_links(data: &Data, ids: &Ids<'_>) -> PlanLinks {
     let np = data.plans.len();
-    let mut plan_tasks = vec![Vec::new(); np];
-    for (ti, t) in data.tasks.iter().enumerate() {
-        if let Some(&p) = ids.plan.get(t.plan.id.as_str()) {
-            plan_tasks[p].push(ti);
-        }
-    }
+    let plan_tasks = group(&data.tasks, np, |t| {
+        ids.plan.get(t.plan.id.as_str()).copied()
+    });
     let mut plan_predecessors = vec![Vec::new(); np];
     let plan_successor: Vec<Option<Succ>> = data
         .plans
@@ -495,16 +487,11 @@ struct SourceLinks {
 fn source_links(data: &Data, ids: &Ids<'_>) -> SourceLinks {
     let (nd, nm) = (data.documents.len(), data.mechanisms.len());
     let (document, mechanism) = (&ids.document, &ids.mechanism);
-    let mut doc_recs = vec![Vec::new(); nd];
-    let mut mech_recs = vec![Vec::new(); nm];
-    for (ri, r) in data.recommendations.iter().enumerate() {
-        if let Some(&d) = document.get(r.document.id.as_str()) {
-            doc_recs[d].push(ri);
-        }
-        if let Some(&m) = mechanism.get(r.mechanism.id.as_str()) {
-            mech_recs[m].push(ri);
-        }
-    }
+    let recs = &data.recommendations;
+    let doc_recs = group(recs, nd, |r| document.get(r.document.id.as_str()).copied());
+    let mech_recs = group(recs, nm, |r| {
+        mechanism.get(r.mechanism.id.as_str()).copied()
+    });
     let mut doc_plans = vec![Vec::new(); nd];
     let mut doc_answered_by = vec![Vec::new(); nd];
     let mut mech_plans = vec![Vec::new(); nm];
@@ -523,16 +510,11 @@ fn source_links(data: &Data, ids: &Ids<'_>) -> SourceLinks {
             }
         }
     }
-    let mut mech_docs = vec![Vec::new(); nm];
-    for (di, d) in data.documents.iter().enumerate() {
-        if let Some(&m) = d
-            .mechanism
+    let mech_docs = group(&data.documents, nm, |d| {
+        d.mechanism
             .as_ref()
-            .and_then(|m| mechanism.get(m.id.as_str()))
-        {
-            mech_docs[m].push(di);
-        }
-    }
+            .and_then(|m| mechanism.get(m.id.as_str()).copied())
+    });
     SourceLinks {
         doc_recs,
         doc_plans,
@@ -553,12 +535,9 @@ struct IndicatorLinks {
 
 fn indicator_links(data: &Data, ids: &Ids<'_>) -> IndicatorLinks {
     let ni = data.indicators.len();
-    let mut ind_values = vec![Vec::new(); ni];
-    for (vi, v) in data.values.iter().enumerate() {
-        if let Some(&i) = ids.indicator.get(v.indicator.id.as_str()) {
-            ind_values[i].push(vi);
-        }
-    }
+    let ind_values = group(&data.values, ni, |v| {
+        ids.indicator.get(v.indicator.id.as_str()).copied()
+    });
     let mut ind_tasks = vec![BTreeSet::new(); ni];
     let mut task_indicators = vec![BTreeSet::new(); data.tasks.len()];
     let mut doc_indicators = vec![Vec::new(); data.documents.len()];
@@ -792,4 +771,16 @@ impl<'a> Index<'a> {
     pub fn state(&self, t: usize) -> State {
         self.task_state[t].state
     }
+}
+
+/// The indices of `items` grouped under the key each maps to (of `n`), in
+/// item order; an item without a key (an unknown reference) is left out.
+fn group<T>(items: &[T], n: usize, key: impl Fn(&T) -> Option<usize>) -> Vec<Vec<usize>> {
+    let mut out = vec![Vec::new(); n];
+    for (i, x) in items.iter().enumerate() {
+        if let Some(k) = key(x) {
+            out[k].push(i);
+        }
+    }
+    out
 }
