@@ -92,6 +92,46 @@ impl Collection {
     pub fn named(name: &str) -> Option<Collection> {
         Collection::ALL.into_iter().find(|c| c.name() == name)
     }
+
+    /// The folder, under each language, of the collection's list and of
+    /// its records' pages (`<lang>/<section>/<id>/`). Indicator values
+    /// and progress records have no pages of their own (they are shown on
+    /// their indicator's, task's and the updates pages): `None`.
+    pub fn section(self) -> Option<&'static str> {
+        match self {
+            Collection::Mechanisms => Some("mechanisms"),
+            Collection::Documents => Some("documents"),
+            Collection::Agencies => Some("agencies"),
+            Collection::Themes => Some("themes"),
+            Collection::Recommendations => Some("recommendations"),
+            Collection::Plans => Some("plans"),
+            Collection::Tasks => Some("tasks"),
+            Collection::Indicators => Some("indicators"),
+            Collection::IndicatorValues | Collection::Progress => None,
+        }
+    }
+
+    /// The address of the collection's list in a language, relative to the
+    /// site's root: `<lang>/<section>/`.
+    pub fn list(self, lang: &str) -> String {
+        format!("{lang}/{}/", self.folder())
+    }
+
+    /// The address of a record's page in a language, relative to the
+    /// site's root (`Config::absolute` and the templates' `url` filter put
+    /// `base_url` before it): `<lang>/<section>/<id>/`. Every page, link,
+    /// search entry, feed entry and dataset cell that points at a record
+    /// takes its address from here.
+    pub fn page(self, lang: &str, id: &str) -> String {
+        format!("{lang}/{}/{id}/", self.folder())
+    }
+
+    /// [`Collection::section`]; a collection without pages is never linked
+    /// to by id (and `tests/build.rs` checks that every link leads to a
+    /// page), so its name stands in rather than a panic.
+    fn folder(self) -> &'static str {
+        self.section().unwrap_or(self.name())
+    }
 }
 
 impl std::fmt::Display for Collection {
@@ -567,4 +607,21 @@ pub struct Page {
     pub weight: i64,
     pub body: String,
     pub loc: Loc,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_collection_with_pages_knows_their_addresses() {
+        assert_eq!(Collection::Tasks.page("en", "t1"), "en/tasks/t1/");
+        assert_eq!(Collection::Agencies.list("vi"), "vi/agencies/");
+        // Only collections without pages of their own have no section.
+        let without: Vec<Collection> = Collection::ALL
+            .into_iter()
+            .filter(|c| c.section().is_none())
+            .collect();
+        assert_eq!(without, [Collection::IndicatorValues, Collection::Progress]);
+    }
 }

@@ -7,7 +7,7 @@
 //! site moves to another address.
 
 use crate::check::index::{Index, State};
-use crate::model::{Progress, Source};
+use crate::model::{Collection, Progress, Source};
 use crate::source::config::Config;
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
@@ -18,6 +18,11 @@ pub struct Lang<'a> {
     pub lang: &'a str,
     pub langs: &'a [String],
     pub tr: &'a dyn Fn(&str) -> String,
+}
+
+/// The address of an agency's updates feed: beside its page.
+pub(crate) fn agency_feed(lang: &str, id: &str) -> String {
+    format!("{}atom.xml", Collection::Agencies.page(lang, id))
 }
 
 /// Escapes text for XML content and attribute values.
@@ -168,12 +173,12 @@ pub fn atom(
             .tasks
             .iter()
             .find(|t| idx.task.contains_key(t.id.as_str()))
-            .map(|t| format!("{}/tasks/{}/", l.lang, t.id))
+            .map(|t| Collection::Tasks.page(l.lang, &t.id))
             .or_else(|| {
                 p.recommendations
                     .iter()
                     .find(|x| idx.rec.contains_key(x.id.as_str()))
-                    .map(|x| format!("{}/recommendations/{}/", l.lang, x.id))
+                    .map(|x| Collection::Recommendations.page(l.lang, &x.id))
             })
             .unwrap_or_else(|| page.to_string());
         let mut content = p.text.plain(l.lang, l.langs).to_string();
@@ -321,7 +326,7 @@ pub fn ics(cfg: &Config, l: &Lang<'_>, idx: &Index<'_>) -> Vec<u8> {
             (l.tr)(&format!("deadline.{}", idx.state(ti).as_str())),
             idx.as_of
         );
-        let url = cfg.absolute(&format!("{}/tasks/{}/", l.lang, t.id.id));
+        let url = cfg.absolute(&Collection::Tasks.page(l.lang, &t.id.id));
         // URL takes an absolute URI: with a relative base_url ("/") the
         // address goes into the description instead.
         let absolute = url.starts_with("https://") || url.starts_with("http://");

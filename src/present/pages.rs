@@ -7,6 +7,7 @@ use crate::check::deadlines;
 use crate::check::index::{Counts, Role, State, Succ};
 use crate::model::*;
 use crate::present::charts;
+use crate::present::feeds;
 use crate::present::filters;
 use crate::present::indicators::{self, breakdown_label, period_label, scale_label};
 use crate::present::views::{Ctx, Job, Make, Views, link, list, obj, opt, pick};
@@ -45,15 +46,16 @@ pub(crate) fn jobs<'a>(c: &'a Ctx<'a>, v: &'a Views, site: &'a Loaded) -> Vec<Jo
             make,
         });
     };
-    // One page per record of a collection: `section/<id>/index.html`.
+    // One page per record of a collection, at its address
+    // (`Collection::page`).
     macro_rules! records {
-        ($section:literal, $records:expr, $template:literal, $make:ident) => {
+        ($collection:expr, $records:expr, $template:literal, $make:ident) => {
             for (i, r) in $records.iter().enumerate() {
                 push(
-                    format!("{lang}/{}/{}/index.html", $section, r.id.id),
+                    format!("{}index.html", $collection.page(lang, &r.id.id)),
                     $template,
                     Box::new(move || {
-                        let (title, description) = meta(c, $section, i);
+                        let (title, description) = meta(c, $collection, i);
                         minijinja::context! {
                             meta_title => title,
                             meta_description => description,
@@ -66,17 +68,17 @@ pub(crate) fn jobs<'a>(c: &'a Ctx<'a>, v: &'a Views, site: &'a Loaded) -> Vec<Jo
     }
     // A record whose page holds lists that grow with the data: one job per
     // page of its longest list (`rows(i)` rows), page `k` of each list on
-    // page `k` (`section/<id>/page/<k>/`).
+    // page `k` (`<section>/<id>/page/<k>/`).
     macro_rules! records_paged {
-        ($section:literal, $records:expr, $template:literal, $make:ident, $rows:expr) => {
+        ($collection:expr, $records:expr, $template:literal, $make:ident, $rows:expr) => {
             for (i, r) in $records.iter().enumerate() {
-                let base = format!("{lang}/{}/{}/", $section, r.id.id);
+                let base = $collection.page(lang, &r.id.id);
                 for k in 1..=page_count($rows(i), PER_PAGE_LISTS) {
                     push(
                         format!("{}index.html", paged_dir(&base, k)),
                         $template,
                         Box::new(move || {
-                            let (title, description) = meta(c, $section, i);
+                            let (title, description) = meta(c, $collection, i);
                             minijinja::context! {
                                 meta_title => title,
                                 meta_description => description,
@@ -88,10 +90,10 @@ pub(crate) fn jobs<'a>(c: &'a Ctx<'a>, v: &'a Views, site: &'a Loaded) -> Vec<Jo
             }
         };
     }
-    // Long lists, one job per page (`page_count`).
+    // A collection's long list, one job per page (`page_count`).
     macro_rules! paged {
-        ($section:expr, $rows:expr, $template:literal, $make:expr) => {
-            let base = format!("{lang}/{}/", $section);
+        ($collection:expr, $rows:expr, $template:literal, $make:expr) => {
+            let base = $collection.list(lang);
             for k in 1..=page_count($rows, PER_PAGE) {
                 push(
                     format!("{}index.html", paged_dir(&base, k)),
@@ -110,38 +112,44 @@ pub(crate) fn jobs<'a>(c: &'a Ctx<'a>, v: &'a Views, site: &'a Loaded) -> Vec<Jo
     // are about 220 KB.
     for k in 1..=page_count(d.agencies.len(), PER_PAGE_LISTS) {
         push(
-            format!("{}index.html", paged_dir(&format!("{lang}/agencies/"), k)),
+            format!(
+                "{}index.html",
+                paged_dir(&Collection::Agencies.list(lang), k)
+            ),
             "agencies.html",
             Box::new(move || agencies(c, v, k)),
         );
     }
-    records!("agencies", d.agencies, "agency.html", agency);
+    records!(Collection::Agencies, d.agencies, "agency.html", agency);
     let rec_rows: usize = (0..d.mechanisms.len())
         .flat_map(|m| c.idx.mech_docs[m].iter())
         .map(|&doc| c.idx.doc_recs[doc].len())
         .sum();
-    paged!("recommendations", rec_rows, "recommendations.html", |k| {
-        recommendations(c, v, k)
-    });
+    paged!(
+        Collection::Recommendations,
+        rec_rows,
+        "recommendations.html",
+        |k| { recommendations(c, v, k) }
+    );
     if page_count(rec_rows, PER_PAGE) > 1 {
         push(
-            format!("{lang}/recommendations/filters.json"),
+            format!("{}filters.json", Collection::Recommendations.list(lang)),
             "filters.json",
             Box::new(move || minijinja::context! { options => filter_options(c, &rec_form(v)) }),
         );
     }
     records!(
-        "recommendations",
+        Collection::Recommendations,
         d.recommendations,
         "recommendation.html",
         recommendation
     );
     push(
-        format!("{lang}/plans/index.html"),
+        format!("{}index.html", Collection::Plans.list(lang)),
         "plans.html",
         Box::new(move || plans(c, v)),
     );
-    records_paged!("plans", d.plans, "plan.html", plan, |i: usize| c
+    records_paged!(Collection::Plans, d.plans, "plan.html", plan, |i: usize| c
         .idx
         .plan_tasks[i]
         .len());
@@ -151,55 +159,66 @@ pub(crate) fn jobs<'a>(c: &'a Ctx<'a>, v: &'a Views, site: &'a Loaded) -> Vec<Jo
         .enumerate()
         .map(|(pi, _)| c.idx.plan_tasks[pi].len())
         .sum();
-    paged!("tasks", task_rows, "tasks.html", |k| tasks(c, v, k));
+    paged!(Collection::Tasks, task_rows, "tasks.html", |k| tasks(
+        c, v, k
+    ));
     if page_count(task_rows, PER_PAGE) > 1 {
         push(
-            format!("{lang}/tasks/filters.json"),
+            format!("{}filters.json", Collection::Tasks.list(lang)),
             "filters.json",
             Box::new(
                 move || minijinja::context! { options => filter_options(c, &task_form(c, v)) },
             ),
         );
     }
-    records!("tasks", d.tasks, "task.html", task);
+    records!(Collection::Tasks, d.tasks, "task.html", task);
     push(
-        format!("{lang}/themes/index.html"),
+        format!("{}index.html", Collection::Themes.list(lang)),
         "themes.html",
         Box::new(move || themes(c, v)),
     );
-    records_paged!("themes", d.themes, "theme.html", theme, |i: usize| {
-        theme_rows(c.idx, i)
-    });
+    records_paged!(
+        Collection::Themes,
+        d.themes,
+        "theme.html",
+        theme,
+        |i: usize| { theme_rows(c.idx, i) }
+    );
     push(
-        format!("{lang}/mechanisms/index.html"),
+        format!("{}index.html", Collection::Mechanisms.list(lang)),
         "mechanisms.html",
         Box::new(move || mechanisms(c, v)),
     );
     records_paged!(
-        "mechanisms",
+        Collection::Mechanisms,
         d.mechanisms,
         "mechanism.html",
         mechanism,
         |i: usize| c.idx.mech_recs[i].len()
     );
     push(
-        format!("{lang}/documents/index.html"),
+        format!("{}index.html", Collection::Documents.list(lang)),
         "documents.html",
         Box::new(move || minijinja::context! { documents => v.documents.clone() }),
     );
     records_paged!(
-        "documents",
+        Collection::Documents,
         d.documents,
         "document.html",
         document,
         |i: usize| c.idx.doc_recs[i].len().max(c.idx.doc_indicators[i].len())
     );
     push(
-        format!("{lang}/indicators/index.html"),
+        format!("{}index.html", Collection::Indicators.list(lang)),
         "indicators.html",
         Box::new(move || indicators::index(c, v)),
     );
-    records!("indicators", d.indicators, "indicator.html", indicator);
+    records!(
+        Collection::Indicators,
+        d.indicators,
+        "indicator.html",
+        indicator
+    );
     // Few pages, each listing a year's tasks: made up front.
     for (path, template, ctx) in deadline_pages(c, v) {
         push(path, template, Box::new(move || ctx.clone()));
@@ -261,7 +280,7 @@ const DESCRIPTION: usize = 200;
 /// A record page's title and description for search engines and link
 /// previews (Open Graph, Twitter cards), made from the record: a shared
 /// link to a task shows the task, not the site's blurb.
-fn meta(c: &Ctx<'_>, section: &str, i: usize) -> (String, String) {
+fn meta(c: &Ctx<'_>, collection: Collection, i: usize) -> (String, String) {
     use crate::present::labels::{self, clip};
     let idx = c.idx;
     let d = idx.data;
@@ -269,8 +288,12 @@ fn meta(c: &Ctx<'_>, section: &str, i: usize) -> (String, String) {
     let p = |t: &Text| markdown::plain(t.plain(l, ls));
     let op = |t: &Option<Text>| t.as_ref().map(p).unwrap_or_default();
     let or = |a: String, b: String| if a.is_empty() { b } else { a };
-    match section {
-        "recommendations" => {
+    // A record's name, and its description or else its name again.
+    let named = |name: &Text, description: &Option<Text>| {
+        (p(name), clip(&or(op(description), p(name)), DESCRIPTION))
+    };
+    match collection {
+        Collection::Recommendations => {
             let r = &d.recommendations[i];
             let words = labels::Words::new(|k| c.tr(k));
             (
@@ -278,11 +301,11 @@ fn meta(c: &Ctx<'_>, section: &str, i: usize) -> (String, String) {
                 clip(&p(&r.text), DESCRIPTION),
             )
         }
-        "tasks" => (
+        Collection::Tasks => (
             labels::task(idx, i, l, ls),
             clip(&p(&d.tasks[i].text), DESCRIPTION),
         ),
-        "agencies" => {
+        Collection::Agencies => {
             let a = &d.agencies[i];
             let led = idx.agency_duties[i]
                 .iter()
@@ -313,28 +336,10 @@ fn meta(c: &Ctx<'_>, section: &str, i: usize) -> (String, String) {
             };
             (p(&a.name), clip(&text, DESCRIPTION))
         }
-        "plans" => {
-            let pl = &d.plans[i];
-            (
-                p(&pl.title),
-                clip(&or(op(&pl.description), p(&pl.title)), DESCRIPTION),
-            )
-        }
-        "themes" => {
-            let t = &d.themes[i];
-            (
-                p(&t.name),
-                clip(&or(op(&t.description), p(&t.name)), DESCRIPTION),
-            )
-        }
-        "mechanisms" => {
-            let m = &d.mechanisms[i];
-            (
-                p(&m.name),
-                clip(&or(op(&m.description), p(&m.name)), DESCRIPTION),
-            )
-        }
-        "documents" => {
+        Collection::Plans => named(&d.plans[i].title, &d.plans[i].description),
+        Collection::Themes => named(&d.themes[i].name, &d.themes[i].description),
+        Collection::Mechanisms => named(&d.mechanisms[i].name, &d.mechanisms[i].description),
+        Collection::Documents => {
             let x = &d.documents[i];
             let title = p(&x.title);
             let name = match &x.symbol {
@@ -346,14 +351,9 @@ fn meta(c: &Ctx<'_>, section: &str, i: usize) -> (String, String) {
                 clip(&or(op(&x.description), name), DESCRIPTION),
             )
         }
-        "indicators" => {
-            let x = &d.indicators[i];
-            (
-                p(&x.title),
-                clip(&or(op(&x.description), p(&x.title)), DESCRIPTION),
-            )
-        }
-        _ => (String::new(), String::new()),
+        Collection::Indicators => named(&d.indicators[i].title, &d.indicators[i].description),
+        // No pages of their own (`Collection::section`).
+        Collection::IndicatorValues | Collection::Progress => (String::new(), String::new()),
     }
 }
 
@@ -466,7 +466,7 @@ fn agencies(c: &Ctx<'_>, v: &Views, k: usize) -> Value {
         .collect();
     minijinja::context! {
         agencies => rows,
-        pager => pager(&format!("{}/agencies/", c.lang), k, order.len(), PER_PAGE_LISTS),
+        pager => pager(&Collection::Agencies.list(c.lang), k, order.len(), PER_PAGE_LISTS),
         chart => (k == 1).then(|| agencies_chart(c, &led)).flatten(),
         states => State::COUNTED.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
     }
@@ -547,7 +547,7 @@ fn agency(c: &Ctx<'_>, v: &Views, ai: usize) -> Value {
         chart => agency_chart(c, ai, &led_counts),
         download => has_tasks.then(|| format!("data/agencies/{}/tasks.csv", a.id.id)),
         download_excel => has_tasks.then(|| crate::publish::export::excel_csv_path(&format!("agencies/{}/tasks", a.id.id))),
-        updates_feed => format!("{}/agencies/{}/atom.xml", c.lang, a.id.id),
+        updates_feed => feeds::agency_feed(c.lang, &a.id.id),
         updates_page => idx.progress_agencies.iter().any(|x| x.contains(&ai)).then(|| format!("{}/updates/agency/{}/", c.lang, a.id.id)),
         translated => c.translated(&a.prov, &[&a.name]),
     }
@@ -570,7 +570,7 @@ fn recommendations(c: &Ctx<'_>, v: &Views, k: usize) -> Value {
     let total: usize = groups_rows.iter().map(|g| g.len()).sum();
     let starts = group_starts(&groups_rows, PER_PAGE);
     let on_page = page_groups(&groups_rows, k, PER_PAGE);
-    let base = format!("{lang}/recommendations/");
+    let base = Collection::Recommendations.list(lang);
     let paged = page_count(total, PER_PAGE) > 1;
     let groups: Vec<Value> = (0..nm)
         .filter_map(|m| {
@@ -617,7 +617,7 @@ fn recommendations(c: &Ctx<'_>, v: &Views, k: usize) -> Value {
             ])
         })
         .collect();
-    minijinja::context! { groups => groups, nav => nav, pager => pager(&base, k, total, PER_PAGE), coverage => all_coverage(c, v), all => v.recs.clone(), themes => v.themes.clone(), mechanisms => v.mechanisms.clone(), filters => rec_form(v), filters_src => paged.then(|| format!("{lang}/recommendations/filters.json")), slices => slices(c, v) }
+    minijinja::context! { groups => groups, nav => nav, pager => pager(&base, k, total, PER_PAGE), coverage => all_coverage(c, v), all => v.recs.clone(), themes => v.themes.clone(), mechanisms => v.mechanisms.clone(), filters => rec_form(v), filters_src => paged.then(|| format!("{base}filters.json")), slices => slices(c, v) }
 }
 
 /// The filter form of the recommendation list.
@@ -753,7 +753,7 @@ fn plan(c: &Ctx<'_>, v: &Views, pi: usize, k: usize) -> Value {
         successor => successor,
         predecessors => pick(&v.plans, &idx.plan_predecessors[pi]),
         tasks => pick(&v.tasks, page_of(&idx.plan_tasks[pi], k, PER_PAGE_LISTS)),
-        pager => pager(&c.path("plans", &p.id.id), k, idx.plan_tasks[pi].len(), PER_PAGE_LISTS),
+        pager => pager(&c.page(Collection::Plans, &p.id.id), k, idx.plan_tasks[pi].len(), PER_PAGE_LISTS),
         counts => counts_view(&idx.count_states(idx.plan_tasks[pi].iter().copied())),
         translated => c.translated(&p.prov, &[&p.title]),
         // Where the tasks were transcribed from a translation, the plan page
@@ -785,7 +785,7 @@ fn tasks(c: &Ctx<'_>, v: &Views, k: usize) -> Value {
         })
         .collect();
     let paged = page_count(total, PER_PAGE) > 1;
-    minijinja::context! { groups => groups, pager => pager(&format!("{}/tasks/", c.lang), k, total, PER_PAGE), coverage => all_coverage(c, v), agencies => v.agencies.clone(), filters => task_form(c, v), filters_src => paged.then(|| format!("{}/tasks/filters.json", c.lang)), slices => slices(c, v) }
+    minijinja::context! { groups => groups, pager => pager(&Collection::Tasks.list(c.lang), k, total, PER_PAGE), coverage => all_coverage(c, v), agencies => v.agencies.clone(), filters => task_form(c, v), filters_src => paged.then(|| format!("{}filters.json", Collection::Tasks.list(c.lang))), slices => slices(c, v) }
 }
 
 fn task(c: &Ctx<'_>, v: &Views, ti: usize) -> Value {
@@ -1002,7 +1002,7 @@ fn theme(c: &Ctx<'_>, v: &Views, thi: usize, k: usize) -> Value {
             ("coordinating", Value::from(coordinating)),
         ])).collect()),
         indicators => indicators::rows_for(c, v, page_of(inds, k, PER_PAGE_LISTS)),
-        pager => pager_of_lists(&c.path("themes", &d.themes[thi].id.id), k, theme_rows(idx, thi)),
+        pager => pager_of_lists(&c.page(Collection::Themes, &d.themes[thi].id.id), k, theme_rows(idx, thi)),
     }
 }
 
@@ -1042,7 +1042,7 @@ fn mechanism(c: &Ctx<'_>, v: &Views, mi: usize, k: usize) -> Value {
         recommendations => pick(&v.recs, page_of(&idx.mech_recs[mi], k, PER_PAGE_LISTS)),
         recommendations_total => idx.mech_recs[mi].len(),
         follow_up => pick(&v.recs, page_of(&follow_up, k, PER_PAGE_LISTS)),
-        pager => pager_of_lists(&c.path("mechanisms", &m.id.id), k, idx.mech_recs[mi].len()),
+        pager => pager_of_lists(&c.page(Collection::Mechanisms, &m.id.id), k, idx.mech_recs[mi].len()),
     }
 }
 
@@ -1055,7 +1055,7 @@ fn document(c: &Ctx<'_>, v: &Views, di: usize, k: usize) -> Value {
         cycle => doc.cycle.as_deref(),
         mechanism => doc.mechanism.as_ref().and_then(|m| idx.mechanism.get(m.id.as_str())).map(|&m| v.mechanisms[m].clone()),
         recommendations => pick(&v.recs, page_of(&idx.doc_recs[di], k, PER_PAGE_LISTS)),
-        pager => pager_of_lists(&c.path("documents", &doc.id.id), k, idx.doc_recs[di].len().max(idx.doc_indicators[di].len())),
+        pager => pager_of_lists(&c.page(Collection::Documents, &doc.id.id), k, idx.doc_recs[di].len().max(idx.doc_indicators[di].len())),
         plans => pick(&v.plans, &idx.doc_plans[di]),
         answered_by => pick(&v.plans, &idx.doc_answered_by[di]),
         coverage => coverage(c, v, None, Some(di)),
@@ -1709,7 +1709,7 @@ fn update_pages(c: &Ctx<'_>, v: &Views) -> Vec<(String, Value)> {
                 records => record_views(&ps),
                 slice_agency => v.agencies[a].clone(),
                 slices => slices.clone(),
-                feed => format!("{lang}/agencies/{id}/atom.xml"),
+                feed => feeds::agency_feed(lang, id),
             },
         ));
     }

@@ -4,6 +4,7 @@
 
 use crate::check::index::Index;
 use crate::diag::{Diagnostics, Loc};
+use crate::model::Collection;
 use crate::present::search;
 use crate::present::views::{Ctx, FacetValues, Job, list, obj, opt, views};
 use crate::publish::export::Dataset;
@@ -526,13 +527,13 @@ fn render_inner(
                 .copied()
                 .filter(|&p| idx.progress_agencies[p].contains(&ai))
                 .collect();
-            let path = format!("{lang}/agencies/{}/atom.xml", a.id.id);
+            let page = Collection::Agencies.page(lang, &a.id.id);
+            let path = crate::present::feeds::agency_feed(lang, &a.id.id);
             let title = format!(
                 "{} {} · {site_title}",
                 c.tr("updates.agency_title"),
                 a.name.plain(lang, langs)
             );
-            let page = format!("{lang}/agencies/{}/", a.id.id);
             extra.push((
                 path.clone(),
                 crate::present::feeds::atom(cfg, &l, idx, &path, &page, &title, &records),

@@ -17,6 +17,7 @@
 //! loading any title.
 
 use crate::check::index::Index;
+use crate::model::Collection;
 use crate::source::config::Config;
 use crate::source::load::Loaded;
 use sha2::{Digest, Sha256};
@@ -118,7 +119,7 @@ pub fn docs(
         add(
             "kind.agency",
             a.name.plain(lang, langs).to_string(),
-            format!("{lang}/agencies/{}/", a.id.id),
+            Collection::Agencies.page(lang, &a.id.id),
             format!("{ended}{}", also.join(" · ")),
         );
     }
@@ -126,7 +127,7 @@ pub fn docs(
         add(
             "kind.theme",
             t.name.plain(lang, langs).to_string(),
-            format!("{lang}/themes/{}/", t.id.id),
+            Collection::Themes.page(lang, &t.id.id),
             t.description
                 .as_ref()
                 .map(|x| x.plain(lang, langs).to_string())
@@ -142,7 +143,7 @@ pub fn docs(
         add(
             "kind.plan",
             p.title.plain(lang, langs).to_string(),
-            format!("{lang}/plans/{}/", p.id.id),
+            Collection::Plans.page(lang, &p.id.id),
             symbol.to_string(),
         );
     }
@@ -150,7 +151,7 @@ pub fn docs(
         add(
             "kind.indicator",
             i.title.plain(lang, langs).to_string(),
-            format!("{lang}/indicators/{}/", i.id.id),
+            Collection::Indicators.page(lang, &i.id.id),
             i.description
                 .as_ref()
                 .map(|x| x.plain(lang, langs).to_string())
@@ -179,7 +180,7 @@ pub fn docs(
                 x.symbol.as_deref().unwrap_or(""),
                 x.title.plain(lang, langs)
             ),
-            format!("{lang}/documents/{}/", x.id.id),
+            Collection::Documents.page(lang, &x.id.id),
             String::new(),
         );
     }
@@ -187,7 +188,7 @@ pub fn docs(
         add(
             "kind.recommendation",
             crate::present::labels::recommendation(idx, ri, lang, langs, words),
-            format!("{lang}/recommendations/{}/", r.id.id),
+            Collection::Recommendations.page(lang, &r.id.id),
             r.text.plain(lang, langs).to_string(),
         );
     }
@@ -207,7 +208,7 @@ pub fn docs(
         add(
             "kind.task",
             crate::present::labels::task(idx, ti, lang, langs),
-            format!("{lang}/tasks/{}/", t.id.id),
+            Collection::Tasks.page(lang, &t.id.id),
             format!("{text} — {}", lead.join(", ")),
         );
     }

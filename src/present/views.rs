@@ -165,8 +165,9 @@ impl<'a> Ctx<'a> {
     pub(crate) fn otxt(&self, t: &Option<Text>) -> Value {
         t.as_ref().map(|t| self.txt(t)).unwrap_or(Value::from(()))
     }
-    pub(crate) fn path(&self, section: &str, id: &str) -> String {
-        format!("{}/{section}/{id}/", self.lang)
+    /// The address of a record's page in this language.
+    pub(crate) fn page(&self, collection: Collection, id: &str) -> String {
+        collection.page(self.lang, id)
     }
     /// Whether the text shown in this language is a translation, and the
     /// notice that says so: an unofficial translation of the original; or,
@@ -282,7 +283,10 @@ pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<FacetValues>) -> Views {
         .map(|m| {
             obj([
                 ("id", Value::from(m.id.id.as_str())),
-                ("path", Value::from(c.path("mechanisms", &m.id.id))),
+                (
+                    "path",
+                    Value::from(c.page(Collection::Mechanisms, &m.id.id)),
+                ),
                 ("name", c.txt(&m.name)),
             ])
         })
@@ -293,7 +297,7 @@ pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<FacetValues>) -> Views {
         .map(|x| {
             obj([
                 ("id", Value::from(x.id.id.as_str())),
-                ("path", Value::from(c.path("documents", &x.id.id))),
+                ("path", Value::from(c.page(Collection::Documents, &x.id.id))),
                 ("title", c.txt(&x.title)),
                 ("symbol", opt(x.symbol.as_deref())),
                 ("date", opt(x.date.map(|d| d.to_string()))),
@@ -310,7 +314,7 @@ pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<FacetValues>) -> Views {
         .iter()
         .map(|a| {
             obj([
-                ("path", Value::from(c.path("agencies", &a.id.id))),
+                ("path", Value::from(c.page(Collection::Agencies, &a.id.id))),
                 ("name", c.txt(&a.name)),
             ])
         })
@@ -331,7 +335,7 @@ pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<FacetValues>) -> Views {
             };
             obj([
                 ("id", Value::from(a.id.id.as_str())),
-                ("path", Value::from(c.path("agencies", &a.id.id))),
+                ("path", Value::from(c.page(Collection::Agencies, &a.id.id))),
                 ("name", c.txt(&a.name)),
                 ("short", c.otxt(&a.short)),
                 ("ended", opt(ended.map(|e| e.to_string()))),
@@ -346,7 +350,7 @@ pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<FacetValues>) -> Views {
         .map(|t| {
             obj([
                 ("id", Value::from(t.id.id.as_str())),
-                ("path", Value::from(c.path("themes", &t.id.id))),
+                ("path", Value::from(c.page(Collection::Themes, &t.id.id))),
                 ("name", c.txt(&t.name)),
             ])
         })
@@ -367,7 +371,10 @@ pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<FacetValues>) -> Views {
             let mech = c.idx.mechanism.get(r.mechanism.id.as_str()).copied();
             obj([
                 ("id", Value::from(r.id.id.as_str())),
-                ("path", Value::from(c.path("recommendations", &r.id.id))),
+                (
+                    "path",
+                    Value::from(c.page(Collection::Recommendations, &r.id.id)),
+                ),
                 (
                     "label",
                     Value::from(crate::present::labels::recommendation(
@@ -412,7 +419,7 @@ pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<FacetValues>) -> Views {
                 .map(|&i| &d.documents[i]);
             obj([
                 ("id", Value::from(p.id.id.as_str())),
-                ("path", Value::from(c.path("plans", &p.id.id))),
+                ("path", Value::from(c.page(Collection::Plans, &p.id.id))),
                 ("title", c.txt(&p.title)),
                 ("symbol", opt(doc.and_then(|x| x.symbol.as_deref()))),
                 ("adopted", opt(p.adopted.map(|x| x.to_string()))),
@@ -433,7 +440,7 @@ pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<FacetValues>) -> Views {
                 .map(|&p| plans[p].clone());
             obj([
                 ("id", Value::from(t.id.id.as_str())),
-                ("path", Value::from(c.path("tasks", &t.id.id))),
+                ("path", Value::from(c.page(Collection::Tasks, &t.id.id))),
                 ("ref", Value::from(t.ref_.as_str())),
                 (
                     "label",
@@ -495,7 +502,10 @@ pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<FacetValues>) -> Views {
         .map(|x| {
             obj([
                 ("id", Value::from(x.id.id.as_str())),
-                ("path", Value::from(c.path("indicators", &x.id.id))),
+                (
+                    "path",
+                    Value::from(c.page(Collection::Indicators, &x.id.id)),
+                ),
                 ("title", c.txt(&x.title)),
                 ("unit", c.otxt(&x.unit)),
                 ("rated", Value::from(!x.scale.is_empty())),
@@ -585,7 +595,10 @@ fn progress_views(c: &Ctx<'_>, documents: &[Value]) -> Vec<Value> {
                                 obj([
                                     ("id", Value::from(d.tasks[t].id.id.as_str())),
                                     ("ref", Value::from(d.tasks[t].ref_.as_str())),
-                                    ("path", Value::from(c.path("tasks", &d.tasks[t].id.id))),
+                                    (
+                                        "path",
+                                        Value::from(c.page(Collection::Tasks, &d.tasks[t].id.id)),
+                                    ),
                                 ])
                             })
                             .collect(),
@@ -600,7 +613,10 @@ fn progress_views(c: &Ctx<'_>, documents: &[Value]) -> Vec<Value> {
                             .map(|r| {
                                 obj([
                                     ("id", Value::from(r.id.as_str())),
-                                    ("path", Value::from(c.path("recommendations", &r.id))),
+                                    (
+                                        "path",
+                                        Value::from(c.page(Collection::Recommendations, &r.id)),
+                                    ),
                                 ])
                             })
                             .collect(),

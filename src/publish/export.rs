@@ -145,10 +145,10 @@ impl<'a> B<'a> {
 }
 
 /// The cells of [`B::page`]: the record's page in each language.
-fn page(cfg: &Config, section: &str, id: &str) -> Vec<String> {
+fn page(cfg: &Config, collection: Collection, id: &str) -> Vec<String> {
     cfg.languages
         .iter()
-        .map(|l| cfg.absolute(&format!("{l}/{section}/{id}/")))
+        .map(|l| cfg.absolute(&collection.page(l, id)))
         .collect()
 }
 
@@ -274,7 +274,7 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
                 ot(l, &m.treaty),
                 s(o(&m.url)),
                 ot(l, &m.description),
-                page(cfg, "mechanisms", &m.id.id),
+                page(cfg, Collection::Mechanisms, &m.id.id),
                 prov(&m.prov),
             ])
         })
@@ -361,7 +361,7 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
                     .unwrap_or_default()),
                 s(b(x.entered)),
                 ot(l, &x.description),
-                page(cfg, "documents", &x.id.id),
+                page(cfg, Collection::Documents, &x.id.id),
                 prov(&x.prov),
             ])
         })
@@ -455,7 +455,7 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
                 s(led.to_string()),
                 s(co.to_string()),
                 ot(l, &a.description),
-                page(cfg, "agencies", &a.id.id),
+                page(cfg, Collection::Agencies, &a.id.id),
                 prov(&a.prov),
             ])
         })
@@ -527,7 +527,7 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
                 s(&x.id.id),
                 t(l, &x.name),
                 ot(l, &x.description),
-                page(cfg, "themes", &x.id.id),
+                page(cfg, Collection::Themes, &x.id.id),
                 prov(&x.prov),
             ])
         })
@@ -650,7 +650,7 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
                 )),
                 s(idx.rec_tasks[i].len().to_string()),
                 s(o(&r.url)),
-                page(cfg, "recommendations", &r.id.id),
+                page(cfg, Collection::Recommendations, &r.id.id),
                 prov(&r.prov),
             ])
         })
@@ -747,7 +747,7 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
                     .count()
                     .to_string()),
                 ot(l, &p.description),
-                page(cfg, "plans", &p.id.id),
+                page(cfg, Collection::Plans, &p.id.id),
                 prov(&p.prov),
             ])
         })
@@ -1017,7 +1017,7 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
                     .map(String::as_str),
             )),
             s(cfg.as_of.to_string()),
-            page(cfg, "tasks", &x.id.id),
+            page(cfg, Collection::Tasks, &x.id.id),
             prov(&x.prov),
         ])
     };
@@ -1117,7 +1117,7 @@ pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
                 s(join(x.themes.iter().map(|r| r.id.as_str()))),
                 s(join(x.tasks.iter().map(|r| r.id.as_str()))),
                 ot(l, &x.description),
-                page(cfg, "indicators", &x.id.id),
+                page(cfg, Collection::Indicators, &x.id.id),
                 prov(&x.prov),
             ])
         })
