@@ -7,6 +7,7 @@ use crate::diag::{Diagnostics, Sources};
 use crate::present::render;
 use crate::publish::export;
 use crate::publish::output::{WriteStats, Writer};
+use crate::source::config::BaseUrl;
 use crate::source::{load, theme};
 use std::path::Path;
 use std::time::Instant;
@@ -26,7 +27,7 @@ pub struct Summary {
     /// Pages actually rendered (the others came unchanged from the cache).
     pub rendered: usize,
     /// The base URL and languages the site was built with (`serve` needs them).
-    pub base_url: String,
+    pub base_url: BaseUrl,
     pub languages: Vec<String>,
     pub files: usize,
     pub datasets: usize,
@@ -60,7 +61,8 @@ impl Outcome {
 pub struct Options<'a> {
     pub root: &'a Path,
     pub out: Option<&'a Path>,
-    pub base_url: Option<&'a str>,
+    /// `--base-url`, overriding site.yaml's.
+    pub base_url: Option<&'a BaseUrl>,
     /// false: load and validate only (`lotrinh check`).
     pub write: bool,
 }
@@ -107,11 +109,7 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
         return Outcome::stopped(sources, diags, false);
     };
     if let Some(b) = opts.base_url {
-        loaded.config.base_url = if b.ends_with('/') {
-            b.to_string()
-        } else {
-            format!("{b}/")
-        };
+        loaded.config.base_url = b.clone();
     }
     step("checking references");
     validate::validate(

@@ -4,6 +4,7 @@
 use crate::app::report::{Format, report};
 use crate::progress::Progress;
 use crate::site::{self, Hooks, Options};
+use crate::source::config::BaseUrl;
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -40,7 +41,7 @@ pub enum Command {
         out: Option<PathBuf>,
         /// Override site.yaml's base_url: "/", "/sub/path/" or "https://host/path/".
         #[arg(long, value_name = "URL", value_parser = base_url_arg)]
-        base_url: Option<String>,
+        base_url: Option<BaseUrl>,
     },
     /// Load and validate the site (and render it in memory) without writing anything.
     Check {
@@ -61,7 +62,7 @@ pub enum Command {
         out: Option<PathBuf>,
         /// Override site.yaml's base_url; the site is served under its path (e.g. /sub/path/).
         #[arg(long, value_name = "URL", value_parser = base_url_arg)]
-        base_url: Option<String>,
+        base_url: Option<BaseUrl>,
         /// Port on 127.0.0.1; if it is taken, a free port is used and printed.
         #[arg(long, short, value_name = "N", default_value_t = 8000)]
         port: u16,
@@ -96,7 +97,7 @@ pub fn run() -> ExitCode {
             common,
             out,
             base_url,
-        } => build_or_check(common, out.as_deref(), base_url.as_deref(), true),
+        } => build_or_check(common, out.as_deref(), base_url.as_ref(), true),
         Command::Check { common } => build_or_check(common, None, None, false),
         Command::Serve {
             common,
@@ -133,7 +134,7 @@ fn no_site(root: &Path) -> Option<ExitCode> {
 fn build_or_check(
     common: &Common,
     out: Option<&Path>,
-    base_url: Option<&str>,
+    base_url: Option<&BaseUrl>,
     write: bool,
 ) -> ExitCode {
     if let Some(code) = no_site(&common.root) {
@@ -165,8 +166,8 @@ fn build_or_check(
 }
 
 /// `--base-url` is checked by the same rule as site.yaml's `base_url`.
-fn base_url_arg(s: &str) -> Result<String, String> {
-    crate::source::config::base_url(s).map_err(str::to_string)
+fn base_url_arg(s: &str) -> Result<BaseUrl, String> {
+    BaseUrl::parse(s).map_err(str::to_string)
 }
 
 fn new_site(dir: &Path) -> ExitCode {

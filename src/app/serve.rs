@@ -18,6 +18,7 @@ use crate::present::render::PageCache;
 use crate::progress::Progress;
 use crate::publish::output::{Files, WriteStats, Writer};
 use crate::site::{self, Hooks, Options};
+use crate::source::config::BaseUrl;
 use crate::source::load::ParseCache;
 use axum::body::Body;
 use axum::http::{HeaderValue, Request, Response, StatusCode, header};
@@ -36,7 +37,7 @@ use tower_livereload::{LiveReloadLayer, Reloader};
 pub struct Settings {
     pub root: PathBuf,
     pub out: PathBuf,
-    pub base_url: Option<String>,
+    pub base_url: Option<BaseUrl>,
     pub port: u16,
     pub format: Format,
 }
@@ -335,7 +336,7 @@ fn rebuild(
         &Options {
             root: &cfg.root,
             out: Some(&cfg.out),
-            base_url: cfg.base_url.as_deref(),
+            base_url: cfg.base_url.as_ref(),
             write: first,
         },
         Hooks {
@@ -361,7 +362,7 @@ fn rebuild(
     let pending = std::mem::take(&mut s.pending);
     match (&outcome.summary, files) {
         (Some(summary), Some(files)) if !outcome.diags.has_errors() && !outcome.io_failure => {
-            s.prefix = crate::source::config::url_path(&summary.base_url);
+            s.prefix = summary.base_url.path();
             s.languages = summary.languages.clone();
             s.set_files(files);
             s.errors = None;
@@ -397,7 +398,7 @@ fn open_pages_first(
         &Options {
             root: &cfg.root,
             out: Some(&cfg.out),
-            base_url: cfg.base_url.as_deref(),
+            base_url: cfg.base_url.as_ref(),
             write: false,
         },
         Hooks {
@@ -436,7 +437,7 @@ fn open_pages_first(
         }
     }
     let mut s = served.write().unwrap_or_else(|e| e.into_inner());
-    s.prefix = crate::source::config::url_path(&summary.base_url);
+    s.prefix = summary.base_url.path();
     s.languages = summary.languages.clone();
     s.set_files(Arc::new(files));
     s.errors = None;
@@ -598,7 +599,7 @@ pub fn run(cfg: Settings) -> ExitCode {
     let cfg = Arc::new(Settings { out, ..cfg });
     let caches = Arc::new(Caches::default());
     let served = Arc::new(RwLock::new(Served {
-        prefix: crate::source::config::url_path(cfg.base_url.as_deref().unwrap_or("/")),
+        prefix: cfg.base_url.clone().unwrap_or_default().path(),
         ..Served::default()
     }));
     if !rebuild(&cfg, &caches, &served, true, &Arc::default()) {
@@ -816,18 +817,6 @@ fn watch(r: Rebuilds) -> notify::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn prefixes() {
-        assert_eq!(crate::source::config::url_path("/"), "/");
-        assert_eq!(crate::source::config::url_path(""), "/");
-        assert_eq!(crate::source::config::url_path("/sub/path/"), "/sub/path/");
-        assert_eq!(
-            crate::source::config::url_path("https://host.example/a/b/"),
-            "/a/b/"
-        );
-        assert_eq!(crate::source::config::url_path("https://host.example"), "/");
-    }
 
     #[test]
     fn decodes_and_refuses_escapes() {

@@ -329,7 +329,7 @@ pub fn ics(cfg: &Config, l: &Lang<'_>, idx: &Index<'_>) -> Vec<u8> {
         let url = cfg.absolute(&Collection::Tasks.page(l.lang, &t.id.id));
         // URL takes an absolute URI: with a relative base_url ("/") the
         // address goes into the description instead.
-        let absolute = url.starts_with("https://") || url.starts_with("http://");
+        let absolute = cfg.base_url.is_full();
         if !absolute {
             let _ = write!(desc, "\n{url}");
         }

@@ -13,7 +13,7 @@ const R: &str = include_str!("../../themes/default/snippets/load.R");
 /// `base_url` is a full URL, else a local copy in `data/` beside the script
 /// (a path-only base URL gives no address a script could fetch).
 fn data_url(cfg: &Config) -> (String, bool) {
-    if cfg.base_url.starts_with("http://") || cfg.base_url.starts_with("https://") {
+    if cfg.base_url.is_full() {
         (cfg.absolute("data/"), false)
     } else {
         ("data/".to_string(), true)

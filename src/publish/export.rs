@@ -1939,8 +1939,8 @@ pub fn write(
     package.insert("title".into(), json!(title));
     package.insert("created".into(), json!(format!("{}T00:00:00Z", cfg.as_of)));
     package.insert("version".into(), json!(cfg.as_of.to_string()));
-    if cfg.base_url.starts_with("http://") || cfg.base_url.starts_with("https://") {
-        package.insert("homepage".into(), json!(cfg.base_url));
+    if cfg.base_url.is_full() {
+        package.insert("homepage".into(), json!(cfg.base_url.as_str()));
     }
     package.insert("description".into(), json!(PACKAGE_DESCRIPTION));
     if let Some(p) = &cfg.publisher {

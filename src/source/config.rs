@@ -13,8 +13,7 @@ pub struct Config {
     pub description: Option<Text>,
     /// BCP 47 codes; the first is the default language.
     pub languages: Vec<String>,
-    /// Always ends with `/`.
-    pub base_url: String,
+    pub base_url: BaseUrl,
     pub as_of: Date,
     pub theme: String,
     pub license: Option<String>,
@@ -110,7 +109,7 @@ impl Config {
             title: Text::default(),
             description: None,
             languages: languages.iter().map(|l| l.to_string()).collect(),
-            base_url: base_url.into(),
+            base_url: BaseUrl::parse(base_url).expect("a valid base URL in a unit test"),
             as_of: jiff::civil::date(2026, 1, 1),
             theme: "default".into(),
             license: None,
@@ -126,12 +125,88 @@ impl Config {
     }
     /// The absolute-or-root URL of a site path ("en/agencies/moj/").
     pub fn absolute(&self, path: &str) -> String {
-        format!("{}{}", self.base_url, path)
+        self.base_url.join(path)
     }
     /// The path part of `base_url`, for pages a host serves at any address,
     /// where relative links would break.
     pub fn base_path(&self) -> String {
-        url_path(&self.base_url)
+        self.base_url.path()
+    }
+}
+
+/// Where the site is published: "/", a path ("/sub/path/") or an http(s)
+/// URL, always ending with `/`. Made only by [`BaseUrl::parse`], the one
+/// rule for site.yaml's `base_url` and `--base-url`, so whatever joins a
+/// path to it or takes its path part (pages, feeds, datasets, `serve`)
+/// can trust it without checking or normalising again.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct BaseUrl(String);
+
+impl BaseUrl {
+    /// Checks a base URL and gives it its trailing slash; the error is a
+    /// hint saying what is accepted.
+    pub fn parse(b: &str) -> Result<BaseUrl, &'static str> {
+        let ok = b.starts_with('/') || b.starts_with("https://") || b.starts_with("http://");
+        if !ok
+            || b.contains(['"', '<', '>', ' ', '\'', '\\', '?', '#'])
+            || b.chars().any(char::is_control)
+        {
+            return Err(
+                "use \"/\", a sub-path like \"/sub/path/\", or a full URL like \"https://example.org/path/\"",
+            );
+        }
+        Ok(BaseUrl(if b.ends_with('/') {
+            b.to_string()
+        } else {
+            format!("{b}/")
+        }))
+    }
+
+    /// The site's root, `/`: the default when site.yaml gives none.
+    pub fn root() -> BaseUrl {
+        BaseUrl("/".into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// A site path ("en/agencies/moj/") under this base.
+    pub fn join(&self, path: &str) -> String {
+        format!("{}{path}", self.0)
+    }
+
+    /// Whether it is a full http(s) URL, an address a reader or a script
+    /// outside the site can follow (a path-only base is not).
+    pub fn is_full(&self) -> bool {
+        self.0.starts_with("http://") || self.0.starts_with("https://")
+    }
+
+    /// The path part: "https://host/a/" → "/a/", "/a/" → "/a/" (what
+    /// `serve` serves the site under, what a 404 page's links start from).
+    pub fn path(&self) -> String {
+        let path = match self.0.split_once("://") {
+            Some((_, rest)) => rest.find('/').map(|i| &rest[i..]).unwrap_or("/"),
+            None => &self.0,
+        };
+        let mut p = String::from("/");
+        p.push_str(path.trim_matches('/'));
+        if p.len() > 1 {
+            p.push('/');
+        }
+        p
+    }
+}
+
+impl Default for BaseUrl {
+    fn default() -> BaseUrl {
+        BaseUrl::root()
+    }
+}
+
+impl std::fmt::Display for BaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
     }
 }
 
@@ -208,16 +283,14 @@ pub fn load(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Opti
             .hint("as_of is the date due and overdue are computed against, e.g. as_of: 2026-11-22");
     }
     let base_url = match base {
-        None => "/".to_string(),
-        Some((b, bloc)) => match base_url(&b) {
-            Ok(b) => b,
-            Err(hint) => {
-                diags
-                    .error(Some(bloc), format!("`base_url` cannot be `{b}`"))
-                    .hint(hint);
-                b
-            }
-        },
+        None => BaseUrl::root(),
+        Some((b, bloc)) => BaseUrl::parse(&b).unwrap_or_else(|hint| {
+            diags
+                .error(Some(bloc), format!("`base_url` cannot be `{b}`"))
+                .hint(hint);
+            // The build stops on the error; the root stands in meanwhile.
+            BaseUrl::root()
+        }),
     };
     let contact = contact_loc.and_then(|(s, at)| {
         let c = contact(&s);
@@ -250,39 +323,6 @@ pub fn load(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Opti
         license_url,
         publisher,
         repository,
-    })
-}
-
-/// The path part of a base URL: "https://host/a/" → "/a/", "/a/" → "/a/".
-pub fn url_path(base_url: &str) -> String {
-    let path = match base_url.split_once("://") {
-        Some((_, rest)) => rest.find('/').map(|i| &rest[i..]).unwrap_or("/"),
-        None => base_url,
-    };
-    let mut p = String::from("/");
-    p.push_str(path.trim_matches('/'));
-    if p.len() > 1 {
-        p.push('/');
-    }
-    p
-}
-
-/// Checks a base URL (from site.yaml or `--base-url`) and gives it its
-/// trailing slash; the error is a hint saying what is accepted.
-pub fn base_url(b: &str) -> Result<String, &'static str> {
-    let ok = b.starts_with('/') || b.starts_with("https://") || b.starts_with("http://");
-    if !ok
-        || b.contains(['"', '<', '>', ' ', '\'', '\\', '?', '#'])
-        || b.chars().any(char::is_control)
-    {
-        return Err(
-            "use \"/\", a sub-path like \"/sub/path/\", or a full URL like \"https://example.org/path/\"",
-        );
-    }
-    Ok(if b.ends_with('/') {
-        b.to_string()
-    } else {
-        format!("{b}/")
     })
 }
 
@@ -334,13 +374,35 @@ mod tests {
         for (url, path) in [
             ("/", "/"),
             ("/sub/path/", "/sub/path/"),
+            ("/sub/path", "/sub/path/"),
             ("https://example.org/", "/"),
             ("https://example.org/tracker/", "/tracker/"),
+            ("https://host.example/a/b/", "/a/b/"),
             ("http://example.org", "/"),
         ] {
-            let base = base_url(url).unwrap();
-            let c = Config::example(&["en"], &base);
+            let c = Config::example(&["en"], url);
             assert_eq!(c.base_path(), path, "{url}");
+        }
+    }
+
+    #[test]
+    fn a_base_url_is_checked_once_and_ends_with_a_slash() {
+        let b = BaseUrl::parse("https://example.org/t").unwrap();
+        assert_eq!(b.as_str(), "https://example.org/t/");
+        assert_eq!(b.join("en/tasks/a/"), "https://example.org/t/en/tasks/a/");
+        assert!(b.is_full());
+        assert!(!BaseUrl::parse("/sub/").unwrap().is_full());
+        assert_eq!(BaseUrl::default(), BaseUrl::parse("/").unwrap());
+        for bad in [
+            "",
+            "sub/path/",
+            "javascript:x",
+            "/a b/",
+            "/a?b",
+            "/a#b",
+            "/\"/",
+        ] {
+            assert!(BaseUrl::parse(bad).is_err(), "{bad:?}");
         }
     }
 }
