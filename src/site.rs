@@ -199,9 +199,15 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
         Some(x) => x.workbook(&loaded.config, &title, &writer),
         None => Ok(Vec::new()),
     };
+    let input = render::Input {
+        site: &loaded,
+        idx: &idx,
+        theme: &theme,
+        out: &writer,
+    };
     let render = |cache: Option<&mut render::PageCache>, diags: &mut Diagnostics| match hooks.only {
-        Some(only) => render::render_only(&loaded, &idx, &theme, diags, cache, &writer, only),
-        None => render::render_with(&loaded, &idx, &theme, diags, cache, &writer, datasets),
+        Some(only) => render::render_only(&input, diags, cache, only),
+        None => render::render_with(&input, diags, cache, datasets),
     };
     let rendered = match hooks.cache {
         Some(cache) => {

@@ -188,20 +188,30 @@ pub fn template_error(e: &minijinja::Error, theme: &Look, page: &str, d: &mut Di
         .hint("fix the template; the previous site was left as it was");
 }
 
-/// Renders every page into `out`, reusing the pages of `cache` whose inputs
-/// did not change and leaving this build's pages in it (only when the whole
-/// build rendered). Each page's context is built, rendered and written in
-/// one go on the render threads.
+/// What every page is made from, and where it goes.
+#[derive(Clone, Copy)]
+pub struct Input<'a> {
+    /// The site's settings, data and content pages.
+    pub site: &'a Loaded,
+    pub idx: &'a Index<'a>,
+    pub theme: &'a Look,
+    /// Every page is written through it, as it is rendered.
+    pub out: &'a Writer,
+}
+
+/// Renders every page into `input.out`, reusing the pages of `cache` whose
+/// inputs did not change and leaving this build's pages in it (only when
+/// the whole build rendered). Each page's context is built, rendered and
+/// written in one go on the render threads. `datasets` writes the
+/// workbook alongside and gives every dataset (the downloads page shows
+/// their sizes).
 pub fn render_with(
-    site: &Loaded,
-    idx: &Index<'_>,
-    theme: &Look,
+    input: &Input<'_>,
     d: &mut Diagnostics,
     cache: Option<&mut PageCache>,
-    out: &Writer,
     datasets: impl FnOnce() -> Result<Vec<Dataset>, crate::publish::export::DatasetError> + Send,
 ) -> Result<Rendered, Failed> {
-    render_inner(site, idx, theme, d, cache, out, datasets, None)
+    render_inner(input, d, cache, datasets, None)
 }
 
 /// Renders only the pages at `only` (output paths such as
@@ -211,39 +221,28 @@ pub fn render_with(
 /// feeds or sitemaps; the downloads page needs the datasets, so it is
 /// never among them).
 pub fn render_only(
-    site: &Loaded,
-    idx: &Index<'_>,
-    theme: &Look,
+    input: &Input<'_>,
     d: &mut Diagnostics,
     cache: Option<&mut PageCache>,
-    out: &Writer,
     only: &std::collections::HashSet<String>,
 ) -> Result<Rendered, Failed> {
-    render_inner(
-        site,
-        idx,
-        theme,
-        d,
-        cache,
-        out,
-        || Ok(Vec::new()),
-        Some(only),
-    )
+    render_inner(input, d, cache, || Ok(Vec::new()), Some(only))
 }
 
-// One more argument than clippy likes: `only` selects the pages, the rest
-// is render_with's.
-#[allow(clippy::too_many_arguments)]
+/// [`render_with`], or [`render_only`] where `only` selects the pages.
 fn render_inner(
-    site: &Loaded,
-    idx: &Index<'_>,
-    theme: &Look,
+    input: &Input<'_>,
     d: &mut Diagnostics,
     mut cache: Option<&mut PageCache>,
-    out: &Writer,
     datasets: impl FnOnce() -> Result<Vec<Dataset>, crate::publish::export::DatasetError> + Send,
     only: Option<&std::collections::HashSet<String>>,
 ) -> Result<Rendered, Failed> {
+    let Input {
+        site,
+        idx,
+        theme,
+        out,
+    } = *input;
     let cfg = &site.config;
     let env = environment(theme, cfg);
     let env_key = {
@@ -871,7 +870,13 @@ mod template_tests {
             .ok()
             .expect("datasets");
         let datasets = || exported.workbook(&site.config, "t", &out);
-        let rendered = render_with(&site, &idx, &theme, &mut diags, None, &out, datasets);
+        let input = Input {
+            site: &site,
+            idx: &idx,
+            theme: &theme,
+            out: &out,
+        };
+        let rendered = render_with(&input, &mut diags, None, datasets);
         assert!(!diags.has_errors(), "the fixture renders without errors");
         assert!(rendered.is_ok());
 
