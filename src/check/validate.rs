@@ -111,6 +111,117 @@ impl<'a> IdSet<'a> {
     }
 }
 
+/// The ids of every collection that records refer to, checked (the id
+/// rule, duplicates) as they are gathered.
+struct Ids<'a> {
+    mechanisms: IdSet<'a>,
+    documents: IdSet<'a>,
+    agencies: IdSet<'a>,
+    themes: IdSet<'a>,
+    recs: IdSet<'a>,
+    plans: IdSet<'a>,
+    tasks: IdSet<'a>,
+    indicators: IdSet<'a>,
+}
+
+impl<'a> Ids<'a> {
+    fn build(data: &'a Data, langs: &[String], sources: &Sources, d: &mut Diagnostics) -> Self {
+        let label = |t: &Text| t.plain("en", langs).to_string();
+        let set = |c: Collection,
+                   what: &'static str,
+                   items: &mut dyn Iterator<Item = (&'a Ref, String)>,
+                   d: &mut Diagnostics| {
+            IdSet::build(what, items, broken(data, c), sources, d).with_unread(unread(data, c))
+        };
+        Ids {
+            mechanisms: set(
+                Collection::Mechanisms,
+                "mechanism",
+                &mut data.mechanisms.iter().map(|m| (&m.id, label(&m.name))),
+                d,
+            ),
+            documents: set(
+                Collection::Documents,
+                "document",
+                &mut data
+                    .documents
+                    .iter()
+                    .map(|x| (&x.id, x.symbol.clone().unwrap_or_default())),
+                d,
+            ),
+            agencies: set(
+                Collection::Agencies,
+                "agency",
+                &mut data.agencies.iter().map(|x| (&x.id, label(&x.name))),
+                d,
+            ),
+            themes: set(
+                Collection::Themes,
+                "theme",
+                &mut data.themes.iter().map(|x| (&x.id, label(&x.name))),
+                d,
+            ),
+            recs: set(
+                Collection::Recommendations,
+                "recommendation",
+                &mut data.recommendations.iter().map(|x| (&x.id, String::new())),
+                d,
+            ),
+            plans: set(
+                Collection::Plans,
+                "plan",
+                &mut data.plans.iter().map(|x| (&x.id, String::new())),
+                d,
+            ),
+            tasks: set(
+                Collection::Tasks,
+                "task",
+                &mut data.tasks.iter().map(|x| (&x.id, x.ref_.clone())),
+                d,
+            ),
+            indicators: set(
+                Collection::Indicators,
+                "indicator",
+                &mut data.indicators.iter().map(|x| (&x.id, label(&x.title))),
+                d,
+            ),
+        }
+    }
+
+    /// One warning per collection whose unreadable file left references
+    /// unchecked ([`IdSet::report_unchecked`]).
+    fn report_unchecked(&self, sources: &Sources, d: &mut Diagnostics) {
+        for set in [
+            &self.mechanisms,
+            &self.documents,
+            &self.agencies,
+            &self.themes,
+            &self.recs,
+            &self.plans,
+            &self.tasks,
+            &self.indicators,
+        ] {
+            set.report_unchecked(sources, d);
+        }
+    }
+}
+
+/// The first file of a collection that could not be read at all.
+fn unread(data: &Data, c: Collection) -> Option<u32> {
+    data.unread.iter().find(|(x, _)| *x == c).map(|(_, f)| *f)
+}
+
+/// The ids of a collection's records that failed to load (already reported).
+fn broken(data: &Data, c: Collection) -> std::collections::HashSet<&str> {
+    data.broken
+        .iter()
+        .filter(|(x, _)| *x == c)
+        .map(|(_, id)| id.as_str())
+        .collect()
+}
+
+/// Every rule that needs the whole dataset, one function per collection
+/// whose records it reads; every problem is reported, none stops the rest.
 pub fn validate(
     data: &Data,
     langs: &[String],
@@ -118,90 +229,34 @@ pub fn validate(
     sources: &Sources,
     d: &mut Diagnostics,
 ) {
-    let label = |t: &Text| t.plain("en", langs).to_string();
-    let unread = |c: Collection| data.unread.iter().find(|(x, _)| *x == c).map(|(_, f)| *f);
-    let broken = |c: Collection| -> std::collections::HashSet<&str> {
-        data.broken
-            .iter()
-            .filter(|(x, _)| *x == c)
-            .map(|(_, id)| id.as_str())
-            .collect()
-    };
-    let mechanisms = IdSet::build(
-        "mechanism",
-        data.mechanisms.iter().map(|m| (&m.id, label(&m.name))),
-        broken(Collection::Mechanisms),
-        sources,
-        d,
-    )
-    .with_unread(unread(Collection::Mechanisms));
-    let documents = IdSet::build(
-        "document",
-        data.documents
-            .iter()
-            .map(|x| (&x.id, x.symbol.clone().unwrap_or_default())),
-        broken(Collection::Documents),
-        sources,
-        d,
-    )
-    .with_unread(unread(Collection::Documents));
-    let agencies = IdSet::build(
-        "agency",
-        data.agencies.iter().map(|x| (&x.id, label(&x.name))),
-        broken(Collection::Agencies),
-        sources,
-        d,
-    )
-    .with_unread(unread(Collection::Agencies));
-    let themes = IdSet::build(
-        "theme",
-        data.themes.iter().map(|x| (&x.id, label(&x.name))),
-        broken(Collection::Themes),
-        sources,
-        d,
-    )
-    .with_unread(unread(Collection::Themes));
-    let recs = IdSet::build(
-        "recommendation",
-        data.recommendations.iter().map(|x| (&x.id, String::new())),
-        broken(Collection::Recommendations),
-        sources,
-        d,
-    )
-    .with_unread(unread(Collection::Recommendations));
-    let plans = IdSet::build(
-        "plan",
-        data.plans.iter().map(|x| (&x.id, String::new())),
-        broken(Collection::Plans),
-        sources,
-        d,
-    )
-    .with_unread(unread(Collection::Plans));
-    let tasks = IdSet::build(
-        "task",
-        data.tasks.iter().map(|x| (&x.id, x.ref_.clone())),
-        broken(Collection::Tasks),
-        sources,
-        d,
-    )
-    .with_unread(unread(Collection::Tasks));
-    let indicators = IdSet::build(
-        "indicator",
-        data.indicators.iter().map(|x| (&x.id, label(&x.title))),
-        broken(Collection::Indicators),
-        sources,
-        d,
-    )
-    .with_unread(unread(Collection::Indicators));
+    let ids = Ids::build(data, langs, sources, d);
+    check_documents(data, &ids, d);
+    check_agencies(data, &ids, d);
+    check_recommendations(data, &ids, d);
+    check_coverage(data, d);
+    check_plans(data, &ids, d);
+    check_tasks(data, &ids, d);
+    check_progress(data, &ids, as_of, sources, d);
+    ids.report_unchecked(sources, d);
+    check_parent_cycles(data, d);
+    check_indicators(data, &ids, d);
+    check_values(data, &ids, d);
+}
 
+fn check_documents(data: &Data, ids: &Ids<'_>, d: &mut Diagnostics) {
     for doc in &data.documents {
         if let Some(m) = &doc.mechanism {
-            mechanisms.check(m, d);
+            ids.mechanisms.check(m, d);
         }
     }
+}
+
+/// Parents and successors exist and are not the agency itself; successors
+/// come with an end date.
+fn check_agencies(data: &Data, ids: &Ids<'_>, d: &mut Diagnostics) {
     for a in &data.agencies {
         if let Some(p) = &a.parent
-            && agencies.check(p, d)
+            && ids.agencies.check(p, d)
             && p.id == a.id.id
         {
             d.error(
@@ -210,7 +265,7 @@ pub fn validate(
             );
         }
         for s in &a.successors {
-            agencies.check(&s.agency, d);
+            ids.agencies.check(&s.agency, d);
             if s.agency.id == a.id.id {
                 d.error(
                     Some(s.agency.loc),
@@ -226,6 +281,11 @@ pub fn validate(
             .hint("add `ended: YYYY-MM-DD`, the day the body ceased to exist");
         }
     }
+}
+
+/// A recommendation's mechanism agrees with its document's; themes and
+/// related recommendations exist, and none is related to itself.
+fn check_recommendations(data: &Data, ids: &Ids<'_>, d: &mut Diagnostics) {
     let doc_mech: HashMap<&str, &str> = data
         .documents
         .iter()
@@ -236,8 +296,8 @@ pub fn validate(
         })
         .collect();
     for r in &data.recommendations {
-        let m_ok = mechanisms.check(&r.mechanism, d);
-        let d_ok = documents.check(&r.document, d);
+        let m_ok = ids.mechanisms.check(&r.mechanism, d);
+        let d_ok = ids.documents.check(&r.document, d);
         if m_ok
             && d_ok
             && let Some(dm) = doc_mech.get(r.document.id.as_str())
@@ -249,10 +309,10 @@ pub fn validate(
                     ));
         }
         for t in &r.themes {
-            themes.check(t, d);
+            ids.themes.check(t, d);
         }
         for x in &r.related {
-            if recs.check(x, d) && x.id == r.id.id {
+            if ids.recs.check(x, d) && x.id == r.id.id {
                 d.error(
                     Some(x.loc),
                     format!("recommendation `{}` is related to itself", r.id.id),
@@ -260,22 +320,27 @@ pub fn validate(
             }
         }
     }
-    check_coverage(data, d);
+}
+
+/// A plan's references exist; `superseded_by` names another plan, or its
+/// document.
+fn check_plans(data: &Data, ids: &Ids<'_>, d: &mut Diagnostics) {
     for p in &data.plans {
-        documents.check(&p.document, d);
+        ids.documents.check(&p.document, d);
         for m in &p.mechanisms {
-            mechanisms.check(m, d);
+            ids.mechanisms.check(m, d);
         }
         if let Some(c) = &p.coordinator {
-            agencies.check(c, d);
+            ids.agencies.check(c, d);
         }
         for a in &p.answers {
-            documents.check(a, d);
+            ids.documents.check(a, d);
         }
         if let Some(s) = &p.superseded_by {
-            if !plans.ids.contains_key(s.id.as_str()) && !documents.ids.contains_key(s.id.as_str())
+            if !ids.plans.ids.contains_key(s.id.as_str())
+                && !ids.documents.ids.contains_key(s.id.as_str())
             {
-                plans.check(s, d);
+                ids.plans.check(s, d);
             } else if s.id == p.id.id || s.id == p.document.id {
                 d.error(
                     Some(s.loc),
@@ -285,13 +350,17 @@ pub fn validate(
             }
         }
     }
-    let task_plan: HashMap<&str, &Task> =
-        data.tasks.iter().map(|t| (t.id.id.as_str(), t)).collect();
+}
+
+/// A task's references exist, its parent is in the same plan and is not
+/// itself; a task that is not a heading has a lead.
+fn check_tasks(data: &Data, ids: &Ids<'_>, d: &mut Diagnostics) {
+    let by_id = tasks_by_id(data);
     for t in &data.tasks {
-        plans.check(&t.plan, d);
+        ids.plans.check(&t.plan, d);
         if let Some(p) = &t.parent
-            && tasks.check(p, d)
-            && let Some(parent) = task_plan.get(p.id.as_str())
+            && ids.tasks.check(p, d)
+            && let Some(parent) = by_id.get(p.id.as_str())
         {
             if parent.plan.id != t.plan.id {
                 d.error(
@@ -307,16 +376,16 @@ pub fn validate(
             }
         }
         for a in t.lead.iter().chain(&t.coordinating).chain(&t.current_lead) {
-            agencies.check(&a.agency, d);
+            ids.agencies.check(&a.agency, d);
         }
         for r in &t.recommendations {
-            recs.check(r, d);
+            ids.recs.check(r, d);
         }
         for i in &t.indicators {
-            indicators.check(i, d);
+            ids.indicators.check(i, d);
         }
         for th in &t.themes {
-            themes.check(th, d);
+            ids.themes.check(th, d);
         }
         if !t.heading && t.lead.is_empty() {
             d.warning(
@@ -326,18 +395,34 @@ pub fn validate(
             .hint("add `lead:`, or `heading: true` if the row only groups others");
         }
     }
+}
+
+fn tasks_by_id(data: &Data) -> HashMap<&str, &Task> {
+    data.tasks.iter().map(|t| (t.id.id.as_str(), t)).collect()
+}
+
+/// A progress record's ids follow the rule and are unique; it is dated no
+/// later than `as_of`, its sources were read by then, and a status is not
+/// claimed for a heading (which has no state of its own).
+fn check_progress(
+    data: &Data,
+    ids: &Ids<'_>,
+    as_of: jiff::civil::Date,
+    sources: &Sources,
+    d: &mut Diagnostics,
+) {
     // Nothing refers to a progress record; building the set checks its ids
     // (the rule, duplicates).
     IdSet::build(
         "progress record",
         data.progress.iter().map(|x| (&x.id, String::new())),
-        broken(Collection::Progress),
+        broken(data, Collection::Progress),
         sources,
         d,
     );
     let check_source = |s: &Source, d: &mut Diagnostics| match s {
         Source::Document(r) => {
-            documents.check(r, d);
+            ids.documents.check(r, d);
         }
         Source::Web {
             accessed: Some(a),
@@ -352,6 +437,7 @@ pub fn validate(
         }
         Source::Web { .. } => {}
     };
+    let by_id = tasks_by_id(data);
     for p in &data.progress {
         if p.date.start > as_of {
             d.error(
@@ -364,9 +450,9 @@ pub fn validate(
             .hint("a record tells what has happened: fix the date, or move `as_of` in site.yaml forward");
         }
         for t in &p.tasks {
-            if tasks.check(t, d)
+            if ids.tasks.check(t, d)
                 && p.status.is_some()
-                && let Some(task) = task_plan.get(t.id.as_str())
+                && let Some(task) = by_id.get(t.id.as_str())
                 && task.heading
             {
                 d.warning(
@@ -380,37 +466,32 @@ pub fn validate(
             }
         }
         for r in &p.recommendations {
-            recs.check(r, d);
+            ids.recs.check(r, d);
         }
         check_source(&p.source, d);
         for s in &p.also {
             check_source(s, d);
         }
     }
-    for set in [
-        &mechanisms,
-        &documents,
-        &agencies,
-        &themes,
-        &recs,
-        &plans,
-        &tasks,
-        &indicators,
-    ] {
-        set.report_unchecked(sources, d);
-    }
-    check_parent_cycles(data, d);
+}
+
+fn check_indicators(data: &Data, ids: &Ids<'_>, d: &mut Diagnostics) {
     for i in &data.indicators {
         if let Some(s) = &i.source {
-            documents.check(s, d);
+            ids.documents.check(s, d);
         }
         for t in &i.themes {
-            themes.check(t, d);
+            ids.themes.check(t, d);
         }
         for t in &i.tasks {
-            tasks.check(t, d);
+            ids.tasks.check(t, d);
         }
     }
+}
+
+/// A value's indicator exists, and the value fits it: a plausible number,
+/// or a level of the indicator's scale.
+fn check_values(data: &Data, ids: &Ids<'_>, d: &mut Diagnostics) {
     let ind: HashMap<&str, &Indicator> = data
         .indicators
         .iter()
@@ -418,9 +499,9 @@ pub fn validate(
         .collect();
     for v in &data.values {
         if let Some(s) = &v.source {
-            documents.check(s, d);
+            ids.documents.check(s, d);
         }
-        if !indicators.check(&v.indicator, d) {
+        if !ids.indicators.check(&v.indicator, d) {
             continue;
         }
         let Some(i) = ind.get(v.indicator.id.as_str()) else {
