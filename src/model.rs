@@ -140,6 +140,73 @@ impl std::fmt::Display for Collection {
     }
 }
 
+/// The position of a record in its collection in [`Data`] (`data.agencies[i]`),
+/// typed by the record: an index of a plan cannot be used where an agency
+/// is meant. Slices of `T` are indexed by it directly (`data.plans[ix]`).
+pub struct Ix<T> {
+    i: usize,
+    of: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T> Ix<T> {
+    pub fn new(i: usize) -> Self {
+        Ix {
+            i,
+            of: std::marker::PhantomData,
+        }
+    }
+    /// The bare position, for lists kept in collection order beside `Data`
+    /// (a record's view, its row in a table).
+    pub fn get(self) -> usize {
+        self.i
+    }
+}
+
+// By hand: derived impls would ask `T` for them too.
+impl<T> Clone for Ix<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for Ix<T> {}
+impl<T> PartialEq for Ix<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.i == other.i
+    }
+}
+impl<T> Eq for Ix<T> {}
+impl<T> PartialOrd for Ix<T> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl<T> Ord for Ix<T> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.i.cmp(&other.i)
+    }
+}
+impl<T> std::hash::Hash for Ix<T> {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.i.hash(h)
+    }
+}
+impl<T> std::fmt::Debug for Ix<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Ix({})", self.i)
+    }
+}
+impl<T> From<Ix<T>> for usize {
+    fn from(x: Ix<T>) -> usize {
+        x.i
+    }
+}
+impl<T> std::ops::Index<Ix<T>> for [T] {
+    type Output = T;
+    fn index(&self, x: Ix<T>) -> &T {
+        &self[x.i]
+    }
+}
+
 /// A text in one or more languages. The key `""` holds a language-neutral
 /// text (a UN symbol, a name that is the same everywhere).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -623,5 +690,16 @@ mod tests {
             .filter(|c| c.section().is_none())
             .collect();
         assert_eq!(without, [Collection::IndicatorValues, Collection::Progress]);
+    }
+
+    #[test]
+    fn a_typed_position_indexes_its_own_collection() {
+        let names = ["a", "b", "c"];
+        let ix: Ix<&str> = Ix::new(2);
+        assert_eq!(names[ix], "c");
+        assert_eq!(usize::from(ix), 2);
+        let mut sorted = vec![Ix::<&str>::new(1), Ix::new(0)];
+        sorted.sort();
+        assert_eq!(sorted, [Ix::new(0), Ix::new(1)]);
     }
 }

@@ -66,7 +66,7 @@ pub struct Index<'a> {
     agency_led: Vec<Vec<usize>>,
     pub agency_recs: Vec<Vec<usize>>,
     pub agency_predecessors: Vec<Vec<(usize, Option<&'a Text>)>>,
-    pub agency_children: Vec<Vec<usize>>,
+    pub agency_children: Vec<Vec<Ix<Agency>>>,
     pub theme_recs: Vec<Vec<usize>>,
     pub theme_tasks: Vec<Vec<usize>>,
     /// The agencies of a theme's tasks: (agency, leads one, coordinates one).
@@ -74,7 +74,8 @@ pub struct Index<'a> {
     pub theme_indicators: Vec<Vec<usize>>,
     pub plan_tasks: Vec<Vec<usize>>,
     pub plan_successor: Vec<Option<Succ>>,
-    pub plan_predecessors: Vec<Vec<usize>>,
+    /// The plans each plan superseded (their `superseded_by`).
+    pub plan_predecessors: Vec<Vec<Ix<Plan>>>,
     pub doc_recs: Vec<Vec<usize>>,
     pub doc_plans: Vec<Vec<usize>>,
     pub doc_answered_by: Vec<Vec<usize>>,
@@ -89,8 +90,8 @@ pub struct Index<'a> {
 /// What replaced a plan: another plan of the site, or only a document.
 #[derive(Debug, Clone, Copy)]
 pub enum Succ {
-    Plan(usize),
-    Document(usize),
+    Plan(Ix<Plan>),
+    Document(Ix<Document>),
 }
 
 fn ids<'a, T>(items: &'a [T], id: impl Fn(&'a T) -> &'a str) -> HashMap<&'a str, usize> {
@@ -230,7 +231,7 @@ struct AgencyLinks<'a> {
     duties: Vec<Vec<Duty<'a>>>,
     inherited: Vec<Vec<usize>>,
     predecessors: Vec<Vec<(usize, Option<&'a Text>)>>,
-    children: Vec<Vec<usize>>,
+    children: Vec<Vec<Ix<Agency>>>,
 }
 
 fn agency_links<'a>(data: &'a Data, ids: &Ids<'a>, as_of: Date) -> AgencyLinks<'a> {
@@ -314,7 +315,7 @@ fn agency_links<'a>(data: &'a Data, ids: &Ids<'a>, as_of: Date) -> AgencyLinks<'
             }
         }
         if let Some(p) = a.parent.as_ref().and_then(|p| agency.get(p.id.as_str())) {
-            children[*p].push(i);
+            children[*p].push(Ix::new(i));
         }
     }
     AgencyLinks {
@@ -444,7 +445,7 @@ fn theme_links(data: &Data, ids: &Ids<'_>, rec_tasks: &[Vec<usize>]) -> ThemeLin
 struct PlanLinks {
     tasks: Vec<Vec<usize>>,
     successor: Vec<Option<Succ>>,
-    predecessors: Vec<Vec<usize>>,
+    predecessors: Vec<Vec<Ix<Plan>>>,
 }
 
 fn plan_links(data: &Data, ids: &Ids<'_>) -> PlanLinks {
@@ -460,10 +461,12 @@ fn plan_links(data: &Data, ids: &Ids<'_>) -> PlanLinks {
         .map(|(pi, p)| {
             let s = p.superseded_by.as_ref()?;
             if let Some(&q) = ids.plan.get(s.id.as_str()) {
-                plan_predecessors[q].push(pi);
-                Some(Succ::Plan(q))
+                plan_predecessors[q].push(Ix::new(pi));
+                Some(Succ::Plan(Ix::new(q)))
             } else {
-                ids.document.get(s.id.as_str()).map(|&d| Succ::Document(d))
+                ids.document
+                    .get(s.id.as_str())
+                    .map(|&d| Succ::Document(Ix::new(d)))
             }
         })
         .collect();

@@ -730,10 +730,13 @@ fn plan(c: &Ctx<'_>, v: &Views, pi: usize, k: usize) -> Value {
     let p = &d.plans[pi];
     let successor = idx.plan_successor[pi].map(|s| match s {
         Succ::Plan(q) => obj([
-            ("plan", v.plans[q].clone()),
-            ("transcribed", Value::from(!idx.plan_tasks[q].is_empty())),
+            ("plan", v.plans[q.get()].clone()),
+            (
+                "transcribed",
+                Value::from(!idx.plan_tasks[q.get()].is_empty()),
+            ),
         ]),
-        Succ::Document(doc) => obj([("document", v.documents[doc].clone())]),
+        Succ::Document(doc) => obj([("document", v.documents[doc.get()].clone())]),
     });
     let answers: Vec<usize> = p
         .answers

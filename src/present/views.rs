@@ -637,6 +637,6 @@ pub(crate) fn link(u: Option<&str>) -> Option<&str> {
     })
 }
 
-pub(crate) fn pick(v: &[Value], idx: &[usize]) -> Value {
-    list(idx.iter().map(|&i| v[i].clone()).collect())
+pub(crate) fn pick<I: Copy + Into<usize>>(v: &[Value], idx: &[I]) -> Value {
+    list(idx.iter().map(|&i| v[i.into()].clone()).collect())
 }
