@@ -7,6 +7,7 @@ use crate::diag::{Diagnostics, Sources};
 use crate::present::render;
 use crate::publish::export;
 use crate::publish::output::{WriteStats, Writer};
+use crate::publish::words::Words;
 use crate::source::config::BaseUrl;
 use crate::source::{load, theme};
 use std::path::Path;
@@ -178,10 +179,12 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
     // together. (The workbook, slow and serial, is made beside the first
     // language's pages.)
     step("writing datasets");
+    // Titles and column descriptions are interface strings of the theme.
+    let words = Words::new(&theme.strings);
     // Only some pages (`Hooks::only`): no datasets.
     let exported = match hooks.only {
         Some(_) => None,
-        None => match export::write(&idx, &loaded.config, &title, &writer) {
+        None => match export::write(&idx, &loaded.config, &words, &title, &writer) {
             Ok(mut x) => {
                 for w in std::mem::take(&mut x.warnings) {
                     diags.warning(w.loc, w.message).hint(w.hint);
@@ -196,7 +199,7 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
     };
     step("rendering pages");
     let datasets = || match exported {
-        Some(x) => x.workbook(&loaded.config, &title, &writer),
+        Some(x) => x.workbook(&loaded.config, &words, &title, &writer),
         None => Ok(Vec::new()),
     };
     let input = render::Input {

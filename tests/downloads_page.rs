@@ -345,3 +345,112 @@ fn a_script_url_as_contact_or_report_address_is_refused_at_its_line() {
         run.stderr
     );
 }
+
+/// The rich fixture in three languages, `fr` added; with `fr_strings`, the
+/// theme's i18n/fr.yaml is the built-in English file with the datasets'
+/// strings marked `[fr] ` (and without the keys in `drop`).
+fn rich_in_french(fr_strings: bool, drop: &[&str]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let (tmp, root) = copy_fixture("rich");
+    let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
+    let three = yaml.replace("languages: [vi, en]", "languages: [vi, en, fr]");
+    assert_ne!(three, yaml, "the fixture's languages line");
+    std::fs::write(root.join("site.yaml"), three).unwrap();
+    if fr_strings {
+        let en = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/i18n/en.yaml"),
+        )
+        .unwrap();
+        let mut fr = String::new();
+        for line in en.lines() {
+            let key = line.split(": ").next().unwrap_or("");
+            if drop.contains(&key) {
+                continue;
+            }
+            let dataset = ["dataset.", "column.", "workbook."]
+                .iter()
+                .any(|p| key.starts_with(p));
+            match line.split_once(": \"") {
+                Some((k, v)) if dataset => fr.push_str(&format!("{k}: \"[fr] {v}\n")),
+                _ => fr.push_str(&format!("{line}\n")),
+            }
+        }
+        let dir = root.join("themes/default/i18n");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("fr.yaml"), fr).unwrap();
+    }
+    (tmp, root)
+}
+
+/// A third language gets its own dataset titles and column descriptions
+/// from its i18n file: on its downloads page and as a third description
+/// column of the workbook's README sheet; datapackage.json stays English.
+#[test]
+fn a_third_language_describes_the_datasets_through_its_i18n_file() {
+    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+    let (tmp, root) = rich_in_french(true, &[]);
+    let out = tmp.path().join("out");
+    build_ok(&root, &out, &[]);
+    let fr = read(&out, "fr/data/index.html");
+    assert!(fr.contains("<h2 id=\"d-tasks\">[fr] Tasks of the plans</h2>"));
+    assert!(fr.contains("[fr] Excel workbook: every table, one sheet each"));
+    assert!(
+        fr.contains("<td><code>name_fr</code></td><td>string</td><td>[fr] Official name (fr)</td>"),
+        "per-language columns name their language"
+    );
+    let vi = read(&out, "vi/data/index.html");
+    assert!(vi.contains("<h2 id=\"d-tasks\">Nhiệm vụ của các kế hoạch</h2>"));
+    let package = read(&out, "data/datapackage.json");
+    assert!(package.contains("\"title\": \"Tasks of the plans\""));
+    assert!(!package.contains("[fr]"));
+
+    let bytes = std::fs::read(out.join("data/lotrinh.xlsx")).unwrap();
+    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range("README").unwrap();
+    let text = |r: usize, c: usize| match sheet.get((r, c)) {
+        Some(Data::String(s)) => s.clone(),
+        _ => String::new(),
+    };
+    let header = (0..sheet.get_size().0)
+        .find(|&r| text(r, 0) == "sheet")
+        .expect("dictionary header");
+    assert_eq!(
+        (3..6).map(|c| text(header, c)).collect::<Vec<_>>(),
+        ["description", "mô tả", "[fr] description"],
+        "English, then the site's other languages in order"
+    );
+    let aliases = (header..sheet.get_size().0)
+        .find(|&r| text(r, 0) == "agencies" && text(r, 1) == "aliases")
+        .expect("agencies.aliases described");
+    assert!(
+        text(aliases, 5).starts_with("[fr] Other names it goes by (searched) ([fr] a list: "),
+        "{}",
+        text(aliases, 5)
+    );
+}
+
+/// A language's i18n file must hold every dataset string, as every other
+/// interface string: a missing one is an error naming the key; a language
+/// with no i18n file at all is shown in English, as on the pages.
+#[test]
+fn a_dataset_string_missing_from_a_language_is_an_error_and_no_file_falls_back_to_english() {
+    let (tmp, root) = rich_in_french(true, &["column.tasks.state"]);
+    let run = build(&root, &tmp.path().join("out"), &[]);
+    assert_eq!(run.code, 1, "{}", run.both());
+    assert!(
+        run.stderr
+            .contains("interface string `column.tasks.state` is missing for `fr`"),
+        "{}",
+        run.stderr
+    );
+
+    let (tmp, root) = rich_in_french(false, &[]);
+    let out = tmp.path().join("out");
+    let run = build_ok(&root, &out, &[]);
+    assert!(
+        run.stderr.contains("no interface strings for `fr`"),
+        "{}",
+        run.stderr
+    );
+    let fr = read(&out, "fr/data/index.html");
+    assert!(fr.contains("<h2 id=\"d-tasks\">Tasks of the plans</h2>"));
+}

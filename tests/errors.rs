@@ -1146,16 +1146,20 @@ fn an_unreadable_folder_is_an_error() {
 #[test]
 fn nothing_is_skipped_silently() {
     let (tmp, root) = copy_fixture("rich");
-    std::fs::create_dir_all(root.join("shared")).unwrap();
+    // The fixture's UPR recommendations (tests/fixtures/rich/data/
+    // recommendations/upr.yaml) move to another folder of the same copied
+    // site, `moved/`, and a relative symlink takes their place: a link
+    // that stays inside the site, so it is read, not refused.
+    std::fs::create_dir_all(root.join("moved")).unwrap();
     std::fs::rename(
         root.join("data/recommendations/upr.yaml"),
-        root.join("shared/upr.yaml"),
+        root.join("moved/upr.yaml"),
     )
     .unwrap();
     with_symlink(
         &root,
         "data/recommendations/upr.yaml",
-        Path::new("../../shared/upr.yaml"),
+        Path::new("../../moved/upr.yaml"),
     );
     std::fs::create_dir_all(root.join("content/drafts")).unwrap();
     std::fs::write(root.join("content/drafts/x.en.md"), "---\ntitle: X\n---\n").unwrap();

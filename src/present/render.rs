@@ -866,10 +866,11 @@ mod template_tests {
         .expect("theme loads");
         let idx = Index::build(&site.data, site.config.as_of);
         let out = Writer::discard();
-        let exported = crate::publish::export::write(&idx, &site.config, "t", &out)
+        let words = crate::publish::words::Words::new(&theme.strings);
+        let exported = crate::publish::export::write(&idx, &site.config, &words, "t", &out)
             .ok()
             .expect("datasets");
-        let datasets = || exported.workbook(&site.config, "t", &out);
+        let datasets = || exported.workbook(&site.config, &words, "t", &out);
         let input = Input {
             site: &site,
             idx: &idx,

@@ -1,8 +1,9 @@
 //! A dataset table as every format sees it: its columns with their types
-//! and descriptions, its rows as text, its keys. `export` builds tables
-//! from the index; the CSV/JSON writers, the data package and the workbook
-//! (`xlsx`) read them. Kept apart from both so that neither imports the
-//! other's internals.
+//! and the keys of their descriptions, its rows as text, its keys, how a
+//! list is written in one cell. `tables` builds the tables from the index;
+//! the CSV/JSON writers (`export`), the data package and the workbook
+//! (`xlsx`) read them. Kept apart from all of them so that none imports
+//! another's internals.
 
 use crate::diag::Loc;
 
@@ -33,13 +34,30 @@ pub struct Col {
     pub required: bool,
     /// A `;`-joined list in CSV, an array in JSON.
     pub list: bool,
-    pub desc: [&'static str; 2],
+    /// The interface string that describes it (`column.<table>.<column>`,
+    /// see [`crate::publish::words`]).
+    pub desc_key: String,
+    /// The language of a per-language column (`name_vi`, `name_en`).
     pub lang: Option<String>,
+}
+
+/// Where a table is published.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Kind {
+    /// A table of the package: its CSV, spreadsheet CSV and JSON, a
+    /// resource of datapackage.json, a sheet of the workbook, a section of
+    /// the downloads page.
+    Package,
+    /// One agency's rows of `tasks` (`agencies/<id>/tasks`), linked from
+    /// the agency's page: its CSV and spreadsheet CSV only.
+    AgencyTasks,
 }
 
 pub struct Table {
     pub name: String,
-    pub title: [&'static str; 2],
+    pub kind: Kind,
+    /// The interface string of its title (`dataset.<table>`).
+    pub title_key: String,
     pub cols: Vec<Col>,
     pub rows: Vec<Vec<String>>,
     /// Where each row's record is written (parallel to `rows`), so a problem
@@ -59,5 +77,76 @@ pub fn fmt_num(v: f64) -> String {
         format!("{}", v as i64)
     } else {
         format!("{v}")
+    }
+}
+
+/// The separator of list items in a CSV cell (and in a workbook cell).
+pub const LIST_SEP: &str = "; ";
+
+/// A list as one cell: items separated by `; `, with a `;` or `\` inside
+/// an item written `\;` or `\\`, so that an item like "Iran; Islamic
+/// Republic of" stays one item. [`split_list`] reverses it.
+pub fn join_list<'x>(items: impl Iterator<Item = &'x str>) -> String {
+    let mut out = String::new();
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            out.push_str(LIST_SEP);
+        }
+        for ch in item.chars() {
+            if ch == ';' || ch == '\\' {
+                out.push('\\');
+            }
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// The items of a list cell made by [`join_list`]: split at every `;` not
+/// preceded by a backslash, `\x` read as `x`, the space after a
+/// separator dropped.
+pub fn split_list(cell: &str) -> Vec<String> {
+    let mut items = Vec::new();
+    if cell.is_empty() {
+        return items;
+    }
+    let mut cur = String::new();
+    let mut chars = cell.chars();
+    while let Some(ch) = chars.next() {
+        match ch {
+            '\\' => cur.extend(chars.next()),
+            ';' => {
+                items.push(std::mem::take(&mut cur));
+                if chars.clone().next() == Some(' ') {
+                    chars.next();
+                }
+            }
+            _ => cur.push(ch),
+        }
+    }
+    items.push(cur);
+    items
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn a_list_item_with_the_separator_stays_one_item() {
+        let items = ["Iran; Islamic Republic of", "a\\b", "France"];
+        let cell = join_list(items.iter().copied());
+        assert_eq!(cell, "Iran\\; Islamic Republic of; a\\\\b; France");
+        assert_eq!(split_list(&cell), items);
+        assert_eq!(split_list(""), Vec::<String>::new());
+    }
+
+    proptest! {
+        #[test]
+        fn lists_round_trip(items in proptest::collection::vec("[a-z ;\\\\]{1,8}", 1..5)) {
+            let cell = join_list(items.iter().map(String::as_str));
+            prop_assert_eq!(split_list(&cell), items);
+        }
     }
 }

@@ -9,6 +9,7 @@
 //! clock, so the bytes are the same on every build.
 
 use crate::publish::table::{Table, Ty};
+use crate::publish::words::{self, Words};
 use jiff::civil::Date;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet};
 
@@ -20,13 +21,17 @@ const WIDTH_MAX: usize = 60;
 /// Excel's limit on the length of a cell's text, in UTF-16 units.
 pub const CELL_MAX: usize = 32_767;
 
-/// What the workbook says about itself: its document properties, and the
-/// lines (label, value) at the top of its README sheet.
+/// What the workbook says about itself: its document properties, the
+/// lines (label, value) at the top of its README sheet, and the words its
+/// columns are described with there.
 pub struct Meta<'a> {
     pub title: &'a str,
     pub publisher: Option<&'a str>,
     pub as_of: Date,
     pub about: Vec<(String, String)>,
+    pub words: &'a Words<'a>,
+    /// The languages of the description columns, in order.
+    pub described_in: Vec<String>,
 }
 
 fn utf16_len(s: &str) -> usize {
@@ -118,39 +123,43 @@ fn readme(
         r += 1;
     }
     r += 1;
-    for (c, h) in ["sheet", "column", "type", "description", "mô tả"]
-        .iter()
-        .enumerate()
-    {
+    let langs = &meta.described_in;
+    let word = |lang: &str, key: &str| meta.words.get(lang, key).map_err(|m| m.to_string());
+    let mut headings = vec!["sheet", "column", "type"];
+    for l in langs {
+        headings.push(word(l, words::WORKBOOK_DESCRIPTION)?);
+    }
+    for (c, h) in headings.iter().enumerate() {
         sheet
             .write_string_with_format(r, c as u16, *h, bold)
             .map_err(e)?;
     }
+    let list_notes = langs
+        .iter()
+        .map(|l| word(l, words::LIST_NOTE))
+        .collect::<Result<Vec<_>, _>>()?;
     for t in tables {
         for col in &t.cols {
             r += 1;
-            let desc = |i: usize| {
-                let mut d = col.desc[i].to_string();
+            sheet.write_string(r, 0, &t.name).map_err(e)?;
+            sheet.write_string(r, 1, &col.name).map_err(e)?;
+            sheet.write_string(r, 2, col.ty.name()).map_err(e)?;
+            for (i, (l, list_note)) in langs.iter().zip(&list_notes).enumerate() {
+                let mut d = word(l, &col.desc_key)?.to_string();
                 if col.list {
-                    d.push_str(if i == 0 {
-                        " (a list: items separated by \"; \"; a \";\" or \"\\\" inside an item is written \"\\;\" or \"\\\\\")"
-                    } else {
-                        " (danh sách: các mục phân tách bằng \"; \"; dấu \";\" hoặc \"\\\" trong một mục được viết là \"\\;\" hoặc \"\\\\\")"
-                    });
+                    d.push_str(&format!(" ({list_note})"));
                 }
                 if let Some(l) = &col.lang {
                     d.push_str(&format!(" ({l})"));
                 }
-                d
-            };
-            sheet.write_string(r, 0, &t.name).map_err(e)?;
-            sheet.write_string(r, 1, &col.name).map_err(e)?;
-            sheet.write_string(r, 2, col.ty.name()).map_err(e)?;
-            sheet.write_string(r, 3, desc(0)).map_err(e)?;
-            sheet.write_string(r, 4, desc(1)).map_err(e)?;
+                sheet.write_string(r, 3 + i as u16, d).map_err(e)?;
+            }
         }
     }
-    for (c, w) in [24.0, 24.0, 10.0, 70.0, 70.0].into_iter().enumerate() {
+    let widths = [24.0, 24.0, 10.0]
+        .into_iter()
+        .chain(langs.iter().map(|_| 70.0));
+    for (c, w) in widths.enumerate() {
         sheet.set_column_width(c as u16, w).map_err(e)?;
     }
     Ok(())
@@ -306,7 +315,7 @@ mod tests {
             ty,
             required: false,
             list,
-            desc: ["", ""],
+            desc_key: format!("column.hostile.{name}"),
             lang: None,
         }
     }
@@ -345,7 +354,8 @@ mod tests {
         ]);
         Table {
             name: "hostile".into(),
-            title: ["", ""],
+            kind: crate::publish::table::Kind::Package,
+            title_key: "dataset.hostile".into(),
             cols: vec![
                 col("text", Ty::String, false),
                 col("count", Ty::Integer, false),
@@ -367,7 +377,32 @@ mod tests {
             publisher: Some("Publisher"),
             as_of: jiff::civil::date(2026, 6, 30),
             about: vec![("Label".into(), "Value".into())],
+            words: test_words(),
+            described_in: vec!["en".into()],
         }
+    }
+
+    /// The words of the test table, in English; held for the whole run.
+    fn test_words() -> &'static Words<'static> {
+        use std::collections::BTreeMap;
+        static STRINGS: std::sync::OnceLock<BTreeMap<String, BTreeMap<String, String>>> =
+            std::sync::OnceLock::new();
+        static WORDS: std::sync::OnceLock<Words<'static>> = std::sync::OnceLock::new();
+        let strings = STRINGS.get_or_init(|| {
+            let en = ["text", "count", "flag", "day", "value", "items"]
+                .iter()
+                .map(|c| (format!("column.hostile.{c}"), format!("The {c}")))
+                .chain([
+                    (words::LIST_NOTE.to_string(), "a list".to_string()),
+                    (
+                        words::WORKBOOK_DESCRIPTION.to_string(),
+                        "description".into(),
+                    ),
+                ])
+                .collect();
+            BTreeMap::from([("en".to_string(), en)])
+        });
+        WORDS.get_or_init(|| Words::new(strings))
     }
 
     #[test]

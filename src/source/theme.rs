@@ -261,3 +261,37 @@ pub fn files_in(
         .map(|(rel, item)| (rel, item.path))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The built-in theme speaks both its languages fully: the same keys in
+    /// vi.yaml and en.yaml (the build's check only asks a language for the
+    /// English keys), none empty, every string NFC as the files are read.
+    /// The datasets' strings are among them (`tables` tests that every key
+    /// a table uses is here).
+    #[test]
+    fn the_built_in_i18n_files_have_the_same_keys() {
+        let mut diags = Diagnostics::default();
+        let parsed: BTreeMap<&str, BTreeMap<String, String>> = I18N
+            .iter()
+            .map(|(lang, src)| (*lang, parse_strings(src, 0, &mut diags)))
+            .collect();
+        assert!(!diags.has_errors());
+        let en: Vec<&String> = parsed["en"].keys().collect();
+        let vi: Vec<&String> = parsed["vi"].keys().collect();
+        assert_eq!(en, vi, "vi.yaml and en.yaml have the same keys");
+        assert!(en.iter().any(|k| k.starts_with("column.")));
+        for (lang, src) in I18N {
+            for (key, text) in &parsed[lang] {
+                assert!(!text.trim().is_empty(), "`{key}` is empty in {lang}");
+            }
+            assert_eq!(
+                crate::source::raw::nfc(src),
+                *src,
+                "i18n/{lang}.yaml is written in NFC"
+            );
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! The words of the datasets: table titles and column descriptions, looked
+//! up in the theme's interface strings (`themes/<theme>/i18n/<lang>.yaml`)
+//! under keys named after the table and the column, so that a language is
+//! added, or a wording changed, in the i18n files alone.
+//!
+//! The keys: `dataset.<table>` is a table's title; `column.<table>.<column>`
+//! describes a column (one key for the per-language columns
+//! `<column>_<lang>`); the columns every record table ends with have
+//! [`PAGE`] and [`PROVENANCE`]. The theme check (`source/theme.rs`) makes
+//! every English key a key of every language the site uses, and a unit test
+//! of `tables` that every key a table uses is in the built-in theme.
+
+use std::collections::BTreeMap;
+
+/// The title of a table.
+pub fn title_key(table: &str) -> String {
+    format!("dataset.{table}")
+}
+
+/// The description of a column of a table.
+pub fn column_key(table: &str, column: &str) -> String {
+    format!("column.{table}.{column}")
+}
+
+/// The `page_<lang>` columns: the record's page on the site.
+pub const PAGE: &str = "column.page";
+/// The `original`, `translation` and `transcribed_from` columns.
+pub const PROVENANCE: [(&str, &str); 3] = [
+    ("original", "column.original"),
+    ("translation", "column.translation"),
+    ("transcribed_from", "column.transcribed_from"),
+];
+/// What a list column adds to its description in datapackage.json and on
+/// the workbook's README sheet: how its items are separated.
+pub const LIST_NOTE: &str = "column.list_note";
+/// The heading of a description column on the workbook's README sheet.
+pub const WORKBOOK_DESCRIPTION: &str = "workbook.description";
+/// The titles of the two downloads that are not tables.
+pub const WORKBOOK: &str = "dataset.workbook";
+pub const DATAPACKAGE: &str = "dataset.datapackage";
+
+/// The interface strings of the site's theme, per language.
+pub struct Words<'a> {
+    strings: &'a BTreeMap<String, BTreeMap<String, String>>,
+}
+
+/// A key no language has, not even English: a table or column whose
+/// strings were not added to the theme's i18n files.
+#[derive(Debug)]
+pub struct Missing(pub String);
+
+impl std::fmt::Display for Missing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "no interface string `{}` for the datasets (themes/default/i18n/en.yaml)",
+            self.0
+        )
+    }
+}
+
+impl<'a> Words<'a> {
+    pub fn new(strings: &'a BTreeMap<String, BTreeMap<String, String>>) -> Self {
+        Words { strings }
+    }
+
+    /// `key` in `lang`, else in English: the rule the templates' `tr`
+    /// follows (`present/render.rs`), so the datasets and the pages speak
+    /// the same language. A language the site uses has every English key
+    /// (the theme check says which is missing), so English is only ever
+    /// used for a language with no i18n file at all, as on the pages.
+    pub fn get(&self, lang: &str, key: &str) -> Result<&'a str, Missing> {
+        let strings: &'a BTreeMap<String, BTreeMap<String, String>> = self.strings;
+        strings
+            .get(lang)
+            .and_then(|m| m.get(key))
+            .or_else(|| strings.get("en").and_then(|m| m.get(key)))
+            .map(String::as_str)
+            .ok_or_else(|| Missing(key.to_string()))
+    }
+
+    /// `key` in each of `langs`, by [`Words::get`].
+    pub fn each(&self, langs: &[String], key: &str) -> Result<BTreeMap<String, String>, Missing> {
+        langs
+            .iter()
+            .map(|l| Ok((l.clone(), self.get(l, key)?.to_string())))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings() -> BTreeMap<String, BTreeMap<String, String>> {
+        let lang = |pairs: &[(&str, &str)]| {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        BTreeMap::from([
+            (
+                "en".to_string(),
+                lang(&[("dataset.x", "Things"), ("column.x.id", "Identifier")]),
+            ),
+            ("vi".to_string(), lang(&[("dataset.x", "Mục")])),
+        ])
+    }
+
+    #[test]
+    fn a_string_falls_back_to_english_and_a_missing_key_is_named() {
+        let s = strings();
+        let w = Words::new(&s);
+        assert_eq!(w.get("vi", "dataset.x").unwrap(), "Mục");
+        assert_eq!(w.get("vi", "column.x.id").unwrap(), "Identifier");
+        assert_eq!(w.get("fr", "dataset.x").unwrap(), "Things");
+        let e = w.get("vi", "column.x.name").unwrap_err();
+        assert!(e.to_string().contains("`column.x.name`"), "{e}");
+    }
+}
