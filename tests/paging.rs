@@ -14,6 +14,12 @@ use std::path::Path;
 const RECS: usize = 170;
 const TASKS: usize = 160;
 const AGENCIES: usize = 150;
+/// Indicators sourced from one document (`ccpr-co3`), so its group on the
+/// indicators page runs over a page edge.
+const INDICATORS: usize = 160;
+/// Progress records, one on each grown task (so one per grown agency, and
+/// all on ICCPR recommendations).
+const PROGRESS: usize = 160;
 /// Rows of a list page (`PER_PAGE` in pages.rs) and of a page with several
 /// lists (`PER_PAGE_LISTS`).
 const PER_PAGE: usize = 150;
@@ -53,6 +59,27 @@ fn grown() -> (tempfile::TempDir, std::path::PathBuf) {
         .unwrap();
     }
     std::fs::write(data.join("tasks/gen.yaml"), tasks).unwrap();
+    let mut inds = String::new();
+    for i in 0..INDICATORS {
+        writeln!(
+            inds,
+            "- id: gen-ind-{i}\n  title: {{ vi: \"Chỉ số số {i}\", en: \"Indicator {i}\" }}\n  source: ccpr-co3"
+        )
+        .unwrap();
+    }
+    let fixture = std::fs::read_to_string(data.join("indicators.yaml")).unwrap();
+    std::fs::write(data.join("indicators.yaml"), fixture + &inds).unwrap();
+    let mut progress = String::new();
+    for i in 0..PROGRESS {
+        writeln!(
+            progress,
+            "- id: gen-progress-{i}\n  date: \"2025-{:02}-{:02}\"\n  tasks: [plan-b-g-{i}]\n  recommendations: [gen-rec-{i}]\n  status: in-progress\n  text: {{ vi: \"Đang thực hiện {i}\", en: \"Under way {i}\" }}\n  by: government\n  source: ccpr-co3",
+            1 + i % 12,
+            1 + i % 28
+        )
+        .unwrap();
+    }
+    std::fs::write(data.join("progress/gen.yaml"), progress).unwrap();
     (tmp, root)
 }
 
@@ -197,6 +224,78 @@ fn long_lists_are_paged_and_every_record_is_on_some_page() {
         let pages = pages_of(&out, &format!("{lang}/deadlines/"));
         assert!(linked(&out, &pages, "tasks").len() >= TASKS);
     }
+
+    for lang in ["en", "vi"] {
+        // Indicators: a source's group runs over the page edge, its
+        // heading on both pages; every indicator on some page.
+        let pages = pages_of(&out, &format!("{lang}/indicators/"));
+        assert_eq!(pages.len(), 2, "{pages:?}");
+        let inds = linked(&out, &pages, "indicators");
+        for i in 0..INDICATORS {
+            let page = format!("{lang}/indicators/gen-ind-{i}/index.html");
+            assert!(inds.contains(&page), "{page} is on no page of the list");
+        }
+        assert!(inds.contains(&format!("{lang}/indicators/ind-rated/index.html")));
+        for p in &pages {
+            let html = read(&out, p);
+            assert!(html.contains("data-source=\"ccpr-co3\""), "{p}");
+            let n = main_part(&html).matches("<tr data-indicator=").count();
+            assert!(n <= PER_PAGE, "{p}: {n} rows");
+        }
+
+        // Updates: every record on some page of the list, newest first
+        // across pages; each agency's and mechanism's list paged alike.
+        let pages = pages_of(&out, &format!("{lang}/updates/"));
+        assert!(pages.len() >= 2, "{pages:?}");
+        let mut seen = Vec::new();
+        for p in ["index.html", "page/2/index.html"] {
+            let html = read(&out, &format!("{lang}/updates/{p}"));
+            let ids: Vec<String> = tags(main_part(&html))
+                .into_iter()
+                .filter_map(|t| t.attr("data-record").map(str::to_string))
+                .collect();
+            assert!(ids.len() <= PER_PAGE, "{p}: {}", ids.len());
+            seen.extend(ids);
+        }
+        for i in 0..PROGRESS {
+            assert!(
+                seen.contains(&format!("gen-progress-{i}")),
+                "gen-progress-{i}"
+            );
+        }
+        assert_eq!(
+            seen.iter()
+                .find(|x| x.starts_with("gen-"))
+                .map(String::as_str),
+            Some("gen-progress-83"),
+            "newest first (2025-12-28)"
+        );
+        let pages = pages_of(&out, &format!("{lang}/updates/mechanism/iccpr/"));
+        assert!(pages.len() >= 2, "{pages:?}");
+        assert!(
+            local_links(&out, &format!("{lang}/agencies/gen-agency-7/index.html"))
+                .contains(&format!("{lang}/updates/agency/gen-agency-7/index.html"))
+        );
+    }
+    // More agencies with updates than a page's worth: the slices lead to
+    // the agency list (each agency's page links its updates), and the
+    // filter options of the paged list are in its JSON file.
+    let html = read(&out, "en/updates/page/2/index.html");
+    assert!(html.contains("Every agency, each with its own page"));
+    assert!(!html.contains("updates/agency/gen-agency-1/"));
+    assert!(
+        html.contains("data-options=\"../../../../en/updates/filters.json\""),
+        "{html}"
+    );
+    assert!(!html.contains("<option value=\"gen-agency-1\""));
+    let json = format!(
+        "{:?}",
+        parse_json(&read(&out, "en/updates/filters.json")).unwrap()
+    );
+    assert!(
+        json.contains("gen-agency-1") && json.contains("Agency 1"),
+        "{json}"
+    );
 
     // Page 2 says where it is: its title, the current page in the pager,
     // links to the previous and the next page, the language switch to the

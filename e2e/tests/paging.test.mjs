@@ -26,6 +26,13 @@ for (let i = 0; i < TASKS; i++) {
   tasks += `- ref: "G.${i}"\n  plan: plan-b\n  text: { vi: "Nhiệm vụ số ${i}", en: "Task ${i}" }\n  lead: [gen-agency-${i % AGENCIES}]\n  due: [2030]\n`;
 }
 writeFileSync(path.join(src, "data", "tasks", "gen.yaml"), tasks);
+// A progress record on each grown task, so the updates list runs over two pages.
+let progress = "";
+for (let i = 0; i < TASKS; i++) {
+  const day = `2025-${String(1 + (i % 12)).padStart(2, "0")}-${String(1 + (i % 28)).padStart(2, "0")}`;
+  progress += `- id: gen-progress-${i}\n  date: "${day}"\n  tasks: [plan-b-g-${i}]\n  status: in-progress\n  text: { vi: "Đang thực hiện ${i}", en: "Under way ${i}" }\n  by: government\n  source: ccpr-co3\n`;
+}
+writeFileSync(path.join(src, "data", "progress", "gen.yaml"), progress);
 const bin = path.resolve(REPO, process.env.LOTRINH || "target/debug/lotrinh");
 execFileSync(bin, ["build", "--root", src, "--out", out], { stdio: "ignore" });
 
@@ -76,9 +83,30 @@ test("a filtered view opened on page 2 shows the rows of the whole list", async 
   await page.close();
 });
 
+test("the agency filter on the paged updates list finds records on every page", async () => {
+  const page = await site.browser.context.newPage();
+  await page.goto(site.server.url + "en/updates/page/2/", { waitUntil: "load" });
+  const form = page.locator("form#filters");
+  await form.waitFor();
+  const records = () =>
+    page.locator(".filter-list tbody tr").evaluateAll((trs) => trs.filter((tr) => !tr.hidden).map((tr) => tr.getAttribute("data-record")));
+  const here = await records();
+  assert.ok(here.length > 0 && here.length < 150, `page 2 shows its records: ${here.length}`);
+  // gen-agency-3 leads tasks 3 and 153: their records, whichever page they are on.
+  await form.locator('select[name="agency"]').selectOption("gen-agency-3");
+  const total = TASKS + 6;
+  await page.locator("#filter-count").filter({ hasText: new RegExp(`^2 of ${total}`) }).waitFor();
+  assert.deepEqual((await records()).sort(), ["gen-progress-153", "gen-progress-3"]);
+  assert.ok(!(await page.locator(".pager").first().isVisible()), "no pager over a filtered list");
+  await form.locator('button[type="reset"]').click();
+  await page.waitForFunction(() => !document.querySelector(".pager").hidden);
+  assert.deepEqual(await records(), here, "this page's records again");
+  await page.close();
+});
+
 // The pager and the pages it leads to meet the same bar as every template.
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-for (const path of ["en/tasks/page/2/", "vi/tasks/", "vi/agencies/page/2/"]) {
+for (const path of ["en/tasks/page/2/", "vi/tasks/", "vi/agencies/page/2/", "vi/updates/page/2/", "en/updates/"]) {
   test(`axe: ${path} (a page of a paged list) has no WCAG 2.1 AA or best-practice violation`, async () => {
     const page = await site.browser.context.newPage();
     await page.goto(site.server.url + path, { waitUntil: "load" });

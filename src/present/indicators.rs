@@ -146,14 +146,11 @@ fn latest<'d>(vals: &[&'d IndicatorValue]) -> (Option<&'d str>, Vec<&'d Indicato
     }
 }
 
-/// The indicators page: indicators grouped by their source document, each
-/// with its latest value, that value's period and its target; per source,
-/// the years its data covers and, where its rated indicators say how they
-/// changed, a summary of the change.
-pub(crate) fn index(c: &Ctx<'_>, v: &Views) -> Value {
-    let idx = c.idx;
+/// The indicators grouped by their source document (in document order;
+/// those with no known source last), each group in data order: the order
+/// of the indicators page, and what it is cut into pages by.
+pub(crate) fn by_source(idx: &crate::check::index::Index<'_>) -> Vec<(Option<usize>, Vec<usize>)> {
     let d = idx.data;
-    // Source document index (None: no source) → indicators, in data order.
     let mut by_source: BTreeMap<(bool, usize), Vec<usize>> = BTreeMap::new();
     for (i, ind) in d.indicators.iter().enumerate() {
         let src = ind
@@ -165,13 +162,35 @@ pub(crate) fn index(c: &Ctx<'_>, v: &Views) -> Value {
             .or_default()
             .push(i);
     }
-    let groups: Vec<Value> = by_source
+    by_source
+        .into_iter()
+        .map(|((none, doc), inds)| ((!none).then_some(doc), inds))
+        .collect()
+}
+
+/// The groups of one page of the indicators page: for each source on the
+/// page, its document (none: no known source), all its indicators and
+/// those on the page (`pages::page_groups` of `by_source`). Indicators
+/// grouped by their source document, each with its latest value, that
+/// value's period and its target; per source, the years its data covers
+/// and, where its rated indicators say how they changed, a summary of the
+/// change. A source whose indicators run over a page edge shows on both
+/// pages, each with its part of the rows; its years and its summary are of
+/// all its indicators, its comparison table of those on the page.
+pub(crate) fn index(
+    c: &Ctx<'_>,
+    v: &Views,
+    parts: &[(Option<usize>, &[usize], &[usize])],
+) -> Value {
+    let idx = c.idx;
+    let d = idx.data;
+    let groups: Vec<Value> = parts
         .iter()
-        .map(|(&(none, doc), inds)| {
+        .map(|&(src, inds, shown)| {
             let vals = |i: usize| -> Vec<&IndicatorValue> {
                 idx.ind_values[i].iter().map(|&x| &d.values[x]).collect()
             };
-            let rows: Vec<Value> = inds
+            let rows: Vec<Value> = shown
                 .iter()
                 .map(|&i| {
                     let ind = &d.indicators[i];
@@ -208,19 +227,19 @@ pub(crate) fn index(c: &Ctx<'_>, v: &Views) -> Value {
             obj([
                 (
                     "source",
-                    if none {
-                        Value::from(())
-                    } else {
-                        v.documents[doc].clone()
-                    },
+                    src.map(|doc| v.documents[doc].clone())
+                        .unwrap_or(Value::from(())),
                 ),
                 ("age", data_age(c, all_vals).unwrap_or_default()),
                 ("rows", list(rows)),
-                ("summary", change_summary(c, v, inds).unwrap_or_default()),
+                (
+                    "summary",
+                    change_summary(c, v, inds, shown).unwrap_or_default(),
+                ),
             ])
         })
         .collect();
-    minijinja::context! { groups => groups }
+    list(groups)
 }
 
 /// For rated indicators whose latest values say how they changed: how many
@@ -229,7 +248,7 @@ pub(crate) fn index(c: &Ctx<'_>, v: &Views) -> Value {
 /// numeric indicators of the same source with a value in both periods
 /// (an overall score). The previous period is the one before the latest
 /// among the source's values (2019 before 2022 for the R2P assessment).
-fn change_summary(c: &Ctx<'_>, v: &Views, inds: &[usize]) -> Option<Value> {
+fn change_summary(c: &Ctx<'_>, v: &Views, inds: &[usize], shown: &[usize]) -> Option<Value> {
     let idx = c.idx;
     let d = idx.data;
     let mut periods: Vec<(i16, i16, &str)> = inds
@@ -289,10 +308,12 @@ fn change_summary(c: &Ctx<'_>, v: &Views, inds: &[usize]) -> Option<Value> {
             ])
         })
         .collect();
-    // Numeric indicators of the source with a value in both periods.
+    // Numeric indicators of the source shown on the page (`shown`: a
+    // source's indicators may run over several pages) with a value in both
+    // periods.
     let mut compare = Vec::new();
     if let Some(prev) = previous {
-        for &i in inds {
+        for &i in shown {
             let ind = &d.indicators[i];
             if !ind.scale.is_empty() {
                 continue;

@@ -208,11 +208,20 @@ pub(crate) fn jobs<'a>(c: &'a Ctx<'a>, v: &'a Views, site: &'a Loaded) -> Vec<Jo
         document,
         |i: usize| c.idx.doc_recs[i].len().max(c.idx.doc_indicators[i].len())
     );
-    push(
-        format!("{}index.html", Collection::Indicators.list(lang)),
-        "indicators.html",
-        Box::new(move || indicators::index(c, v)),
-    );
+    // Indicators by source: one page of `PER_PAGE` rows at a time, the
+    // grouping made once for all of them.
+    let ind_groups = std::sync::Arc::new(indicators::by_source(c.idx));
+    for k in 1..=page_count(d.indicators.len(), PER_PAGE) {
+        let groups = ind_groups.clone();
+        push(
+            format!(
+                "{}index.html",
+                paged_dir(&Collection::Indicators.list(lang), k)
+            ),
+            "indicators.html",
+            Box::new(move || indicators_page(c, v, &groups, k)),
+        );
+    }
     records!(
         Collection::Indicators,
         d.indicators,
@@ -224,10 +233,30 @@ pub(crate) fn jobs<'a>(c: &'a Ctx<'a>, v: &'a Views, site: &'a Loaded) -> Vec<Jo
         push(path, template, Box::new(move || ctx.clone()));
     }
 
-    // The updates: every progress record, and one page per agency and per
-    // mechanism with records (the filter's no-JS slices).
-    for (path, ctx) in update_pages(c, v) {
-        push(path, "updates.html", Box::new(move || ctx.clone()));
+    // The updates: every progress record, and one list per agency and per
+    // mechanism with records (the filter's no-JS slices), each paged.
+    let up = std::sync::Arc::new(updates(c, v));
+    let lists = std::iter::once(UpdatesOf::All)
+        .chain((0..up.agencies.len()).map(UpdatesOf::Agency))
+        .chain((0..up.mechanisms.len()).map(UpdatesOf::Mechanism));
+    for of in lists {
+        let (records, base) = up.list(c, of);
+        for k in 1..=page_count(records.len(), PER_PAGE) {
+            let up = up.clone();
+            push(
+                format!("{}index.html", paged_dir(&base, k)),
+                "updates.html",
+                Box::new(move || updates_page(c, v, &up, of, k)),
+            );
+        }
+    }
+    if page_count(up.all.len(), PER_PAGE) > 1 {
+        let up = up.clone();
+        push(
+            format!("{lang}/updates/filters.json"),
+            "filters.json",
+            Box::new(move || minijinja::context! { options => up.filter_options(c) }),
+        );
     }
 
     // Search, content pages, 404 (the downloads page: see `data_page`).
@@ -1613,6 +1642,26 @@ fn dataset_jsonld(c: &Ctx<'_>, site: &Loaded, datasets: &[Dataset]) -> String {
         .replace('<', "\\u003c")
 }
 
+/// Page `k` of the indicators list (`groups`: `indicators::by_source`),
+/// `PER_PAGE` indicators a page, a source's group cut at the page's edges.
+fn indicators_page(
+    c: &Ctx<'_>,
+    v: &Views,
+    groups: &[(Option<usize>, Vec<usize>)],
+    k: usize,
+) -> Value {
+    let cut: Vec<&[usize]> = groups.iter().map(|(_, g)| &g[..]).collect();
+    let total: usize = cut.iter().map(|g| g.len()).sum();
+    let parts: Vec<(Option<usize>, &[usize], &[usize])> = page_groups(&cut, k, PER_PAGE)
+        .into_iter()
+        .map(|(g, shown)| (groups[g].0, &groups[g].1[..], shown))
+        .collect();
+    minijinja::context! {
+        groups => indicators::index(c, v, &parts),
+        pager => pager(&Collection::Indicators.list(c.lang), k, total, PER_PAGE),
+    }
+}
+
 /// The filter values of each progress record: the agencies and mechanisms
 /// it concerns (space-separated ids, as the task list's rows carry them).
 fn update_rows(idx: &crate::check::index::Index<'_>) -> Vec<filters::Row> {
@@ -1641,97 +1690,181 @@ fn update_rows(idx: &crate::check::index::Index<'_>) -> Vec<filters::Row> {
         .collect()
 }
 
-/// The records of a slice, newest first.
-fn newest_first(records: impl DoubleEndedIterator<Item = usize>) -> Vec<usize> {
-    records.rev().collect()
+/// For each of `n` agencies (or mechanisms), the progress records that
+/// concern it (`per_record`: `Index::progress_agencies` or
+/// `progress_mechanisms`), newest first: one pass over the records rather
+/// than one per agency.
+pub(crate) fn records_by(per_record: &[Vec<usize>], n: usize) -> Vec<Vec<usize>> {
+    let mut by = vec![Vec::new(); n];
+    for (p, xs) in per_record.iter().enumerate().rev() {
+        for &x in xs {
+            if let Some(list) = by.get_mut(x) {
+                list.push(p);
+            }
+        }
+    }
+    by
+}
+
+/// What every updates page of one language shares, made once: the
+/// records' filter values, every record newest first, the records of each
+/// agency and mechanism that has any, the filter form and the slice links.
+pub(crate) struct Updates {
+    rows: Vec<filters::Row>,
+    pub(crate) all: Vec<usize>,
+    pub(crate) agencies: Vec<(usize, Vec<usize>)>,
+    pub(crate) mechanisms: Vec<(usize, Vec<usize>)>,
+    form: Value,
+    slices: Value,
 }
 
 /// `<lang>/updates/`: every progress record, newest first, with a filter by
 /// agency and mechanism; and, for readers without JavaScript and for the
-/// feeds, one page per agency and per mechanism that has records.
-fn update_pages(c: &Ctx<'_>, v: &Views) -> Vec<(String, Value)> {
+/// feeds, one list per agency and per mechanism that has records. Each is
+/// cut into pages of `PER_PAGE` records (`updates/page/<n>/`,
+/// `updates/agency/<id>/page/<n>/`).
+pub(crate) fn updates(c: &Ctx<'_>, v: &Views) -> Updates {
     let idx = c.idx;
     let d = idx.data;
     let lang = c.lang;
     let rows = update_rows(idx);
-    let record_views = |ps: &[usize]| -> Value {
-        list(
-            ps.iter()
-                .map(|&p| {
-                    let facets: BTreeMap<&str, Value> = rows[p]
-                        .iter()
-                        .map(|(k, x)| (*k, Value::from(x.as_str())))
-                        .collect();
-                    obj([
-                        ("record", v.progress[p].clone()),
-                        ("facets", Value::from(facets)),
-                    ])
-                })
-                .collect(),
-        )
-    };
     let mut labels = BTreeMap::new();
     labels.insert("agency", filters::sorted_labels(&v.agencies, &["name"]));
     labels.insert(
         "mechanism",
         filters::sorted_labels(&v.mechanisms, &["name"]),
     );
-    let all = newest_first(0..d.progress.len());
     let form = filters::form(&["agency", "mechanism"], rows.iter(), &labels);
-    let with_records = |per: &dyn Fn(usize) -> bool, n: usize| -> Vec<usize> {
-        (0..n).filter(|&i| per(i)).collect()
+    let with_records = |by: Vec<Vec<usize>>| -> Vec<(usize, Vec<usize>)> {
+        by.into_iter()
+            .enumerate()
+            .filter(|(_, ps)| !ps.is_empty())
+            .collect()
     };
-    let agencies = with_records(
-        &|a| idx.progress_agencies.iter().any(|x| x.contains(&a)),
-        d.agencies.len(),
-    );
-    let mechanisms = with_records(
-        &|m| idx.progress_mechanisms.iter().any(|x| x.contains(&m)),
-        d.mechanisms.len(),
-    );
+    let agencies = with_records(records_by(&idx.progress_agencies, d.agencies.len()));
+    let mechanisms = with_records(records_by(&idx.progress_mechanisms, d.mechanisms.len()));
+    // Past a page's worth, an agency's updates are reached from its own
+    // page (through the agency list, itself paged), not a chip each on
+    // every updates page.
+    let agency_chips = (agencies.len() <= PER_PAGE).then(|| {
+        agencies
+            .iter()
+            .map(|&(a, _)| {
+                obj([
+                    ("agency", v.agencies[a].clone()),
+                    (
+                        "path",
+                        Value::from(format!("{lang}/updates/agency/{}/", d.agencies[a].id.id)),
+                    ),
+                ])
+            })
+            .collect::<Vec<_>>()
+    });
     let slices = minijinja::context! {
-        agencies => agencies.iter().map(|&a| obj([("agency", v.agencies[a].clone()), ("path", Value::from(format!("{lang}/updates/agency/{}/", d.agencies[a].id.id)))])).collect::<Vec<_>>(),
-        mechanisms => mechanisms.iter().map(|&m| obj([("mechanism", v.mechanisms[m].clone()), ("path", Value::from(format!("{lang}/updates/mechanism/{}/", d.mechanisms[m].id.id)))])).collect::<Vec<_>>(),
+        agencies => agency_chips,
+        any_agency => !agencies.is_empty(),
+        mechanisms => mechanisms.iter().map(|&(m, _)| obj([("mechanism", v.mechanisms[m].clone()), ("path", Value::from(format!("{lang}/updates/mechanism/{}/", d.mechanisms[m].id.id)))])).collect::<Vec<_>>(),
     };
-    let mut pages = vec![(
-        format!("{lang}/updates/index.html"),
-        minijinja::context! {
-            records => record_views(&all),
-            filters => form,
-            slices => slices.clone(),
+    Updates {
+        rows,
+        all: (0..d.progress.len()).rev().collect(),
+        agencies,
+        mechanisms,
+        form,
+        slices,
+    }
+}
+
+/// Which updates list a page belongs to.
+#[derive(Clone, Copy)]
+pub(crate) enum UpdatesOf {
+    All,
+    /// An agency, by its place in `Updates::agencies`.
+    Agency(usize),
+    /// A mechanism, by its place in `Updates::mechanisms`.
+    Mechanism(usize),
+}
+
+impl Updates {
+    /// The records of a list (newest first) and the list's address.
+    pub(crate) fn list(&self, c: &Ctx<'_>, of: UpdatesOf) -> (&[usize], String) {
+        let d = c.idx.data;
+        let lang = c.lang;
+        match of {
+            UpdatesOf::All => (&self.all, format!("{lang}/updates/")),
+            UpdatesOf::Agency(i) => {
+                let (a, ps) = &self.agencies[i];
+                (
+                    ps,
+                    format!("{lang}/updates/agency/{}/", d.agencies[*a].id.id),
+                )
+            }
+            UpdatesOf::Mechanism(i) => {
+                let (m, ps) = &self.mechanisms[i];
+                (
+                    ps,
+                    format!("{lang}/updates/mechanism/{}/", d.mechanisms[*m].id.id),
+                )
+            }
+        }
+    }
+
+    /// The filter options of the whole list, for its `filters.json` when
+    /// it runs over several pages.
+    pub(crate) fn filter_options(&self, c: &Ctx<'_>) -> Value {
+        filter_options(c, &self.form)
+    }
+}
+
+/// Page `k` of an updates list.
+pub(crate) fn updates_page(c: &Ctx<'_>, v: &Views, u: &Updates, of: UpdatesOf, k: usize) -> Value {
+    let d = c.idx.data;
+    let lang = c.lang;
+    let (ps, base) = u.list(c, of);
+    let records = list(
+        page_of(ps, k, PER_PAGE)
+            .iter()
+            .map(|&p| {
+                let facets: BTreeMap<&str, Value> = u.rows[p]
+                    .iter()
+                    .map(|(k, x)| (*k, Value::from(x.as_str())))
+                    .collect();
+                obj([
+                    ("record", v.progress[p].clone()),
+                    ("facets", Value::from(facets)),
+                ])
+            })
+            .collect(),
+    );
+    let pager = pager(&base, k, ps.len(), PER_PAGE);
+    let paged = page_count(ps.len(), PER_PAGE) > 1;
+    match of {
+        UpdatesOf::All => minijinja::context! {
+            records => records,
+            filters => u.form.clone(),
+            filters_src => paged.then(|| format!("{lang}/updates/filters.json")),
+            slices => u.slices.clone(),
             feed => format!("{lang}/updates/atom.xml"),
+            pager => pager,
         },
-    )];
-    for &a in &agencies {
-        let ps =
-            newest_first((0..d.progress.len()).filter(|&p| idx.progress_agencies[p].contains(&a)));
-        let id = &d.agencies[a].id.id;
-        pages.push((
-            format!("{lang}/updates/agency/{id}/index.html"),
+        UpdatesOf::Agency(i) => {
+            let a = u.agencies[i].0;
             minijinja::context! {
-                records => record_views(&ps),
+                records => records,
                 slice_agency => v.agencies[a].clone(),
-                slices => slices.clone(),
-                feed => feeds::agency_feed(lang, id),
-            },
-        ));
+                slices => u.slices.clone(),
+                feed => feeds::agency_feed(lang, &d.agencies[a].id.id),
+                pager => pager,
+            }
+        }
+        UpdatesOf::Mechanism(i) => minijinja::context! {
+            records => records,
+            slice_mechanism => v.mechanisms[u.mechanisms[i].0].clone(),
+            slices => u.slices.clone(),
+            feed => format!("{lang}/updates/atom.xml"),
+            pager => pager,
+        },
     }
-    for &m in &mechanisms {
-        let ps = newest_first(
-            (0..d.progress.len()).filter(|&p| idx.progress_mechanisms[p].contains(&m)),
-        );
-        let id = &d.mechanisms[m].id.id;
-        pages.push((
-            format!("{lang}/updates/mechanism/{id}/index.html"),
-            minijinja::context! {
-                records => record_views(&ps),
-                slice_mechanism => v.mechanisms[m].clone(),
-                slices => slices.clone(),
-                feed => format!("{lang}/updates/atom.xml"),
-            },
-        ));
-    }
-    pages
 }
 
 /// Rows on one page of a long list. Every list that grows with the data is
