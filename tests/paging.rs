@@ -20,6 +20,9 @@ const INDICATORS: usize = 160;
 /// Progress records, one on each grown task (so one per grown agency, and
 /// all on ICCPR recommendations).
 const PROGRESS: usize = 160;
+/// Documents (decisions, outside the review outcomes' coverage), for the
+/// document list.
+const DOCUMENTS: usize = 150;
 /// Rows of a list page (`PER_PAGE` in pages.rs) and of a page with several
 /// lists (`PER_PAGE_LISTS`).
 const PER_PAGE: usize = 150;
@@ -80,6 +83,15 @@ fn grown() -> (tempfile::TempDir, std::path::PathBuf) {
         .unwrap();
     }
     std::fs::write(data.join("progress/gen.yaml"), progress).unwrap();
+    let mut docs = std::fs::read_to_string(data.join("documents.csv")).unwrap();
+    for i in 0..DOCUMENTS {
+        writeln!(
+            docs,
+            "gen-doc-{i},{i}/QĐ,Quyết định {i},Decision {i},decision,,,2020-01-01,"
+        )
+        .unwrap();
+    }
+    std::fs::write(data.join("documents.csv"), docs).unwrap();
     (tmp, root)
 }
 
@@ -241,6 +253,17 @@ fn long_lists_are_paged_and_every_record_is_on_some_page() {
             assert!(html.contains("data-source=\"ccpr-co3\""), "{p}");
             let n = main_part(&html).matches("<tr data-indicator=").count();
             assert!(n <= PER_PAGE, "{p}: {n} rows");
+        }
+
+        // Documents: every one on some page of the list.
+        let pages = pages_of(&out, &format!("{lang}/documents/"));
+        assert_eq!(pages.len(), 2, "{pages:?}");
+        let docs = linked(&out, &pages, "documents");
+        for i in 0..DOCUMENTS {
+            assert!(docs.contains(&format!("{lang}/documents/gen-doc-{i}/index.html")));
+        }
+        for p in &pages {
+            assert!(rows(&out, p) <= PER_PAGE, "{p}");
         }
 
         // Updates: every record on some page of the list, newest first

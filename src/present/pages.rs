@@ -196,10 +196,15 @@ pub(crate) fn jobs<'a>(c: &'a Ctx<'a>, v: &'a Views, site: &'a Loaded) -> Vec<Jo
         mechanism,
         |i: usize| c.idx.mech_recs[i].len()
     );
-    push(
-        format!("{}index.html", Collection::Documents.list(lang)),
+    // One row per document: 550 at 100,000 synthetic records.
+    paged!(
+        Collection::Documents,
+        d.documents.len(),
         "documents.html",
-        Box::new(move || minijinja::context! { documents => v.documents.clone() }),
+        |k| minijinja::context! {
+            documents => page_of(&v.documents, k, PER_PAGE).to_vec(),
+            pager => pager(&Collection::Documents.list(lang), k, d.documents.len(), PER_PAGE),
+        }
     );
     records_paged!(
         Collection::Documents,
