@@ -2,7 +2,8 @@
 //! benchmark (benches/run.sh). Everything else grows with N in the
 //! proportions of the shipped Viet Nam site: a task for every four
 //! recommendations, an agency and an indicator for every fifty, a plan for
-//! every two thousand, with cross-links (task → recommendations, lead and
+//! every two thousand, about one and a half progress records a task, with
+//! cross-links (task → recommendations, lead and
 //! coordinating agencies, indicators; recommendation → related) and
 //! Vietnamese text with diacritics and đ. The output is deterministic: the
 //! same N gives the same bytes.
@@ -210,6 +211,105 @@ fn write(dir: &Path, rel: &str, body: &str) {
     std::fs::write(&path, body).expect("write data file");
 }
 
+/// Who says what of a task, as the shipped site's records do: the
+/// government's reports, the UN's follow-up assessments, the press and
+/// civil society. (by, by_name vi/en)
+const SOURCES: &[(&str, &str, &str)] = &[
+    ("government", "Bộ Ngoại giao", "Ministry of Foreign Affairs"),
+    ("government", "Bộ Tư pháp", "Ministry of Justice"),
+    ("un", "Ủy ban Nhân quyền", "Human Rights Committee"),
+    ("un", "Ủy ban Chống tra tấn", "Committee against Torture"),
+    ("media", "Báo Nhân Dân", "Nhan Dan newspaper"),
+    (
+        "civil-society",
+        "Liên minh các tổ chức xã hội",
+        "NGO coalition",
+    ),
+    ("nhri", "", ""),
+];
+const PROGRESS_VI: &[&str] = &[
+    "Báo cáo cho biết đã ban hành văn bản hướng dẫn",
+    "Đã tổ chức hội nghị tập huấn cho cán bộ",
+    "Dự thảo đang được lấy ý kiến các bộ, ngành",
+    "Chưa có thông tin về việc triển khai",
+    "Đã hoàn thành và báo cáo kết quả",
+];
+const PROGRESS_EN: &[&str] = &[
+    "The report says implementing guidance was issued",
+    "Training sessions for officials were held",
+    "A draft is being circulated to ministries for comment",
+    "No information on implementation",
+    "Completed and the results reported",
+];
+
+/// Progress records: none to three on each task (about 1.5 a task), dated
+/// from its plan's adoption to `as_of`, each with who says so and a
+/// source (a review document for the UN, a web page otherwise). Drawn
+/// from a generator of their own, so the rest of the site is the same as
+/// before they existed; one file per plan.
+fn progress(out: &Path, n_docs: usize, n_plans: usize, answered: &[(usize, usize, String)]) {
+    let mut r = Rng(0x5851_f42d_4c95_7f2d ^ answered.len() as u64);
+    let mut files: Vec<String> = vec![String::new(); n_plans];
+    for (t, p, rec) in answered {
+        let s = &mut files[*p];
+        // Dates rise along the task's records: from the plan's year (2016
+        // to 2025) to 2026-10 at the latest, before `as_of` (2026-11-23).
+        let mut year = 2016 + p % 10;
+        let mut month = 1 + r.below(12);
+        for j in 0..r.below(4) {
+            if year > 2026 || (year == 2026 && month > 10) {
+                break;
+            }
+            let (by, name_vi, name_en) = SOURCES[r.below(SOURCES.len())];
+            let k = r.below(PROGRESS_VI.len());
+            let status = match k {
+                0..=2 => "in-progress",
+                3 => "not-started",
+                _ => "done",
+            };
+            let _ = write!(
+                s,
+                "- id: pr-{t}-{j}\n  date: \"{year}-{month:02}-{:02}\"\n  tasks: [task-{t}]\n",
+                1 + r.below(28)
+            );
+            // A fifth of the records are context, with no status.
+            if !r.chance(20) {
+                let _ = writeln!(s, "  status: {status}");
+            }
+            let _ = write!(
+                s,
+                "  text: {{ vi: \"{} (nhiệm vụ {t}).\", en: \"{} (task {t}).\" }}\n  by: {by}\n",
+                PROGRESS_VI[k], PROGRESS_EN[k]
+            );
+            if !name_vi.is_empty() {
+                let _ = writeln!(s, "  by_name: {{ vi: \"{name_vi}\", en: \"{name_en}\" }}");
+            }
+            if by == "un" {
+                let _ = write!(
+                    s,
+                    "  recommendations: [{rec}]\n  source: doc-{}\n  grade: {}\n",
+                    r.below(n_docs),
+                    ["A", "B1", "B2", "C1", "C2", "E"][r.below(6)]
+                );
+            } else {
+                let _ = write!(
+                    s,
+                    "  source:\n    title: {{ vi: \"Tin bài ngày {year}-{month:02}\", en: \"Report of {year}-{month:02}\" }}\n    url: \"https://tin.example.vn/{year}/{month:02}/{t}-{j}\"\n    accessed: \"2026-11-20\"\n  confidence: reported\n"
+                );
+            }
+            s.push_str("  original: vi\n");
+            month += 3 + r.below(12);
+            year += (month - 1) / 12;
+            month = (month - 1) % 12 + 1;
+        }
+    }
+    for (p, s) in files.iter().enumerate() {
+        if !s.is_empty() {
+            write(out, &format!("data/progress/plan-{p}.yaml"), s);
+        }
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.len() != 3 {
@@ -397,6 +497,8 @@ fn main() {
     let per_plan = n_tasks.div_ceil(n_plans);
     let mut files: Vec<String> = vec![String::new(); n_plans];
     let mut heading = String::new();
+    // (task, plan, its first recommendation): what progress records are about.
+    let mut answered: Vec<(usize, usize, String)> = Vec::new();
     for t in 0..n_tasks {
         let p = (t / per_plan).min(n_plans - 1);
         let s = &mut files[p];
@@ -413,23 +515,28 @@ fn main() {
             );
             continue;
         }
+        // Drawn in the order they were before progress records existed, so
+        // the rest of the site stays as it was.
+        let (lead, coord, coord_noted) = (
+            r.below(n_agencies),
+            r.below(n_agencies),
+            r.below(n_agencies),
+        );
+        let recs: Vec<String> = (0..1 + r.below(6))
+            .map(|_| format!("rec-{}", r.below(n)))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
         let _ = write!(
             s,
-            "- id: task-{t}\n  plan: plan-{p}\n  ref: \"{}.{}\"\n  parent: {heading}\n  text:\n    vi: {}\n    en: {}\n  original: vi\n  lead: [ag-{}]\n  coordinating:\n    - ag-{}\n    - {{ agency: ag-{}, note: {{ vi: \"phối hợp\", en: \"to coordinate\" }} }}\n  recommendations: [{}]\n  expected: {{ vi: \"Báo cáo kết quả thực hiện\", en: \"A report on the results\" }}\n",
+            "- id: task-{t}\n  plan: plan-{p}\n  ref: \"{}.{}\"\n  parent: {heading}\n  text:\n    vi: {}\n    en: {}\n  original: vi\n  lead: [ag-{lead}]\n  coordinating:\n    - ag-{coord}\n    - {{ agency: ag-{coord_noted}, note: {{ vi: \"phối hợp\", en: \"to coordinate\" }} }}\n  recommendations: [{}]\n  expected: {{ vi: \"Báo cáo kết quả thực hiện\", en: \"A report on the results\" }}\n",
             local / 10 + 1,
             local % 10,
             yq(&tv),
             yq(&te),
-            r.below(n_agencies),
-            r.below(n_agencies),
-            r.below(n_agencies),
-            (0..1 + r.below(6))
-                .map(|_| format!("rec-{}", r.below(n)))
-                .collect::<std::collections::BTreeSet<_>>()
-                .into_iter()
-                .collect::<Vec<_>>()
-                .join(", ")
+            recs.join(", ")
         );
+        answered.push((t, p, recs[0].clone()));
         match r.below(4) {
             0 => s.push_str(
                 "  timeframe: { vi: \"Hằng năm\", en: \"Annual\" }\n  recurring: annual\n",
@@ -447,6 +554,7 @@ fn main() {
     for (p, s) in files.iter().enumerate() {
         write(out, &format!("data/tasks/plan-{p}.yaml"), s);
     }
+    progress(out, n_docs, n_plans, &answered);
 
     // Indicators with three observations each, linked to tasks and themes.
     let mut s = String::new();
