@@ -350,6 +350,14 @@ fn long_lists_are_paged_and_every_record_is_on_some_page() {
     let text = format!("{json:?}");
     assert!(text.contains("gen-agency-1"), "{text}");
     assert!(text.contains("Agency 1"), "{text}");
+    // The coverage of the review outcomes (one row each) is on the home
+    // page and a mechanism's first page, not repeated on every page of a
+    // list: a paged list's "no row matches" note links it.
+    assert!(html.contains("../../en/#h-coverage"), "{html}");
+    assert!(!html.contains("data-coverage="));
+    assert!(read(&out, "en/index.html").contains("data-coverage="));
+    assert!(read(&out, "en/mechanisms/iccpr/index.html").contains("data-coverage="));
+    assert!(!read(&out, "en/mechanisms/iccpr/page/2/index.html").contains("data-coverage="));
     // With many agencies, the no-JS slice links lead to the agency list.
     assert!(html.contains("Every agency, each with its own page"));
 

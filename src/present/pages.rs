@@ -1074,7 +1074,9 @@ fn mechanism(c: &Ctx<'_>, v: &Views, mi: usize, k: usize) -> Value {
         description => m.description.as_ref().map(|t| Value::from_safe_string(markdown::block(t.plain(c.lang, c.langs)))),
         url => link(m.url.as_deref()),
         documents => pick(&v.documents, &idx.mech_docs[mi]),
-        coverage => coverage(c, v, Some(mi), None),
+        // One row per review outcome of the mechanism: on its first page
+        // only, not repeated on each page of its recommendations.
+        coverage => (k == 1).then(|| coverage(c, v, Some(mi), None)),
         plans => pick(&v.plans, &idx.mech_plans[mi]),
         recommendations => pick(&v.recs, page_of(&idx.mech_recs[mi], k, PER_PAGE_LISTS)),
         recommendations_total => idx.mech_recs[mi].len(),
