@@ -3,7 +3,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use lotrinh::diag::Diagnostics;
-use lotrinh::raw::{parse_yaml, utf8};
+use lotrinh::source::raw::{parse_yaml, utf8};
 
 fuzz_target!(|data: &[u8]| {
     let mut d = Diagnostics::default();
