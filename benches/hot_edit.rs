@@ -29,26 +29,63 @@ fn main() {
     let out = Path::new("/dev/shm/hot-edit-out");
     let t = Instant::now();
     let o = site::build_with(
-        &Options { root, out: Some(out), base_url: None, write: false },
-        Hooks { progress: None, cache: Some(&pages), keep: true, parsed: Some(&parsed), only: None },
+        &Options {
+            root,
+            out: Some(out),
+            base_url: None,
+            write: false,
+        },
+        Hooks {
+            progress: None,
+            cache: Some(&pages),
+            keep: true,
+            parsed: Some(&parsed),
+            only: None,
+        },
     );
-    eprintln!("first build {} ms, errors {}", t.elapsed().as_millis(), o.diags.has_errors());
+    eprintln!(
+        "first build {} ms, errors {}",
+        t.elapsed().as_millis(),
+        o.diags.has_errors()
+    );
     let hot: HashSet<String> = [page.to_string()].into();
     let path = root.join(file);
     let orig = std::fs::read_to_string(&path).unwrap();
-    let rounds: usize = std::env::var("ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(3);
+    let rounds: usize = std::env::var("ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(3);
     for round in 0..rounds {
-        std::fs::write(&path, orig.replacen("en: \"", &format!("en: \"edit{round} "), 1)).unwrap();
+        std::fs::write(
+            &path,
+            orig.replacen("en: \"", &format!("en: \"edit{round} "), 1),
+        )
+        .unwrap();
         let t = Instant::now();
         let step = |what: &str| {
             let now = Instant::now();
             eprint!("[{} ms] {what}  ", (now - t).as_millis());
         };
         let o = site::build_with(
-            &Options { root, out: Some(out), base_url: None, write: false },
-            Hooks { progress: Some(&step), cache: Some(&pages), keep: true, parsed: Some(&parsed), only: Some(&hot) },
+            &Options {
+                root,
+                out: Some(out),
+                base_url: None,
+                write: false,
+            },
+            Hooks {
+                progress: Some(&step),
+                cache: Some(&pages),
+                keep: true,
+                parsed: Some(&parsed),
+                only: Some(&hot),
+            },
         );
-        eprintln!("\nround {round}: open page in {} ms, files {:?}", t.elapsed().as_millis(), o.files.map(|f| f.len()));
+        eprintln!(
+            "\nround {round}: open page in {} ms, files {:?}",
+            t.elapsed().as_millis(),
+            o.files.map(|f| f.len())
+        );
     }
     std::fs::write(&path, orig).unwrap();
 }
