@@ -526,6 +526,33 @@ fn a_site_template_overrides_the_theme() {
     assert!(!read(&out, "en/agencies/index.html").contains("custom-home"));
 }
 
+/// References from indicators are counted too: the warning used to be
+/// given before indicators and their values were checked, so a reference
+/// from an indicator to a task in an unreadable file was never reported.
+#[test]
+fn references_from_indicators_to_an_unreadable_file_are_counted() {
+    let (_tmp, root) = copy_fixture("rich");
+    // The tasks file cannot be read (not UTF-8); without the other tasks
+    // file and the progress records, the only reference to a task left is
+    // the indicator's.
+    let tasks = root.join("data/tasks/plan-a.yaml");
+    let mut bytes = std::fs::read(&tasks).unwrap();
+    bytes.extend_from_slice(b"# \xff\n");
+    std::fs::write(&tasks, bytes).unwrap();
+    std::fs::remove_file(root.join("data/tasks/plan-a-e.csv")).unwrap();
+    std::fs::remove_dir_all(root.join("data/progress")).unwrap();
+    let run = check_fails(&root);
+    assert!(
+        run.stderr
+            .lines()
+            .any(|l| l.starts_with("data/tasks/plan-a.yaml:1:1: warning:")
+                && l.contains("1 references to task ids were not checked")),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("unknown task"), "{}", run.stderr);
+}
+
 /// A file that cannot be parsed at all hides every id in it; reporting each
 /// reference to those ids as unknown buried the one real error under
 /// hundreds (618 on the Viet Nam site). The syntax error is reported, the

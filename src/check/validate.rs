@@ -237,10 +237,11 @@ pub fn validate(
     check_plans(data, &ids, d);
     check_tasks(data, &ids, d);
     check_progress(data, &ids, as_of, sources, d);
-    ids.report_unchecked(sources, d);
     check_parent_cycles(data, d);
     check_indicators(data, &ids, d);
     check_values(data, &ids, d);
+    // Last: every check above counts the references it could not check.
+    ids.report_unchecked(sources, d);
 }
 
 fn check_documents(data: &Data, ids: &Ids<'_>, d: &mut Diagnostics) {
