@@ -358,6 +358,8 @@ fn long_lists_are_paged_and_every_record_is_on_some_page() {
     assert!(read(&out, "en/index.html").contains("data-coverage="));
     assert!(read(&out, "en/mechanisms/iccpr/index.html").contains("data-coverage="));
     assert!(!read(&out, "en/mechanisms/iccpr/page/2/index.html").contains("data-coverage="));
+    let theme = read(&out, "en/themes/torture/index.html");
+    assert!(theme.contains("../../../en/#h-coverage") && !theme.contains("data-coverage="));
     // With many agencies, the no-JS slice links lead to the agency list.
     assert!(html.contains("Every agency, each with its own page"));
 
