@@ -21,7 +21,8 @@ use crate::model::Collection;
 use crate::source::config::Config;
 use crate::source::load::Loaded;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::Write as _;
 
 /// Documents per metadata shard: a page of results touches one or two.
 pub const DOCS_PER_SHARD: usize = 25;
@@ -222,36 +223,54 @@ fn clip(s: &str, n: usize) -> String {
     }
 }
 
-/// Postings of one term: document → where it occurs (1 body, 2 title).
-type Postings = BTreeMap<u32, u8>;
+/// Postings of one term: (document, where it occurs: 1 body, 2 title, 3
+/// both), in document order.
+type Postings = Vec<(u32, u8)>;
+
+/// A term with its postings, as the shards are cut from them.
+type Entry<'t> = (&'t str, &'t Postings);
 
 /// The shard key of each term: its prefix of `len` letters (the whole term
 /// when shorter), lengthened for prefixes with too many postings.
 fn shard_keys<'t>(
-    mut group: Vec<&'t str>,
+    mut group: Vec<Entry<'t>>,
     key: String,
     len: usize,
     limit: usize,
-    out: &mut BTreeMap<String, Vec<&'t str>>,
-    postings: &dyn Fn(&str) -> usize,
+    out: &mut BTreeMap<String, Vec<Entry<'t>>>,
 ) {
-    let total: usize = group.iter().map(|t| postings(t)).sum();
+    let total: usize = group.iter().map(|(_, p)| p.len()).sum();
     // Prefixes stop growing at 6 letters: past that, a bigger shard is cheaper than many.
     if total <= limit || len >= 6 {
         out.entry(key).or_default().append(&mut group);
         return;
     }
-    let mut sub: BTreeMap<String, Vec<&'t str>> = BTreeMap::new();
-    for t in group {
-        let k: String = t.chars().take(len + 1).collect();
+    let mut sub: BTreeMap<String, Vec<Entry<'t>>> = BTreeMap::new();
+    for e in group {
+        let k: String = e.0.chars().take(len + 1).collect();
         if k.len() <= len {
-            out.entry(key.clone()).or_default().push(t);
+            out.entry(key.clone()).or_default().push(e);
         } else {
-            sub.entry(k).or_default().push(t);
+            sub.entry(k).or_default().push(e);
         }
     }
     for (k, g) in sub {
-        shard_keys(g, k, len + 1, limit, out, postings);
+        shard_keys(g, k, len + 1, limit, out);
+    }
+}
+
+/// Adds document `doc` to the postings of `term`. Documents come in
+/// order, so a term met again in the same document is the last posting.
+/// (A hash map while collecting, sorted once at the end: the terms of every
+/// document looked up in a sorted map was a tenth of the build's CPU.)
+fn post(map: &mut HashMap<String, Postings>, term: &str, doc: u32, w: u8) {
+    let postings = match map.get_mut(term) {
+        Some(p) => p,
+        None => map.entry(term.to_string()).or_default(),
+    };
+    match postings.last_mut() {
+        Some((d, x)) if *d == doc => *x |= w,
+        _ => postings.push((doc, w)),
     }
 }
 
@@ -273,29 +292,33 @@ fn files_with(
     let mut kinds: Vec<&'static str> = docs.iter().map(|d| d.kind).collect();
     kinds.sort_unstable();
     kinds.dedup();
-    let mut words_at: BTreeMap<String, Postings> = BTreeMap::new();
+    let mut words_at: HashMap<String, Postings> = HashMap::new();
     // Adjacent word pairs ("tu_hinh"): a query's neighbouring words are
     // looked up here to rank a phrase above the same words apart.
-    let mut pairs: BTreeMap<String, Postings> = BTreeMap::new();
+    let mut pairs: HashMap<String, Postings> = HashMap::new();
     let mut title_len = Vec::with_capacity(docs.len());
+    let mut pair = String::new();
     for (i, d) in docs.iter().enumerate() {
         let i = i as u32;
         let title = terms(&d.title);
         let body = terms(&d.body);
-        title_len.push(terms_of(&d.title).len().min(15) as u32);
+        let distinct: BTreeSet<&str> = title.iter().map(String::as_str).collect();
+        title_len.push(distinct.len().min(15) as u32);
         for (words, w) in [(&title, 2u8), (&body, 1u8)] {
             for t in words {
-                *words_at.entry(t.clone()).or_default().entry(i).or_default() |= w;
+                post(&mut words_at, t, i, w);
             }
             for p in words.windows(2) {
-                *pairs
-                    .entry(format!("{}_{}", p[0], p[1]))
-                    .or_default()
-                    .entry(i)
-                    .or_default() |= w;
+                pair.clear();
+                pair.push_str(&p[0]);
+                pair.push('_');
+                pair.push_str(&p[1]);
+                post(&mut pairs, &pair, i, w);
             }
         }
     }
+    let words_at: BTreeMap<String, Postings> = words_at.into_iter().collect();
+    let pairs: BTreeMap<String, Postings> = pairs.into_iter().collect();
     let mut files = Vec::new();
     let shards = write_shards(
         &words_at,
@@ -358,44 +381,45 @@ fn write_shards(
     files: &mut Vec<(String, Vec<u8>)>,
 ) -> Vec<String> {
     // Group terms by their first two letters, then split big groups.
-    let mut groups: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-    for t in terms.keys() {
+    let mut groups: BTreeMap<String, Vec<Entry<'_>>> = BTreeMap::new();
+    for (t, p) in terms {
         groups
             .entry(t.chars().take(2).collect())
             .or_default()
-            .push(t.as_str());
+            .push((t.as_str(), p));
     }
-    let count = |t: &str| terms.get(t).map_or(0, |p| p.len());
-    let mut shards: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    let mut shards: BTreeMap<String, Vec<Entry<'_>>> = BTreeMap::new();
     for (k, g) in groups {
-        shard_keys(g, k, 2, limit, &mut shards, &count);
+        shard_keys(g, k, 2, limit, &mut shards);
     }
     for (key, ts) in &shards {
-        let mut m = serde_json::Map::new();
-        for t in ts {
+        // `{"term":[posting,…],…}`, as serde_json writes a map, without
+        // making a JSON value of every posting first.
+        let mut json = Vec::with_capacity(ts.iter().map(|(t, p)| t.len() + 6 * p.len()).sum());
+        json.push(b'{');
+        for (n, (t, postings)) in ts.iter().enumerate() {
+            if n > 0 {
+                json.push(b',');
+            }
+            serde_json::to_writer(&mut json, t).unwrap_or_default();
+            json.extend_from_slice(b":[");
             let mut prev = 0u32;
-            let list: Vec<u64> = terms[*t]
-                .iter()
-                .map(|(&doc, &w)| {
-                    let v = (u64::from(doc - prev) << 6)
-                        | (u64::from(title_len[doc as usize]) << 2)
-                        | u64::from(w);
-                    prev = doc;
-                    v
-                })
-                .collect();
-            m.insert((*t).to_string(), serde_json::json!(list));
+            for (m, &(doc, w)) in postings.iter().enumerate() {
+                let v = (u64::from(doc - prev) << 6)
+                    | (u64::from(title_len[doc as usize]) << 2)
+                    | u64::from(w);
+                prev = doc;
+                if m > 0 {
+                    json.push(b',');
+                }
+                let _ = write!(json, "{v}");
+            }
+            json.push(b']');
         }
-        files.push((
-            format!("{dir}/{key}.json"),
-            serde_json::to_vec(&m).unwrap_or_default(),
-        ));
+        json.push(b'}');
+        files.push((format!("{dir}/{key}.json"), json));
     }
     shards.into_keys().collect()
-}
-
-fn terms_of(s: &str) -> BTreeSet<String> {
-    terms(s).into_iter().collect()
 }
 
 #[cfg(test)]
