@@ -81,7 +81,62 @@ fn set_escaping(env: &mut Environment<'_>) {
     });
 }
 
+/// The interface strings of every language, each already a template value,
+/// so a lookup neither compares long keys nor copies the text.
+struct Strings {
+    by_lang: HashMap<String, HashMap<String, Value>>,
+    default_lang: String,
+}
+
+impl Strings {
+    fn new(theme: &Look, config: &Config) -> Strings {
+        Strings {
+            by_lang: theme
+                .strings
+                .iter()
+                .map(|(l, m)| {
+                    (
+                        l.clone(),
+                        m.iter()
+                            .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+                            .collect(),
+                    )
+                })
+                .collect(),
+            default_lang: config.default_lang().to_string(),
+        }
+    }
+
+    /// `key` in `lang`, else in English.
+    fn get(&self, lang: &str, key: &str) -> Result<Value, minijinja::Error> {
+        let english = || self.by_lang.get("en").and_then(|m| m.get(key));
+        self.by_lang
+            .get(lang)
+            .and_then(|m| m.get(key))
+            .or_else(english)
+            .cloned()
+            .ok_or_else(|| {
+                minijinja::Error::new(
+                    ErrorKind::UndefinedError,
+                    format!("no interface string `{key}`"),
+                )
+            })
+    }
+
+    /// `tr` bound to one language, put in each page's context: templates
+    /// call it dozens of times a page, and the global `tr` had to look up
+    /// the page's `lang` through every scope at each call.
+    fn tr_for(self: &Arc<Self>, lang: &str) -> Value {
+        let (strings, lang) = (self.clone(), lang.to_string());
+        Value::from_function(move |key: &str| strings.get(&lang, key))
+    }
+}
+
 pub fn environment(theme: &Look, config: &Config) -> Environment<'static> {
+    environment_with(Arc::new(Strings::new(theme, config)), theme)
+}
+
+fn environment_with(strings: Arc<Strings>, theme: &Look) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
     env.set_debug(true);
@@ -91,22 +146,8 @@ pub fn environment(theme: &Look, config: &Config) -> Environment<'static> {
         // Errors surface at render time with the template's name and line.
         let _ = env.add_template_owned(name.clone(), src.clone());
     }
-    // Per language, each string already a template value, so a lookup
-    // neither compares long keys nor copies the text.
-    let mut strings: HashMap<String, HashMap<String, Value>> = theme
-        .strings
-        .iter()
-        .map(|(l, m)| {
-            (
-                l.clone(),
-                m.iter()
-                    .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
-                    .collect(),
-            )
-        })
-        .collect();
-    let english = strings.remove("en");
-    let default_lang = config.default_lang().to_string();
+    // For templates rendered outside a page (the root redirect, sitemaps):
+    // pages have their own `tr` in their context (`Strings::tr_for`).
     env.add_function(
         "tr",
         move |state: &State, key: &str| -> Result<Value, minijinja::Error> {
@@ -114,20 +155,8 @@ pub fn environment(theme: &Look, config: &Config) -> Environment<'static> {
             let lang = lang
                 .as_ref()
                 .and_then(|l| l.as_str())
-                .unwrap_or(&default_lang);
-            let found = match lang {
-                "en" => english.as_ref().and_then(|m| m.get(key)),
-                l => strings
-                    .get(l)
-                    .and_then(|m| m.get(key))
-                    .or_else(|| english.as_ref().and_then(|m| m.get(key))),
-            };
-            found.cloned().ok_or_else(|| {
-                minijinja::Error::new(
-                    ErrorKind::UndefinedError,
-                    format!("no interface string `{key}`"),
-                )
-            })
+                .unwrap_or(&strings.default_lang);
+            strings.get(lang, key)
         },
     );
     // Text views (`Ctx::txt`) carry their markup ready for the page's
@@ -167,6 +196,57 @@ pub fn environment(theme: &Look, config: &Config) -> Environment<'static> {
         }
     });
     env
+}
+
+/// A page's context as one flat map: the render's fields (which win, as
+/// they did in `context! { lang, …, ..made }`) and the fields of the page's
+/// own context `made`. Every name a template reads that is not a local
+/// (`tr`, `lang`, `page`, the page's own fields) is looked up here; in
+/// merged maps nested two deep each lookup asked every layer in turn, and a
+/// miss (every call of a global) asked them all.
+fn page_context<const N: usize>(fixed: [(&'static str, Value); N], made: Value) -> Value {
+    let mut fields: Vec<(Value, Value)> = Vec::with_capacity(N + 24);
+    if let Ok(keys) = made.try_iter() {
+        for k in keys {
+            if k.as_str()
+                .is_some_and(|k| fixed.iter().any(|(f, _)| *f == k))
+            {
+                continue;
+            }
+            match made.get_item(&k) {
+                Ok(v) if !v.is_undefined() => fields.push((k, v)),
+                _ => {}
+            }
+        }
+    }
+    fields.extend(fixed.into_iter().map(|(k, v)| (Value::from(k), v)));
+    fields.sort_by(|a, b| a.0.cmp(&b.0));
+    Value::from_object(PageContext(fields))
+}
+
+/// See [`page_context`]; kept in key order, so it iterates as a sorted map.
+#[derive(Debug)]
+struct PageContext(Vec<(Value, Value)>);
+
+impl minijinja::value::Object for PageContext {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.get_value_by_str(key.as_str()?)
+    }
+
+    fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
+        self.0
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(key))
+            .map(|(_, v)| v.clone())
+    }
+
+    fn enumerate(self: &Arc<Self>) -> minijinja::value::Enumerator {
+        minijinja::value::Enumerator::Values(self.0.iter().map(|(k, _)| k.clone()).collect())
+    }
+
+    fn enumerator_len(self: &Arc<Self>) -> Option<usize> {
+        Some(self.0.len())
+    }
 }
 
 /// Turns a template error into a diagnostic pointing at the template line.
@@ -244,7 +324,8 @@ fn render_inner(
         out,
     } = *input;
     let cfg = &site.config;
-    let env = environment(theme, cfg);
+    let strings = Arc::new(Strings::new(theme, cfg));
+    let env = environment_with(strings.clone(), theme);
     let env_key = {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         theme
@@ -293,6 +374,10 @@ fn render_inner(
         .iter()
         .map(|l| (l.as_str(), site_value(cfg, l, langs, site)))
         .collect();
+    let tr: HashMap<&str, Value> = langs
+        .iter()
+        .map(|l| (l.as_str(), strings.tr_for(l)))
+        .collect();
     let default = cfg.default_lang();
     let render_one = |job: &Job<'_>| -> PageOutcome {
         // A host serves the 404 page at whatever address was missed, so
@@ -326,13 +411,16 @@ fn render_inner(
             ("path", Value::from(dir)),
             ("alternates", list(alternates)),
         ]);
-        let ctx = minijinja::context! {
-            lang => job.lang,
-            root => root,
-            page => page,
-            site => site_views[job.lang].clone(),
-            ..(job.make)()
-        };
+        let ctx = page_context(
+            [
+                ("lang", Value::from(job.lang)),
+                ("root", Value::from(root)),
+                ("page", page),
+                ("site", site_views[job.lang].clone()),
+                ("tr", tr[job.lang].clone()),
+            ],
+            (job.make)(),
+        );
         let key = previous.map(|_| {
             let mut h = std::collections::hash_map::DefaultHasher::new();
             job.template.hash(&mut h);
