@@ -176,8 +176,8 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
         .to_string();
     // Before the pages, not beside them: the serialised tables and the
     // record views are each tens of MB on a large site, and need not be held
-    // together. (The workbook, slow and serial, is made beside the first
-    // language's pages.)
+    // together. (The workbook, slow and serial, is made here beside the
+    // other dataset files, so the tables are let go before any page.)
     step("writing datasets");
     // Titles and column descriptions are interface strings of the theme.
     let words = Words::new(&theme.strings);
@@ -199,7 +199,7 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
     };
     step("rendering pages");
     let datasets = || match exported {
-        Some(x) => x.workbook(&loaded.config, &words, &title, &writer),
+        Some(x) => Ok(x.datasets()),
         None => Ok(Vec::new()),
     };
     let input = render::Input {

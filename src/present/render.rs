@@ -282,9 +282,8 @@ pub struct Input<'a> {
 /// Renders every page into `input.out`, reusing the pages of `cache` whose
 /// inputs did not change and leaving this build's pages in it (only when
 /// the whole build rendered). Each page's context is built, rendered and
-/// written in one go on the render threads. `datasets` writes the
-/// workbook alongside and gives every dataset (the downloads page shows
-/// their sizes).
+/// written in one go on the render threads. `datasets` gives every
+/// dataset `export::write` made (the downloads page shows their sizes).
 pub fn render_with(
     input: &Input<'_>,
     d: &mut Diagnostics,
@@ -493,8 +492,8 @@ fn render_inner(
         Ok(())
     };
     // One language at a time, so only one language's record views are
-    // held. Beside its pages (on the other threads) go its search index
-    // and, with the first language, the workbook: both are partly serial.
+    // held. Beside its pages (on the other threads) goes its search index,
+    // which is partly serial (and, with the first language, `datasets`).
     let facets = Arc::new(FacetValues::build(idx));
     let mut datasets = Some(datasets);
     let mut finished = None;
@@ -958,7 +957,7 @@ mod template_tests {
         let exported = crate::publish::export::write(&idx, &site.config, &words, "t", &out)
             .ok()
             .expect("datasets");
-        let datasets = || exported.workbook(&site.config, &words, "t", &out);
+        let datasets = || Ok(exported.datasets());
         let input = Input {
             site: &site,
             idx: &idx,

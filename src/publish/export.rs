@@ -238,38 +238,52 @@ impl serde::Serialize for RowsJson<'_> {
 /// indented two levels deeper; a newline only ever ends a line in JSON),
 /// made in one buffer of the exact size instead of serialising every table
 /// a second time.
-fn everything(as_of: &str, tables: &[(&str, &[u8])]) -> Vec<u8> {
+/// `data/lotrinh.json`, made one table at a time: each table's JSON can be
+/// let go as soon as it is in (the JSON of every table and this file were
+/// held together, tens of MB on a large site).
+struct Everything(Vec<u8>);
+
+impl Everything {
     const INDENT: &[u8] = b"\n    ";
-    let quoted = |s: &str| serde_json::to_vec(s).unwrap_or_default();
-    let size = 40
-        + as_of.len()
-        + tables
-            .iter()
-            .map(|(n, j)| n.len() + 12 + j.len() + 4 * j.iter().filter(|&&b| b == b'\n').count())
-            .sum::<usize>();
-    let mut out = Vec::with_capacity(size);
-    out.extend_from_slice(b"{\n  \"as_of\": ");
-    out.extend_from_slice(&quoted(as_of));
-    out.extend_from_slice(b",\n  \"tables\": {");
-    for (i, (name, json)) in tables.iter().enumerate() {
-        if i > 0 {
+
+    /// `sizes`: the length and line count of each table's JSON, to reserve
+    /// the file's size at once.
+    fn new(as_of: &str, sizes: impl Iterator<Item = (usize, usize)>) -> Everything {
+        let size = 40
+            + as_of.len()
+            + sizes
+                .map(|(len, lines)| len + 12 + 4 * lines + 40)
+                .sum::<usize>();
+        let mut out = Vec::with_capacity(size);
+        out.extend_from_slice(b"{\n  \"as_of\": ");
+        out.extend_from_slice(&serde_json::to_vec(as_of).unwrap_or_default());
+        out.extend_from_slice(b",\n  \"tables\": {");
+        Everything(out)
+    }
+
+    fn add(&mut self, first: bool, name: &str, json: &[u8]) {
+        let out = &mut self.0;
+        if !first {
             out.push(b',');
         }
-        out.extend_from_slice(INDENT);
-        out.extend_from_slice(&quoted(name));
+        out.extend_from_slice(Self::INDENT);
+        out.extend_from_slice(&serde_json::to_vec(name).unwrap_or_default());
         out.extend_from_slice(b": ");
         for (k, line) in json.split(|&b| b == b'\n').enumerate() {
             if k > 0 {
-                out.extend_from_slice(INDENT);
+                out.extend_from_slice(Self::INDENT);
             }
             out.extend_from_slice(line);
         }
     }
-    if !tables.is_empty() {
-        out.extend_from_slice(b"\n  ");
+
+    fn finish(mut self, any: bool) -> Vec<u8> {
+        if any {
+            self.0.extend_from_slice(b"\n  ");
+        }
+        self.0.extend_from_slice(b"}\n}");
+        self.0
     }
-    out.extend_from_slice(b"}\n}");
-    out
 }
 
 fn pretty(v: &impl serde::Serialize) -> Vec<u8> {
@@ -352,23 +366,33 @@ pub fn write(
             })
             .collect()
     };
-    let written = per_table()?;
+    // The workbook (slow and serial) beside the per-table files, from the
+    // same tables, so that no table outlives this function: held until the
+    // workbook was made beside the first language's pages, they were a
+    // third of the build's peak memory.
+    let (book, written) = rayon::join(|| workbook(&tables, cfg, words, title, out), per_table);
+    let written = written?;
+    let book = book?;
+    drop(tables);
     let written: Vec<(Dataset, Json, Vec<u8>)> = written.into_iter().flatten().collect();
-    let all = everything(
+    let mut all = Everything::new(
         &cfg.as_of.to_string(),
-        &written
+        written
             .iter()
-            .map(|(d, _, json)| (d.name.as_str(), json.as_slice()))
-            .collect::<Vec<_>>(),
+            .map(|(_, _, j)| (j.len(), j.iter().filter(|&&b| b == b'\n').count())),
     );
-    let all_len = put("data/lotrinh.json", all)?;
     let mut datasets = Vec::with_capacity(written.len() + 2);
+    // First on the downloads page: the one file most readers want.
+    datasets.push(book);
     let mut resources = Vec::with_capacity(written.len());
-    for (dataset, resource, json) in written {
+    let any = !written.is_empty();
+    for (i, (dataset, resource, json)) in written.into_iter().enumerate() {
+        all.add(i == 0, &dataset.name, &json);
         put(&format!("data/{}.json", dataset.name), json)?;
         datasets.push(dataset);
         resources.push(resource);
     }
+    let all_len = put("data/lotrinh.json", all.finish(any))?;
     let mut package = Map::new();
     package.insert("profile".into(), json!("tabular-data-package"));
     package.insert("name".into(), json!(package_name(title)));
@@ -435,14 +459,7 @@ pub fn write(
             ("data/lotrinh.json".into(), "JSON", all_len),
         ],
     )?);
-    // The workbook needs only the package tables.
-    let mut tables = tables;
-    tables.retain(|t| t.kind == Kind::Package);
-    Ok(Exported {
-        datasets,
-        tables,
-        warnings,
-    })
+    Ok(Exported { datasets, warnings })
 }
 
 /// A problem with the data that does not stop the build: where, what, a hint.
@@ -490,66 +507,59 @@ fn too_long_for_a_cell(tables: &[Table]) -> Vec<Warning> {
     out
 }
 
-/// The datasets written by [`write`], and the tables the workbook is still
-/// to be made from.
+/// The datasets written by [`write`], the workbook first.
 pub struct Exported {
     datasets: Vec<Dataset>,
-    tables: Vec<Table>,
     /// For the build's diagnostics: texts the workbook cuts.
     pub warnings: Vec<Warning>,
 }
 
 impl Exported {
-    /// Writes `data/lotrinh.xlsx` and returns every dataset, the workbook
-    /// listed first. Apart from [`write`] because it is the
-    /// slow, serial part: the build makes it while pages render.
-    ///
-    /// The workbook repeats the package's tables (not the per-agency slices)
-    /// for spreadsheet users; datapackage.json keeps describing the CSVs only,
-    /// one schema per table, so the package stays a valid tabular package.
-    pub fn workbook(
-        self,
-        cfg: &Config,
-        words: &Words<'_>,
-        title: &str,
-        out: &Writer,
-    ) -> Result<Vec<Dataset>, DatasetError> {
-        let Exported {
-            mut datasets,
-            tables,
-            ..
-        } = self;
-        let package: Vec<&Table> = tables.iter().collect();
-        let publisher = cfg
-            .publisher
-            .as_ref()
-            .map(|p| p.plain("en", &cfg.languages).to_string());
-        let xlsx = crate::publish::xlsx::workbook(
-            &package,
-            &crate::publish::xlsx::Meta {
-                title,
-                publisher: publisher.as_deref(),
-                as_of: cfg.as_of,
-                about: crate::publish::downloads::about(cfg),
-                words,
-                described_in: described_in(&cfg.languages),
-            },
-        )
-        .map_err(|e| DatasetError::Data(format!("cannot write data/lotrinh.xlsx: {e}")))?;
-        let len = xlsx.len() as u64;
-        out.put("data/lotrinh.xlsx", xlsx)
-            .map_err(DatasetError::Io)?;
-        // First on the downloads page: the one file most readers want.
-        let workbook = Dataset::file(
-            "workbook",
-            words::WORKBOOK,
-            words,
-            &cfg.languages,
-            vec![("data/lotrinh.xlsx".into(), "XLSX", len)],
-        )?;
-        datasets.insert(0, workbook);
-        Ok(datasets)
+    /// Every dataset, for the downloads page.
+    pub fn datasets(self) -> Vec<Dataset> {
+        self.datasets
     }
+}
+
+/// Writes `data/lotrinh.xlsx` and returns its entry on the downloads page.
+///
+/// The workbook repeats the package's tables (not the per-agency slices)
+/// for spreadsheet users; datapackage.json keeps describing the CSVs only,
+/// one schema per table, so the package stays a valid tabular package.
+fn workbook(
+    tables: &[Table],
+    cfg: &Config,
+    words: &Words<'_>,
+    title: &str,
+    out: &Writer,
+) -> Result<Dataset, DatasetError> {
+    let package: Vec<&Table> = tables.iter().filter(|t| t.kind == Kind::Package).collect();
+    let publisher = cfg
+        .publisher
+        .as_ref()
+        .map(|p| p.plain("en", &cfg.languages).to_string());
+    let xlsx = crate::publish::xlsx::workbook(
+        &package,
+        &crate::publish::xlsx::Meta {
+            title,
+            publisher: publisher.as_deref(),
+            as_of: cfg.as_of,
+            about: crate::publish::downloads::about(cfg),
+            words,
+            described_in: described_in(&cfg.languages),
+        },
+    )
+    .map_err(|e| DatasetError::Data(format!("cannot write data/lotrinh.xlsx: {e}")))?;
+    let len = xlsx.len() as u64;
+    out.put("data/lotrinh.xlsx", xlsx)
+        .map_err(DatasetError::Io)?;
+    Ok(Dataset::file(
+        "workbook",
+        words::WORKBOOK,
+        words,
+        &cfg.languages,
+        vec![("data/lotrinh.xlsx".into(), "XLSX", len)],
+    )?)
 }
 
 /// The language datapackage.json is described in, as the Frictionless
