@@ -18,11 +18,11 @@
 //! `ARCHITECTURE.md` at the repository's root is the map.
 
 pub mod app;
-pub mod check;
+pub(crate) mod check;
 pub mod diag;
 pub mod model;
 pub mod present;
-pub mod progress;
+pub(crate) mod progress;
 pub mod publish;
 pub mod site;
 pub mod source;

@@ -5,9 +5,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 
 /// The steps `site::build` reports, in order; the bar's length.
-pub const STEPS: u64 = 6;
+pub(crate) const STEPS: u64 = 6;
 
-pub enum Progress {
+pub(crate) enum Progress {
     Bar(ProgressBar),
     Lines,
     Quiet,
@@ -15,7 +15,7 @@ pub enum Progress {
 
 impl Progress {
     /// A bar when stderr is a terminal, lines when it is not, nothing if `quiet`.
-    pub fn new(quiet: bool) -> Progress {
+    pub(crate) fn new(quiet: bool) -> Progress {
         if quiet {
             Progress::Quiet
         } else if std::io::stderr().is_terminal() {
@@ -33,7 +33,7 @@ impl Progress {
     }
 
     /// Called by the pipeline as each step starts.
-    pub fn step(&self, what: &str) {
+    pub(crate) fn step(&self, what: &str) {
         match self {
             Progress::Bar(b) => {
                 b.set_message(what.to_string());
@@ -48,7 +48,7 @@ impl Progress {
     }
 
     /// Clears the bar so the summary line stands alone.
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         if let Progress::Bar(b) = self {
             b.finish_and_clear();
         }
@@ -57,7 +57,7 @@ impl Progress {
 
 /// With `LOTRINH_PROFILE` set, prints a phase inside a step with the same
 /// time and memory figures as the step lines; otherwise does nothing.
-pub fn trace(what: &str) {
+pub(crate) fn trace(what: &str) {
     if let Some(extra) = profile() {
         eprintln!("    {what}{extra}");
     }

@@ -3,6 +3,6 @@
 //! builders end with [`report`].
 
 pub mod cli;
-pub mod report;
-pub mod scaffold;
-pub mod serve;
+pub(crate) mod report;
+pub(crate) mod scaffold;
+pub(crate) mod serve;

@@ -14,7 +14,7 @@ pub enum Format {
 }
 
 /// Prints the diagnostics and the closing line; the exit code.
-pub fn report(outcome: &Outcome, format: Format, write: bool) -> ExitCode {
+pub(crate) fn report(outcome: &Outcome, format: Format, write: bool) -> ExitCode {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     match format {
         Format::Json => {
@@ -58,7 +58,7 @@ pub fn report(outcome: &Outcome, format: Format, write: bool) -> ExitCode {
 }
 
 /// The one line every successful build ends with: pages, files, datasets, time.
-pub fn summary_line(outcome: &Outcome, write: bool) -> String {
+pub(crate) fn summary_line(outcome: &Outcome, write: bool) -> String {
     let Some(s) = &outcome.summary else {
         return String::new();
     };

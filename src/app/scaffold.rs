@@ -58,7 +58,7 @@ const FILES: &[(&str, &str)] = &[
 /// Creates a new site in `dir` (created if missing; refused unless empty).
 /// `as_of` goes into site.yaml: the day the site was made, the only date in it.
 /// Returns the files written, relative to `dir`.
-pub fn create(dir: &Path, as_of: &str) -> io::Result<Vec<&'static str>> {
+pub(crate) fn create(dir: &Path, as_of: &str) -> io::Result<Vec<&'static str>> {
     if dir.exists() {
         if !dir.is_dir() {
             return Err(io::Error::new(

@@ -34,7 +34,7 @@ use tokio::sync::watch;
 use tower_livereload::{LiveReloadLayer, Reloader};
 
 /// What `lotrinh serve` was asked: where the site is, where to build it, how to report.
-pub struct Settings {
+pub(crate) struct Settings {
     pub root: PathBuf,
     pub out: PathBuf,
     pub base_url: Option<BaseUrl>,
@@ -42,7 +42,7 @@ pub struct Settings {
     pub format: Format,
 }
 
-pub use crate::site::WATCHED;
+pub(crate) use crate::site::WATCHED;
 
 /// What requests are answered from; replaced after every build.
 #[derive(Default)]
@@ -115,7 +115,7 @@ impl Served {
     }
 }
 
-pub fn content_type(path: &str) -> &'static str {
+pub(crate) fn content_type(path: &str) -> &'static str {
     let ext = path.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
     match ext.to_ascii_lowercase().as_str() {
         "html" | "htm" => "text/html; charset=utf-8",
@@ -591,7 +591,7 @@ fn is_source(root: &Path, out: &Path, changed: &Path) -> bool {
     WATCHED.iter().any(|w| first == *w) && !hidden
 }
 
-pub fn run(cfg: Settings) -> ExitCode {
+pub(crate) fn run(cfg: Settings) -> ExitCode {
     let root = std::fs::canonicalize(&cfg.root).unwrap_or(cfg.root.clone());
     let cfg = Settings { root, ..cfg };
     let _ = std::fs::create_dir_all(&cfg.out);

@@ -11,13 +11,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// One due year: its tasks in plan order.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Year {
+pub(crate) struct Year {
     pub year: i16,
     pub tasks: Vec<usize>,
 }
 
 /// Tasks (not headings) grouped by the years of their milestones, earliest first.
-pub fn by_year(idx: &Index<'_>) -> Vec<Year> {
+pub(crate) fn by_year(idx: &Index<'_>) -> Vec<Year> {
     let mut years: BTreeMap<i16, BTreeSet<usize>> = BTreeMap::new();
     for (t, task) in idx.data.tasks.iter().enumerate() {
         if task.heading {
@@ -38,7 +38,7 @@ pub fn by_year(idx: &Index<'_>) -> Vec<Year> {
 
 /// The agencies that answer for a task: its leads, and whoever took over
 /// from a lead that has ended (as on the agency pages).
-pub fn answerable(idx: &Index<'_>, t: usize) -> BTreeSet<usize> {
+pub(crate) fn answerable(idx: &Index<'_>, t: usize) -> BTreeSet<usize> {
     let mut out: BTreeSet<usize> = idx.data.tasks[t]
         .lead
         .iter()
@@ -50,7 +50,7 @@ pub fn answerable(idx: &Index<'_>, t: usize) -> BTreeSet<usize> {
 
 /// Per agency, counts of the given tasks it answers for, by state; agencies
 /// with none are left out. Sorted by most overdue, then most tasks, then id order.
-pub fn per_agency(idx: &Index<'_>, tasks: &[usize]) -> Vec<(usize, Counts)> {
+pub(crate) fn per_agency(idx: &Index<'_>, tasks: &[usize]) -> Vec<(usize, Counts)> {
     let mut m: BTreeMap<usize, Counts> = BTreeMap::new();
     for &t in tasks {
         for a in answerable(idx, t) {
@@ -68,7 +68,7 @@ pub fn per_agency(idx: &Index<'_>, tasks: &[usize]) -> Vec<(usize, Counts)> {
 }
 
 /// Tasks (not headings) with no dated milestone: recurring, and undated.
-pub fn undated(idx: &Index<'_>) -> Counts {
+pub(crate) fn undated(idx: &Index<'_>) -> Counts {
     let tasks: Vec<usize> = idx
         .data
         .tasks
@@ -83,7 +83,7 @@ pub fn undated(idx: &Index<'_>) -> Counts {
 /// Per agency, counts of the tasks it leads or answers for today (not
 /// headings) by state: the agency list, the agency pages and the "tasks per
 /// agency by status" chart all count these same tasks.
-pub fn led_by_agency(idx: &Index<'_>) -> Vec<Counts> {
+pub(crate) fn led_by_agency(idx: &Index<'_>) -> Vec<Counts> {
     (0..idx.data.agencies.len())
         .map(|a| idx.count_states(idx.agency_led(a).into_iter()))
         .collect()

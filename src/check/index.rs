@@ -4,7 +4,7 @@
 //! Everything the pages need to navigate is computed here, so rendering never
 //! scans the whole dataset per page.
 
-pub use crate::check::state::{Counts, State, TaskState};
+pub(crate) use crate::check::state::{Counts, State, TaskState};
 use crate::model::*;
 use jiff::civil::Date;
 use std::collections::{BTreeMap, BTreeSet, HashMap};

@@ -3,7 +3,7 @@
 //! ways; [`state`] is the one definition of a task's state as of `as_of`,
 //! and [`deadlines`] the per-year facts built on it.
 
-pub mod deadlines;
-pub mod index;
-pub mod state;
-pub mod validate;
+pub(crate) mod deadlines;
+pub(crate) mod index;
+pub(crate) mod state;
+pub(crate) mod validate;

@@ -75,7 +75,7 @@ impl State {
 /// The day `agency` ended, if it has ended as of `as_of`. An end date
 /// after `as_of` is still to come, so until then the agency is current:
 /// it leads its tasks and its successors are not named yet.
-pub fn agency_ended(agency: &Agency, as_of: Date) -> Option<Date> {
+pub(crate) fn agency_ended(agency: &Agency, as_of: Date) -> Option<Date> {
     agency.ended.filter(|e| *e <= as_of)
 }
 
@@ -107,7 +107,7 @@ impl TaskState {
 /// The state of `task` as of `as_of`. `records` are the indices of the
 /// progress records naming the task, in `Data::progress` order (by date,
 /// then id), so the last one with a status is the latest.
-pub fn task_state(
+pub(crate) fn task_state(
     task: &Task,
     last_due: Option<Date>,
     records: &[usize],

@@ -222,7 +222,7 @@ fn broken(data: &Data, c: Collection) -> std::collections::HashSet<&str> {
 
 /// Every rule that needs the whole dataset, one function per collection
 /// whose records it reads; every problem is reported, none stops the rest.
-pub fn validate(
+pub(crate) fn validate(
     data: &Data,
     langs: &[String],
     as_of: jiff::civil::Date,

@@ -37,20 +37,21 @@ fn px(v: f64) -> String {
 /// (`number.decimal`, `number.group`); datasets and `data-` attributes keep
 /// [`fmt_num`]'s plain form, which programs read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct NumFmt<'a> {
+pub(crate) struct NumFmt<'a> {
     pub decimal: &'a str,
     pub group: &'a str,
 }
 
 impl NumFmt<'_> {
-    /// The plain form: `.` for decimals, no grouping.
-    pub const PLAIN: NumFmt<'static> = NumFmt {
+    /// The plain form: `.` for decimals, no grouping (the tests' reference).
+    #[cfg(test)]
+    pub(crate) const PLAIN: NumFmt<'static> = NumFmt {
         decimal: ".",
         group: "",
     };
 
     /// A number for a reader: [`fmt_num`]'s digits with this language's marks.
-    pub fn show(&self, v: f64) -> String {
+    pub(crate) fn show(&self, v: f64) -> String {
         self.marks(&fmt_num(v))
     }
 
@@ -116,7 +117,7 @@ fn ticks(min: f64, max: f64) -> (f64, f64, Vec<f64>) {
 
 /// A drawn chart and the sentence that stands for it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Chart {
+pub(crate) struct Chart {
     /// Drawn 640 wide, for screens wider than a phone.
     pub svg: String,
     /// The same chart drawn 320 wide with larger type, for phones: scaled
@@ -249,7 +250,7 @@ fn marker(out: &mut String, shape: usize, x: f64, y: f64, ink: &str) {
 
 /// One observation of a numeric indicator.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Point {
+pub(crate) struct Point {
     /// Index into the chart's periods.
     pub period: usize,
     pub value: f64,
@@ -257,14 +258,14 @@ pub struct Point {
 
 /// The observations of one breakdown ("level=provincial"), or of the whole.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Series {
+pub(crate) struct Series {
     pub name: String,
     pub points: Vec<Point>,
 }
 
 /// An indicator's values over time against its target.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Line<'a> {
+pub(crate) struct Line<'a> {
     pub id: &'a str,
     pub title: &'a str,
     pub summary: &'a str,
@@ -281,7 +282,7 @@ pub struct Line<'a> {
 
 /// Orders periods in time: by the first four-digit year in them, then as
 /// written; periods without a year ("undated") come last.
-pub fn period_order(p: &str) -> (bool, i32, String) {
+pub(crate) fn period_order(p: &str) -> (bool, i32, String) {
     let year = p
         .as_bytes()
         .windows(4)
@@ -290,7 +291,7 @@ pub fn period_order(p: &str) -> (bool, i32, String) {
     (year.is_none(), year.unwrap_or(0), p.to_string())
 }
 
-pub fn line(c: &Line<'_>) -> Chart {
+pub(crate) fn line(c: &Line<'_>) -> Chart {
     Chart {
         svg: line_in(c, WIDE),
         narrow: line_in(c, NARROW),
@@ -513,7 +514,7 @@ fn line_in(c: &Line<'_>, f: Frame) -> String {
 
 /// One rating of a rated indicator.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Rating {
+pub(crate) struct Rating {
     /// What the row is ("2022", or "2022, level=provincial").
     pub label: String,
     /// Index into the levels.
@@ -526,7 +527,7 @@ pub struct Rating {
 
 /// A rated indicator: its ordered levels, and where each rating falls.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Scale<'a> {
+pub(crate) struct Scale<'a> {
     pub id: &'a str,
     pub title: &'a str,
     pub summary: &'a str,
@@ -535,7 +536,7 @@ pub struct Scale<'a> {
     pub ratings: Vec<Rating>,
 }
 
-pub fn scale(c: &Scale<'_>) -> Chart {
+pub(crate) fn scale(c: &Scale<'_>) -> Chart {
     Chart {
         svg: scale_in(c, WIDE),
         narrow: scale_in(c, NARROW),
@@ -683,13 +684,13 @@ const STATES: [(State, &str, &str); 7] = [
 ];
 
 /// Counts in the order of `STATES`.
-pub fn state_counts(c: &crate::check::state::Counts) -> [usize; 7] {
+pub(crate) fn state_counts(c: &crate::check::state::Counts) -> [usize; 7] {
     STATES.map(|(s, _, _)| c.get(s))
 }
 
 /// One bar: a name, and its counts in the order of `STATES`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Bar {
+pub(crate) struct Bar {
     pub key: String,
     pub name: String,
     pub counts: [usize; 7],
@@ -697,7 +698,7 @@ pub struct Bar {
 
 /// Tasks per agency by status: one stacked bar per agency.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Stacked<'a> {
+pub(crate) struct Stacked<'a> {
     pub id: &'a str,
     pub title: &'a str,
     pub summary: &'a str,
@@ -762,7 +763,7 @@ fn pattern_defs(out: &mut String, id: &str) {
     out.push_str("</defs>");
 }
 
-pub fn stacked(c: &Stacked<'_>) -> Chart {
+pub(crate) fn stacked(c: &Stacked<'_>) -> Chart {
     Chart {
         svg: stacked_in(c, WIDE),
         narrow: stacked_in(c, NARROW),

@@ -13,10 +13,10 @@ use std::cmp::Ordering;
 
 /// A language's collation. A language CLDR has no tailoring for (or a tag
 /// that is not a locale) gets the root order, which is still the UCA's.
-pub struct Collation(CollatorBorrowed<'static>);
+pub(crate) struct Collation(CollatorBorrowed<'static>);
 
 impl Collation {
-    pub fn new(lang: &str) -> Collation {
+    pub(crate) fn new(lang: &str) -> Collation {
         let prefs = Locale::try_from_str(lang)
             .map(|l| CollatorPreferences::from(&l))
             .unwrap_or_default();
@@ -28,7 +28,7 @@ impl Collation {
         Collation(collator)
     }
 
-    pub fn compare(&self, a: &str, b: &str) -> Ordering {
+    pub(crate) fn compare(&self, a: &str, b: &str) -> Ordering {
         self.0.compare(a, b)
     }
 }

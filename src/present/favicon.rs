@@ -72,7 +72,7 @@ fn pixels() -> Vec<[u8; 4]> {
 }
 
 /// The `.ico` file: one 32×32 image, 32-bit BGRA bitmap with its AND mask.
-pub fn ico() -> Vec<u8> {
+pub(crate) fn ico() -> Vec<u8> {
     let px = pixels();
     let mask_row = SIZE.div_ceil(32) * 4;
     let image_len = 40 + SIZE * SIZE * 4 + mask_row * SIZE;

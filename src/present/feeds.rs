@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 
 /// What a feed or calendar needs of a language: its code, its interface
 /// strings and the site's text in it.
-pub struct Lang<'a> {
+pub(crate) struct Lang<'a> {
     pub lang: &'a str,
     pub langs: &'a [String],
     pub tr: &'a dyn Fn(&str) -> String,
@@ -26,7 +26,7 @@ pub(crate) fn agency_feed(lang: &str, id: &str) -> String {
 }
 
 /// Escapes text for XML content and attribute values.
-pub fn xml(s: &str) -> String {
+pub(crate) fn xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -119,7 +119,7 @@ fn source_line(l: &Lang<'_>, idx: &Index<'_>, s: &Source) -> (String, Option<Str
 }
 
 /// One Atom feed of `records` (indices into `Data::progress`, newest first).
-pub fn atom(
+pub(crate) fn atom(
     cfg: &Config,
     l: &Lang<'_>,
     idx: &Index<'_>,
@@ -253,7 +253,7 @@ fn fold(line: &str, out: &mut String) {
 
 /// An iCalendar file of every upcoming milestone (on or after `as_of`) of
 /// every task not recorded as done: one all-day event per milestone.
-pub fn ics(cfg: &Config, l: &Lang<'_>, idx: &Index<'_>) -> Vec<u8> {
+pub(crate) fn ics(cfg: &Config, l: &Lang<'_>, idx: &Index<'_>) -> Vec<u8> {
     let d = idx.data;
     let mut events: Vec<(jiff::civil::Date, usize)> = Vec::new();
     for (ti, t) in d.tasks.iter().enumerate() {

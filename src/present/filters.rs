@@ -11,7 +11,7 @@ use minijinja::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The filter names of the contract, in the order the form shows them.
-pub const TASK_FILTERS: [&str; 7] = [
+pub(crate) const TASK_FILTERS: [&str; 7] = [
     "plan",
     "mechanism",
     "theme",
@@ -20,11 +20,12 @@ pub const TASK_FILTERS: [&str; 7] = [
     "status",
     "year",
 ];
-pub const REC_FILTERS: [&str; 6] = ["mechanism", "theme", "agency", "plan", "year", "followup"];
+pub(crate) const REC_FILTERS: [&str; 6] =
+    ["mechanism", "theme", "agency", "plan", "year", "followup"];
 
 /// A task's `status` values: its state, and `overdue` where it is (a
 /// subset of in-progress and not-started, selectable on its own).
-pub fn status_values(s: &TaskState) -> String {
+pub(crate) fn status_values(s: &TaskState) -> String {
     if s.overdue {
         format!("{} overdue", s.state.as_str())
     } else {
@@ -33,10 +34,10 @@ pub fn status_values(s: &TaskState) -> String {
 }
 
 /// One row's values per filter: sorted, space-separated ids.
-pub type Row = BTreeMap<&'static str, String>;
+pub(crate) type Row = BTreeMap<&'static str, String>;
 
 /// The filter values of every task and recommendation.
-pub struct Facets {
+pub(crate) struct Facets {
     pub tasks: Vec<Row>,
     pub recs: Vec<Row>,
 }
@@ -47,7 +48,7 @@ fn join<'s>(items: impl IntoIterator<Item = &'s str>) -> String {
 }
 
 impl Facets {
-    pub fn build(idx: &Index<'_>) -> Self {
+    pub(crate) fn build(idx: &Index<'_>) -> Self {
         let d = idx.data;
         let mut task_themes = vec![Vec::new(); d.tasks.len()];
         for (th, tasks) in idx.theme_tasks.iter().enumerate() {
@@ -168,18 +169,18 @@ impl Facets {
 
 /// What an option shows: a text from the data, or an interface string key.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Label {
+pub(crate) enum Label {
     Text(String),
     Key(String),
 }
 
 /// Labels of the options of one filter: value → label, in display order.
-pub type Labels = Vec<(String, Label)>;
+pub(crate) type Labels = Vec<(String, Label)>;
 
 /// The filter form of one list: per filter, the options rows actually have,
 /// each with its label and how many rows carry it. Options no row has are
 /// left out, and so is a filter that would offer a single choice.
-pub fn form<'r>(
+pub(crate) fn form<'r>(
     names: &[&'static str],
     rows: impl Iterator<Item = &'r Row> + Clone,
     labels: &BTreeMap<&'static str, Labels>,
@@ -227,7 +228,7 @@ fn view_text(v: &Value, field: &str) -> Option<String> {
 }
 
 /// Labels of a collection's options from its record views, in data order.
-pub fn view_labels(views: &[Value], fields: &[&str]) -> Labels {
+pub(crate) fn view_labels(views: &[Value], fields: &[&str]) -> Labels {
     views
         .iter()
         .filter_map(|v| {
@@ -240,7 +241,7 @@ pub fn view_labels(views: &[Value], fields: &[&str]) -> Labels {
 
 /// The same, in the order a reader looks names up: alphabetical, ignoring
 /// diacritics ("Bộ Công an" before "Bộ Tư pháp"), ties by id.
-pub fn sorted_labels(views: &[Value], fields: &[&str]) -> Labels {
+pub(crate) fn sorted_labels(views: &[Value], fields: &[&str]) -> Labels {
     let mut labels = view_labels(views, fields);
     labels.sort_by_cached_key(|(id, l)| match l {
         Label::Text(t) | Label::Key(t) => (deunicode::deunicode(t).to_lowercase(), id.clone()),
@@ -249,7 +250,7 @@ pub fn sorted_labels(views: &[Value], fields: &[&str]) -> Labels {
 }
 
 /// Labels for the status filter: the states in page order, then `overdue`.
-pub fn status_labels() -> Labels {
+pub(crate) fn status_labels() -> Labels {
     State::COUNTED
         .iter()
         .map(|s| s.as_str())
@@ -259,7 +260,7 @@ pub fn status_labels() -> Labels {
 }
 
 /// Labels for the follow-up filter.
-pub fn followup_labels() -> Labels {
+pub(crate) fn followup_labels() -> Labels {
     ["yes", "no"]
         .iter()
         .map(|v| (v.to_string(), Label::Key(format!("filters.followup.{v}"))))
@@ -267,7 +268,7 @@ pub fn followup_labels() -> Labels {
 }
 
 /// Labels for the due-year filter: every year some row has, ascending.
-pub fn year_labels<'r>(rows: impl Iterator<Item = &'r Row>) -> Labels {
+pub(crate) fn year_labels<'r>(rows: impl Iterator<Item = &'r Row>) -> Labels {
     let years: BTreeSet<&str> = rows
         .filter_map(|r| r.get("year"))
         .flat_map(|y| y.split_whitespace())
@@ -279,7 +280,7 @@ pub fn year_labels<'r>(rows: impl Iterator<Item = &'r Row>) -> Labels {
 }
 
 /// The record views the option labels come from.
-pub struct LabelViews<'v> {
+pub(crate) struct LabelViews<'v> {
     pub mechanisms: &'v [Value],
     pub themes: &'v [Value],
     pub agencies: &'v [Value],
@@ -287,7 +288,7 @@ pub struct LabelViews<'v> {
 }
 
 /// The filter form of a list whose rows are `rows`, filters in `names` order.
-pub fn list_form<'r>(
+pub(crate) fn list_form<'r>(
     names: &[&'static str],
     rows: impl Iterator<Item = &'r Row> + Clone,
     v: &LabelViews<'_>,

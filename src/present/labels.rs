@@ -34,7 +34,7 @@ impl Words {
 }
 
 /// `s` cut to at most `n` characters at a word boundary, with "…".
-pub fn clip(s: &str, n: usize) -> String {
+pub(crate) fn clip(s: &str, n: usize) -> String {
     let s = s.trim();
     let Some((cut, _)) = s.char_indices().nth(n) else {
         return s.to_string();
@@ -85,7 +85,7 @@ fn source(idx: &Index<'_>, ri: usize, lang: &str, langs: &[String], w: &Words) -
 /// paragraph is unknown):
 /// "CAT/C/VNM/CO/1 ¶15: Definition of torture",
 /// "Universal Periodic Review (UPR), cycle III, ¶ not confirmed: Criminalise all forms…".
-pub fn recommendation(
+pub(crate) fn recommendation(
     idx: &Index<'_>,
     ri: usize,
     lang: &str,
@@ -129,7 +129,7 @@ pub fn recommendation(
 /// A task's reference with its plan, which tells same-numbered tasks of two
 /// plans apart: "A.II.3.3 (1252/QĐ-TTg)"; a plan without a decision symbol
 /// by its title.
-pub fn task_ref(idx: &Index<'_>, ti: usize, lang: &str, langs: &[String]) -> String {
+pub(crate) fn task_ref(idx: &Index<'_>, ti: usize, lang: &str, langs: &[String]) -> String {
     let d = idx.data;
     let t = &d.tasks[ti];
     let plan = idx.plan.get(t.plan.id.as_str()).map(|&p| &d.plans[p]);
@@ -147,7 +147,7 @@ pub fn task_ref(idx: &Index<'_>, ti: usize, lang: &str, langs: &[String]) -> Str
 
 /// A task's label: its reference with its plan, and the start of its text:
 /// "A.II.3.3 (1252/QĐ-TTg): Study reducing the death penalty…".
-pub fn task(idx: &Index<'_>, ti: usize, lang: &str, langs: &[String]) -> String {
+pub(crate) fn task(idx: &Index<'_>, ti: usize, lang: &str, langs: &[String]) -> String {
     let text = markdown::plain(idx.data.tasks[ti].text.plain(lang, langs));
     format!(
         "{}: {}",

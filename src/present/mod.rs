@@ -4,14 +4,14 @@
 //! [`indicators`], [`filters`], [`labels`], [`collate`], [`feeds`],
 //! [`search`] and [`favicon`] make the parts pages are built from.
 
-pub mod charts;
-pub mod collate;
-pub mod favicon;
-pub mod feeds;
-pub mod filters;
-pub mod indicators;
-pub mod labels;
-pub mod pages;
+pub(crate) mod charts;
+pub(crate) mod collate;
+pub(crate) mod favicon;
+pub(crate) mod feeds;
+pub(crate) mod filters;
+pub(crate) mod indicators;
+pub(crate) mod labels;
+pub(crate) mod pages;
 pub mod render;
 pub mod search;
-pub mod views;
+pub(crate) mod views;

@@ -37,7 +37,7 @@ fn page_url(cfg: &Config, lang: &str) -> Option<String> {
 /// downloads page's (publisher, year, title, version, address, access
 /// date, licence). The version and the access date are `as_of`, never the
 /// clock; the page tells readers to put their own access date.
-pub fn citation(cfg: &Config, lang: &str) -> String {
+pub(crate) fn citation(cfg: &Config, lang: &str) -> String {
     let langs = &cfg.languages;
     let vi = lang == "vi";
     let mut s = String::new();
@@ -74,7 +74,7 @@ pub fn citation(cfg: &Config, lang: &str) -> String {
 
 /// The lines at the top of the workbook's README sheet, labels in English
 /// and Vietnamese.
-pub fn about(cfg: &Config) -> Vec<(String, String)> {
+pub(crate) fn about(cfg: &Config) -> Vec<(String, String)> {
     let langs = &cfg.languages;
     let mut v: Vec<(String, String)> = Vec::new();
     let mut add = |label: &str, value: String| v.push((label.to_string(), value));
@@ -118,7 +118,7 @@ pub fn about(cfg: &Config) -> Vec<(String, String)> {
 }
 
 /// What data.html needs for its "how to use" and "how to cite" sections.
-pub fn view(cfg: &Config, lang: &str) -> Value {
+pub(crate) fn view(cfg: &Config, lang: &str) -> Value {
     let (url, local) = data_url(cfg);
     let langs = &cfg.languages;
     let page = cfg.absolute(&format!("{lang}/data/"));

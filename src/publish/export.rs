@@ -105,27 +105,27 @@ impl Dataset {
 }
 
 /// The format label of the spreadsheet CSVs on the downloads page.
-pub const EXCEL_CSV: &str = "CSV-Excel";
+pub(crate) const EXCEL_CSV: &str = "CSV-Excel";
 
 /// Where the spreadsheet CSV of a table is published: beside its CSV, with
 /// a name that cannot be a table's (table names hold no dot).
-pub fn excel_csv_path(table: &str) -> String {
+pub(crate) fn excel_csv_path(table: &str) -> String {
     format!("data/{table}.excel.csv")
 }
 
 /// Whether a spreadsheet that opens a CSV would evaluate this cell rather
 /// than show it: it starts with `=`, `+`, `-` or `@` (a formula), or with a
 /// tab or carriage return (which some spreadsheets drop before looking).
-pub fn spreadsheet_evaluates(cell: &str) -> bool {
+pub(crate) fn spreadsheet_evaluates(cell: &str) -> bool {
     cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
 }
 
 /// A cell of a spreadsheet CSV (`<table>.excel.csv`): a text a spreadsheet
 /// would evaluate, or one that starts with `'`, gets a `'` in front, which
-/// spreadsheets take as "this is text"; [`unguard`] reverses it exactly.
+/// spreadsheets take as "this is text"; taking that `'` off again gives the exact value back.
 /// Numbers in number and integer columns stay numbers (`-5` is a value to
 /// a spreadsheet, not a formula).
-pub fn guard<'c>(col: &Col, cell: &'c str) -> std::borrow::Cow<'c, str> {
+pub(crate) fn guard<'c>(col: &Col, cell: &'c str) -> std::borrow::Cow<'c, str> {
     let number = matches!(col.ty, Ty::Integer | Ty::Number)
         && !col.list
         && cell.parse::<f64>().is_ok_and(f64::is_finite);
@@ -136,12 +136,6 @@ pub fn guard<'c>(col: &Col, cell: &'c str) -> std::borrow::Cow<'c, str> {
     }
 }
 
-/// The exact value of a spreadsheet CSV cell: the `'` that [`guard`] put
-/// in front, if any, taken off.
-pub fn unguard(cell: &str) -> &str {
-    cell.strip_prefix('\'').unwrap_or(cell)
-}
-
 /// The UTF-8 byte-order mark, by which Excel recognises a CSV as UTF-8.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -150,7 +144,7 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// double-clicked, and every cell [`guard`]ed. The canonical CSV stays
 /// without a mark and exact, as pandas, R's read.csv and Frictionless read
 /// it (read.csv would make the mark part of the first column's name).
-pub fn excel_csv_bytes(t: &Table) -> Vec<u8> {
+pub(crate) fn excel_csv_bytes(t: &Table) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(BOM.to_vec());
@@ -162,7 +156,7 @@ pub fn excel_csv_bytes(t: &Table) -> Vec<u8> {
     w.into_inner().unwrap_or_default()
 }
 
-pub fn csv_bytes(t: &Table) -> Vec<u8> {
+pub(crate) fn csv_bytes(t: &Table) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
@@ -208,7 +202,7 @@ impl serde::Serialize for CellJson<'_> {
 }
 
 /// A table's rows as JSON objects, serialised straight from the table.
-pub struct RowsJson<'a>(pub &'a Table);
+pub(crate) struct RowsJson<'a>(pub &'a Table);
 
 impl serde::Serialize for RowsJson<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -325,7 +319,7 @@ impl From<Missing> for DatasetError {
 /// in parallel; the workbook and the all-in-one JSON alongside them. Titles
 /// and column descriptions come from `words`, in each language of the site
 /// for the downloads page and in English for datapackage.json.
-pub fn write(
+pub(crate) fn write(
     idx: &Index<'_>,
     cfg: &Config,
     words: &Words<'_>,
@@ -463,7 +457,7 @@ pub fn write(
 }
 
 /// A problem with the data that does not stop the build: where, what, a hint.
-pub struct Warning {
+pub(crate) struct Warning {
     pub loc: Option<Loc>,
     pub message: String,
     pub hint: String,
@@ -508,7 +502,7 @@ fn too_long_for_a_cell(tables: &[Table]) -> Vec<Warning> {
 }
 
 /// The datasets written by [`write`], the workbook first.
-pub struct Exported {
+pub(crate) struct Exported {
     datasets: Vec<Dataset>,
     /// For the build's diagnostics: texts the workbook cuts.
     pub warnings: Vec<Warning>,
@@ -516,7 +510,7 @@ pub struct Exported {
 
 impl Exported {
     /// Every dataset, for the downloads page.
-    pub fn datasets(self) -> Vec<Dataset> {
+    pub(crate) fn datasets(self) -> Vec<Dataset> {
         self.datasets
     }
 }

@@ -5,10 +5,10 @@
 //! [`xlsx`] the workbook, [`downloads`] the downloads page's guide;
 //! [`output`] is the writer every file of a build goes through.
 
-pub mod downloads;
-pub mod export;
+pub(crate) mod downloads;
+pub(crate) mod export;
 pub mod output;
-pub mod table;
-pub mod tables;
-pub mod words;
-pub mod xlsx;
+pub(crate) mod table;
+pub(crate) mod tables;
+pub(crate) mod words;
+pub(crate) mod xlsx;

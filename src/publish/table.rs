@@ -8,7 +8,7 @@
 use crate::diag::Loc;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Ty {
+pub(crate) enum Ty {
     String,
     Integer,
     Boolean,
@@ -17,7 +17,7 @@ pub enum Ty {
 }
 
 impl Ty {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Ty::String => "string",
             Ty::Integer => "integer",
@@ -28,7 +28,7 @@ impl Ty {
     }
 }
 
-pub struct Col {
+pub(crate) struct Col {
     pub name: String,
     pub ty: Ty,
     pub required: bool,
@@ -43,7 +43,7 @@ pub struct Col {
 
 /// Where a table is published.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// A table of the package: its CSV, spreadsheet CSV and JSON, a
     /// resource of datapackage.json, a sheet of the workbook, a section of
     /// the downloads page.
@@ -53,7 +53,7 @@ pub enum Kind {
     AgencyTasks,
 }
 
-pub struct Table {
+pub(crate) struct Table {
     pub name: String,
     pub kind: Kind,
     /// The interface string of its title (`dataset.<table>`).
@@ -72,7 +72,7 @@ pub struct Table {
 /// A number for a reader, as the data has it: integers plainly, otherwise
 /// the shortest decimal that reads back as the same number, always with `.`
 /// so that both languages show the figures as the data and the tables do.
-pub fn fmt_num(v: f64) -> String {
+pub(crate) fn fmt_num(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
         format!("{}", v as i64)
     } else {
@@ -81,12 +81,12 @@ pub fn fmt_num(v: f64) -> String {
 }
 
 /// The separator of list items in a CSV cell (and in a workbook cell).
-pub const LIST_SEP: &str = "; ";
+pub(crate) const LIST_SEP: &str = "; ";
 
 /// A list as one cell: items separated by `; `, with a `;` or `\` inside
 /// an item written `\;` or `\\`, so that an item like "Iran; Islamic
 /// Republic of" stays one item. [`split_list`] reverses it.
-pub fn join_list<'x>(items: impl Iterator<Item = &'x str>) -> String {
+pub(crate) fn join_list<'x>(items: impl Iterator<Item = &'x str>) -> String {
     let mut out = String::new();
     for (i, item) in items.enumerate() {
         if i > 0 {
@@ -105,7 +105,7 @@ pub fn join_list<'x>(items: impl Iterator<Item = &'x str>) -> String {
 /// The items of a list cell made by [`join_list`]: split at every `;` not
 /// preceded by a backslash, `\x` read as `x`, the space after a
 /// separator dropped.
-pub fn split_list(cell: &str) -> Vec<String> {
+pub(crate) fn split_list(cell: &str) -> Vec<String> {
     let mut items = Vec::new();
     if cell.is_empty() {
         return items;

@@ -17,7 +17,7 @@ use crate::source::config::Config;
 /// (tasks first: the downloads page, the workbook's sheets and the package
 /// follow this order), then the tables that only link records of other
 /// tables, then each agency's slice of `tasks`.
-pub fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
+pub(crate) fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
     let mut out = vec![
         tasks(idx, cfg),
         recommendations(idx, cfg),
@@ -198,7 +198,7 @@ fn ref_id(r: &Option<Ref>) -> String {
 }
 
 /// A source in one cell: the web page's URL, or the document's id.
-pub fn source_cell(s: &Source) -> String {
+pub(crate) fn source_cell(s: &Source) -> String {
     match s {
         Source::Document(r) => r.id.clone(),
         Source::Web { url, .. } => url.clone(),

@@ -13,34 +13,34 @@
 use std::collections::BTreeMap;
 
 /// The title of a table.
-pub fn title_key(table: &str) -> String {
+pub(crate) fn title_key(table: &str) -> String {
     format!("dataset.{table}")
 }
 
 /// The description of a column of a table.
-pub fn column_key(table: &str, column: &str) -> String {
+pub(crate) fn column_key(table: &str, column: &str) -> String {
     format!("column.{table}.{column}")
 }
 
 /// The `page_<lang>` columns: the record's page on the site.
-pub const PAGE: &str = "column.page";
+pub(crate) const PAGE: &str = "column.page";
 /// The `original`, `translation` and `transcribed_from` columns.
-pub const PROVENANCE: [(&str, &str); 3] = [
+pub(crate) const PROVENANCE: [(&str, &str); 3] = [
     ("original", "column.original"),
     ("translation", "column.translation"),
     ("transcribed_from", "column.transcribed_from"),
 ];
 /// What a list column adds to its description in datapackage.json and on
 /// the workbook's README sheet: how its items are separated.
-pub const LIST_NOTE: &str = "column.list_note";
+pub(crate) const LIST_NOTE: &str = "column.list_note";
 /// The heading of a description column on the workbook's README sheet.
-pub const WORKBOOK_DESCRIPTION: &str = "workbook.description";
+pub(crate) const WORKBOOK_DESCRIPTION: &str = "workbook.description";
 /// The titles of the two downloads that are not tables.
-pub const WORKBOOK: &str = "dataset.workbook";
-pub const DATAPACKAGE: &str = "dataset.datapackage";
+pub(crate) const WORKBOOK: &str = "dataset.workbook";
+pub(crate) const DATAPACKAGE: &str = "dataset.datapackage";
 
 /// The interface strings of the site's theme, per language.
-pub struct Words<'a> {
+pub(crate) struct Words<'a> {
     strings: &'a BTreeMap<String, BTreeMap<String, String>>,
 }
 
@@ -60,7 +60,7 @@ impl std::fmt::Display for Missing {
 }
 
 impl<'a> Words<'a> {
-    pub fn new(strings: &'a BTreeMap<String, BTreeMap<String, String>>) -> Self {
+    pub(crate) fn new(strings: &'a BTreeMap<String, BTreeMap<String, String>>) -> Self {
         Words { strings }
     }
 
@@ -69,7 +69,7 @@ impl<'a> Words<'a> {
     /// the same language. A language the site uses has every English key
     /// (the theme check says which is missing), so English is only ever
     /// used for a language with no i18n file at all, as on the pages.
-    pub fn get(&self, lang: &str, key: &str) -> Result<&'a str, Missing> {
+    pub(crate) fn get(&self, lang: &str, key: &str) -> Result<&'a str, Missing> {
         let strings: &'a BTreeMap<String, BTreeMap<String, String>> = self.strings;
         strings
             .get(lang)
@@ -80,7 +80,11 @@ impl<'a> Words<'a> {
     }
 
     /// `key` in each of `langs`, by [`Words::get`].
-    pub fn each(&self, langs: &[String], key: &str) -> Result<BTreeMap<String, String>, Missing> {
+    pub(crate) fn each(
+        &self,
+        langs: &[String],
+        key: &str,
+    ) -> Result<BTreeMap<String, String>, Missing> {
         langs
             .iter()
             .map(|l| Ok((l.clone(), self.get(l, key)?.to_string())))

@@ -19,12 +19,12 @@ const SHEET_NAME_MAX: usize = 31;
 const WIDTH_MAX: usize = 60;
 
 /// Excel's limit on the length of a cell's text, in UTF-16 units.
-pub const CELL_MAX: usize = 32_767;
+pub(crate) const CELL_MAX: usize = 32_767;
 
 /// What the workbook says about itself: its document properties, the
 /// lines (label, value) at the top of its README sheet, and the words its
 /// columns are described with there.
-pub struct Meta<'a> {
+pub(crate) struct Meta<'a> {
     pub title: &'a str,
     pub publisher: Option<&'a str>,
     pub as_of: Date,
@@ -40,7 +40,7 @@ fn utf16_len(s: &str) -> usize {
 
 /// A text as a cell can hold it: whole when it fits, else cut where it
 /// fits with a note saying so and where the whole text is.
-pub fn fit<'s>(text: &'s str, table: &str) -> std::borrow::Cow<'s, str> {
+pub(crate) fn fit<'s>(text: &'s str, table: &str) -> std::borrow::Cow<'s, str> {
     let len = utf16_len(text);
     if len <= CELL_MAX {
         return text.into();
@@ -63,7 +63,7 @@ pub fn fit<'s>(text: &'s str, table: &str) -> std::borrow::Cow<'s, str> {
 }
 
 /// The workbook's bytes, or what stopped it (a cell Excel cannot hold).
-pub fn workbook(tables: &[&Table], meta: &Meta<'_>) -> Result<Vec<u8>, String> {
+pub(crate) fn workbook(tables: &[&Table], meta: &Meta<'_>) -> Result<Vec<u8>, String> {
     let mut book = Workbook::new();
     let created = ExcelDateTime::from_ymd(
         meta.as_of.year() as u16,
@@ -242,7 +242,7 @@ fn width_of(s: &str) -> usize {
 /// Sheet names Excel accepts, one per table, in order: at most 31
 /// characters, none of `[]:*?/\`, no apostrophe at either end, not the
 /// reserved `History`, and unique ignoring case.
-pub fn sheet_names<'a>(tables: impl Iterator<Item = &'a str>) -> Vec<String> {
+pub(crate) fn sheet_names<'a>(tables: impl Iterator<Item = &'a str>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for name in tables {
         let clean: String = name

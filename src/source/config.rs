@@ -66,7 +66,7 @@ fn web_url(s: &str) -> bool {
 }
 
 /// `contact`: an email address or an http(s) URL.
-pub fn contact(s: &str) -> Option<Contact> {
+pub(crate) fn contact(s: &str) -> Option<Contact> {
     if web_url(s) {
         Some(Contact {
             text: s.into(),
@@ -85,7 +85,7 @@ pub fn contact(s: &str) -> Option<Contact> {
 }
 
 /// `report_error`: an http(s) URL or `mailto:` and an email address.
-pub fn report_address(s: &str) -> Option<Contact> {
+pub(crate) fn report_address(s: &str) -> Option<Contact> {
     if web_url(s) {
         return Some(Contact {
             text: s.into(),
@@ -212,7 +212,7 @@ impl std::fmt::Display for BaseUrl {
 
 const LANG_CHARS: fn(char) -> bool = |c| c.is_ascii_alphanumeric() || c == '-';
 
-pub fn load(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Option<Config> {
+pub(crate) fn load(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Option<Config> {
     let path = root.join("site.yaml");
     let bytes = match std::fs::read(&path) {
         Ok(b) => b,

@@ -16,7 +16,7 @@ fn empty_item(diags: &mut Diagnostics, name: &str, loc: Loc) {
         .hint("YAML reads `~`, `null` and an empty item as nothing: remove the item, or quote it (\"~\") if it is text");
 }
 
-pub struct Fields<'a> {
+pub(crate) struct Fields<'a> {
     pub loc: Loc,
     entries: Vec<(&'a Key, &'a Node)>,
     used: Vec<bool>,
@@ -27,7 +27,7 @@ pub struct Fields<'a> {
 
 impl<'a> Fields<'a> {
     /// `None` (after reporting) when the node is not a map.
-    pub fn new(
+    pub(crate) fn new(
         node: &'a Node,
         what: &str,
         langs: &'a [String],
@@ -88,11 +88,15 @@ impl<'a> Fields<'a> {
         }
     }
 
-    pub fn string(&mut self, name: &'static str, required: bool) -> Option<String> {
+    pub(crate) fn string(&mut self, name: &'static str, required: bool) -> Option<String> {
         self.string_loc(name, required).map(|(s, _)| s)
     }
 
-    pub fn string_loc(&mut self, name: &'static str, required: bool) -> Option<(String, Loc)> {
+    pub(crate) fn string_loc(
+        &mut self,
+        name: &'static str,
+        required: bool,
+    ) -> Option<(String, Loc)> {
         match self.take(name) {
             Some(n) => self
                 .scalar_of(name, n)
@@ -107,14 +111,14 @@ impl<'a> Fields<'a> {
         }
     }
 
-    pub fn id_ref(&mut self, name: &'static str, required: bool) -> Option<Ref> {
+    pub(crate) fn id_ref(&mut self, name: &'static str, required: bool) -> Option<Ref> {
         self.string_loc(name, required)
             .map(|(id, loc)| Ref { id, loc })
     }
 
     /// A text: a plain value (same in every language), a map `{vi: .., en: ..}`,
     /// or (in CSV, or YAML) `name_vi` / `name_en` fields.
-    pub fn text(&mut self, name: &'static str, required: bool) -> Option<Text> {
+    pub(crate) fn text(&mut self, name: &'static str, required: bool) -> Option<Text> {
         let mut out = crate::model::LangMap::new();
         let whole = self.take(name);
         if let Some(n) = whole {
@@ -214,7 +218,7 @@ impl<'a> Fields<'a> {
     }
 
     /// A list: a YAML list, or a `;`-separated CSV cell (a single YAML value is a list of one).
-    pub fn list(&mut self, name: &'static str) -> Vec<(String, Loc)> {
+    pub(crate) fn list(&mut self, name: &'static str) -> Vec<(String, Loc)> {
         let Some(n) = self.take(name) else {
             return Vec::new();
         };
@@ -260,7 +264,7 @@ impl<'a> Fields<'a> {
         }
     }
 
-    pub fn refs(&mut self, name: &'static str) -> Vec<Ref> {
+    pub(crate) fn refs(&mut self, name: &'static str) -> Vec<Ref> {
         self.list(name)
             .into_iter()
             .map(|(id, loc)| Ref { id, loc })
@@ -268,7 +272,7 @@ impl<'a> Fields<'a> {
     }
 
     /// Agency refs: `moj`, `moj (penal code)`, or in YAML `{agency: moj, note: {...}}`.
-    pub fn agency_refs(&mut self, name: &'static str) -> Vec<AgencyRef> {
+    pub(crate) fn agency_refs(&mut self, name: &'static str) -> Vec<AgencyRef> {
         let Some(n) = self.take(name) else {
             return Vec::new();
         };
@@ -315,7 +319,7 @@ impl<'a> Fields<'a> {
         out
     }
 
-    pub fn bool(&mut self, name: &'static str) -> Option<bool> {
+    pub(crate) fn bool(&mut self, name: &'static str) -> Option<bool> {
         let n = self.take(name)?;
         let (s, loc) = self.scalar_of(name, n)?;
         match s.trim() {
@@ -331,7 +335,7 @@ impl<'a> Fields<'a> {
         }
     }
 
-    pub fn date(&mut self, name: &'static str) -> Option<Date> {
+    pub(crate) fn date(&mut self, name: &'static str) -> Option<Date> {
         let (s, loc) = self.string_loc(name, false)?;
         match parse_date(&s) {
             Some(d) => Some(d),
@@ -346,7 +350,7 @@ impl<'a> Fields<'a> {
     }
 
     /// A date that may be partial: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
-    pub fn when(&mut self, name: &'static str, required: bool) -> Option<When> {
+    pub(crate) fn when(&mut self, name: &'static str, required: bool) -> Option<When> {
         let (s, loc) = self.string_loc(name, required)?;
         match parse_when(&s) {
             Some(start) => Some(When {
@@ -368,7 +372,7 @@ impl<'a> Fields<'a> {
     /// `<name>_accessed` beside it, as CSV writes it), or a map
     /// `{ title, url, accessed }`. Title, URL and date read are all required
     /// for a web page, so that every claim can be found again.
-    pub fn source(&mut self, name: &'static str, required: bool) -> Option<Source> {
+    pub(crate) fn source(&mut self, name: &'static str, required: bool) -> Option<Source> {
         let title_key: &'static str = match name {
             "source" => "source_title",
             _ => "also_title",
@@ -472,7 +476,7 @@ impl<'a> Fields<'a> {
     }
 
     /// A web address: http(s) only, reported otherwise (see `url_checked`).
-    pub fn url(&mut self, name: &'static str) -> Option<String> {
+    pub(crate) fn url(&mut self, name: &'static str) -> Option<String> {
         let (url, loc) = self.string_loc(name, false)?;
         self.url_checked(name, &url, loc)
     }
@@ -499,7 +503,7 @@ impl<'a> Fields<'a> {
 
     /// Further sources: a list of document ids, URLs or `{ title, url, accessed }`
     /// maps (in CSV, `;`-separated ids and URLs; a URL there is its own title).
-    pub fn sources(&mut self, name: &'static str) -> Vec<Source> {
+    pub(crate) fn sources(&mut self, name: &'static str) -> Vec<Source> {
         let Some(n) = self.take(name) else {
             return Vec::new();
         };
@@ -544,7 +548,7 @@ impl<'a> Fields<'a> {
     }
 
     /// One of a fixed set of words.
-    pub fn choice(
+    pub(crate) fn choice(
         &mut self,
         name: &'static str,
         allowed: &[&str],
@@ -570,7 +574,7 @@ impl<'a> Fields<'a> {
         }
     }
 
-    pub fn due(&mut self, name: &'static str) -> Vec<Due> {
+    pub(crate) fn due(&mut self, name: &'static str) -> Vec<Due> {
         let mut out = Vec::new();
         for (s, loc) in self.list(name) {
             match parse_due(&s) {
@@ -586,7 +590,7 @@ impl<'a> Fields<'a> {
         out
     }
 
-    pub fn number(&mut self, name: &'static str) -> Option<(f64, String)> {
+    pub(crate) fn number(&mut self, name: &'static str) -> Option<(f64, String)> {
         let (s, loc) = self.string_loc(name, false)?;
         match s.parse::<f64>() {
             Ok(v) if plausible(v) => Some((v, s)),
@@ -610,11 +614,11 @@ impl<'a> Fields<'a> {
     }
 
     /// A nested map field, handed back as its own `Fields`.
-    pub fn nested(&mut self, name: &'static str) -> Option<&'a Node> {
+    pub(crate) fn nested(&mut self, name: &'static str) -> Option<&'a Node> {
         self.take(name)
     }
 
-    pub fn provenance(&mut self) -> Provenance {
+    pub(crate) fn provenance(&mut self) -> Provenance {
         let langs = self.langs;
         let original = self.string_loc("original", false).and_then(|(s, loc)| {
             if langs.contains(&s) {
@@ -672,7 +676,7 @@ impl<'a> Fields<'a> {
 
     /// `[sic]` notes: a list of `{ printed: .., reads: .. }` maps, or of
     /// `printed => reads` items (the form a CSV cell takes).
-    pub fn sic(&mut self, name: &'static str) -> Vec<(Sic, Loc)> {
+    pub(crate) fn sic(&mut self, name: &'static str) -> Vec<(Sic, Loc)> {
         let Some(n) = self.take(name) else {
             return Vec::new();
         };
@@ -732,7 +736,7 @@ impl<'a> Fields<'a> {
     }
 
     /// Reports every field no getter asked for.
-    pub fn finish(self) {
+    pub(crate) fn finish(self) {
         for (i, (k, _)) in self.entries.iter().enumerate() {
             if self.used[i] {
                 continue;
@@ -780,7 +784,7 @@ fn split_outside_parens(s: &str) -> Vec<&str> {
 }
 
 /// `moj` or `moj (penal code)`.
-pub fn parse_agency_ref(s: &str, loc: Loc) -> Option<AgencyRef> {
+pub(crate) fn parse_agency_ref(s: &str, loc: Loc) -> Option<AgencyRef> {
     let s = s.trim();
     if s.is_empty() {
         return None;
@@ -807,16 +811,16 @@ pub fn parse_agency_ref(s: &str, loc: Loc) -> Option<AgencyRef> {
 
 /// Numbers from data are below 10^15 in size: exact in a double, and far
 /// from where chart arithmetic overflows (`1e308` drew `cy="NaN"`).
-pub const MAX_NUMBER: f64 = 1e15;
+pub(crate) const MAX_NUMBER: f64 = 1e15;
 
-pub const TOO_LARGE_HINT: &str = "numbers from data must be smaller than 10^15 (1,000,000,000,000,000); give very large counts in a larger unit and say so in the indicator's `unit`";
+pub(crate) const TOO_LARGE_HINT: &str = "numbers from data must be smaller than 10^15 (1,000,000,000,000,000); give very large counts in a larger unit and say so in the indicator's `unit`";
 
 /// A finite number below [`MAX_NUMBER`] in size.
-pub fn plausible(v: f64) -> bool {
+pub(crate) fn plausible(v: f64) -> bool {
     v.is_finite() && v.abs() < MAX_NUMBER
 }
 
-pub fn parse_date(s: &str) -> Option<Date> {
+pub(crate) fn parse_date(s: &str) -> Option<Date> {
     let s = s.trim();
     if s.len() != 10 {
         return None;
@@ -825,7 +829,7 @@ pub fn parse_date(s: &str) -> Option<Date> {
 }
 
 /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`: the first day the text covers.
-pub fn parse_when(s: &str) -> Option<Date> {
+pub(crate) fn parse_when(s: &str) -> Option<Date> {
     let s = s.trim();
     let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
     match s.len() {
@@ -840,7 +844,7 @@ pub fn parse_when(s: &str) -> Option<Date> {
 
 /// A UN follow-up grade as printed: A to E, optionally followed by `+`, `-`,
 /// `1` or `2` (the Human Rights Committee has used B1/B2 and A+/C- style marks).
-pub fn is_grade(g: &str) -> bool {
+pub(crate) fn is_grade(g: &str) -> bool {
     let b = g.as_bytes();
     matches!(b.first(), Some(b'A'..=b'E'))
         && match b.len() {
@@ -855,7 +859,7 @@ fn is_url_like(s: &str) -> bool {
 }
 
 /// A year (31 December of it) or a full date.
-pub fn parse_due(s: &str) -> Option<Date> {
+pub(crate) fn parse_due(s: &str) -> Option<Date> {
     let s = s.trim();
     if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) {
         let y: i16 = s.parse().ok()?;

@@ -95,7 +95,7 @@ fn filtered<'a>(parser: Parser<'a>, mode: Mode) -> Vec<Event<'a>> {
 }
 
 /// A whole Markdown document (content pages, long texts).
-pub fn block(src: &str) -> String {
+pub(crate) fn block(src: &str) -> String {
     render(src, Mode::Document)
 }
 
@@ -114,7 +114,7 @@ fn render(src: &str, mode: Mode) -> String {
 
 /// Inline Markdown of a data field: one paragraph without its `<p>`.
 /// Plain text (the common case) skips the parser.
-pub fn inline(src: &str) -> String {
+pub(crate) fn inline(src: &str) -> String {
     if !src.contains([
         '*', '_', '`', '[', '<', '&', '\\', '\n', '>', '#', '~', '!', '|',
     ]) && !src.starts_with(['-', '+', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'])
@@ -173,7 +173,7 @@ fn field_source(src: &str) -> std::borrow::Cow<'_, str> {
 
 /// The words of inline Markdown without its markup ("*the* `x`" → "the x"),
 /// for labels, attributes and descriptions. Raw HTML stays as its text.
-pub fn plain(src: &str) -> String {
+pub(crate) fn plain(src: &str) -> String {
     if !src.contains(['*', '_', '`', '[', '<', '&', '\\', '\n', '~', '!']) {
         return src.to_string();
     }
@@ -193,7 +193,7 @@ pub fn plain(src: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-pub fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 16);
     let _ = escape_into(&mut out, s);
     out
@@ -201,7 +201,7 @@ pub fn escape(s: &str) -> String {
 
 /// [`escape`] straight into `out`: the text between special characters is
 /// copied in runs (all five are ASCII, so never split a character).
-pub fn escape_into(out: &mut impl std::fmt::Write, s: &str) -> std::fmt::Result {
+pub(crate) fn escape_into(out: &mut impl std::fmt::Write, s: &str) -> std::fmt::Result {
     let mut from = 0;
     for (i, b) in s.bytes().enumerate() {
         let rep = match b {

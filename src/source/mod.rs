@@ -5,10 +5,10 @@
 //! files, [`walk`] the only way into the site's folders, [`markdown`] the
 //! only way Markdown from data becomes HTML.
 
-pub mod config;
-pub mod fields;
+pub(crate) mod config;
+pub(crate) mod fields;
 pub mod load;
-pub mod markdown;
+pub(crate) mod markdown;
 pub mod raw;
 pub mod theme;
-pub mod walk;
+pub(crate) mod walk;

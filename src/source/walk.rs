@@ -15,14 +15,14 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 /// The site's folder, resolved once.
-pub struct Site {
+pub(crate) struct Site {
     root: PathBuf,
     /// `root` with every symlink resolved: where "inside" is.
     real: PathBuf,
 }
 
 /// One entry of a folder (a symlink checked to lead inside the site).
-pub struct Item {
+pub(crate) struct Item {
     pub name: String,
     /// Its path under the site's folder (through any symlink: it is checked).
     pub path: PathBuf,
@@ -32,7 +32,7 @@ pub struct Item {
 }
 
 impl Site {
-    pub fn new(root: &Path) -> Site {
+    pub(crate) fn new(root: &Path) -> Site {
         let real = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
         Site {
             root: root.to_path_buf(),
@@ -41,7 +41,7 @@ impl Site {
     }
 
     /// `path` as the user knows it: relative to the site's folder.
-    pub fn shown(&self, path: &Path) -> PathBuf {
+    pub(crate) fn shown(&self, path: &Path) -> PathBuf {
         path.strip_prefix(&self.root).unwrap_or(path).to_path_buf()
     }
 
@@ -86,7 +86,7 @@ impl Site {
     /// The entries of `dir`, sorted by name, without dotfiles, symlinks
     /// resolved. `None` if `dir` does not exist or cannot be read (then
     /// an error says why).
-    pub fn list(&self, dir: &Path, diags: &mut Diagnostics) -> Option<Vec<Item>> {
+    pub(crate) fn list(&self, dir: &Path, diags: &mut Diagnostics) -> Option<Vec<Item>> {
         let real = self.inside(dir, diags).ok()??;
         let shown_dir = self.shown(dir);
         let rd = match std::fs::read_dir(&real) {
@@ -137,7 +137,7 @@ impl Site {
 
     /// Every file under `dir`, as (path relative to `dir` with `/`, item),
     /// sorted; an empty list if `dir` does not exist.
-    pub fn files(&self, dir: &Path, diags: &mut Diagnostics) -> Vec<(String, Item)> {
+    pub(crate) fn files(&self, dir: &Path, diags: &mut Diagnostics) -> Vec<(String, Item)> {
         let mut out = Vec::new();
         let mut above = Vec::new();
         self.walk(dir, "", &mut above, &mut out, diags);

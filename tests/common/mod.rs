@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// What a run of `lotrinh` gave back.
-pub struct Run {
+pub(crate) struct Run {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
@@ -19,7 +19,7 @@ pub struct Run {
 
 impl Run {
     /// Everything the run printed, for assertion messages.
-    pub fn both(&self) -> String {
+    pub(crate) fn both(&self) -> String {
         format!(
             "exit code {}\n--- stdout\n{}\n--- stderr\n{}",
             self.code, self.stdout, self.stderr
@@ -27,7 +27,7 @@ impl Run {
     }
 }
 
-pub fn fixture(name: &str) -> PathBuf {
+pub(crate) fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests")
         .join("fixtures")
@@ -35,7 +35,7 @@ pub fn fixture(name: &str) -> PathBuf {
 }
 
 /// Runs `lotrinh` with the given arguments (never in the repository's own site folder).
-pub fn lotrinh<I, S>(args: I) -> Run
+pub(crate) fn lotrinh<I, S>(args: I) -> Run
 where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
@@ -56,7 +56,7 @@ where
 }
 
 /// `lotrinh build --root <root> --out <out> [extra...]`, which must succeed.
-pub fn build_ok(root: &Path, out: &Path, extra: &[&str]) -> Run {
+pub(crate) fn build_ok(root: &Path, out: &Path, extra: &[&str]) -> Run {
     let run = build(root, out, extra);
     assert_eq!(
         run.code,
@@ -68,7 +68,7 @@ pub fn build_ok(root: &Path, out: &Path, extra: &[&str]) -> Run {
     run
 }
 
-pub fn build(root: &Path, out: &Path, extra: &[&str]) -> Run {
+pub(crate) fn build(root: &Path, out: &Path, extra: &[&str]) -> Run {
     let mut args: Vec<std::ffi::OsString> = vec![
         "build".into(),
         "--root".into(),
@@ -80,14 +80,14 @@ pub fn build(root: &Path, out: &Path, extra: &[&str]) -> Run {
     lotrinh(args)
 }
 
-pub fn check(root: &Path, extra: &[&str]) -> Run {
+pub(crate) fn check(root: &Path, extra: &[&str]) -> Run {
     let mut args: Vec<std::ffi::OsString> = vec!["check".into(), "--root".into(), root.into()];
     args.extend(extra.iter().map(Into::into));
     lotrinh(args)
 }
 
 /// Copies a folder recursively.
-pub fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
@@ -101,7 +101,7 @@ pub fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// A fresh copy of a fixture in a temporary folder: (guard, path of the copy).
-pub fn copy_fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
+pub(crate) fn copy_fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join(name.replace('/', "-"));
     copy_dir(&fixture(name), &root);
@@ -109,7 +109,7 @@ pub fn copy_fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
 }
 
 /// Every file under `dir`, by path relative to it (with `/`), with its bytes.
-pub fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let entry = entry.unwrap();
@@ -132,7 +132,7 @@ pub fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// FNV-1a, enough to tell whether a file's bytes changed.
-pub fn fnv64(bytes: &[u8]) -> u64 {
+pub(crate) fn fnv64(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in bytes {
         h ^= u64::from(*b);
@@ -142,7 +142,7 @@ pub fn fnv64(bytes: &[u8]) -> u64 {
 }
 
 /// Path → (length, hash, modification time) of every file under `dir`.
-pub fn snapshot(dir: &Path) -> BTreeMap<String, (usize, u64, std::time::SystemTime)> {
+pub(crate) fn snapshot(dir: &Path) -> BTreeMap<String, (usize, u64, std::time::SystemTime)> {
     files(dir)
         .into_iter()
         .map(|(rel, bytes)| {
@@ -156,7 +156,7 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, (usize, u64, std::time::SystemTi
 }
 
 /// Asserts two folders hold the same files with the same bytes, naming the first differences.
-pub fn assert_same_tree(a: &Path, b: &Path) {
+pub(crate) fn assert_same_tree(a: &Path, b: &Path) {
     let fa = files(a);
     let fb = files(b);
     let only_a: Vec<&String> = fa.keys().filter(|k| !fb.contains_key(*k)).collect();
@@ -174,13 +174,13 @@ pub fn assert_same_tree(a: &Path, b: &Path) {
     );
 }
 
-pub fn read(dir: &Path, rel: &str) -> String {
+pub(crate) fn read(dir: &Path, rel: &str) -> String {
     let path = dir.join(rel);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
 /// The part of a page between `<main` and `</main>` (the whole page if it has none).
-pub fn main_part(html: &str) -> &str {
+pub(crate) fn main_part(html: &str) -> &str {
     match (html.find("<main"), html.rfind("</main>")) {
         (Some(a), Some(b)) if a < b => &html[a..b],
         _ => html,
@@ -188,7 +188,7 @@ pub fn main_part(html: &str) -> &str {
 }
 
 /// Decodes the character references a template engine may write.
-pub fn decode_entities(s: &str) -> String {
+pub(crate) fn decode_entities(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(i) = rest.find('&') {
@@ -231,7 +231,7 @@ pub fn decode_entities(s: &str) -> String {
 
 /// One start tag: its lowercase name and its attributes (values decoded).
 #[derive(Debug, Clone)]
-pub struct Tag {
+pub(crate) struct Tag {
     pub name: String,
     pub attrs: Vec<(String, String)>,
     /// Byte offset of the `<` in the page.
@@ -239,7 +239,7 @@ pub struct Tag {
 }
 
 impl Tag {
-    pub fn attr(&self, name: &str) -> Option<&str> {
+    pub(crate) fn attr(&self, name: &str) -> Option<&str> {
         self.attrs
             .iter()
             .find(|(k, _)| k == name)
@@ -248,7 +248,7 @@ impl Tag {
 }
 
 /// Every start tag of a page, skipping comments and the insides of `<script>` and `<style>`.
-pub fn tags(html: &str) -> Vec<Tag> {
+pub(crate) fn tags(html: &str) -> Vec<Tag> {
     let bytes = html.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -333,7 +333,7 @@ pub fn tags(html: &str) -> Vec<Tag> {
 /// Resolves a relative URL against the folder of the page at `page` (a path
 /// relative to the output folder), giving the output file it points to:
 /// a trailing `/` means `index.html`. `None` when it climbs out of the site.
-pub fn resolve(page: &str, url: &str) -> Option<String> {
+pub(crate) fn resolve(page: &str, url: &str) -> Option<String> {
     let url = url.split(['#', '?']).next().unwrap_or("");
     let mut parts: Vec<&str> = page.split('/').collect();
     parts.pop();
@@ -359,13 +359,13 @@ pub fn resolve(page: &str, url: &str) -> Option<String> {
     Some(path)
 }
 
-pub fn is_external(url: &str) -> bool {
+pub(crate) fn is_external(url: &str) -> bool {
     let lower = url.to_ascii_lowercase();
     lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:")
 }
 
 /// Output files a page links to (relative `href`/`src` only, resolved).
-pub fn local_links(out: &Path, page: &str) -> BTreeSet<String> {
+pub(crate) fn local_links(out: &Path, page: &str) -> BTreeSet<String> {
     let html = read(out, page);
     tags(&html)
         .iter()
@@ -384,7 +384,7 @@ pub fn local_links(out: &Path, page: &str) -> BTreeSet<String> {
 /// relative links resolve to a file of the output; links and alternates of
 /// `<link rel=canonical|alternate>` are absolute under `base`; nothing else
 /// starts with `/`, and no URL uses a script scheme. Returns the number of links checked.
-pub fn check_links(out: &Path, base: &str) -> usize {
+pub(crate) fn check_links(out: &Path, base: &str) -> usize {
     let all = files(out);
     let mut problems = Vec::new();
     let mut checked = 0;
@@ -473,7 +473,7 @@ pub fn check_links(out: &Path, base: &str) -> usize {
 
 /// Parses the summary line of a build: `built N pages, M files (X written, Y unchanged, Z removed)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Summary {
+pub(crate) struct Summary {
     pub pages: usize,
     pub files: usize,
     pub written: usize,
@@ -481,7 +481,7 @@ pub struct Summary {
     pub removed: usize,
 }
 
-pub fn summary(stderr: &str) -> Summary {
+pub(crate) fn summary(stderr: &str) -> Summary {
     let line = stderr
         .lines()
         .find(|l| l.starts_with("built "))
@@ -509,7 +509,7 @@ pub fn summary(stderr: &str) -> Summary {
 // ---- a small JSON reader -------------------------------------------------
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Json {
+pub(crate) enum Json {
     Null,
     Bool(bool),
     Num(f64),
@@ -519,25 +519,25 @@ pub enum Json {
 }
 
 impl Json {
-    pub fn get(&self, key: &str) -> Option<&Json> {
+    pub(crate) fn get(&self, key: &str) -> Option<&Json> {
         match self {
             Json::Obj(m) => m.iter().find(|(k, _)| k == key).map(|(_, v)| v),
             _ => None,
         }
     }
-    pub fn str(&self) -> Option<&str> {
+    pub(crate) fn str(&self) -> Option<&str> {
         match self {
             Json::Str(s) => Some(s),
             _ => None,
         }
     }
-    pub fn num(&self) -> Option<f64> {
+    pub(crate) fn num(&self) -> Option<f64> {
         match self {
             Json::Num(n) => Some(*n),
             _ => None,
         }
     }
-    pub fn arr(&self) -> Option<&[Json]> {
+    pub(crate) fn arr(&self) -> Option<&[Json]> {
         match self {
             Json::Arr(a) => Some(a),
             _ => None,
@@ -545,7 +545,7 @@ impl Json {
     }
 }
 
-pub fn parse_json(text: &str) -> Result<Json, String> {
+pub(crate) fn parse_json(text: &str) -> Result<Json, String> {
     let chars: Vec<char> = text.chars().collect();
     let mut p = JsonParser { s: &chars, i: 0 };
     let v = p.value()?;
