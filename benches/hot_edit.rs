@@ -27,22 +27,22 @@ fn main() {
     let parsed = Mutex::new(Default::default());
     let pages = Mutex::new(Default::default());
     let out = Path::new("/dev/shm/hot-edit-out");
+    // Serve's options and caches: in memory, nothing written.
+    let options = Options {
+        root,
+        out: Some(out),
+        base_url: None,
+        write: false,
+    };
+    let hooks = Hooks {
+        progress: None,
+        cache: Some(&pages),
+        keep: true,
+        parsed: Some(&parsed),
+        only: None,
+    };
     let t = Instant::now();
-    let o = site::build_with(
-        &Options {
-            root,
-            out: Some(out),
-            base_url: None,
-            write: false,
-        },
-        Hooks {
-            progress: None,
-            cache: Some(&pages),
-            keep: true,
-            parsed: Some(&parsed),
-            only: None,
-        },
-    );
+    let o = site::build_with(&options, hooks);
     eprintln!(
         "first build {} ms, errors {}",
         t.elapsed().as_millis(),
@@ -67,18 +67,11 @@ fn main() {
             eprint!("[{} ms] {what}  ", (now - t).as_millis());
         };
         let o = site::build_with(
-            &Options {
-                root,
-                out: Some(out),
-                base_url: None,
-                write: false,
-            },
+            &options,
             Hooks {
                 progress: Some(&step),
-                cache: Some(&pages),
-                keep: true,
-                parsed: Some(&parsed),
                 only: Some(&hot),
+                ..hooks
             },
         );
         eprintln!(

@@ -928,9 +928,7 @@ mod sitemap_tests {
 #[cfg(test)]
 mod template_tests {
     use super::*;
-    use crate::diag::Sources;
     use std::collections::BTreeSet;
-    use std::path::Path;
 
     /// Every template of the default theme is rendered when the rich fixture
     /// is built: as a page's template, or included or extended by one (and
@@ -938,19 +936,7 @@ mod template_tests {
     /// renders fails here, so none can rot unseen.
     #[test]
     fn every_template_is_rendered_by_the_rich_fixture() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rich");
-        let mut sources = Sources::default();
-        let mut diags = Diagnostics::default();
-        let site =
-            crate::source::load::site(&root, &mut sources, &mut diags).expect("fixture loads");
-        let theme = crate::source::theme::load(
-            &root,
-            &site.config.theme,
-            &site.config.languages,
-            &mut sources,
-            &mut diags,
-        )
-        .expect("theme loads");
+        let (site, theme, mut diags) = crate::source::rich_fixture();
         let idx = Index::build(&site.data, site.config.as_of);
         let out = Writer::discard();
         let words = crate::publish::words::Words::new(&theme.strings);

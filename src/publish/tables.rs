@@ -990,28 +990,14 @@ fn theme_links(idx: &Index<'_>, cfg: &Config) -> Table {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::{Diagnostics, Sources};
     use crate::publish::words::{self, Words};
-    use std::path::Path;
 
     /// The rich fixture's tables, and its theme's interface strings.
     fn rich() -> (
         Vec<Table>,
         std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
     ) {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rich");
-        let mut sources = Sources::default();
-        let mut diags = Diagnostics::default();
-        let site =
-            crate::source::load::site(&root, &mut sources, &mut diags).expect("fixture loads");
-        let look = crate::source::theme::load(
-            &root,
-            &site.config.theme,
-            &site.config.languages,
-            &mut sources,
-            &mut diags,
-        )
-        .expect("theme loads");
+        let (site, look, diags) = crate::source::rich_fixture();
         assert!(!diags.has_errors());
         let idx = Index::build(&site.data, site.config.as_of);
         (tables(&idx, &site.config), look.strings)

@@ -12,3 +12,23 @@ pub(crate) mod markdown;
 pub mod raw;
 pub mod theme;
 pub(crate) mod walk;
+
+/// The rich fixture (`tests/fixtures/rich`) and its theme, loaded as a
+/// build loads them, with the diagnostics so far: what unit tests of the
+/// later stages start from.
+#[cfg(test)]
+pub(crate) fn rich_fixture() -> (load::Loaded, theme::Look, crate::diag::Diagnostics) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rich");
+    let mut sources = crate::diag::Sources::default();
+    let mut diags = crate::diag::Diagnostics::default();
+    let site = load::site(&root, &mut sources, &mut diags).expect("fixture loads");
+    let look = theme::load(
+        &root,
+        &site.config.theme,
+        &site.config.languages,
+        &mut sources,
+        &mut diags,
+    )
+    .expect("theme loads");
+    (site, look, diags)
+}
