@@ -54,6 +54,11 @@ pub struct Index<'a> {
     /// Per progress record, the mechanisms of its recommendations, and of
     /// its tasks' recommendations and plans.
     pub progress_mechanisms: Vec<Vec<usize>>,
+    /// The other way: per agency, the progress records that concern it,
+    /// newest (last in the data) first; its updates page and feed.
+    pub agency_progress: Vec<Vec<usize>>,
+    /// Per mechanism, the progress records that concern it, newest first.
+    pub mechanism_progress: Vec<Vec<usize>>,
     /// Who answers for the task today: its `current_lead`, else each lead
     /// followed through `successors` where a lead has ended with a single successor.
     pub task_current: Vec<Vec<(usize, Option<&'a Text>)>>,
@@ -100,6 +105,21 @@ fn ids<'a, T>(items: &'a [T], id: impl Fn(&'a T) -> &'a str) -> HashMap<&'a str,
 
 fn sorted(set: BTreeSet<usize>) -> Vec<usize> {
     set.into_iter().collect()
+}
+
+/// Per item (`n` of them), the progress records whose `per_record` list
+/// names it, newest (last in the data) first: one pass over the records
+/// rather than one per item.
+fn records_by(per_record: &[Vec<usize>], n: usize) -> Vec<Vec<usize>> {
+    let mut by = vec![Vec::new(); n];
+    for (p, xs) in per_record.iter().enumerate().rev() {
+        for &x in xs {
+            if let Some(list) = by.get_mut(x) {
+                list.push(p);
+            }
+        }
+    }
+    by
 }
 
 /// Record id → position, per collection with ids.
@@ -687,6 +707,8 @@ impl<'a> Index<'a> {
         let indicators = indicator_links(data, &ids);
         let (progress_agencies, progress_mechanisms) =
             progress_links(data, &ids, &agencies.task_current, &recs.agencies);
+        let agency_progress = records_by(&progress_agencies, data.agencies.len());
+        let mechanism_progress = records_by(&progress_mechanisms, data.mechanisms.len());
         let agency_led = agency_led(data, &agencies.duties, &agencies.task_current);
         let rec_related = related_recs(data, &ids);
         let Ids {
@@ -705,6 +727,8 @@ impl<'a> Index<'a> {
             agency_led,
             progress_agencies,
             progress_mechanisms,
+            agency_progress,
+            mechanism_progress,
             rec_related,
             mechanism,
             document,

@@ -582,7 +582,7 @@ fn agency(c: &Ctx<'_>, v: &Views, ai: usize) -> Value {
         download => has_tasks.then(|| format!("data/agencies/{}/tasks.csv", a.id.id)),
         download_excel => has_tasks.then(|| crate::publish::export::excel_csv_path(&format!("agencies/{}/tasks", a.id.id))),
         updates_feed => feeds::agency_feed(c.lang, &a.id.id),
-        updates_page => idx.progress_agencies.iter().any(|x| x.contains(&ai)).then(|| format!("{}/updates/agency/{}/", c.lang, a.id.id)),
+        updates_page => (!idx.agency_progress[ai].is_empty()).then(|| format!("{}/updates/agency/{}/", c.lang, a.id.id)),
         translated => c.translated(&a.prov, &[&a.name]),
     }
 }
@@ -1700,22 +1700,6 @@ fn update_rows(idx: &crate::check::index::Index<'_>) -> Vec<filters::Row> {
         .collect()
 }
 
-/// For each of `n` agencies (or mechanisms), the progress records that
-/// concern it (`per_record`: `Index::progress_agencies` or
-/// `progress_mechanisms`), newest first: one pass over the records rather
-/// than one per agency.
-pub(crate) fn records_by(per_record: &[Vec<usize>], n: usize) -> Vec<Vec<usize>> {
-    let mut by = vec![Vec::new(); n];
-    for (p, xs) in per_record.iter().enumerate().rev() {
-        for &x in xs {
-            if let Some(list) = by.get_mut(x) {
-                list.push(p);
-            }
-        }
-    }
-    by
-}
-
 /// What every updates page of one language shares, made once: the
 /// records' filter values, every record newest first, the records of each
 /// agency and mechanism that has any, the filter form and the slice links.
@@ -1745,14 +1729,15 @@ pub(crate) fn updates(c: &Ctx<'_>, v: &Views) -> Updates {
         filters::sorted_labels(&v.mechanisms, &["name"]),
     );
     let form = filters::form(&["agency", "mechanism"], rows.iter(), &labels);
-    let with_records = |by: Vec<Vec<usize>>| -> Vec<(usize, Vec<usize>)> {
-        by.into_iter()
+    let with_records = |by: &[Vec<usize>]| -> Vec<(usize, Vec<usize>)> {
+        by.iter()
             .enumerate()
             .filter(|(_, ps)| !ps.is_empty())
+            .map(|(x, ps)| (x, ps.clone()))
             .collect()
     };
-    let agencies = with_records(records_by(&idx.progress_agencies, d.agencies.len()));
-    let mechanisms = with_records(records_by(&idx.progress_mechanisms, d.mechanisms.len()));
+    let agencies = with_records(&idx.agency_progress);
+    let mechanisms = with_records(&idx.mechanism_progress);
     // Past a page's worth, an agency's updates are reached from its own
     // page (through the agency list, itself paged), not a chip each on
     // every updates page.

@@ -608,11 +608,6 @@ fn render_inner(
             ),
         ));
         for (ai, a) in idx.data.agencies.iter().enumerate() {
-            let records: Vec<usize> = all
-                .iter()
-                .copied()
-                .filter(|&p| idx.progress_agencies[p].contains(&ai))
-                .collect();
             let page = Collection::Agencies.page(lang, &a.id.id);
             let path = crate::present::feeds::agency_feed(lang, &a.id.id);
             let title = format!(
@@ -622,7 +617,15 @@ fn render_inner(
             );
             extra.push((
                 path.clone(),
-                crate::present::feeds::atom(cfg, &l, idx, &path, &page, &title, &records),
+                crate::present::feeds::atom(
+                    cfg,
+                    &l,
+                    idx,
+                    &path,
+                    &page,
+                    &title,
+                    &idx.agency_progress[ai],
+                ),
             ));
         }
         extra.push((
