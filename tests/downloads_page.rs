@@ -348,7 +348,8 @@ fn a_script_url_as_contact_or_report_address_is_refused_at_its_line() {
 
 /// The rich fixture in three languages, `fr` added; with `fr_strings`, the
 /// theme's i18n/fr.yaml is the built-in English file with the datasets'
-/// strings marked `[fr] ` (and without the keys in `drop`).
+/// and the downloads page's strings marked `[fr] ` (and without the keys in
+/// `drop`).
 fn rich_in_french(fr_strings: bool, drop: &[&str]) -> (tempfile::TempDir, std::path::PathBuf) {
     let (tmp, root) = copy_fixture("rich");
     let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
@@ -366,7 +367,7 @@ fn rich_in_french(fr_strings: bool, drop: &[&str]) -> (tempfile::TempDir, std::p
             if drop.contains(&key) {
                 continue;
             }
-            let dataset = ["dataset.", "column.", "workbook."]
+            let dataset = ["dataset.", "column.", "workbook.", "data."]
                 .iter()
                 .any(|p| key.starts_with(p));
             match line.split_once(": \"") {
@@ -418,6 +419,25 @@ fn a_third_language_describes_the_datasets_through_its_i18n_file() {
         ["description", "mô tả", "[fr] description"],
         "English, then the site's other languages in order"
     );
+    // The README's labels and citation speak the third language too.
+    let find = |label: &str| {
+        (0..header)
+            .find(|&r| text(r, 0) == label)
+            .map(|r| text(r, 1))
+            .unwrap_or_else(|| panic!("a row {label:?}"))
+    };
+    assert_eq!(
+        find("Data as of / Dữ liệu tính đến ngày / [fr] Data as of"),
+        "2026-06-30"
+    );
+    find("Title / Tiêu đề / [fr] Title (fr)");
+    let cite = find("[fr] How to cite");
+    assert!(
+        cite.contains("([fr] version 2026-06-30) [[fr] Data set].")
+            && cite.contains(" [fr] Accessed 2026-06-30."),
+        "{cite}"
+    );
+    assert!(find("Cells / Ô / [fr] Cells").ends_with(" / [fr] Every text is a text cell, never a formula; numbers, dates and true/false are typed. A text longer than a cell holds (32,767 characters) is cut with a note; the CSV and JSON files hold it whole."));
     let aliases = (header..sheet.get_size().0)
         .find(|&r| text(r, 0) == "agencies" && text(r, 1) == "aliases")
         .expect("agencies.aliases described");

@@ -3,6 +3,7 @@
 //! the page shows it with this site's data address filled in, and CI runs
 //! the very text of the built page against a local server (.ci/snippets.py).
 
+use crate::publish::words::{Missing, Words, cite, readme};
 use crate::source::config::Config;
 use minijinja::Value;
 
@@ -33,13 +34,14 @@ fn page_url(cfg: &Config, lang: &str) -> Option<String> {
     (!local).then(|| cfg.absolute(&format!("{lang}/data/")))
 }
 
-/// The citation as plain text, for the workbook: the same parts as the
-/// downloads page's (publisher, year, title, version, address, access
-/// date, licence). The version and the access date are `as_of`, never the
-/// clock; the page tells readers to put their own access date.
-pub(crate) fn citation(cfg: &Config, lang: &str) -> String {
+/// The citation as plain text, for the workbook: the same parts and the
+/// same words as the downloads page's (publisher, year, title, version,
+/// address, access date, licence). The version and the access date are
+/// `as_of`, never the clock; the page tells readers to put their own
+/// access date.
+pub(crate) fn citation(cfg: &Config, words: &Words<'_>, lang: &str) -> Result<String, Missing> {
     let langs = &cfg.languages;
-    let vi = lang == "vi";
+    let word = |key: &str| words.get(lang, key);
     let mut s = String::new();
     if let Some(p) = &cfg.publisher {
         s.push_str(&format!(
@@ -48,53 +50,55 @@ pub(crate) fn citation(cfg: &Config, lang: &str) -> String {
             cfg.as_of.year()
         ));
     }
-    let (version, dataset, accessed, licence) = if vi {
-        ("phiên bản", "Bộ dữ liệu", "Truy cập ngày", "Giấy phép")
-    } else {
-        ("version", "Data set", "Accessed", "Licence")
-    };
     s.push_str(&format!(
-        "{} ({version} {}) [{dataset}].",
+        "{} ({} {}) [{}].",
         cfg.title.plain(lang, langs),
-        cfg.as_of
+        word(cite::VERSION)?,
+        cfg.as_of,
+        word(cite::DATASET)?,
     ));
     if let Some(u) = page_url(cfg, lang) {
         s.push_str(&format!(" {u}."));
     }
-    s.push_str(&format!(" {accessed} {}.", cfg.as_of));
+    s.push_str(&format!(" {} {}.", word(cite::ACCESSED)?, cfg.as_of));
     if let Some(l) = &cfg.license {
-        s.push_str(&format!(" {licence}: {l}"));
+        s.push_str(&format!(" {}: {l}", word(cite::LICENCE)?));
         if let Some(u) = &cfg.license_url {
             s.push_str(&format!(" ({u})"));
         }
         s.push('.');
     }
-    s
+    Ok(s)
 }
 
-/// The lines at the top of the workbook's README sheet, labels in English
-/// and Vietnamese.
-pub(crate) fn about(cfg: &Config) -> Vec<(String, String)> {
+/// The lines at the top of the workbook's README sheet, each label in every
+/// language of `described_in` (the languages the sheet describes the
+/// columns in), joined by " / "; the citation once per language.
+pub(crate) fn about(
+    cfg: &Config,
+    words: &Words<'_>,
+    described_in: &[String],
+) -> Result<Vec<(String, String)>, Missing> {
     let langs = &cfg.languages;
+    let label = |key: &str| words.joined(described_in, key);
     let mut v: Vec<(String, String)> = Vec::new();
-    let mut add = |label: &str, value: String| v.push((label.to_string(), value));
     for l in langs {
-        add(
-            &format!("Title / Tiêu đề ({l})"),
+        v.push((
+            format!("{} ({l})", label(readme::TITLE)?),
             cfg.title.plain(l, langs).to_string(),
-        );
+        ));
     }
-    add("Data as of / Dữ liệu tính đến ngày", cfg.as_of.to_string());
+    v.push((label(readme::AS_OF)?, cfg.as_of.to_string()));
     if let Some(p) = &cfg.publisher {
         for l in langs {
-            add(
-                &format!("Publisher / Đơn vị công bố ({l})"),
+            v.push((
+                format!("{} ({l})", label(readme::PUBLISHER)?),
                 p.plain(l, langs).to_string(),
-            );
+            ));
         }
     }
     if let Some(u) = page_url(cfg, langs[0].as_str()) {
-        add("Address / Địa chỉ", u);
+        v.push((label(readme::ADDRESS)?, u));
     }
     if let Some(lic) = &cfg.license {
         let u = cfg
@@ -102,19 +106,18 @@ pub(crate) fn about(cfg: &Config) -> Vec<(String, String)> {
             .as_ref()
             .map(|u| format!(" ({u})"))
             .unwrap_or_default();
-        add("Licence / Giấy phép", format!("{lic}{u}"));
+        v.push((label(readme::LICENCE)?, format!("{lic}{u}")));
     }
-    add("How to cite", citation(cfg, "en"));
-    add("Cách trích dẫn", citation(cfg, "vi"));
-    add(
-        "Sheets / Trang tính",
-        "One sheet per table, named after its CSV file; the columns of every sheet are described below. / Mỗi bảng một trang tính, mang tên tệp CSV của bảng; các cột của mọi trang tính được mô tả dưới đây.".into(),
-    );
-    add(
-        "Cells / Ô",
-        "Every text is a text cell, never a formula; numbers, dates and true/false are typed. A text longer than a cell holds (32,767 characters) is cut with a note; the CSV and JSON files hold it whole. / Mọi văn bản là ô văn bản, không bao giờ là công thức; số, ngày và true/false có kiểu tương ứng. Văn bản dài hơn sức chứa của một ô (32.767 ký tự) bị cắt kèm ghi chú; các tệp CSV và JSON chứa đầy đủ.".into(),
-    );
-    v
+    for l in described_in {
+        v.push((
+            words.get(l, cite::TITLE)?.to_string(),
+            citation(cfg, words, l)?,
+        ));
+    }
+    for [name, text] in [readme::SHEETS, readme::CELLS] {
+        v.push((label(name)?, label(text)?));
+    }
+    Ok(v)
 }
 
 /// What data.html needs for its "how to use" and "how to cite" sections.

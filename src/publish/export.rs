@@ -532,15 +532,17 @@ fn workbook(
         .publisher
         .as_ref()
         .map(|p| p.plain("en", &cfg.languages).to_string());
+    let described_in = described_in(&cfg.languages);
+    let about = crate::publish::downloads::about(cfg, words, &described_in)?;
     let xlsx = crate::publish::xlsx::workbook(
         &package,
         &crate::publish::xlsx::Meta {
             title,
             publisher: publisher.as_deref(),
             as_of: cfg.as_of,
-            about: crate::publish::downloads::about(cfg),
+            about,
             words,
-            described_in: described_in(&cfg.languages),
+            described_in,
         },
     )
     .map_err(|e| DatasetError::Data(format!("cannot write data/lotrinh.xlsx: {e}")))?;

@@ -1036,19 +1036,15 @@ mod tests {
         }
     }
 
-    /// Every title and column description a table uses is an interface
-    /// string of the built-in theme, in English and in Vietnamese (a site's
+    /// Every title and column description a table uses, and every word of
+    /// the workbook's README sheet and citation, is an interface string of
+    /// the built-in theme, in English and in Vietnamese (a site's
     /// other languages are held to the English keys by the theme check),
     /// and no dataset string of the theme is left unused.
     #[test]
     fn every_dataset_string_is_in_both_languages_of_the_theme() {
         let (tables, strings) = rich();
-        let mut used: Vec<String> = vec![
-            words::WORKBOOK.into(),
-            words::DATAPACKAGE.into(),
-            words::LIST_NOTE.into(),
-            words::WORKBOOK_DESCRIPTION.into(),
-        ];
+        let mut used: Vec<String> = words::fixed_keys().into_iter().map(Into::into).collect();
         for t in &tables {
             used.push(t.title_key.clone());
             used.extend(t.cols.iter().map(|c| c.desc_key.clone()));
@@ -1062,7 +1058,10 @@ mod tests {
                 assert!(!text.trim().is_empty(), "`{key}` is empty in {lang}");
             }
             for key in in_lang.keys() {
-                if key.starts_with("dataset.") || key.starts_with("column.") {
+                if ["dataset.", "column.", "workbook."]
+                    .iter()
+                    .any(|p| key.starts_with(p))
+                {
                     assert!(used.contains(key), "`{key}` in i18n/{lang}.yaml is unused");
                 }
             }

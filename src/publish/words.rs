@@ -1,4 +1,5 @@
-//! The words of the datasets: table titles and column descriptions, looked
+//! The words of the datasets: table titles, column descriptions, the
+//! labels of the workbook's README sheet and the citation's words, looked
 //! up in the theme's interface strings (`themes/<theme>/i18n/<lang>.yaml`)
 //! under keys named after the table and the column, so that a language is
 //! added, or a wording changed, in the i18n files alone.
@@ -39,6 +40,65 @@ pub(crate) const WORKBOOK_DESCRIPTION: &str = "workbook.description";
 pub(crate) const WORKBOOK: &str = "dataset.workbook";
 pub(crate) const DATAPACKAGE: &str = "dataset.datapackage";
 
+/// The labels of the lines at the top of the workbook's README sheet
+/// (`downloads::about`), each written in every language the sheet
+/// describes the columns in, joined by " / ".
+pub(crate) mod readme {
+    /// The site's title, one line per language of the site.
+    pub(crate) const TITLE: &str = "workbook.title";
+    pub(crate) const AS_OF: &str = "workbook.as_of";
+    /// The publisher, one line per language of the site.
+    pub(crate) const PUBLISHER: &str = "workbook.publisher";
+    pub(crate) const ADDRESS: &str = "workbook.address";
+    pub(crate) const LICENCE: &str = "workbook.license";
+    /// A label and the text it introduces, both in every language.
+    pub(crate) const SHEETS: [&str; 2] = ["workbook.sheets", "workbook.sheets_text"];
+    pub(crate) const CELLS: [&str; 2] = ["workbook.cells", "workbook.cells_text"];
+    /// The headings of the dictionary's first columns (sheet, column,
+    /// type), in the package's language, as datapackage.json names a
+    /// field's `name` and `type`; a description column follows per
+    /// language ([`super::WORKBOOK_DESCRIPTION`]).
+    pub(crate) const DICTIONARY: [&str; 3] = ["workbook.sheet", "workbook.column", "workbook.type"];
+}
+
+/// The citation's words (`downloads::citation`, in the workbook), the
+/// downloads page's own (data.html), so both cite the data alike.
+pub(crate) mod cite {
+    /// The label of the citation's line on the README sheet, one per language.
+    pub(crate) const TITLE: &str = "data.cite_title";
+    pub(crate) const VERSION: &str = "data.version";
+    pub(crate) const DATASET: &str = "data.dataset";
+    pub(crate) const ACCESSED: &str = "data.accessed";
+    pub(crate) const LICENCE: &str = "data.license";
+}
+
+/// Every key above, for the test that the theme holds each of them.
+#[cfg(test)]
+pub(crate) fn fixed_keys() -> Vec<&'static str> {
+    let mut keys = vec![
+        WORKBOOK,
+        DATAPACKAGE,
+        LIST_NOTE,
+        WORKBOOK_DESCRIPTION,
+        PAGE,
+        readme::TITLE,
+        readme::AS_OF,
+        readme::PUBLISHER,
+        readme::ADDRESS,
+        readme::LICENCE,
+        cite::TITLE,
+        cite::VERSION,
+        cite::DATASET,
+        cite::ACCESSED,
+        cite::LICENCE,
+    ];
+    keys.extend(readme::SHEETS);
+    keys.extend(readme::CELLS);
+    keys.extend(readme::DICTIONARY);
+    keys.extend(PROVENANCE.map(|(_, k)| k));
+    keys
+}
+
 /// The interface strings of the site's theme, per language.
 pub(crate) struct Words<'a> {
     strings: &'a BTreeMap<String, BTreeMap<String, String>>,
@@ -77,6 +137,16 @@ impl<'a> Words<'a> {
             .or_else(|| strings.get("en").and_then(|m| m.get(key)))
             .map(String::as_str)
             .ok_or_else(|| Missing(key.to_string()))
+    }
+
+    /// `key` in each of `langs`, by [`Words::get`], joined by " / ": a
+    /// label of the workbook's README sheet, which speaks every language.
+    pub(crate) fn joined(&self, langs: &[String], key: &str) -> Result<String, Missing> {
+        let each: Vec<&str> = langs
+            .iter()
+            .map(|l| self.get(l, key))
+            .collect::<Result<_, _>>()?;
+        Ok(each.join(" / "))
     }
 
     /// `key` in each of `langs`, by [`Words::get`].

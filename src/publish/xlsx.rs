@@ -102,7 +102,7 @@ pub(crate) fn workbook(tables: &[&Table], meta: &Meta<'_>) -> Result<Vec<u8>, St
 }
 
 /// The first sheet: what the workbook is, how to cite it, and what every
-/// column of every sheet means, in English and Vietnamese.
+/// column of every sheet means, in every language of `described_in`.
 fn readme(
     sheet: &mut Worksheet,
     tables: &[&Table],
@@ -125,7 +125,15 @@ fn readme(
     r += 1;
     let langs = &meta.described_in;
     let word = |lang: &str, key: &str| meta.words.get(lang, key).map_err(|m| m.to_string());
-    let mut headings = vec!["sheet", "column", "type"];
+    // The dictionary's own columns are named in the package's language,
+    // the first described; then a description column per language.
+    let first = langs
+        .first()
+        .ok_or("no language to describe the columns in")?;
+    let mut headings = words::readme::DICTIONARY
+        .iter()
+        .map(|k| word(first, k))
+        .collect::<Result<Vec<_>, _>>()?;
     for l in langs {
         headings.push(word(l, words::WORKBOOK_DESCRIPTION)?);
     }
@@ -392,6 +400,9 @@ mod tests {
             let en = ["text", "count", "flag", "day", "value", "items"]
                 .iter()
                 .map(|c| (format!("column.hostile.{c}"), format!("The {c}")))
+                .chain(
+                    words::readme::DICTIONARY.map(|k| (k.to_string(), k.replace("workbook.", ""))),
+                )
                 .chain([
                     (words::LIST_NOTE.to_string(), "a list".to_string()),
                     (
