@@ -142,7 +142,10 @@ impl std::fmt::Display for Collection {
 
 /// The position of a record in its collection in [`Data`] (`data.agencies[i]`),
 /// typed by the record: an index of a plan cannot be used where an agency
-/// is meant. Slices of `T` are indexed by it directly (`data.plans[ix]`).
+/// is meant. Slices of `T` are indexed by it directly (`data.plans[ix]`),
+/// and so is an [`IxVec`] kept per record of `T`. Every link the index
+/// keeps is one; [`Ix::get`], the bare position, is for the few places that
+/// need a number (a row, a view in collection order).
 pub struct Ix<T> {
     i: usize,
     of: std::marker::PhantomData<fn() -> T>,
@@ -155,8 +158,7 @@ impl<T> Ix<T> {
             of: std::marker::PhantomData,
         }
     }
-    /// The bare position, for lists kept in collection order beside `Data`
-    /// (a record's view, its row in a table).
+    /// The bare position, where a plain number is really meant.
     pub fn get(self) -> usize {
         self.i
     }
@@ -195,15 +197,170 @@ impl<T> std::fmt::Debug for Ix<T> {
         write!(f, "Ix({})", self.i)
     }
 }
-impl<T> From<Ix<T>> for usize {
-    fn from(x: Ix<T>) -> usize {
-        x.i
-    }
-}
 impl<T> std::ops::Index<Ix<T>> for [T] {
     type Output = T;
     fn index(&self, x: Ix<T>) -> &T {
         &self[x.i]
+    }
+}
+// `Vec`'s own `Index` takes any slice index, so a `Vec` is not indexed
+// through `[T]`'s: said again for it.
+impl<T> std::ops::Index<Ix<T>> for Vec<T> {
+    type Output = T;
+    fn index(&self, x: Ix<T>) -> &T {
+        &self[x.i]
+    }
+}
+
+/// The records of a collection, each with its typed position:
+/// `data.tasks.enumerated()` for `(Ix<Task>, &Task)`, `ixs()` for the
+/// positions alone.
+pub trait Records<T> {
+    fn enumerated<'a>(
+        &'a self,
+    ) -> impl DoubleEndedIterator<Item = (Ix<T>, &'a T)> + ExactSizeIterator + Clone
+    where
+        T: 'a;
+    fn ixs(&self) -> impl DoubleEndedIterator<Item = Ix<T>> + ExactSizeIterator + Clone;
+}
+
+impl<T> Records<T> for [T] {
+    fn enumerated<'a>(
+        &'a self,
+    ) -> impl DoubleEndedIterator<Item = (Ix<T>, &'a T)> + ExactSizeIterator + Clone
+    where
+        T: 'a,
+    {
+        self.iter().enumerate().map(|(i, x)| (Ix::new(i), x))
+    }
+    fn ixs(&self) -> impl DoubleEndedIterator<Item = Ix<T>> + ExactSizeIterator + Clone {
+        (0..self.len()).map(Ix::new)
+    }
+}
+
+/// A value per record of `T`, in collection order, indexed by [`Ix<T>`]
+/// only: `index.rec_tasks[task]` does not compile, where with a bare
+/// `Vec` it read another record's list. A `Vec<V>` inside, nothing more
+/// (no `Deref` to a slice, which would let a bare `usize` index it again);
+/// [`IxVec::as_slice`] is for reading the values in collection order.
+///
+/// ```compile_fail
+/// use lotrinh::model::{Ix, IxVec, Recommendation, Task};
+/// let rec_tasks: IxVec<Recommendation, Vec<Ix<Task>>> = IxVec::default();
+/// let task: Ix<Task> = Ix::new(0);
+/// let _ = &rec_tasks[task]; // a task's position where a recommendation's is meant
+/// ```
+/// ```compile_fail
+/// use lotrinh::model::{Ix, IxVec, Recommendation, Task};
+/// let rec_tasks: IxVec<Recommendation, Vec<Ix<Task>>> = IxVec::default();
+/// let _ = &rec_tasks[0]; // a bare position
+/// ```
+/// ```
+/// use lotrinh::model::{Ix, IxVec, Recommendation, Task};
+/// let rec_tasks: IxVec<Recommendation, Vec<Ix<Task>>> = IxVec::from_vec(vec![vec![Ix::new(3)]]);
+/// let rec: Ix<Recommendation> = Ix::new(0);
+/// assert_eq!(rec_tasks[rec], [Ix::<Task>::new(3)]);
+/// ```
+pub struct IxVec<T, V> {
+    items: Vec<V>,
+    of: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T, V> IxVec<T, V> {
+    pub fn from_vec(items: Vec<V>) -> Self {
+        IxVec {
+            items,
+            of: std::marker::PhantomData,
+        }
+    }
+    /// One value per record of `records`, each made by `f`
+    /// (`IxVec::per(&data.tasks, Vec::new)`).
+    pub fn per(records: &[T], mut f: impl FnMut() -> V) -> Self {
+        Self::from_vec((0..records.len()).map(|_| f()).collect())
+    }
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+    pub fn get(&self, x: Ix<T>) -> Option<&V> {
+        self.items.get(x.i)
+    }
+    pub fn get_mut(&mut self, x: Ix<T>) -> Option<&mut V> {
+        self.items.get_mut(x.i)
+    }
+    pub fn iter(&self) -> std::slice::Iter<'_, V> {
+        self.items.iter()
+    }
+    pub fn iter_mut(&mut self) -> std::slice::IterMut<'_, V> {
+        self.items.iter_mut()
+    }
+    /// Each record's position with its value.
+    pub fn enumerated(
+        &self,
+    ) -> impl DoubleEndedIterator<Item = (Ix<T>, &V)> + ExactSizeIterator + Clone {
+        self.items.iter().enumerate().map(|(i, v)| (Ix::new(i), v))
+    }
+    /// The same positions, each value made anew.
+    pub fn map<W>(self, f: impl FnMut(V) -> W) -> IxVec<T, W> {
+        IxVec::from_vec(self.items.into_iter().map(f).collect())
+    }
+    /// The values in collection order, for a list shown in that order.
+    pub fn as_slice(&self) -> &[V] {
+        &self.items
+    }
+}
+
+impl<T, V> std::ops::Index<Ix<T>> for IxVec<T, V> {
+    type Output = V;
+    fn index(&self, x: Ix<T>) -> &V {
+        &self.items[x.i]
+    }
+}
+impl<T, V> std::ops::IndexMut<Ix<T>> for IxVec<T, V> {
+    fn index_mut(&mut self, x: Ix<T>) -> &mut V {
+        &mut self.items[x.i]
+    }
+}
+impl<T, V> FromIterator<V> for IxVec<T, V> {
+    fn from_iter<I: IntoIterator<Item = V>>(iter: I) -> Self {
+        Self::from_vec(iter.into_iter().collect())
+    }
+}
+impl<'a, T, V> IntoIterator for &'a IxVec<T, V> {
+    type Item = &'a V;
+    type IntoIter = std::slice::Iter<'a, V>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter()
+    }
+}
+impl<T, V> IntoIterator for IxVec<T, V> {
+    type Item = V;
+    type IntoIter = std::vec::IntoIter<V>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+// By hand, as for `Ix`: only `V` needs them.
+impl<T, V: Clone> Clone for IxVec<T, V> {
+    fn clone(&self) -> Self {
+        Self::from_vec(self.items.clone())
+    }
+}
+impl<T, V> Default for IxVec<T, V> {
+    fn default() -> Self {
+        Self::from_vec(Vec::new())
+    }
+}
+impl<T, V: std::fmt::Debug> std::fmt::Debug for IxVec<T, V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.items.fmt(f)
+    }
+}
+impl<T, V: PartialEq> PartialEq for IxVec<T, V> {
+    fn eq(&self, other: &Self) -> bool {
+        self.items == other.items
     }
 }
 
@@ -697,9 +854,30 @@ mod tests {
         let names = ["a", "b", "c"];
         let ix: Ix<&str> = Ix::new(2);
         assert_eq!(names[ix], "c");
-        assert_eq!(usize::from(ix), 2);
+        assert_eq!(ix.get(), 2);
         let mut sorted = vec![Ix::<&str>::new(1), Ix::new(0)];
         sorted.sort();
         assert_eq!(sorted, [Ix::new(0), Ix::new(1)]);
+    }
+
+    #[test]
+    fn a_value_per_record_is_found_by_the_records_position() {
+        let names = vec!["a", "b", "c"];
+        let mut lens: IxVec<&str, usize> = IxVec::per(&names, || 0);
+        for (i, n) in names.enumerated() {
+            lens[i] = n.len() + i.get();
+        }
+        assert_eq!(lens.as_slice(), [1, 2, 3]);
+        let last = names.ixs().next_back().unwrap();
+        assert_eq!(lens[last], 3);
+        assert_eq!(lens.get(Ix::new(3)), None);
+        let doubled = lens.map(|x| x * 2);
+        assert_eq!(
+            doubled
+                .enumerated()
+                .map(|(i, x)| (i.get(), *x))
+                .collect::<Vec<_>>(),
+            [(0, 2), (1, 4), (2, 6)]
+        );
     }
 }

@@ -7,19 +7,20 @@
 //! done) is the task's own, as the index computes it against `as_of`.
 
 use crate::check::index::{Counts, Index};
+use crate::model::{Agency, Ix, IxVec, Records, Task};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One due year: its tasks in plan order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Year {
     pub year: i16,
-    pub tasks: Vec<usize>,
+    pub tasks: Vec<Ix<Task>>,
 }
 
 /// Tasks (not headings) grouped by the years of their milestones, earliest first.
 pub(crate) fn by_year(idx: &Index<'_>) -> Vec<Year> {
-    let mut years: BTreeMap<i16, BTreeSet<usize>> = BTreeMap::new();
-    for (t, task) in idx.data.tasks.iter().enumerate() {
+    let mut years: BTreeMap<i16, BTreeSet<Ix<Task>>> = BTreeMap::new();
+    for (t, task) in idx.data.tasks.enumerated() {
         if task.heading {
             continue;
         }
@@ -38,8 +39,8 @@ pub(crate) fn by_year(idx: &Index<'_>) -> Vec<Year> {
 
 /// The agencies that answer for a task: its leads, and whoever took over
 /// from a lead that has ended (as on the agency pages).
-pub(crate) fn answerable(idx: &Index<'_>, t: usize) -> BTreeSet<usize> {
-    let mut out: BTreeSet<usize> = idx.data.tasks[t]
+pub(crate) fn answerable(idx: &Index<'_>, t: Ix<Task>) -> BTreeSet<Ix<Agency>> {
+    let mut out: BTreeSet<Ix<Agency>> = idx.data.tasks[t]
         .lead
         .iter()
         .filter_map(|l| idx.agency.get(l.agency.id.as_str()).copied())
@@ -50,14 +51,14 @@ pub(crate) fn answerable(idx: &Index<'_>, t: usize) -> BTreeSet<usize> {
 
 /// Per agency, counts of the given tasks it answers for, by state; agencies
 /// with none are left out. Sorted by most overdue, then most tasks, then id order.
-pub(crate) fn per_agency(idx: &Index<'_>, tasks: &[usize]) -> Vec<(usize, Counts)> {
-    let mut m: BTreeMap<usize, Counts> = BTreeMap::new();
+pub(crate) fn per_agency(idx: &Index<'_>, tasks: &[Ix<Task>]) -> Vec<(Ix<Agency>, Counts)> {
+    let mut m: BTreeMap<Ix<Agency>, Counts> = BTreeMap::new();
     for &t in tasks {
         for a in answerable(idx, t) {
             m.entry(a).or_default().add(&idx.task_state[t]);
         }
     }
-    let mut v: Vec<(usize, Counts)> = m.into_iter().collect();
+    let mut v: Vec<(Ix<Agency>, Counts)> = m.into_iter().collect();
     v.sort_by(|a, b| {
         b.1.overdue
             .cmp(&a.1.overdue)
@@ -69,22 +70,22 @@ pub(crate) fn per_agency(idx: &Index<'_>, tasks: &[usize]) -> Vec<(usize, Counts
 
 /// Tasks (not headings) with no dated milestone: recurring, and undated.
 pub(crate) fn undated(idx: &Index<'_>) -> Counts {
-    let tasks: Vec<usize> = idx
-        .data
-        .tasks
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| !t.heading && t.due.is_empty())
-        .map(|(i, _)| i)
-        .collect();
-    idx.count_states(tasks.into_iter())
+    idx.count_states(
+        idx.data
+            .tasks
+            .enumerated()
+            .filter(|(_, t)| !t.heading && t.due.is_empty())
+            .map(|(i, _)| i),
+    )
 }
 
 /// Per agency, counts of the tasks it leads or answers for today (not
 /// headings) by state: the agency list, the agency pages and the "tasks per
 /// agency by status" chart all count these same tasks.
-pub(crate) fn led_by_agency(idx: &Index<'_>) -> Vec<Counts> {
-    (0..idx.data.agencies.len())
+pub(crate) fn led_by_agency(idx: &Index<'_>) -> IxVec<Agency, Counts> {
+    idx.data
+        .agencies
+        .ixs()
         .map(|a| idx.count_states(idx.agency_led(a).into_iter()))
         .collect()
 }

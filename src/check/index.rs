@@ -3,6 +3,10 @@
 //!
 //! Everything the pages need to navigate is computed here, so rendering never
 //! scans the whole dataset per page.
+//!
+//! Every link is typed at both ends: a field `owner_things` is an
+//! [`IxVec<Owner, _>`] indexed by the owner's [`Ix`] and holding `Ix<Thing>`s,
+//! so `rec_tasks[task]` or `data.agencies[task]` does not compile.
 
 pub(crate) use crate::check::state::{Counts, State, TaskState};
 use crate::model::*;
@@ -18,78 +22,85 @@ pub enum Role {
 /// A link from an agency to a task, with the note the plan attaches.
 #[derive(Debug, Clone)]
 pub struct Duty<'a> {
-    pub task: usize,
+    pub task: Ix<Task>,
     pub role: Role,
     pub note: Option<&'a Text>,
 }
 
+/// Record id → position in its collection.
+pub(crate) type IdMap<'a, T> = HashMap<&'a str, Ix<T>>;
+/// Per record of `T`, the records of `U` it links to.
+pub(crate) type Links<T, U> = IxVec<T, Vec<Ix<U>>>;
+/// An agency with the note a task or a successor attaches to it.
+pub(crate) type Noted<'a> = (Ix<Agency>, Option<&'a Text>);
+
 pub struct Index<'a> {
     pub data: &'a Data,
     pub as_of: Date,
-    pub mechanism: HashMap<&'a str, usize>,
-    pub document: HashMap<&'a str, usize>,
-    pub agency: HashMap<&'a str, usize>,
-    pub theme: HashMap<&'a str, usize>,
-    pub rec: HashMap<&'a str, usize>,
-    pub plan: HashMap<&'a str, usize>,
-    pub task: HashMap<&'a str, usize>,
-    pub indicator: HashMap<&'a str, usize>,
+    pub mechanism: IdMap<'a, Mechanism>,
+    pub document: IdMap<'a, Document>,
+    pub agency: IdMap<'a, Agency>,
+    pub theme: IdMap<'a, Theme>,
+    pub rec: IdMap<'a, Recommendation>,
+    pub plan: IdMap<'a, Plan>,
+    pub task: IdMap<'a, Task>,
+    pub indicator: IdMap<'a, Indicator>,
 
-    pub rec_related: Vec<Vec<usize>>,
-    pub rec_tasks: Vec<Vec<usize>>,
-    pub rec_agencies: Vec<Vec<usize>>,
-    pub task_parent: Vec<Option<usize>>,
-    pub task_children: Vec<Vec<usize>>,
+    pub rec_related: Links<Recommendation, Recommendation>,
+    pub rec_tasks: Links<Recommendation, Task>,
+    pub rec_agencies: Links<Recommendation, Agency>,
+    pub task_parent: IxVec<Task, Option<Ix<Task>>>,
+    pub task_children: Links<Task, Task>,
     /// Ancestors, outermost first.
-    pub task_path: Vec<Vec<usize>>,
-    pub task_last_due: Vec<Option<Date>>,
+    pub task_path: Links<Task, Task>,
+    pub task_last_due: IxVec<Task, Option<Date>>,
     /// Each task's state: [`crate::check::state::task_state`], computed once here.
-    pub task_state: Vec<TaskState>,
+    pub task_state: IxVec<Task, TaskState>,
     /// Progress records about each recommendation, newest first.
-    pub rec_progress: Vec<Vec<usize>>,
+    pub rec_progress: Links<Recommendation, Progress>,
     /// Per progress record, the agencies its tasks and recommendations
     /// concern (lead, coordinating, answering today): the updates page's
     /// agency filter and the agency feeds.
-    pub progress_agencies: Vec<Vec<usize>>,
+    pub progress_agencies: Links<Progress, Agency>,
     /// Per progress record, the mechanisms of its recommendations, and of
     /// its tasks' recommendations and plans.
-    pub progress_mechanisms: Vec<Vec<usize>>,
+    pub progress_mechanisms: Links<Progress, Mechanism>,
     /// The other way: per agency, the progress records that concern it,
     /// newest (last in the data) first; its updates page and feed.
-    pub agency_progress: Vec<Vec<usize>>,
+    pub agency_progress: Links<Agency, Progress>,
     /// Per mechanism, the progress records that concern it, newest first.
-    pub mechanism_progress: Vec<Vec<usize>>,
+    pub mechanism_progress: Links<Mechanism, Progress>,
     /// Who answers for the task today: its `current_lead`, else each lead
     /// followed through `successors` where a lead has ended with a single successor.
-    pub task_current: Vec<Vec<(usize, Option<&'a Text>)>>,
-    pub task_lead_ended: Vec<bool>,
-    pub task_indicators: Vec<Vec<usize>>,
-    pub agency_duties: Vec<Vec<Duty<'a>>>,
+    pub task_current: IxVec<Task, Vec<Noted<'a>>>,
+    pub task_lead_ended: IxVec<Task, bool>,
+    pub task_indicators: Links<Task, Indicator>,
+    pub agency_duties: IxVec<Agency, Vec<Duty<'a>>>,
     /// Tasks an agency answers for because a body it succeeded led them.
-    pub agency_inherited: Vec<Vec<usize>>,
+    pub agency_inherited: Links<Agency, Task>,
     /// See [`Index::agency_led`].
-    agency_led: Vec<Vec<usize>>,
-    pub agency_recs: Vec<Vec<usize>>,
-    pub agency_predecessors: Vec<Vec<(usize, Option<&'a Text>)>>,
-    pub agency_children: Vec<Vec<Ix<Agency>>>,
-    pub theme_recs: Vec<Vec<usize>>,
-    pub theme_tasks: Vec<Vec<usize>>,
+    agency_led: Links<Agency, Task>,
+    pub agency_recs: Links<Agency, Recommendation>,
+    pub agency_predecessors: IxVec<Agency, Vec<Noted<'a>>>,
+    pub agency_children: Links<Agency, Agency>,
+    pub theme_recs: Links<Theme, Recommendation>,
+    pub theme_tasks: Links<Theme, Task>,
     /// The agencies of a theme's tasks: (agency, leads one, coordinates one).
-    pub theme_agencies: Vec<Vec<(usize, bool, bool)>>,
-    pub theme_indicators: Vec<Vec<usize>>,
-    pub plan_tasks: Vec<Vec<usize>>,
-    pub plan_successor: Vec<Option<Succ>>,
+    pub theme_agencies: IxVec<Theme, Vec<(Ix<Agency>, bool, bool)>>,
+    pub theme_indicators: Links<Theme, Indicator>,
+    pub plan_tasks: Links<Plan, Task>,
+    pub plan_successor: IxVec<Plan, Option<Succ>>,
     /// The plans each plan superseded (their `superseded_by`).
-    pub plan_predecessors: Vec<Vec<Ix<Plan>>>,
-    pub doc_recs: Vec<Vec<usize>>,
-    pub doc_plans: Vec<Vec<usize>>,
-    pub doc_answered_by: Vec<Vec<usize>>,
-    pub doc_indicators: Vec<Vec<usize>>,
-    pub mech_docs: Vec<Vec<usize>>,
-    pub mech_recs: Vec<Vec<usize>>,
-    pub mech_plans: Vec<Vec<usize>>,
-    pub ind_values: Vec<Vec<usize>>,
-    pub ind_tasks: Vec<Vec<usize>>,
+    pub plan_predecessors: Links<Plan, Plan>,
+    pub doc_recs: Links<Document, Recommendation>,
+    pub doc_plans: Links<Document, Plan>,
+    pub doc_answered_by: Links<Document, Plan>,
+    pub doc_indicators: Links<Document, Indicator>,
+    pub mech_docs: Links<Mechanism, Document>,
+    pub mech_recs: Links<Mechanism, Recommendation>,
+    pub mech_plans: Links<Mechanism, Plan>,
+    pub ind_values: Links<Indicator, IndicatorValue>,
+    pub ind_tasks: Links<Indicator, Task>,
 }
 
 /// What replaced a plan: another plan of the site, or only a document.
@@ -99,20 +110,20 @@ pub enum Succ {
     Document(Ix<Document>),
 }
 
-fn ids<'a, T>(items: &'a [T], id: impl Fn(&'a T) -> &'a str) -> HashMap<&'a str, usize> {
-    items.iter().enumerate().map(|(i, x)| (id(x), i)).collect()
+fn ids<'a, T>(items: &'a [T], id: impl Fn(&'a T) -> &'a str) -> IdMap<'a, T> {
+    items.enumerated().map(|(i, x)| (id(x), i)).collect()
 }
 
-fn sorted(set: BTreeSet<usize>) -> Vec<usize> {
+fn sorted<T>(set: BTreeSet<Ix<T>>) -> Vec<Ix<T>> {
     set.into_iter().collect()
 }
 
-/// Per item (`n` of them), the progress records whose `per_record` list
+/// Per item of `items`, the progress records whose `per_record` list
 /// names it, newest (last in the data) first: one pass over the records
 /// rather than one per item.
-fn records_by(per_record: &[Vec<usize>], n: usize) -> Vec<Vec<usize>> {
-    let mut by = vec![Vec::new(); n];
-    for (p, xs) in per_record.iter().enumerate().rev() {
+fn records_by<T>(per_record: &Links<Progress, T>, items: &[T]) -> Links<T, Progress> {
+    let mut by = IxVec::per(items, Vec::new);
+    for (p, xs) in per_record.enumerated().rev() {
         for &x in xs {
             if let Some(list) = by.get_mut(x) {
                 list.push(p);
@@ -123,20 +134,20 @@ fn records_by(per_record: &[Vec<usize>], n: usize) -> Vec<Vec<usize>> {
 }
 
 /// Record id → position, per collection with ids.
-struct Ids<'a> {
-    mechanism: HashMap<&'a str, usize>,
-    document: HashMap<&'a str, usize>,
-    agency: HashMap<&'a str, usize>,
-    theme: HashMap<&'a str, usize>,
-    rec: HashMap<&'a str, usize>,
-    plan: HashMap<&'a str, usize>,
-    task: HashMap<&'a str, usize>,
-    indicator: HashMap<&'a str, usize>,
+struct IdMaps<'a> {
+    mechanism: IdMap<'a, Mechanism>,
+    document: IdMap<'a, Document>,
+    agency: IdMap<'a, Agency>,
+    theme: IdMap<'a, Theme>,
+    rec: IdMap<'a, Recommendation>,
+    plan: IdMap<'a, Plan>,
+    task: IdMap<'a, Task>,
+    indicator: IdMap<'a, Indicator>,
 }
 
-impl<'a> Ids<'a> {
+impl<'a> IdMaps<'a> {
     fn new(data: &'a Data) -> Self {
-        Ids {
+        IdMaps {
             mechanism: ids(&data.mechanisms, |x| x.id.id.as_str()),
             document: ids(&data.documents, |x| x.id.id.as_str()),
             agency: ids(&data.agencies, |x| x.id.id.as_str()),
@@ -150,9 +161,9 @@ impl<'a> Ids<'a> {
 }
 
 /// Related recommendations, both ways.
-fn related_recs(data: &Data, ids: &Ids<'_>) -> Vec<Vec<usize>> {
-    let mut related = vec![BTreeSet::new(); data.recommendations.len()];
-    for (i, r) in data.recommendations.iter().enumerate() {
+fn related_recs(data: &Data, ids: &IdMaps<'_>) -> Links<Recommendation, Recommendation> {
+    let mut related = IxVec::per(&data.recommendations, BTreeSet::new);
+    for (i, r) in data.recommendations.enumerated() {
         for x in &r.related {
             if let Some(&j) = ids.rec.get(x.id.as_str())
                 && i != j
@@ -162,27 +173,26 @@ fn related_recs(data: &Data, ids: &Ids<'_>) -> Vec<Vec<usize>> {
             }
         }
     }
-    related.into_iter().map(sorted).collect()
+    related.map(sorted)
 }
 
 /// The tree of a plan's tasks.
 struct TaskTree {
-    parent: Vec<Option<usize>>,
-    children: Vec<Vec<usize>>,
+    parent: IxVec<Task, Option<Ix<Task>>>,
+    children: Links<Task, Task>,
     /// Ancestors, outermost first.
-    path: Vec<Vec<usize>>,
+    path: Links<Task, Task>,
 }
 
 /// Parents are explicit, else the task whose ref is this ref minus its last part.
-fn task_tree(data: &Data, ids: &Ids<'_>) -> TaskTree {
+fn task_tree(data: &Data, ids: &IdMaps<'_>) -> TaskTree {
     let nt = data.tasks.len();
-    let by_ref: HashMap<(&str, &str), usize> = data
+    let by_ref: HashMap<(&str, &str), Ix<Task>> = data
         .tasks
-        .iter()
-        .enumerate()
+        .enumerated()
         .map(|(i, t)| ((t.plan.id.as_str(), t.ref_.as_str()), i))
         .collect();
-    let parent: Vec<Option<usize>> = data
+    let parent: IxVec<Task, Option<Ix<Task>>> = data
         .tasks
         .iter()
         .map(|t| match &t.parent {
@@ -194,8 +204,15 @@ fn task_tree(data: &Data, ids: &Ids<'_>) -> TaskTree {
                 .and_then(|(head, _)| by_ref.get(&(t.plan.id.as_str(), head)).copied()),
         })
         .collect();
-    let children = group(&parent, nt, |p| *p);
-    let path: Vec<Vec<usize>> = (0..nt)
+    let mut children = IxVec::per(&data.tasks, Vec::new);
+    for (i, p) in parent.enumerated() {
+        if let Some(p) = *p {
+            children[p].push(i);
+        }
+    }
+    let path = data
+        .tasks
+        .ixs()
         .map(|i| {
             let mut path = Vec::new();
             let mut cur = parent[i];
@@ -219,10 +236,13 @@ fn task_tree(data: &Data, ids: &Ids<'_>) -> TaskTree {
 
 /// Progress records per task (in `Data::progress` order) and per
 /// recommendation (newest first).
-fn progress_records(data: &Data, ids: &Ids<'_>) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
-    let mut task_records = vec![Vec::new(); data.tasks.len()];
-    let mut rec_progress = vec![Vec::new(); data.recommendations.len()];
-    for (pi, p) in data.progress.iter().enumerate() {
+fn progress_records(
+    data: &Data,
+    ids: &IdMaps<'_>,
+) -> (Links<Task, Progress>, Links<Recommendation, Progress>) {
+    let mut task_records = IxVec::per(&data.tasks, Vec::new);
+    let mut rec_progress = IxVec::per(&data.recommendations, Vec::new);
+    for (pi, p) in data.progress.enumerated() {
         for t in &p.tasks {
             if let Some(&ti) = ids.task.get(t.id.as_str())
                 && task_records[ti].last() != Some(&pi)
@@ -238,7 +258,7 @@ fn progress_records(data: &Data, ids: &Ids<'_>) -> (Vec<Vec<usize>>, Vec<Vec<usi
             }
         }
     }
-    for v in &mut rec_progress {
+    for v in rec_progress.iter_mut() {
         v.reverse();
     }
     (task_records, rec_progress)
@@ -246,18 +266,18 @@ fn progress_records(data: &Data, ids: &Ids<'_>) -> (Vec<Vec<usize>>, Vec<Vec<usi
 
 /// Who answers for each task today, and which agencies answer for what.
 struct AgencyLinks<'a> {
-    task_current: Vec<Vec<(usize, Option<&'a Text>)>>,
-    task_lead_ended: Vec<bool>,
-    duties: Vec<Vec<Duty<'a>>>,
-    inherited: Vec<Vec<usize>>,
-    predecessors: Vec<Vec<(usize, Option<&'a Text>)>>,
-    children: Vec<Vec<Ix<Agency>>>,
+    task_current: IxVec<Task, Vec<Noted<'a>>>,
+    task_lead_ended: IxVec<Task, bool>,
+    duties: IxVec<Agency, Vec<Duty<'a>>>,
+    inherited: Links<Agency, Task>,
+    predecessors: IxVec<Agency, Vec<Noted<'a>>>,
+    children: Links<Agency, Agency>,
 }
 
-fn agency_links<'a>(data: &'a Data, ids: &Ids<'a>, as_of: Date) -> AgencyLinks<'a> {
+fn agency_links<'a>(data: &'a Data, ids: &IdMaps<'a>, as_of: Date) -> AgencyLinks<'a> {
     let (nt, na) = (data.tasks.len(), data.agencies.len());
     let agency = &ids.agency;
-    let ended: Vec<bool> = data
+    let ended: IxVec<Agency, bool> = data
         .agencies
         .iter()
         .map(|a| crate::check::state::agency_ended(a, as_of).is_some())
@@ -270,7 +290,7 @@ fn agency_links<'a>(data: &'a Data, ids: &Ids<'a>, as_of: Date) -> AgencyLinks<'
             .iter()
             .any(|l| agency.get(l.agency.id.as_str()).is_some_and(|&a| ended[a]));
         task_lead_ended.push(any_ended);
-        let mut cur: Vec<(usize, Option<&Text>)> = Vec::new();
+        let mut cur: Vec<Noted<'a>> = Vec::new();
         if !t.current_lead.is_empty() {
             for l in &t.current_lead {
                 if let Some(&a) = agency.get(l.agency.id.as_str()) {
@@ -299,10 +319,12 @@ fn agency_links<'a>(data: &'a Data, ids: &Ids<'a>, as_of: Date) -> AgencyLinks<'
         }
         task_current.push(cur);
     }
+    let task_current = IxVec::<Task, _>::from_vec(task_current);
+    let task_lead_ended = IxVec::<Task, _>::from_vec(task_lead_ended);
 
-    let mut duties: Vec<Vec<Duty<'a>>> = vec![Vec::new(); na];
-    let mut inherited = vec![BTreeSet::new(); na];
-    for (ti, t) in data.tasks.iter().enumerate() {
+    let mut duties: IxVec<Agency, Vec<Duty<'a>>> = IxVec::per(&data.agencies, Vec::new);
+    let mut inherited = IxVec::per(&data.agencies, BTreeSet::new);
+    for (ti, t) in data.tasks.enumerated() {
         for (role, refs) in [(Role::Lead, &t.lead), (Role::Coordinating, &t.coordinating)] {
             for r in refs {
                 if let Some(&a) = agency.get(r.agency.id.as_str()) {
@@ -315,34 +337,30 @@ fn agency_links<'a>(data: &'a Data, ids: &Ids<'a>, as_of: Date) -> AgencyLinks<'
             }
         }
         if task_lead_ended[ti] {
-            for (a, _) in &task_current[ti] {
-                if !t
-                    .lead
-                    .iter()
-                    .any(|l| l.agency.id == data.agencies[*a].id.id)
-                {
-                    inherited[*a].insert(ti);
+            for &(a, _) in &task_current[ti] {
+                if !t.lead.iter().any(|l| l.agency.id == data.agencies[a].id.id) {
+                    inherited[a].insert(ti);
                 }
             }
         }
     }
-    let mut predecessors = vec![Vec::new(); na];
-    let mut children = vec![Vec::new(); na];
-    for (i, a) in data.agencies.iter().enumerate() {
+    let mut predecessors = IxVec::per(&data.agencies, Vec::new);
+    let mut children = IxVec::per(&data.agencies, Vec::new);
+    for (i, a) in data.agencies.enumerated() {
         for s in &a.successors {
             if let Some(&j) = agency.get(s.agency.id.as_str()) {
                 predecessors[j].push((i, s.note.as_ref()));
             }
         }
-        if let Some(p) = a.parent.as_ref().and_then(|p| agency.get(p.id.as_str())) {
-            children[*p].push(Ix::new(i));
+        if let Some(&p) = a.parent.as_ref().and_then(|p| agency.get(p.id.as_str())) {
+            children[p].push(i);
         }
     }
     AgencyLinks {
         task_current,
         task_lead_ended,
         duties,
-        inherited: inherited.into_iter().map(sorted).collect(),
+        inherited: inherited.map(sorted),
         predecessors,
         children,
     }
@@ -350,23 +368,23 @@ fn agency_links<'a>(data: &'a Data, ids: &Ids<'a>, as_of: Date) -> AgencyLinks<'
 
 /// Recommendations and the tasks that answer them, and the agencies of those tasks.
 struct RecLinks {
-    tasks: Vec<Vec<usize>>,
-    agencies: Vec<Vec<usize>>,
+    tasks: Links<Recommendation, Task>,
+    agencies: Links<Recommendation, Agency>,
     /// Per agency, the recommendations its tasks answer.
-    agency_recs: Vec<Vec<usize>>,
+    agency_recs: Links<Agency, Recommendation>,
 }
 
-fn rec_links(data: &Data, ids: &Ids<'_>) -> RecLinks {
-    let mut rec_tasks = vec![BTreeSet::new(); data.recommendations.len()];
-    for (ti, t) in data.tasks.iter().enumerate() {
+fn rec_links(data: &Data, ids: &IdMaps<'_>) -> RecLinks {
+    let mut rec_tasks = IxVec::per(&data.recommendations, BTreeSet::new);
+    for (ti, t) in data.tasks.enumerated() {
         for r in &t.recommendations {
             if let Some(&ri) = ids.rec.get(r.id.as_str()) {
                 rec_tasks[ri].insert(ti);
             }
         }
     }
-    let rec_tasks: Vec<Vec<usize>> = rec_tasks.into_iter().map(sorted).collect();
-    let rec_agencies: Vec<Vec<usize>> = rec_tasks
+    let rec_tasks: Links<Recommendation, Task> = rec_tasks.map(sorted);
+    let rec_agencies: Links<Recommendation, Agency> = rec_tasks
         .iter()
         .map(|ts| {
             let mut s = BTreeSet::new();
@@ -380,8 +398,8 @@ fn rec_links(data: &Data, ids: &Ids<'_>) -> RecLinks {
             sorted(s)
         })
         .collect();
-    let mut agency_recs = vec![BTreeSet::new(); data.agencies.len()];
-    for (ri, ags) in rec_agencies.iter().enumerate() {
+    let mut agency_recs = IxVec::per(&data.agencies, BTreeSet::new);
+    for (ri, ags) in rec_agencies.enumerated() {
         for &a in ags {
             agency_recs[a].insert(ri);
         }
@@ -389,26 +407,29 @@ fn rec_links(data: &Data, ids: &Ids<'_>) -> RecLinks {
     RecLinks {
         tasks: rec_tasks,
         agencies: rec_agencies,
-        agency_recs: agency_recs.into_iter().map(sorted).collect(),
+        agency_recs: agency_recs.map(sorted),
     }
 }
 
 /// What each theme gathers.
 struct ThemeLinks {
-    recs: Vec<Vec<usize>>,
-    tasks: Vec<Vec<usize>>,
-    indicators: Vec<Vec<usize>>,
+    recs: Links<Theme, Recommendation>,
+    tasks: Links<Theme, Task>,
+    indicators: Links<Theme, Indicator>,
     /// (agency, leads one, coordinates one)
-    agencies: Vec<Vec<(usize, bool, bool)>>,
+    agencies: IxVec<Theme, Vec<(Ix<Agency>, bool, bool)>>,
 }
 
-fn theme_links(data: &Data, ids: &Ids<'_>, rec_tasks: &[Vec<usize>]) -> ThemeLinks {
-    let nth = data.themes.len();
+fn theme_links(
+    data: &Data,
+    ids: &IdMaps<'_>,
+    rec_tasks: &Links<Recommendation, Task>,
+) -> ThemeLinks {
     let theme = &ids.theme;
-    let mut theme_recs = vec![BTreeSet::new(); nth];
-    let mut theme_tasks = vec![BTreeSet::new(); nth];
-    let mut theme_indicators = vec![BTreeSet::new(); nth];
-    for (ri, r) in data.recommendations.iter().enumerate() {
+    let mut theme_recs = IxVec::per(&data.themes, BTreeSet::new);
+    let mut theme_tasks = IxVec::per(&data.themes, BTreeSet::new);
+    let mut theme_indicators = IxVec::per(&data.themes, BTreeSet::new);
+    for (ri, r) in data.recommendations.enumerated() {
         for t in &r.themes {
             if let Some(&th) = theme.get(t.id.as_str()) {
                 theme_recs[th].insert(ri);
@@ -416,24 +437,24 @@ fn theme_links(data: &Data, ids: &Ids<'_>, rec_tasks: &[Vec<usize>]) -> ThemeLin
             }
         }
     }
-    for (ti, t) in data.tasks.iter().enumerate() {
+    for (ti, t) in data.tasks.enumerated() {
         for th in &t.themes {
             if let Some(&th) = theme.get(th.id.as_str()) {
                 theme_tasks[th].insert(ti);
             }
         }
     }
-    for (ii, i) in data.indicators.iter().enumerate() {
+    for (ii, i) in data.indicators.enumerated() {
         for th in &i.themes {
             if let Some(&th) = theme.get(th.id.as_str()) {
                 theme_indicators[th].insert(ii);
             }
         }
     }
-    let theme_agencies: Vec<Vec<(usize, bool, bool)>> = theme_tasks
+    let theme_agencies = theme_tasks
         .iter()
         .map(|ts| {
-            let mut s: BTreeMap<usize, (bool, bool)> = BTreeMap::new();
+            let mut s: BTreeMap<Ix<Agency>, (bool, bool)> = BTreeMap::new();
             for &t in ts {
                 let task = &data.tasks[t];
                 for (refs, lead) in [(&task.lead, true), (&task.coordinating, false)] {
@@ -454,39 +475,35 @@ fn theme_links(data: &Data, ids: &Ids<'_>, rec_tasks: &[Vec<usize>]) -> ThemeLin
         })
         .collect();
     ThemeLinks {
-        recs: theme_recs.into_iter().map(sorted).collect(),
-        tasks: theme_tasks.into_iter().map(sorted).collect(),
-        indicators: theme_indicators.into_iter().map(sorted).collect(),
+        recs: theme_recs.map(sorted),
+        tasks: theme_tasks.map(sorted),
+        indicators: theme_indicators.map(sorted),
         agencies: theme_agencies,
     }
 }
 
 /// Plans: their tasks, and what replaced them.
 struct PlanLinks {
-    tasks: Vec<Vec<usize>>,
-    successor: Vec<Option<Succ>>,
-    predecessors: Vec<Vec<Ix<Plan>>>,
+    tasks: Links<Plan, Task>,
+    successor: IxVec<Plan, Option<Succ>>,
+    predecessors: Links<Plan, Plan>,
 }
 
-fn plan_links(data: &Data, ids: &Ids<'_>) -> PlanLinks {
-    let np = data.plans.len();
-    let plan_tasks = group(&data.tasks, np, |t| {
+fn plan_links(data: &Data, ids: &IdMaps<'_>) -> PlanLinks {
+    let plan_tasks = group(&data.tasks, &data.plans, |t| {
         ids.plan.get(t.plan.id.as_str()).copied()
     });
-    let mut plan_predecessors = vec![Vec::new(); np];
-    let plan_successor: Vec<Option<Succ>> = data
+    let mut plan_predecessors = IxVec::per(&data.plans, Vec::new);
+    let plan_successor: IxVec<Plan, Option<Succ>> = data
         .plans
-        .iter()
-        .enumerate()
+        .enumerated()
         .map(|(pi, p)| {
             let s = p.superseded_by.as_ref()?;
             if let Some(&q) = ids.plan.get(s.id.as_str()) {
-                plan_predecessors[q].push(Ix::new(pi));
-                Some(Succ::Plan(Ix::new(q)))
+                plan_predecessors[q].push(pi);
+                Some(Succ::Plan(q))
             } else {
-                ids.document
-                    .get(s.id.as_str())
-                    .map(|&d| Succ::Document(Ix::new(d)))
+                ids.document.get(s.id.as_str()).map(|&d| Succ::Document(d))
             }
         })
         .collect();
@@ -499,26 +516,28 @@ fn plan_links(data: &Data, ids: &Ids<'_>) -> PlanLinks {
 
 /// Documents and mechanisms: the recommendations, plans and documents under each.
 struct SourceLinks {
-    doc_recs: Vec<Vec<usize>>,
-    doc_plans: Vec<Vec<usize>>,
-    doc_answered_by: Vec<Vec<usize>>,
-    mech_docs: Vec<Vec<usize>>,
-    mech_recs: Vec<Vec<usize>>,
-    mech_plans: Vec<Vec<usize>>,
+    doc_recs: Links<Document, Recommendation>,
+    doc_plans: Links<Document, Plan>,
+    doc_answered_by: Links<Document, Plan>,
+    mech_docs: Links<Mechanism, Document>,
+    mech_recs: Links<Mechanism, Recommendation>,
+    mech_plans: Links<Mechanism, Plan>,
 }
 
-fn source_links(data: &Data, ids: &Ids<'_>) -> SourceLinks {
-    let (nd, nm) = (data.documents.len(), data.mechanisms.len());
+fn source_links(data: &Data, ids: &IdMaps<'_>) -> SourceLinks {
+    let (docs, mechs) = (&data.documents, &data.mechanisms);
     let (document, mechanism) = (&ids.document, &ids.mechanism);
     let recs = &data.recommendations;
-    let doc_recs = group(recs, nd, |r| document.get(r.document.id.as_str()).copied());
-    let mech_recs = group(recs, nm, |r| {
+    let doc_recs = group(recs, docs, |r| {
+        document.get(r.document.id.as_str()).copied()
+    });
+    let mech_recs = group(recs, mechs, |r| {
         mechanism.get(r.mechanism.id.as_str()).copied()
     });
-    let mut doc_plans = vec![Vec::new(); nd];
-    let mut doc_answered_by = vec![Vec::new(); nd];
-    let mut mech_plans = vec![Vec::new(); nm];
-    for (pi, p) in data.plans.iter().enumerate() {
+    let mut doc_plans = IxVec::per(docs, Vec::new);
+    let mut doc_answered_by = IxVec::per(docs, Vec::new);
+    let mut mech_plans = IxVec::per(mechs, Vec::new);
+    for (pi, p) in data.plans.enumerated() {
         if let Some(&d) = document.get(p.document.id.as_str()) {
             doc_plans[d].push(pi);
         }
@@ -533,7 +552,7 @@ fn source_links(data: &Data, ids: &Ids<'_>) -> SourceLinks {
             }
         }
     }
-    let mech_docs = group(&data.documents, nm, |d| {
+    let mech_docs = group(docs, mechs, |d| {
         d.mechanism
             .as_ref()
             .and_then(|m| mechanism.get(m.id.as_str()).copied())
@@ -550,21 +569,20 @@ fn source_links(data: &Data, ids: &Ids<'_>) -> SourceLinks {
 
 /// Indicators: their values, the tasks they measure, the documents they come from.
 struct IndicatorLinks {
-    values: Vec<Vec<usize>>,
-    tasks: Vec<Vec<usize>>,
-    task_indicators: Vec<Vec<usize>>,
-    doc_indicators: Vec<Vec<usize>>,
+    values: Links<Indicator, IndicatorValue>,
+    tasks: Links<Indicator, Task>,
+    task_indicators: Links<Task, Indicator>,
+    doc_indicators: Links<Document, Indicator>,
 }
 
-fn indicator_links(data: &Data, ids: &Ids<'_>) -> IndicatorLinks {
-    let ni = data.indicators.len();
-    let ind_values = group(&data.values, ni, |v| {
+fn indicator_links(data: &Data, ids: &IdMaps<'_>) -> IndicatorLinks {
+    let ind_values = group(&data.values, &data.indicators, |v| {
         ids.indicator.get(v.indicator.id.as_str()).copied()
     });
-    let mut ind_tasks = vec![BTreeSet::new(); ni];
-    let mut task_indicators = vec![BTreeSet::new(); data.tasks.len()];
-    let mut doc_indicators = vec![Vec::new(); data.documents.len()];
-    for (ii, i) in data.indicators.iter().enumerate() {
+    let mut ind_tasks = IxVec::per(&data.indicators, BTreeSet::new);
+    let mut task_indicators = IxVec::per(&data.tasks, BTreeSet::new);
+    let mut doc_indicators = IxVec::per(&data.documents, Vec::new);
+    for (ii, i) in data.indicators.enumerated() {
         for t in &i.tasks {
             if let Some(&t) = ids.task.get(t.id.as_str()) {
                 ind_tasks[ii].insert(t);
@@ -579,7 +597,7 @@ fn indicator_links(data: &Data, ids: &Ids<'_>) -> IndicatorLinks {
             doc_indicators[d].push(ii);
         }
     }
-    for (ti, t) in data.tasks.iter().enumerate() {
+    for (ti, t) in data.tasks.enumerated() {
         for i in &t.indicators {
             if let Some(&i) = ids.indicator.get(i.id.as_str()) {
                 ind_tasks[i].insert(ti);
@@ -589,8 +607,8 @@ fn indicator_links(data: &Data, ids: &Ids<'_>) -> IndicatorLinks {
     }
     IndicatorLinks {
         values: ind_values,
-        tasks: ind_tasks.into_iter().map(sorted).collect(),
-        task_indicators: task_indicators.into_iter().map(sorted).collect(),
+        tasks: ind_tasks.map(sorted),
+        task_indicators: task_indicators.map(sorted),
         doc_indicators,
     }
 }
@@ -598,17 +616,17 @@ fn indicator_links(data: &Data, ids: &Ids<'_>) -> IndicatorLinks {
 /// Per progress record, the agencies and the mechanisms it concerns.
 fn progress_links(
     data: &Data,
-    ids: &Ids<'_>,
-    task_current: &[Vec<(usize, Option<&Text>)>],
-    rec_agencies: &[Vec<usize>],
-) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
+    ids: &IdMaps<'_>,
+    task_current: &IxVec<Task, Vec<Noted<'_>>>,
+    rec_agencies: &Links<Recommendation, Agency>,
+) -> (Links<Progress, Agency>, Links<Progress, Mechanism>) {
     let (rec, task, mechanism) = (&ids.rec, &ids.task, &ids.mechanism);
     let mut progress_agencies = Vec::with_capacity(data.progress.len());
     let mut progress_mechanisms = Vec::with_capacity(data.progress.len());
     for p in &data.progress {
         let mut ags = BTreeSet::new();
         let mut mechs = BTreeSet::new();
-        let mut recs: BTreeSet<usize> = p
+        let mut recs: BTreeSet<Ix<Recommendation>> = p
             .recommendations
             .iter()
             .filter_map(|r| rec.get(r.id.as_str()).copied())
@@ -653,46 +671,49 @@ fn progress_links(
         progress_agencies.push(sorted(ags));
         progress_mechanisms.push(sorted(mechs));
     }
-    (progress_agencies, progress_mechanisms)
+    (
+        IxVec::from_vec(progress_agencies),
+        IxVec::from_vec(progress_mechanisms),
+    )
 }
 
 /// The tasks (not headings) each agency leads or answers for today.
 fn agency_led(
     data: &Data,
-    duties: &[Vec<Duty<'_>>],
-    task_current: &[Vec<(usize, Option<&Text>)>],
-) -> Vec<Vec<usize>> {
-    let mut led = vec![BTreeSet::new(); data.agencies.len()];
-    for (a, duties) in duties.iter().enumerate() {
+    duties: &IxVec<Agency, Vec<Duty<'_>>>,
+    task_current: &IxVec<Task, Vec<Noted<'_>>>,
+) -> Links<Agency, Task> {
+    let mut led = IxVec::per(&data.agencies, BTreeSet::new);
+    for (a, duties) in duties.enumerated() {
         for x in duties {
             if x.role == Role::Lead && !data.tasks[x.task].heading {
                 led[a].insert(x.task);
             }
         }
     }
-    for (t, cur) in task_current.iter().enumerate() {
+    for (t, cur) in task_current.enumerated() {
         if !data.tasks[t].heading {
-            for (a, _) in cur {
-                led[*a].insert(t);
+            for &(a, _) in cur {
+                led[a].insert(t);
             }
         }
     }
-    led.into_iter().map(sorted).collect()
+    led.map(sorted)
 }
 
 impl<'a> Index<'a> {
     /// Builds every link, one function per kind of link. Assumes validated
     /// data: dangling references are skipped, never followed.
     pub fn build(data: &'a Data, as_of: Date) -> Self {
-        let ids = Ids::new(data);
+        let ids = IdMaps::new(data);
         let tree = task_tree(data, &ids);
-        let task_last_due: Vec<Option<Date>> = data
+        let task_last_due: IxVec<Task, Option<Date>> = data
             .tasks
             .iter()
             .map(|t| t.due.iter().map(|d| d.date).max())
             .collect();
         let (task_records, rec_progress) = progress_records(data, &ids);
-        let task_state: Vec<TaskState> = data
+        let task_state: IxVec<Task, TaskState> = data
             .tasks
             .iter()
             .zip(&task_last_due)
@@ -707,11 +728,11 @@ impl<'a> Index<'a> {
         let indicators = indicator_links(data, &ids);
         let (progress_agencies, progress_mechanisms) =
             progress_links(data, &ids, &agencies.task_current, &recs.agencies);
-        let agency_progress = records_by(&progress_agencies, data.agencies.len());
-        let mechanism_progress = records_by(&progress_mechanisms, data.mechanisms.len());
+        let agency_progress = records_by(&progress_agencies, &data.agencies);
+        let mechanism_progress = records_by(&progress_mechanisms, &data.mechanisms);
         let agency_led = agency_led(data, &agencies.duties, &agencies.task_current);
         let rec_related = related_recs(data, &ids);
-        let Ids {
+        let IdMaps {
             mechanism,
             document,
             agency,
@@ -774,7 +795,7 @@ impl<'a> Index<'a> {
     }
 
     /// Counts of tasks by state (headings are never counted).
-    pub fn count_states(&self, tasks: impl Iterator<Item = usize>) -> Counts {
+    pub fn count_states(&self, tasks: impl Iterator<Item = Ix<Task>>) -> Counts {
         let mut c = Counts::default();
         for t in tasks {
             c.add(&self.task_state[t]);
@@ -786,7 +807,7 @@ impl<'a> Index<'a> {
     /// `current_lead`, or as successor of a lead that ended): what its page
     /// and the agency list count, and what the task list's `lead` filter
     /// selects (tasks.csv: `lead` or `current_lead`).
-    pub fn agency_led(&self, a: usize) -> Vec<usize> {
+    pub fn agency_led(&self, a: Ix<Agency>) -> Vec<Ix<Task>> {
         self.agency_led[a].clone()
     }
 
@@ -795,16 +816,16 @@ impl<'a> Index<'a> {
         crate::check::state::agency_ended(a, self.as_of)
     }
 
-    pub fn state(&self, t: usize) -> State {
+    pub fn state(&self, t: Ix<Task>) -> State {
         self.task_state[t].state
     }
 }
 
-/// The indices of `items` grouped under the key each maps to (of `n`), in
-/// item order; an item without a key (an unknown reference) is left out.
-fn group<T>(items: &[T], n: usize, key: impl Fn(&T) -> Option<usize>) -> Vec<Vec<usize>> {
-    let mut out = vec![Vec::new(); n];
-    for (i, x) in items.iter().enumerate() {
+/// The positions of `items` grouped under the record of `owners` each maps
+/// to, in item order; an item without one (an unknown reference) is left out.
+fn group<T, O>(items: &[T], owners: &[O], key: impl Fn(&T) -> Option<Ix<O>>) -> Links<O, T> {
+    let mut out = IxVec::per(owners, Vec::new);
+    for (i, x) in items.enumerated() {
         if let Some(k) = key(x) {
             out[k].push(i);
         }

@@ -6,7 +6,7 @@
 //! overdue only when its deadline has passed and a source dated after the
 //! deadline says it is not done.
 
-use crate::model::{Agency, By, Data, Recurring, Status, Task};
+use crate::model::{Agency, By, Data, Ix, Progress, Recurring, Status, Task};
 use jiff::civil::Date;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -87,18 +87,18 @@ pub struct TaskState {
     /// deadline, is not done.
     pub overdue: bool,
     /// The record that gave the state, if a source did.
-    pub latest: Option<usize>,
+    pub latest: Option<Ix<Progress>>,
     /// The latest status claimed by the state (government, legislature).
-    pub official: Option<usize>,
+    pub official: Option<Ix<Progress>>,
     /// The latest status from outside the state (UN, NHRI, civil society, academic).
-    pub independent: Option<usize>,
+    pub independent: Option<Ix<Progress>>,
     /// Every record about the task, newest first.
-    pub records: Vec<usize>,
+    pub records: Vec<Ix<Progress>>,
 }
 
 impl TaskState {
     /// The official claim and the independent assessment, when they differ.
-    pub fn disagreement(&self, data: &Data) -> Option<(usize, usize)> {
+    pub fn disagreement(&self, data: &Data) -> Option<(Ix<Progress>, Ix<Progress>)> {
         let (o, i) = (self.official?, self.independent?);
         (data.progress[o].status != data.progress[i].status).then_some((o, i))
     }
@@ -110,11 +110,11 @@ impl TaskState {
 pub(crate) fn task_state(
     task: &Task,
     last_due: Option<Date>,
-    records: &[usize],
+    records: &[Ix<Progress>],
     data: &Data,
     as_of: Date,
 ) -> TaskState {
-    let mut newest_first: Vec<usize> = records.to_vec();
+    let mut newest_first: Vec<Ix<Progress>> = records.to_vec();
     newest_first.reverse();
     if task.heading {
         return TaskState {
@@ -150,7 +150,8 @@ pub(crate) fn task_state(
     // "Overdue" needs a source saying "not done" after the deadline: a
     // record from before it (or from a period that may begin before it)
     // says nothing about whether the work was finished in time.
-    let said_after_deadline = |r: usize| last_due.is_some_and(|d| data.progress[r].date.start > d);
+    let said_after_deadline =
+        |r: Ix<Progress>| last_due.is_some_and(|d| data.progress[r].date.start > d);
     TaskState {
         state,
         overdue: passed
@@ -300,6 +301,10 @@ mod tests {
 
     const AS_OF: Date = date(2026, 6, 30);
 
+    fn ixs(records: &[usize]) -> Vec<Ix<Progress>> {
+        records.iter().map(|&i| Ix::new(i)).collect()
+    }
+
     #[test]
     fn deadline_alone_never_says_overdue_and_ignores_the_tasks_own_status() {
         let data = Data::default();
@@ -338,32 +343,32 @@ mod tests {
             ..Data::default()
         };
         let t = task(false, Recurring::None);
-        let s = task_state(&t, Some(date(2020, 12, 31)), &[0, 1, 2], &data, AS_OF);
+        let s = task_state(&t, Some(date(2020, 12, 31)), &ixs(&[0, 1, 2]), &data, AS_OF);
         assert_eq!(s.state, State::NotStarted);
         assert!(s.overdue, "deadline passed and a source says not done");
-        assert_eq!(s.latest, Some(1));
-        assert_eq!(s.records, vec![2, 1, 0]);
-        assert_eq!(s.disagreement(&data), Some((0, 1)));
+        assert_eq!(s.latest, Some(Ix::new(1)));
+        assert_eq!(s.records, ixs(&[2, 1, 0]));
+        assert_eq!(s.disagreement(&data), Some((Ix::new(0), Ix::new(1))));
         // A "not done" from before the deadline is not a finding that the
         // deadline was missed: the state stays, "overdue" does not.
-        let s = task_state(&t, Some(date(2022, 12, 31)), &[0, 1], &data, AS_OF);
+        let s = task_state(&t, Some(date(2022, 12, 31)), &ixs(&[0, 1]), &data, AS_OF);
         assert_eq!(s.state, State::NotStarted);
         assert!(!s.overdue, "the source predates the deadline");
         // Not yet due: not overdue, whatever the status.
-        let s = task_state(&t, Some(date(2027, 1, 1)), &[0, 1], &data, AS_OF);
+        let s = task_state(&t, Some(date(2027, 1, 1)), &ixs(&[0, 1]), &data, AS_OF);
         assert!(!s.overdue);
         let mut c = Counts::default();
         c.add(&task_state(
             &t,
             Some(date(2020, 12, 31)),
-            &[0],
+            &ixs(&[0]),
             &data,
             AS_OF,
         ));
         c.add(&task_state(
             &t,
             Some(date(2020, 12, 31)),
-            &[0, 1],
+            &ixs(&[0, 1]),
             &data,
             AS_OF,
         ));

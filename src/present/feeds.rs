@@ -7,7 +7,7 @@
 //! site moves to another address.
 
 use crate::check::index::{Index, State};
-use crate::model::{Collection, Progress, Source};
+use crate::model::{Collection, Ix, Progress, Records, Source, Task};
 use crate::source::config::Config;
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
@@ -126,7 +126,7 @@ pub(crate) fn atom(
     path: &str,
     page: &str,
     title: &str,
-    records: &[usize],
+    records: &[Ix<Progress>],
 ) -> Vec<u8> {
     let d = idx.data;
     let updated = records
@@ -255,8 +255,8 @@ fn fold(line: &str, out: &mut String) {
 /// every task not recorded as done: one all-day event per milestone.
 pub(crate) fn ics(cfg: &Config, l: &Lang<'_>, idx: &Index<'_>) -> Vec<u8> {
     let d = idx.data;
-    let mut events: Vec<(jiff::civil::Date, usize)> = Vec::new();
-    for (ti, t) in d.tasks.iter().enumerate() {
+    let mut events: Vec<(jiff::civil::Date, Ix<Task>)> = Vec::new();
+    for (ti, t) in d.tasks.enumerated() {
         let st = idx.state(ti);
         if t.heading || st == State::Done {
             continue;

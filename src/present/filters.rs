@@ -7,6 +7,7 @@
 //! the theme page does.
 
 use crate::check::index::{Index, State, TaskState};
+use crate::model::{Ix, IxVec, Recommendation, Records, Task};
 use minijinja::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -38,8 +39,8 @@ pub(crate) type Row = BTreeMap<&'static str, String>;
 
 /// The filter values of every task and recommendation.
 pub(crate) struct Facets {
-    pub tasks: Vec<Row>,
-    pub recs: Vec<Row>,
+    pub tasks: IxVec<Task, Row>,
+    pub recs: IxVec<Recommendation, Row>,
 }
 
 fn join<'s>(items: impl IntoIterator<Item = &'s str>) -> String {
@@ -50,30 +51,29 @@ fn join<'s>(items: impl IntoIterator<Item = &'s str>) -> String {
 impl Facets {
     pub(crate) fn build(idx: &Index<'_>) -> Self {
         let d = idx.data;
-        let mut task_themes = vec![Vec::new(); d.tasks.len()];
-        for (th, tasks) in idx.theme_tasks.iter().enumerate() {
+        let mut task_themes = IxVec::per(&d.tasks, Vec::new);
+        for (th, tasks) in idx.theme_tasks.enumerated() {
             for &t in tasks {
                 task_themes[t].push(d.themes[th].id.id.as_str());
             }
         }
         let agency_id = |a: &'_ str| idx.agency.get(a).map(|&i| d.agencies[i].id.id.as_str());
-        let years = |t: usize| -> Vec<String> {
+        let years = |t: Ix<Task>| -> Vec<String> {
             d.tasks[t]
                 .due
                 .iter()
                 .map(|x| x.date.year().to_string())
                 .collect()
         };
-        let mut lead_of: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); d.tasks.len()];
-        for (ai, a) in d.agencies.iter().enumerate() {
+        let mut lead_of: IxVec<Task, BTreeSet<&str>> = IxVec::per(&d.tasks, BTreeSet::new);
+        for (ai, a) in d.agencies.enumerated() {
             for t in idx.agency_led(ai) {
                 lead_of[t].insert(a.id.id.as_str());
             }
         }
-        let tasks: Vec<Row> = d
+        let tasks = d
             .tasks
-            .iter()
-            .enumerate()
+            .enumerated()
             .map(|(ti, t)| {
                 let mut row = Row::new();
                 if t.heading {
@@ -116,8 +116,7 @@ impl Facets {
             .collect();
         let recs = d
             .recommendations
-            .iter()
-            .enumerate()
+            .enumerated()
             .map(|(ri, r)| {
                 let mut row = Row::new();
                 let ts = &idx.rec_tasks[ri];

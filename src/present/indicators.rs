@@ -4,7 +4,7 @@
 //! target, the age of the data against `as_of`, and a summary of rated
 //! indicators' change since the previous assessment.
 
-use crate::model::{Indicator, IndicatorValue};
+use crate::model::{Document, Indicator, IndicatorValue, Ix, Records};
 use crate::present::views::{Ctx, Views, list, obj, opt};
 use minijinja::Value;
 use std::collections::BTreeMap;
@@ -149,24 +149,34 @@ fn latest<'d>(vals: &[&'d IndicatorValue]) -> (Option<&'d str>, Vec<&'d Indicato
 /// The indicators grouped by their source document (in document order;
 /// those with no known source last), each group in data order: the order
 /// of the indicators page, and what it is cut into pages by.
-pub(crate) fn by_source(idx: &crate::check::index::Index<'_>) -> Vec<(Option<usize>, Vec<usize>)> {
+pub(crate) fn by_source(idx: &crate::check::index::Index<'_>) -> Vec<SourceGroup> {
     let d = idx.data;
-    let mut by_source: BTreeMap<(bool, usize), Vec<usize>> = BTreeMap::new();
-    for (i, ind) in d.indicators.iter().enumerate() {
+    // Known sources first (`false` sorts before `true`), in document order.
+    type Key = (bool, Option<Ix<Document>>);
+    let mut by_source: BTreeMap<Key, Vec<Ix<Indicator>>> = BTreeMap::new();
+    for (i, ind) in d.indicators.enumerated() {
         let src = ind
             .source
             .as_ref()
             .and_then(|s| idx.document.get(s.id.as_str()).copied());
-        by_source
-            .entry((src.is_none(), src.unwrap_or(0)))
-            .or_default()
-            .push(i);
+        by_source.entry((src.is_none(), src)).or_default().push(i);
     }
     by_source
         .into_iter()
-        .map(|((none, doc), inds)| ((!none).then_some(doc), inds))
+        .map(|((_, doc), inds)| (doc, inds))
         .collect()
 }
+
+/// The indicators of one source document (none: no known source).
+pub(crate) type SourceGroup = (Option<Ix<Document>>, Vec<Ix<Indicator>>);
+
+/// A source's part of one page: its document, all its indicators, and
+/// those on the page.
+pub(crate) type SourcePart<'a> = (
+    Option<Ix<Document>>,
+    &'a [Ix<Indicator>],
+    &'a [Ix<Indicator>],
+);
 
 /// The groups of one page of the indicators page: for each source on the
 /// page, its document (none: no known source), all its indicators and
@@ -177,17 +187,13 @@ pub(crate) fn by_source(idx: &crate::check::index::Index<'_>) -> Vec<(Option<usi
 /// change. A source whose indicators run over a page edge shows on both
 /// pages, each with its part of the rows; its years and its summary are of
 /// all its indicators, its comparison table of those on the page.
-pub(crate) fn index(
-    c: &Ctx<'_>,
-    v: &Views,
-    parts: &[(Option<usize>, &[usize], &[usize])],
-) -> Value {
+pub(crate) fn index(c: &Ctx<'_>, v: &Views, parts: &[SourcePart<'_>]) -> Value {
     let idx = c.idx;
     let d = idx.data;
     let groups: Vec<Value> = parts
         .iter()
         .map(|&(src, inds, shown)| {
-            let vals = |i: usize| -> Vec<&IndicatorValue> {
+            let vals = |i: Ix<Indicator>| -> Vec<&IndicatorValue> {
                 idx.ind_values[i].iter().map(|&x| &d.values[x]).collect()
             };
             let rows: Vec<Value> = shown
@@ -248,7 +254,12 @@ pub(crate) fn index(
 /// numeric indicators of the same source with a value in both periods
 /// (an overall score). The previous period is the one before the latest
 /// among the source's values (2019 before 2022 for the R2P assessment).
-fn change_summary(c: &Ctx<'_>, v: &Views, inds: &[usize], shown: &[usize]) -> Option<Value> {
+fn change_summary(
+    c: &Ctx<'_>,
+    v: &Views,
+    inds: &[Ix<Indicator>],
+    shown: &[Ix<Indicator>],
+) -> Option<Value> {
     let idx = c.idx;
     let d = idx.data;
     let mut periods: Vec<(i16, i16, &str)> = inds
@@ -344,7 +355,7 @@ fn change_summary(c: &Ctx<'_>, v: &Views, inds: &[usize], shown: &[usize]) -> Op
 }
 
 /// The indicator rows of a theme page: each with its latest value and year.
-pub(crate) fn rows_for(c: &Ctx<'_>, v: &Views, inds: &[usize]) -> Value {
+pub(crate) fn rows_for(c: &Ctx<'_>, v: &Views, inds: &[Ix<Indicator>]) -> Value {
     let d = c.idx.data;
     list(
         inds.iter()

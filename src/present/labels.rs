@@ -5,6 +5,7 @@
 //! on one page said nothing about where each went).
 
 use crate::check::index::Index;
+use crate::model::{Ix, Recommendation, Task};
 use crate::source::markdown;
 
 /// Characters a subject taken from a recommendation's text is cut to.
@@ -54,7 +55,13 @@ pub(crate) fn clip(s: &str, n: usize) -> String {
 /// Where a recommendation comes from: its document's symbol
 /// ("CAT/C/VNM/CO/1"); a document without one by its mechanism and cycle
 /// ("Universal Periodic Review (UPR), cycle III"), else by its title.
-fn source(idx: &Index<'_>, ri: usize, lang: &str, langs: &[String], w: &Words) -> String {
+fn source(
+    idx: &Index<'_>,
+    ri: Ix<Recommendation>,
+    lang: &str,
+    langs: &[String],
+    w: &Words,
+) -> String {
     let d = idx.data;
     let r = &d.recommendations[ri];
     let doc = idx
@@ -87,7 +94,7 @@ fn source(idx: &Index<'_>, ri: usize, lang: &str, langs: &[String], w: &Words) -
 /// "Universal Periodic Review (UPR), cycle III, ¶ not confirmed: Criminalise all forms…".
 pub(crate) fn recommendation(
     idx: &Index<'_>,
-    ri: usize,
+    ri: Ix<Recommendation>,
     lang: &str,
     langs: &[String],
     w: &Words,
@@ -129,7 +136,7 @@ pub(crate) fn recommendation(
 /// A task's reference with its plan, which tells same-numbered tasks of two
 /// plans apart: "A.II.3.3 (1252/QĐ-TTg)"; a plan without a decision symbol
 /// by its title.
-pub(crate) fn task_ref(idx: &Index<'_>, ti: usize, lang: &str, langs: &[String]) -> String {
+pub(crate) fn task_ref(idx: &Index<'_>, ti: Ix<Task>, lang: &str, langs: &[String]) -> String {
     let d = idx.data;
     let t = &d.tasks[ti];
     let plan = idx.plan.get(t.plan.id.as_str()).map(|&p| &d.plans[p]);
@@ -147,7 +154,7 @@ pub(crate) fn task_ref(idx: &Index<'_>, ti: usize, lang: &str, langs: &[String])
 
 /// A task's label: its reference with its plan, and the start of its text:
 /// "A.II.3.3 (1252/QĐ-TTg): Study reducing the death penalty…".
-pub(crate) fn task(idx: &Index<'_>, ti: usize, lang: &str, langs: &[String]) -> String {
+pub(crate) fn task(idx: &Index<'_>, ti: Ix<Task>, lang: &str, langs: &[String]) -> String {
     let text = markdown::plain(idx.data.tasks[ti].text.plain(lang, langs));
     format!(
         "{}: {}",
@@ -160,6 +167,7 @@ pub(crate) fn task(idx: &Index<'_>, ti: usize, lang: &str, langs: &[String]) -> 
 mod tests {
     use super::*;
     use crate::diag::{Diagnostics, Sources};
+    use crate::model::Records;
     use std::path::Path;
 
     fn words() -> Words {
@@ -191,8 +199,9 @@ mod tests {
         // A treaty body's recommendation: symbol, paragraph, heading.
         let cat = d
             .recommendations
-            .iter()
-            .position(|r| r.paragraph.is_some() && r.heading.is_some())
+            .enumerated()
+            .find(|(_, r)| r.paragraph.is_some() && r.heading.is_some())
+            .map(|(i, _)| i)
             .expect("a recommendation with paragraph and heading");
         let label = recommendation(&idx, cat, "en", langs, &words());
         let r = &d.recommendations[cat];
@@ -218,7 +227,9 @@ mod tests {
         );
         // Every recommendation's label differs from every other's, in each language.
         for lang in langs {
-            let mut all: Vec<String> = (0..d.recommendations.len())
+            let mut all: Vec<String> = d
+                .recommendations
+                .ixs()
                 .map(|i| recommendation(&idx, i, lang, langs, &words()))
                 .collect();
             assert!(all.iter().all(|l| !l.contains("None") && l.len() > 10));
@@ -237,7 +248,7 @@ mod tests {
         let idx = Index::build(&site.data, site.config.as_of);
         let langs = &site.config.languages;
         let d = idx.data;
-        for (ti, t) in d.tasks.iter().enumerate() {
+        for (ti, t) in d.tasks.enumerated() {
             let plan = &d.plans[idx.plan[t.plan.id.as_str()]];
             let sym = d.documents[idx.document[plan.document.id.as_str()]]
                 .symbol

@@ -4,7 +4,7 @@
 //! build never holds every page's context at once.
 
 use crate::check::deadlines;
-use crate::check::index::{Counts, Role, State, Succ};
+use crate::check::index::{Counts, Links, Role, State, Succ};
 use crate::model::*;
 use crate::present::charts;
 use crate::present::feeds;
@@ -50,12 +50,12 @@ pub(crate) fn jobs<'a>(c: &'a Ctx<'a>, v: &'a Views, site: &'a Loaded) -> Vec<Jo
     // (`Collection::page`).
     macro_rules! records {
         ($collection:expr, $records:expr, $template:literal, $make:ident) => {
-            for (i, r) in $records.iter().enumerate() {
+            for (i, r) in $records.enumerated() {
                 push(
                     format!("{}index.html", $collection.page(lang, &r.id.id)),
                     $template,
                     Box::new(move || {
-                        let (title, description) = meta(c, $collection, i);
+                        let (title, description) = Meta::meta(c, i);
                         minijinja::context! {
                             meta_title => title,
                             meta_description => description,
@@ -71,14 +71,14 @@ pub(crate) fn jobs<'a>(c: &'a Ctx<'a>, v: &'a Views, site: &'a Loaded) -> Vec<Jo
     // page `k` (`<section>/<id>/page/<k>/`).
     macro_rules! records_paged {
         ($collection:expr, $records:expr, $template:literal, $make:ident, $rows:expr) => {
-            for (i, r) in $records.iter().enumerate() {
+            for (i, r) in $records.enumerated() {
                 let base = $collection.page(lang, &r.id.id);
                 for k in 1..=page_count($rows(i), PER_PAGE_LISTS) {
                     push(
                         format!("{}index.html", paged_dir(&base, k)),
                         $template,
                         Box::new(move || {
-                            let (title, description) = meta(c, $collection, i);
+                            let (title, description) = Meta::meta(c, i);
                             minijinja::context! {
                                 meta_title => title,
                                 meta_description => description,
@@ -121,7 +121,9 @@ pub(crate) fn jobs<'a>(c: &'a Ctx<'a>, v: &'a Views, site: &'a Loaded) -> Vec<Jo
         );
     }
     records!(Collection::Agencies, d.agencies, "agency.html", agency);
-    let rec_rows: usize = (0..d.mechanisms.len())
+    let rec_rows: usize = d
+        .mechanisms
+        .ixs()
         .flat_map(|m| c.idx.mech_docs[m].iter())
         .map(|&doc| c.idx.doc_recs[doc].len())
         .sum();
@@ -149,16 +151,11 @@ pub(crate) fn jobs<'a>(c: &'a Ctx<'a>, v: &'a Views, site: &'a Loaded) -> Vec<Jo
         "plans.html",
         Box::new(move || plans(c, v)),
     );
-    records_paged!(Collection::Plans, d.plans, "plan.html", plan, |i: usize| c
+    records_paged!(Collection::Plans, d.plans, "plan.html", plan, |i| c
         .idx
         .plan_tasks[i]
         .len());
-    let task_rows: usize = d
-        .plans
-        .iter()
-        .enumerate()
-        .map(|(pi, _)| c.idx.plan_tasks[pi].len())
-        .sum();
+    let task_rows: usize = c.idx.plan_tasks.iter().map(Vec::len).sum();
     paged!(Collection::Tasks, task_rows, "tasks.html", |k| tasks(
         c, v, k
     ));
@@ -177,13 +174,9 @@ pub(crate) fn jobs<'a>(c: &'a Ctx<'a>, v: &'a Views, site: &'a Loaded) -> Vec<Jo
         "themes.html",
         Box::new(move || themes(c, v)),
     );
-    records_paged!(
-        Collection::Themes,
-        d.themes,
-        "theme.html",
-        theme,
-        |i: usize| { theme_rows(c.idx, i) }
-    );
+    records_paged!(Collection::Themes, d.themes, "theme.html", theme, |i| {
+        theme_rows(c.idx, i)
+    });
     push(
         format!("{}index.html", Collection::Mechanisms.list(lang)),
         "mechanisms.html",
@@ -194,7 +187,7 @@ pub(crate) fn jobs<'a>(c: &'a Ctx<'a>, v: &'a Views, site: &'a Loaded) -> Vec<Jo
         d.mechanisms,
         "mechanism.html",
         mechanism,
-        |i: usize| c.idx.mech_recs[i].len()
+        |i| c.idx.mech_recs[i].len()
     );
     // One row per document: 550 at 100,000 synthetic records.
     paged!(
@@ -202,7 +195,7 @@ pub(crate) fn jobs<'a>(c: &'a Ctx<'a>, v: &'a Views, site: &'a Loaded) -> Vec<Jo
         d.documents.len(),
         "documents.html",
         |k| minijinja::context! {
-            documents => page_of(&v.documents, k, PER_PAGE).to_vec(),
+            documents => page_of(v.documents.as_slice(), k, PER_PAGE).to_vec(),
             pager => pager(&Collection::Documents.list(lang), k, d.documents.len(), PER_PAGE),
         }
     );
@@ -211,7 +204,7 @@ pub(crate) fn jobs<'a>(c: &'a Ctx<'a>, v: &'a Views, site: &'a Loaded) -> Vec<Jo
         d.documents,
         "document.html",
         document,
-        |i: usize| c.idx.doc_recs[i].len().max(c.idx.doc_indicators[i].len())
+        |i| c.idx.doc_recs[i].len().max(c.idx.doc_indicators[i].len())
     );
     // Indicators by source: one page of `PER_PAGE` rows at a time, the
     // grouping made once for all of them.
@@ -313,82 +306,125 @@ const DESCRIPTION: usize = 200;
 
 /// A record page's title and description for search engines and link
 /// previews (Open Graph, Twitter cards), made from the record: a shared
-/// link to a task shows the task, not the site's blurb.
-fn meta(c: &Ctx<'_>, collection: Collection, i: usize) -> (String, String) {
-    use crate::present::labels::{self, clip};
-    let idx = c.idx;
-    let d = idx.data;
-    let (l, ls) = (c.lang, c.langs);
-    let p = |t: &Text| markdown::plain(t.plain(l, ls));
-    let op = |t: &Option<Text>| t.as_ref().map(p).unwrap_or_default();
-    let or = |a: String, b: String| if a.is_empty() { b } else { a };
-    // A record's name, and its description or else its name again.
-    let named = |name: &Text, description: &Option<Text>| {
-        (p(name), clip(&or(op(description), p(name)), DESCRIPTION))
-    };
-    match collection {
-        Collection::Recommendations => {
-            let r = &d.recommendations[i];
-            let words = labels::Words::new(|k| c.tr(k));
-            (
-                labels::recommendation(idx, i, l, ls, &words),
-                clip(&p(&r.text), DESCRIPTION),
-            )
-        }
-        Collection::Tasks => (
-            labels::task(idx, i, l, ls),
-            clip(&p(&d.tasks[i].text), DESCRIPTION),
-        ),
-        Collection::Agencies => {
-            let a = &d.agencies[i];
-            let led = idx.agency_duties[i]
-                .iter()
-                .filter(|x| x.role == Role::Lead)
-                .map(|x| x.task)
-                .chain(idx.agency_inherited[i].iter().copied());
-            // The same states as the page: "overdue" only where a source
-            // says not done, past deadline where nothing is recorded.
-            let n = idx.count_states(led);
-            let counts = format!(
-                "{}: {}; {}: {}; {}: {}; {}: {}.",
-                c.tr("agency.answers_for"),
-                n.total(),
-                c.tr("deadline.past-deadline"),
-                n.past_deadline,
-                c.tr("deadline.overdue_short"),
-                n.overdue,
-                c.tr("deadline.upcoming"),
-                n.upcoming
-            );
-            let about = clip(&op(&a.description), DESCRIPTION);
-            let text = if n.total() == 0 {
-                about
-            } else if about.is_empty() {
-                counts
-            } else {
-                format!("{counts} {about}")
-            };
-            (p(&a.name), clip(&text, DESCRIPTION))
-        }
-        Collection::Plans => named(&d.plans[i].title, &d.plans[i].description),
-        Collection::Themes => named(&d.themes[i].name, &d.themes[i].description),
-        Collection::Mechanisms => named(&d.mechanisms[i].name, &d.mechanisms[i].description),
-        Collection::Documents => {
-            let x = &d.documents[i];
-            let title = p(&x.title);
-            let name = match &x.symbol {
-                Some(s) => format!("{s}: {title}"),
-                None => title,
-            };
-            (
-                name.clone(),
-                clip(&or(op(&x.description), name), DESCRIPTION),
-            )
-        }
-        Collection::Indicators => named(&d.indicators[i].title, &d.indicators[i].description),
-        // No pages of their own (`Collection::section`).
-        Collection::IndicatorValues | Collection::Progress => (String::new(), String::new()),
+/// link to a task shows the task, not the site's blurb. One impl per
+/// collection with pages, so a record's position picks its own kind.
+trait Meta: Sized {
+    fn meta(c: &Ctx<'_>, i: Ix<Self>) -> (String, String);
+}
+
+/// A text as plain text in the page's language.
+fn plain(c: &Ctx<'_>, t: &Text) -> String {
+    markdown::plain(t.plain(c.lang, c.langs))
+}
+
+/// A record's name, and its description or else its name again.
+fn named(c: &Ctx<'_>, name: &Text, description: &Option<Text>) -> (String, String) {
+    named_as(plain(c, name), description.as_ref().map(|t| plain(c, t)))
+}
+
+impl Meta for Recommendation {
+    fn meta(c: &Ctx<'_>, i: Ix<Self>) -> (String, String) {
+        let r = &c.idx.data.recommendations[i];
+        let words = crate::present::labels::Words::new(|k| c.tr(k));
+        (
+            crate::present::labels::recommendation(c.idx, i, c.lang, c.langs, &words),
+            crate::present::labels::clip(&plain(c, &r.text), DESCRIPTION),
+        )
     }
+}
+
+impl Meta for Task {
+    fn meta(c: &Ctx<'_>, i: Ix<Self>) -> (String, String) {
+        (
+            crate::present::labels::task(c.idx, i, c.lang, c.langs),
+            crate::present::labels::clip(&plain(c, &c.idx.data.tasks[i].text), DESCRIPTION),
+        )
+    }
+}
+
+impl Meta for Agency {
+    fn meta(c: &Ctx<'_>, i: Ix<Self>) -> (String, String) {
+        use crate::present::labels::clip;
+        let idx = c.idx;
+        let a = &idx.data.agencies[i];
+        let led = idx.agency_duties[i]
+            .iter()
+            .filter(|x| x.role == Role::Lead)
+            .map(|x| x.task)
+            .chain(idx.agency_inherited[i].iter().copied());
+        // The same states as the page: "overdue" only where a source
+        // says not done, past deadline where nothing is recorded.
+        let n = idx.count_states(led);
+        let counts = format!(
+            "{}: {}; {}: {}; {}: {}; {}: {}.",
+            c.tr("agency.answers_for"),
+            n.total(),
+            c.tr("deadline.past-deadline"),
+            n.past_deadline,
+            c.tr("deadline.overdue_short"),
+            n.overdue,
+            c.tr("deadline.upcoming"),
+            n.upcoming
+        );
+        let description = a.description.as_ref().map(|t| plain(c, t));
+        let about = clip(&description.unwrap_or_default(), DESCRIPTION);
+        let text = if n.total() == 0 {
+            about
+        } else if about.is_empty() {
+            counts
+        } else {
+            format!("{counts} {about}")
+        };
+        (plain(c, &a.name), clip(&text, DESCRIPTION))
+    }
+}
+
+impl Meta for Plan {
+    fn meta(c: &Ctx<'_>, i: Ix<Self>) -> (String, String) {
+        let p = &c.idx.data.plans[i];
+        named(c, &p.title, &p.description)
+    }
+}
+
+impl Meta for Theme {
+    fn meta(c: &Ctx<'_>, i: Ix<Self>) -> (String, String) {
+        let t = &c.idx.data.themes[i];
+        named(c, &t.name, &t.description)
+    }
+}
+
+impl Meta for Mechanism {
+    fn meta(c: &Ctx<'_>, i: Ix<Self>) -> (String, String) {
+        let m = &c.idx.data.mechanisms[i];
+        named(c, &m.name, &m.description)
+    }
+}
+
+impl Meta for Document {
+    fn meta(c: &Ctx<'_>, i: Ix<Self>) -> (String, String) {
+        let x = &c.idx.data.documents[i];
+        let title = plain(c, &x.title);
+        let name = match &x.symbol {
+            Some(s) => format!("{s}: {title}"),
+            None => title,
+        };
+        named_as(name, x.description.as_ref().map(|t| plain(c, t)))
+    }
+}
+
+impl Meta for Indicator {
+    fn meta(c: &Ctx<'_>, i: Ix<Self>) -> (String, String) {
+        let x = &c.idx.data.indicators[i];
+        named(c, &x.title, &x.description)
+    }
+}
+
+/// A title, and a description or else the title again.
+fn named_as(name: String, description: Option<String>) -> (String, String) {
+    let about = description.unwrap_or_default();
+    let text = if about.is_empty() { &name } else { &about };
+    let text = crate::present::labels::clip(text, DESCRIPTION);
+    (name, text)
 }
 
 fn home(c: &Ctx<'_>, v: &Views) -> Value {
@@ -396,8 +432,7 @@ fn home(c: &Ctx<'_>, v: &Views) -> Value {
     let d = idx.data;
     let mech_counts: Vec<Value> = d
         .mechanisms
-        .iter()
-        .enumerate()
+        .enumerated()
         .map(|(i, _)| {
             obj([
                 ("mechanism", v.mechanisms[i].clone()),
@@ -414,7 +449,9 @@ fn home(c: &Ctx<'_>, v: &Views) -> Value {
             ])
         })
         .collect();
-    let mut busiest: Vec<(usize, usize)> = (0..d.agencies.len())
+    let mut busiest: Vec<(Ix<Agency>, usize)> = d
+        .agencies
+        .ixs()
         .map(|a| {
             (
                 a,
@@ -437,14 +474,14 @@ fn home(c: &Ctx<'_>, v: &Views) -> Value {
             ])
         })
         .collect();
-    let mut upcoming: Vec<usize> = (0..d.tasks.len())
+    let mut upcoming: Vec<Ix<Task>> = d
+        .tasks
+        .ixs()
         .filter(|&t| idx.state(t) == State::Upcoming)
         .collect();
     upcoming.sort_by_key(|&t| (idx.task_last_due[t], t));
     // The latest recorded states: what a source says, newest first.
-    let mut recorded: Vec<usize> = (0..d.tasks.len())
-        .filter(|&t| idx.state(t).recorded())
-        .collect();
+    let mut recorded: Vec<Ix<Task>> = d.tasks.ixs().filter(|&t| idx.state(t).recorded()).collect();
     recorded.sort_by_key(|&t| {
         let latest = idx.task_state[t].latest.map(|p| d.progress[p].date.start);
         (std::cmp::Reverse(latest), t)
@@ -453,7 +490,7 @@ fn home(c: &Ctx<'_>, v: &Views) -> Value {
         mechanisms => mech_counts,
         coverage => all_coverage(c, v),
         plans => plan_counts_for(c, v),
-        counts => counts_view(&idx.count_states(0..d.tasks.len())),
+        counts => counts_view(&idx.count_states(d.tasks.ixs())),
         busiest => busiest,
         upcoming => pick(&v.tasks, &upcoming[..upcoming.len().min(8)]),
         recorded => pick(&v.tasks, &recorded[..recorded.len().min(8)]),
@@ -474,14 +511,14 @@ fn agencies(c: &Ctx<'_>, v: &Views, k: usize) -> Value {
     let idx = c.idx;
     let d = idx.data;
     let led = deadlines::led_by_agency(idx);
-    let order = by_name(c, 0..d.agencies.len());
+    let order = by_name(c, d.agencies.ixs());
     let rows: Vec<Value> = page_of(&order, k, PER_PAGE_LISTS)
         .iter()
         .copied()
         .map(|a| (a, &led[a]))
         .map(|(a, n)| {
             let duties = &idx.agency_duties[a];
-            let lead: Vec<usize> = duties
+            let lead: Vec<Ix<Task>> = duties
                 .iter()
                 .filter(|x| x.role == Role::Lead && !d.tasks[x.task].heading)
                 .map(|x| x.task)
@@ -506,13 +543,13 @@ fn agencies(c: &Ctx<'_>, v: &Views, k: usize) -> Value {
     }
 }
 
-fn agency(c: &Ctx<'_>, v: &Views, ai: usize) -> Value {
+fn agency(c: &Ctx<'_>, v: &Views, ai: Ix<Agency>) -> Value {
     let idx = c.idx;
     let d = idx.data;
     let a = &d.agencies[ai];
     let duties = &idx.agency_duties[ai];
     let mut by_plan: Vec<Value> = Vec::new();
-    for (pi, _) in d.plans.iter().enumerate() {
+    for (pi, _) in d.plans.enumerated() {
         let row = |role: Role| -> Vec<Value> {
             duties
                 .iter()
@@ -539,7 +576,7 @@ fn agency(c: &Ctx<'_>, v: &Views, ai: usize) -> Value {
     let by_state: Vec<Value> = State::COUNTED
         .iter()
         .filter_map(|&st| {
-            let mut ts: Vec<usize> = led
+            let mut ts: Vec<Ix<Task>> = led
                 .iter()
                 .copied()
                 .filter(|&t| idx.state(t) == st)
@@ -591,13 +628,14 @@ fn agency(c: &Ctx<'_>, v: &Views, ai: usize) -> Value {
 fn recommendations(c: &Ctx<'_>, v: &Views, k: usize) -> Value {
     let idx = c.idx;
     let lang = c.lang;
-    let nm = idx.data.mechanisms.len();
+    let mechs = &idx.data.mechanisms;
     // Every (mechanism, document) group in list order, then page `k` of it.
-    let keys: Vec<(usize, usize)> = (0..nm)
+    let keys: Vec<(Ix<Mechanism>, Ix<Document>)> = mechs
+        .ixs()
         .flat_map(|m| idx.mech_docs[m].iter().map(move |&doc| (m, doc)))
         .filter(|&(_, doc)| !idx.doc_recs[doc].is_empty())
         .collect();
-    let groups_rows: Vec<&[usize]> = keys
+    let groups_rows: Vec<&[Ix<Recommendation>]> = keys
         .iter()
         .map(|&(_, doc)| &idx.doc_recs[doc][..])
         .collect();
@@ -606,7 +644,8 @@ fn recommendations(c: &Ctx<'_>, v: &Views, k: usize) -> Value {
     let on_page = page_groups(&groups_rows, k, PER_PAGE);
     let base = Collection::Recommendations.list(lang);
     let paged = page_count(total, PER_PAGE) > 1;
-    let groups: Vec<Value> = (0..nm)
+    let groups: Vec<Value> = mechs
+        .ixs()
         .filter_map(|m| {
             let docs: Vec<Value> = on_page
                 .iter()
@@ -630,7 +669,8 @@ fn recommendations(c: &Ctx<'_>, v: &Views, k: usize) -> Value {
         })
         .collect();
     // The jump links to each mechanism lead to the page where it starts.
-    let nav: Vec<Value> = (0..nm)
+    let nav: Vec<Value> = mechs
+        .ixs()
         .map(|m| {
             let start = keys
                 .iter()
@@ -680,8 +720,7 @@ fn make_task_form(c: &Ctx<'_>, v: &Views) -> Value {
     let rows = idx
         .data
         .tasks
-        .iter()
-        .enumerate()
+        .enumerated()
         .filter(|(_, t)| idx.plan.contains_key(t.plan.id.as_str()))
         .map(|(i, _)| &v.facets.rows.tasks[i]);
     filters::list_form(&filters::TASK_FILTERS, rows, &label_views(v))
@@ -722,7 +761,7 @@ fn filter_options(c: &Ctx<'_>, form: &Value) -> Value {
     list(dims.collect())
 }
 
-fn recommendation(c: &Ctx<'_>, v: &Views, ri: usize) -> Value {
+fn recommendation(c: &Ctx<'_>, v: &Views, ri: Ix<Recommendation>) -> Value {
     let idx = c.idx;
     let d = idx.data;
     let r = &d.recommendations[ri];
@@ -758,21 +797,18 @@ fn plans(c: &Ctx<'_>, v: &Views) -> Value {
     minijinja::context! { plans => plan_counts_for(c, v) }
 }
 
-fn plan(c: &Ctx<'_>, v: &Views, pi: usize, k: usize) -> Value {
+fn plan(c: &Ctx<'_>, v: &Views, pi: Ix<Plan>, k: usize) -> Value {
     let idx = c.idx;
     let d = idx.data;
     let p = &d.plans[pi];
     let successor = idx.plan_successor[pi].map(|s| match s {
         Succ::Plan(q) => obj([
-            ("plan", v.plans[q.get()].clone()),
-            (
-                "transcribed",
-                Value::from(!idx.plan_tasks[q.get()].is_empty()),
-            ),
+            ("plan", v.plans[q].clone()),
+            ("transcribed", Value::from(!idx.plan_tasks[q].is_empty())),
         ]),
-        Succ::Document(doc) => obj([("document", v.documents[doc.get()].clone())]),
+        Succ::Document(doc) => obj([("document", v.documents[doc].clone())]),
     });
-    let answers: Vec<usize> = p
+    let answers: Vec<Ix<Document>> = p
         .answers
         .iter()
         .filter_map(|a| idx.document.get(a.id.as_str()).copied())
@@ -807,10 +843,12 @@ fn plan(c: &Ctx<'_>, v: &Views, pi: usize, k: usize) -> Value {
 fn tasks(c: &Ctx<'_>, v: &Views, k: usize) -> Value {
     let idx = c.idx;
     let d = idx.data;
-    let plans: Vec<usize> = (0..d.plans.len())
+    let plans: Vec<Ix<Plan>> = d
+        .plans
+        .ixs()
         .filter(|&pi| !idx.plan_tasks[pi].is_empty())
         .collect();
-    let rows: Vec<&[usize]> = plans.iter().map(|&pi| &idx.plan_tasks[pi][..]).collect();
+    let rows: Vec<&[Ix<Task>]> = plans.iter().map(|&pi| &idx.plan_tasks[pi][..]).collect();
     let total: usize = rows.iter().map(|g| g.len()).sum();
     let groups: Vec<Value> = page_groups(&rows, k, PER_PAGE)
         .into_iter()
@@ -825,15 +863,15 @@ fn tasks(c: &Ctx<'_>, v: &Views, k: usize) -> Value {
     minijinja::context! { groups => groups, pager => pager(&Collection::Tasks.list(c.lang), k, total, PER_PAGE), coverage => all_coverage(c, v), agencies => v.agencies.clone(), filters => task_form(c, v), filters_src => paged.then(|| format!("{}filters.json", Collection::Tasks.list(c.lang))), slices => slices(c, v) }
 }
 
-fn task(c: &Ctx<'_>, v: &Views, ti: usize) -> Value {
+fn task(c: &Ctx<'_>, v: &Views, ti: Ix<Task>) -> Value {
     let idx = c.idx;
     let t = &idx.data.tasks[ti];
-    let recs: Vec<usize> = t
+    let recs: Vec<Ix<Recommendation>> = t
         .recommendations
         .iter()
         .filter_map(|r| idx.rec.get(r.id.as_str()).copied())
         .collect();
-    let themes: Vec<usize> = t
+    let themes: Vec<Ix<Theme>> = t
         .themes
         .iter()
         .filter_map(|r| idx.theme.get(r.id.as_str()).copied())
@@ -872,13 +910,17 @@ fn all_coverage(c: &Ctx<'_>, v: &Views) -> Value {
         .clone()
 }
 
-fn coverage(c: &Ctx<'_>, v: &Views, only: Option<usize>, doc_only: Option<usize>) -> Value {
+fn coverage(
+    c: &Ctx<'_>,
+    v: &Views,
+    only: Option<Ix<Mechanism>>,
+    doc_only: Option<Ix<Document>>,
+) -> Value {
     let idx = c.idx;
     let d = idx.data;
-    let mut docs: Vec<(usize, usize)> = d
+    let mut docs: Vec<(Ix<Mechanism>, Ix<Document>)> = d
         .documents
-        .iter()
-        .enumerate()
+        .enumerated()
         .filter_map(|(di, doc)| {
             let m = *idx.mechanism.get(doc.mechanism.as_ref()?.id.as_str())?;
             let review = matches!(doc.kind.as_str(), "concluding-observations" | "upr-report");
@@ -975,7 +1017,10 @@ fn sic_view(c: &Ctx<'_>, t: &Task) -> Vec<Value> {
 
 fn themes(c: &Ctx<'_>, v: &Views) -> Value {
     let idx = c.idx;
-    let rows: Vec<Value> = (0..idx.data.themes.len())
+    let rows: Vec<Value> = idx
+        .data
+        .themes
+        .ixs()
         .map(|t| {
             obj([
                 ("theme", v.themes[t].clone()),
@@ -989,7 +1034,7 @@ fn themes(c: &Ctx<'_>, v: &Views) -> Value {
 
 /// The longest list of a theme's page: its pages are as many as this
 /// list needs.
-fn theme_rows(idx: &crate::check::index::Index<'_>, thi: usize) -> usize {
+fn theme_rows(idx: &crate::check::index::Index<'_>, thi: Ix<Theme>) -> usize {
     idx.theme_recs[thi]
         .len()
         .max(idx.theme_tasks[thi].len())
@@ -999,27 +1044,28 @@ fn theme_rows(idx: &crate::check::index::Index<'_>, thi: usize) -> usize {
 
 /// A theme's page `k`: page `k` of each of its lists (recommendations by
 /// mechanism, tasks, agencies, indicators).
-fn theme(c: &Ctx<'_>, v: &Views, thi: usize, k: usize) -> Value {
+fn theme(c: &Ctx<'_>, v: &Views, thi: Ix<Theme>, k: usize) -> Value {
     let idx = c.idx;
     let d = idx.data;
     // The theme's recommendations in mechanism order, cut to page `k`.
-    let per_mech: Vec<Vec<usize>> = d
+    let per_mech: Vec<(Ix<Mechanism>, Vec<Ix<Recommendation>>)> = d
         .mechanisms
-        .iter()
-        .map(|mech| {
-            idx.theme_recs[thi]
+        .enumerated()
+        .map(|(m, mech)| {
+            let recs = idx.theme_recs[thi]
                 .iter()
                 .copied()
                 .filter(|&r| d.recommendations[r].mechanism.id == mech.id.id)
-                .collect()
+                .collect();
+            (m, recs)
         })
         .collect();
-    let groups: Vec<&[usize]> = per_mech.iter().map(|g| &g[..]).collect();
+    let groups: Vec<&[Ix<Recommendation>]> = per_mech.iter().map(|(_, g)| &g[..]).collect();
     let by_mech: Vec<Value> = page_groups(&groups, k, PER_PAGE_LISTS)
         .into_iter()
-        .map(|(m, recs)| {
+        .map(|(g, recs)| {
             obj([
-                ("mechanism", v.mechanisms[m].clone()),
+                ("mechanism", v.mechanisms[per_mech[g].0].clone()),
                 ("recommendations", pick(&v.recs, recs)),
             ])
         })
@@ -1045,7 +1091,10 @@ fn theme(c: &Ctx<'_>, v: &Views, thi: usize, k: usize) -> Value {
 
 fn mechanisms(c: &Ctx<'_>, v: &Views) -> Value {
     let idx = c.idx;
-    let rows: Vec<Value> = (0..idx.data.mechanisms.len())
+    let rows: Vec<Value> = idx
+        .data
+        .mechanisms
+        .ixs()
         .map(|m| {
             obj([
                 ("mechanism", v.mechanisms[m].clone()),
@@ -1058,11 +1107,11 @@ fn mechanisms(c: &Ctx<'_>, v: &Views) -> Value {
     minijinja::context! { mechanisms => rows }
 }
 
-fn mechanism(c: &Ctx<'_>, v: &Views, mi: usize, k: usize) -> Value {
+fn mechanism(c: &Ctx<'_>, v: &Views, mi: Ix<Mechanism>, k: usize) -> Value {
     let idx = c.idx;
     let d = idx.data;
     let m = &d.mechanisms[mi];
-    let follow_up: Vec<usize> = idx.mech_recs[mi]
+    let follow_up: Vec<Ix<Recommendation>> = idx.mech_recs[mi]
         .iter()
         .copied()
         .filter(|&r| d.recommendations[r].follow_up)
@@ -1085,7 +1134,7 @@ fn mechanism(c: &Ctx<'_>, v: &Views, mi: usize, k: usize) -> Value {
     }
 }
 
-fn document(c: &Ctx<'_>, v: &Views, di: usize, k: usize) -> Value {
+fn document(c: &Ctx<'_>, v: &Views, di: Ix<Document>, k: usize) -> Value {
     let idx = c.idx;
     let doc = &idx.data.documents[di];
     minijinja::context! {
@@ -1103,7 +1152,7 @@ fn document(c: &Ctx<'_>, v: &Views, di: usize, k: usize) -> Value {
     }
 }
 
-fn indicator(c: &Ctx<'_>, v: &Views, ii: usize) -> Value {
+fn indicator(c: &Ctx<'_>, v: &Views, ii: Ix<Indicator>) -> Value {
     let idx = c.idx;
     let d = idx.data;
     let ind = &d.indicators[ii];
@@ -1165,7 +1214,7 @@ fn counts_view(c: &Counts) -> Value {
     Value::from(m)
 }
 
-fn agency_counts_view(v: &Views, rows: &[(usize, Counts)]) -> Value {
+fn agency_counts_view(v: &Views, rows: &[(Ix<Agency>, Counts)]) -> Value {
     list(
         rows.iter()
             .map(|(a, n)| {
@@ -1196,8 +1245,8 @@ fn deadline_pages(c: &Ctx<'_>, v: &Views) -> Vec<(String, &'static str, Value)> 
             ])
         })
         .collect();
-    let dated: Vec<usize> = {
-        let mut all: Vec<usize> = years.iter().flat_map(|y| y.tasks.iter().copied()).collect();
+    let dated: Vec<Ix<Task>> = {
+        let mut all: Vec<Ix<Task>> = years.iter().flat_map(|y| y.tasks.iter().copied()).collect();
         all.sort_unstable();
         all.dedup();
         all
@@ -1205,7 +1254,7 @@ fn deadline_pages(c: &Ctx<'_>, v: &Views) -> Vec<(String, &'static str, Value)> 
     let mut pages = Vec::with_capacity(years.len() + 1);
     // The index: the tasks of every year, then the counts per agency, page
     // `k` of each on page `k`.
-    let groups: Vec<&[usize]> = years.iter().map(|y| &y.tasks[..]).collect();
+    let groups: Vec<&[Ix<Task>]> = years.iter().map(|y| &y.tasks[..]).collect();
     let per_agency = deadlines::per_agency(idx, &dated);
     let longest = groups
         .iter()
@@ -1258,19 +1307,19 @@ fn deadline_pages(c: &Ctx<'_>, v: &Views) -> Vec<(String, &'static str, Value)> 
 
 fn label_views(v: &Views) -> filters::LabelViews<'_> {
     filters::LabelViews {
-        mechanisms: &v.mechanisms,
-        themes: &v.themes,
-        agencies: &v.agencies,
-        plans: &v.plans,
+        mechanisms: v.mechanisms.as_slice(),
+        themes: v.themes.as_slice(),
+        agencies: v.agencies.as_slice(),
+        plans: v.plans.as_slice(),
     }
 }
 
 /// Agencies in the alphabetical order of the page's language (Vietnamese
 /// collation on Vietnamese pages, see `collate`), by the name shown.
-fn by_name(c: &Ctx<'_>, agencies: impl Iterator<Item = usize>) -> Vec<usize> {
+fn by_name(c: &Ctx<'_>, agencies: impl Iterator<Item = Ix<Agency>>) -> Vec<Ix<Agency>> {
     let d = c.idx.data;
     let coll = crate::present::collate::Collation::new(c.lang);
-    let mut order: Vec<(usize, &str)> = agencies
+    let mut order: Vec<(Ix<Agency>, &str)> = agencies
         .map(|a| (a, d.agencies[a].name.plain(c.lang, c.langs)))
         .collect();
     order.sort_by(|x, y| coll.compare(x.1, y.1).then(x.0.cmp(&y.0)));
@@ -1288,14 +1337,14 @@ fn make_slices(c: &Ctx<'_>, v: &Views) -> Value {
         mechanisms => v.mechanisms.clone(),
         // Past a page's worth, the agencies' own pages are reached
         // through their list (itself paged), not a chip each on every page.
-        agencies => (v.agencies.len() <= PER_PAGE).then(|| pick(&v.agencies, &by_name(c, 0..v.agencies.len()))),
+        agencies => (v.agencies.len() <= PER_PAGE).then(|| pick(&v.agencies, &by_name(c, c.idx.data.agencies.ixs()))),
         years => filters::year_labels(v.facets.rows.tasks.iter()).into_iter().map(|(y, _)| y).collect::<Vec<_>>(),
     }
 }
 
 /// A recommendation's chain in one view: each task that answers it, with
 /// who leads and coordinates it, by when, and where it stands.
-fn rec_chain(c: &Ctx<'_>, v: &Views, ri: usize) -> Value {
+fn rec_chain(c: &Ctx<'_>, v: &Views, ri: Ix<Recommendation>) -> Value {
     let d = c.idx.data;
     list(
         c.idx.rec_tasks[ri]
@@ -1348,9 +1397,13 @@ fn bar_counts(n: &Counts) -> [usize; 7] {
 /// records with progress), at 40 it stays near 250 KB.
 const CHART_AGENCIES: usize = 40;
 
-fn agencies_chart(c: &Ctx<'_>, led: &[Counts]) -> Option<Value> {
+fn agencies_chart(c: &Ctx<'_>, led: &IxVec<Agency, Counts>) -> Option<Value> {
     let d = c.idx.data;
-    let mut order: Vec<usize> = (0..led.len()).filter(|&a| led[a].total() > 0).collect();
+    let mut order: Vec<Ix<Agency>> = led
+        .enumerated()
+        .filter(|(_, n)| n.total() > 0)
+        .map(|(a, _)| a)
+        .collect();
     if order.is_empty() {
         return None;
     }
@@ -1405,7 +1458,7 @@ fn agencies_chart(c: &Ctx<'_>, led: &[Counts]) -> Option<Value> {
 }
 
 /// One agency's tasks by status, for its page.
-fn agency_chart(c: &Ctx<'_>, ai: usize, n: &Counts) -> Option<Value> {
+fn agency_chart(c: &Ctx<'_>, ai: Ix<Agency>, n: &Counts) -> Option<Value> {
     if n.total() == 0 {
         return None;
     }
@@ -1434,7 +1487,7 @@ fn agency_chart(c: &Ctx<'_>, ai: usize, n: &Counts) -> Option<Value> {
 }
 
 /// An indicator's values over time against its target, or its ratings on its scale.
-fn indicator_chart(c: &Ctx<'_>, ii: usize) -> Option<Value> {
+fn indicator_chart(c: &Ctx<'_>, ii: Ix<Indicator>) -> Option<Value> {
     let d = c.idx.data;
     let ind = &d.indicators[ii];
     let vals: Vec<&IndicatorValue> = c.idx.ind_values[ii].iter().map(|&x| &d.values[x]).collect();
@@ -1600,7 +1653,9 @@ fn indicator_chart(c: &Ctx<'_>, ii: usize) -> Option<Value> {
 
 fn plan_counts_for(c: &Ctx<'_>, v: &Views) -> Vec<Value> {
     let idx = c.idx;
-    (0..idx.data.plans.len())
+    idx.data
+        .plans
+        .ixs()
         .map(|i| {
             obj([
                 ("plan", v.plans[i].clone()),
@@ -1654,15 +1709,10 @@ fn dataset_jsonld(c: &Ctx<'_>, site: &Loaded, datasets: &[Dataset]) -> String {
 
 /// Page `k` of the indicators list (`groups`: `indicators::by_source`),
 /// `PER_PAGE` indicators a page, a source's group cut at the page's edges.
-fn indicators_page(
-    c: &Ctx<'_>,
-    v: &Views,
-    groups: &[(Option<usize>, Vec<usize>)],
-    k: usize,
-) -> Value {
-    let cut: Vec<&[usize]> = groups.iter().map(|(_, g)| &g[..]).collect();
+fn indicators_page(c: &Ctx<'_>, v: &Views, groups: &[indicators::SourceGroup], k: usize) -> Value {
+    let cut: Vec<&[Ix<Indicator>]> = groups.iter().map(|(_, g)| &g[..]).collect();
     let total: usize = cut.iter().map(|g| g.len()).sum();
-    let parts: Vec<(Option<usize>, &[usize], &[usize])> = page_groups(&cut, k, PER_PAGE)
+    let parts: Vec<indicators::SourcePart<'_>> = page_groups(&cut, k, PER_PAGE)
         .into_iter()
         .map(|(g, shown)| (groups[g].0, &groups[g].1[..], shown))
         .collect();
@@ -1674,9 +1724,10 @@ fn indicators_page(
 
 /// The filter values of each progress record: the agencies and mechanisms
 /// it concerns (space-separated ids, as the task list's rows carry them).
-fn update_rows(idx: &crate::check::index::Index<'_>) -> Vec<filters::Row> {
+fn update_rows(idx: &crate::check::index::Index<'_>) -> IxVec<Progress, filters::Row> {
     let d = idx.data;
-    (0..d.progress.len())
+    d.progress
+        .ixs()
         .map(|p| {
             let mut row = filters::Row::new();
             row.insert(
@@ -1704,10 +1755,10 @@ fn update_rows(idx: &crate::check::index::Index<'_>) -> Vec<filters::Row> {
 /// records' filter values, every record newest first, the records of each
 /// agency and mechanism that has any, the filter form and the slice links.
 pub(crate) struct Updates {
-    rows: Vec<filters::Row>,
-    pub(crate) all: Vec<usize>,
-    pub(crate) agencies: Vec<(usize, Vec<usize>)>,
-    pub(crate) mechanisms: Vec<(usize, Vec<usize>)>,
+    rows: IxVec<Progress, filters::Row>,
+    pub(crate) all: Vec<Ix<Progress>>,
+    pub(crate) agencies: Vec<(Ix<Agency>, Vec<Ix<Progress>>)>,
+    pub(crate) mechanisms: Vec<(Ix<Mechanism>, Vec<Ix<Progress>>)>,
     form: Value,
     slices: Value,
 }
@@ -1723,19 +1774,21 @@ pub(crate) fn updates(c: &Ctx<'_>, v: &Views) -> Updates {
     let lang = c.lang;
     let rows = update_rows(idx);
     let mut labels = BTreeMap::new();
-    labels.insert("agency", filters::sorted_labels(&v.agencies, &["name"]));
+    labels.insert(
+        "agency",
+        filters::sorted_labels(v.agencies.as_slice(), &["name"]),
+    );
     labels.insert(
         "mechanism",
-        filters::sorted_labels(&v.mechanisms, &["name"]),
+        filters::sorted_labels(v.mechanisms.as_slice(), &["name"]),
     );
     let form = filters::form(&["agency", "mechanism"], rows.iter(), &labels);
-    let with_records = |by: &[Vec<usize>]| -> Vec<(usize, Vec<usize>)> {
-        by.iter()
-            .enumerate()
+    fn with_records<T>(by: &Links<T, Progress>) -> Vec<(Ix<T>, Vec<Ix<Progress>>)> {
+        by.enumerated()
             .filter(|(_, ps)| !ps.is_empty())
             .map(|(x, ps)| (x, ps.clone()))
             .collect()
-    };
+    }
     let agencies = with_records(&idx.agency_progress);
     let mechanisms = with_records(&idx.mechanism_progress);
     // Past a page's worth, an agency's updates are reached from its own
@@ -1762,7 +1815,7 @@ pub(crate) fn updates(c: &Ctx<'_>, v: &Views) -> Updates {
     };
     Updates {
         rows,
-        all: (0..d.progress.len()).rev().collect(),
+        all: d.progress.ixs().rev().collect(),
         agencies,
         mechanisms,
         form,
@@ -1782,7 +1835,7 @@ pub(crate) enum UpdatesOf {
 
 impl Updates {
     /// The records of a list (newest first) and the list's address.
-    pub(crate) fn list(&self, c: &Ctx<'_>, of: UpdatesOf) -> (&[usize], String) {
+    pub(crate) fn list(&self, c: &Ctx<'_>, of: UpdatesOf) -> (&[Ix<Progress>], String) {
         let d = c.idx.data;
         let lang = c.lang;
         match of {
@@ -1906,11 +1959,11 @@ pub(crate) fn page_of<T>(rows: &[T], k: usize, per: usize) -> &[T] {
 /// The groups of a grouped list cut to page `k`: each group (by its index)
 /// with the part of its rows on that page; groups with no row there are
 /// left out. Rows are counted across groups, in order.
-pub(crate) fn page_groups<'r>(
-    groups: &[&'r [usize]],
+pub(crate) fn page_groups<'r, T>(
+    groups: &[&'r [T]],
     k: usize,
     per: usize,
-) -> Vec<(usize, &'r [usize])> {
+) -> Vec<(usize, &'r [T])> {
     let total = groups.iter().map(|g| g.len()).sum();
     let want = page_range(total, k, per);
     let mut out = Vec::new();
@@ -1927,7 +1980,7 @@ pub(crate) fn page_groups<'r>(
 }
 
 /// The page (from 1) on which each group of a grouped list starts.
-pub(crate) fn group_starts(groups: &[&[usize]], per: usize) -> Vec<usize> {
+pub(crate) fn group_starts<T>(groups: &[&[T]], per: usize) -> Vec<usize> {
     let mut at = 0;
     groups
         .iter()

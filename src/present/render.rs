@@ -4,7 +4,7 @@
 
 use crate::check::index::Index;
 use crate::diag::{Diagnostics, Loc};
-use crate::model::Collection;
+use crate::model::{Collection, Records};
 use crate::present::search;
 use crate::present::views::{Ctx, FacetValues, Job, list, obj, opt, views};
 use crate::publish::export::Dataset;
@@ -593,7 +593,7 @@ fn render_inner(
             tr: &tr,
         };
         let lang = c.lang;
-        let all: Vec<usize> = (0..idx.data.progress.len()).rev().collect();
+        let all: Vec<_> = idx.data.progress.ixs().rev().collect();
         let site_title = cfg.title.plain(lang, langs);
         extra.push((
             format!("{lang}/updates/atom.xml"),
@@ -607,7 +607,7 @@ fn render_inner(
                 &all,
             ),
         ));
-        for (ai, a) in idx.data.agencies.iter().enumerate() {
+        for (ai, a) in idx.data.agencies.enumerated() {
             let page = Collection::Agencies.page(lang, &a.id.id);
             let path = crate::present::feeds::agency_feed(lang, &a.id.id);
             let title = format!(

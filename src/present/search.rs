@@ -17,7 +17,7 @@
 //! loading any title.
 
 use crate::check::index::Index;
-use crate::model::Collection;
+use crate::model::{Collection, Records};
 use crate::source::config::Config;
 use crate::source::load::Loaded;
 use sha2::{Digest, Sha256};
@@ -185,7 +185,7 @@ pub fn docs(
             String::new(),
         );
     }
-    for (ri, r) in d.recommendations.iter().enumerate() {
+    for (ri, r) in d.recommendations.enumerated() {
         add(
             "kind.recommendation",
             crate::present::labels::recommendation(idx, ri, lang, langs, words),
@@ -193,7 +193,7 @@ pub fn docs(
             r.text.plain(lang, langs).to_string(),
         );
     }
-    for (ti, t) in d.tasks.iter().enumerate() {
+    for (ti, t) in d.tasks.enumerated() {
         let lead: Vec<&str> = t
             .lead
             .iter()

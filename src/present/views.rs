@@ -152,7 +152,11 @@ impl<'a> Ctx<'a> {
         ])
     }
     /// Agency refs as views with their notes; dangling refs (already reported) are skipped.
-    pub(crate) fn agency_refs(&self, agencies: &[Value], refs: &[AgencyRef]) -> Vec<Value> {
+    pub(crate) fn agency_refs(
+        &self,
+        agencies: &IxVec<Agency, Value>,
+        refs: &[AgencyRef],
+    ) -> Vec<Value> {
         refs.iter()
             .filter_map(|r| {
                 self.idx
@@ -222,15 +226,15 @@ impl<'a> Ctx<'a> {
 /// Record views for one language, each built once and shared by every page.
 pub(crate) struct Views {
     /// Progress records, in `Data::progress` order (oldest first).
-    pub(crate) progress: Vec<Value>,
-    pub(crate) mechanisms: Vec<Value>,
-    pub(crate) documents: Vec<Value>,
-    pub(crate) agencies: Vec<Value>,
-    pub(crate) themes: Vec<Value>,
-    pub(crate) recs: Vec<Value>,
-    pub(crate) plans: Vec<Value>,
-    pub(crate) tasks: Vec<Value>,
-    pub(crate) indicators: Vec<Value>,
+    pub(crate) progress: IxVec<Progress, Value>,
+    pub(crate) mechanisms: IxVec<Mechanism, Value>,
+    pub(crate) documents: IxVec<Document, Value>,
+    pub(crate) agencies: IxVec<Agency, Value>,
+    pub(crate) themes: IxVec<Theme, Value>,
+    pub(crate) recs: IxVec<Recommendation, Value>,
+    pub(crate) plans: IxVec<Plan, Value>,
+    pub(crate) tasks: IxVec<Task, Value>,
+    pub(crate) indicators: IxVec<Indicator, Value>,
     pub(crate) facets: Arc<FacetValues>,
     /// Parts every page of a paged list shows alike, made once.
     pub(crate) shared: Shared,
@@ -252,8 +256,8 @@ pub(crate) struct Shared {
 /// language, so made once, with each row's template value.
 pub(crate) struct FacetValues {
     pub(crate) rows: filters::Facets,
-    recs: Vec<Value>,
-    tasks: Vec<Value>,
+    recs: IxVec<Recommendation, Value>,
+    tasks: IxVec<Task, Value>,
 }
 
 impl FacetValues {
@@ -291,7 +295,7 @@ pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<FacetValues>) -> Views {
             ])
         })
         .collect();
-    let documents: Vec<Value> = d
+    let documents: IxVec<Document, Value> = d
         .documents
         .iter()
         .map(|x| {
@@ -309,7 +313,7 @@ pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<FacetValues>) -> Views {
     // An ended agency names its successors wherever it is shown, so a
     // reader of a task it coordinated learns who took its part: their
     // names and addresses, made first.
-    let named: Vec<Value> = d
+    let named: IxVec<Agency, Value> = d
         .agencies
         .iter()
         .map(|a| {
@@ -344,7 +348,7 @@ pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<FacetValues>) -> Views {
             ])
         })
         .collect();
-    let themes = d
+    let themes: IxVec<Theme, Value> = d
         .themes
         .iter()
         .map(|t| {
@@ -354,8 +358,8 @@ pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<FacetValues>) -> Views {
                 ("name", c.txt(&t.name)),
             ])
         })
-        .collect::<Vec<_>>();
-    let mech_short: Vec<Value> = d.mechanisms.iter().map(|m| c.txt(&m.name)).collect();
+        .collect();
+    let mech_short: IxVec<Mechanism, Value> = d.mechanisms.iter().map(|m| c.txt(&m.name)).collect();
     let words = crate::present::labels::Words::new(|k| c.tr(k));
     // Recommendations and tasks are most of the records: made in parallel.
     let recs = d
@@ -363,6 +367,8 @@ pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<FacetValues>) -> Views {
         .par_iter()
         .enumerate()
         .map(|(ri, r)| {
+            // rayon's `enumerate` counts positions in the collection.
+            let ri = Ix::new(ri);
             let doc = c
                 .idx
                 .document
@@ -388,12 +394,9 @@ pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<FacetValues>) -> Views {
                 ("heading", c.otxt(&r.heading)),
                 ("text", c.txt(&r.text)),
                 ("follow_up", Value::from(r.follow_up)),
-                ("facets", facets.recs[c.idx.rec[r.id.id.as_str()]].clone()),
+                ("facets", facets.recs[ri].clone()),
                 ("response", opt(r.response.as_deref())),
-                (
-                    "tasks",
-                    Value::from(c.idx.rec_tasks[c.idx.rec[r.id.id.as_str()]].len()),
-                ),
+                ("tasks", Value::from(c.idx.rec_tasks[ri].len())),
                 (
                     "themes",
                     list(
@@ -407,8 +410,9 @@ pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<FacetValues>) -> Views {
                 ),
             ])
         })
-        .collect();
-    let plans = d
+        .collect::<Vec<_>>();
+    let recs = IxVec::from_vec(recs);
+    let plans: IxVec<Plan, Value> = d
         .plans
         .iter()
         .map(|p| {
@@ -425,14 +429,16 @@ pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<FacetValues>) -> Views {
                 ("adopted", opt(p.adopted.map(|x| x.to_string()))),
             ])
         })
-        .collect::<Vec<_>>();
+        .collect();
     let progress = progress_views(c, &documents);
-    let agencies_ref: &Vec<Value> = &agencies;
+    let agencies_ref: &IxVec<Agency, Value> = &agencies;
     let tasks = d
         .tasks
         .par_iter()
         .enumerate()
         .map(|(i, t)| {
+            // As for recommendations: a position in `d.tasks`.
+            let i = Ix::new(i);
             let plan = c
                 .idx
                 .plan
@@ -495,7 +501,8 @@ pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<FacetValues>) -> Views {
                 ),
             ])
         })
-        .collect();
+        .collect::<Vec<_>>();
+    let tasks = IxVec::from_vec(tasks);
     let indicators = d
         .indicators
         .iter()
@@ -529,7 +536,7 @@ pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<FacetValues>) -> Views {
 
 /// A source of a progress claim: a document of the site (its page and its
 /// official link) or a web page (title, link, the day it was read).
-fn source_view(c: &Ctx<'_>, documents: &[Value], s: &Source) -> Value {
+fn source_view(c: &Ctx<'_>, documents: &IxVec<Document, Value>, s: &Source) -> Value {
     match s {
         Source::Document(r) => {
             let i = c.idx.document.get(r.id.as_str()).copied();
@@ -556,12 +563,12 @@ fn source_view(c: &Ctx<'_>, documents: &[Value], s: &Source) -> Value {
 
 /// One view per progress record: what is claimed, by whom, when, and where
 /// it can be read.
-fn progress_views(c: &Ctx<'_>, documents: &[Value]) -> Vec<Value> {
+fn progress_views(c: &Ctx<'_>, documents: &IxVec<Document, Value>) -> IxVec<Progress, Value> {
     let d = c.idx.data;
     d.progress
         .iter()
         .map(|p| {
-            let tasks: Vec<usize> = p
+            let tasks: Vec<Ix<Task>> = p
                 .tasks
                 .iter()
                 .filter_map(|t| c.idx.task.get(t.id.as_str()).copied())
@@ -637,6 +644,14 @@ pub(crate) fn link(u: Option<&str>) -> Option<&str> {
     })
 }
 
-pub(crate) fn pick<I: Copy + Into<usize>>(v: &[Value], idx: &[I]) -> Value {
-    list(idx.iter().map(|&i| v[i.into()].clone()).collect())
+/// Every view of a collection, in collection order, as one template list.
+impl<T> From<IxVec<T, Value>> for Value {
+    fn from(views: IxVec<T, Value>) -> Value {
+        list(views.into_iter().collect())
+    }
+}
+
+/// The views of the records `ixs` links to, in that order.
+pub(crate) fn pick<T>(v: &IxVec<T, Value>, ixs: &[Ix<T>]) -> Value {
+    list(ixs.iter().map(|&i| v[i].clone()).collect())
 }

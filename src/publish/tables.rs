@@ -319,8 +319,7 @@ fn agencies(idx: &Index<'_>, cfg: &Config) -> Table {
         .done();
     let rows = d
         .agencies
-        .iter()
-        .enumerate()
+        .enumerated()
         .map(|(i, a)| {
             let led = idx.agency_duties[i]
                 .iter()
@@ -428,8 +427,7 @@ fn recommendations(idx: &Index<'_>, cfg: &Config) -> Table {
         .done();
     let rows = d
         .recommendations
-        .iter()
-        .enumerate()
+        .enumerated()
         .map(|(i, r)| {
             let symbol = idx
                 .document
@@ -489,8 +487,7 @@ fn plans(idx: &Index<'_>, cfg: &Config) -> Table {
         .done();
     let rows = d
         .plans
-        .iter()
-        .enumerate()
+        .enumerated()
         .map(|(i, p)| {
             let tasks = idx.plan_tasks[i]
                 .iter()
@@ -561,7 +558,7 @@ fn task_columns(langs: &[String]) -> Vec<Col> {
 }
 
 /// The row of task `i` in `tasks` and in its agencies' slices.
-fn task_row(idx: &Index<'_>, cfg: &Config, i: usize) -> Vec<String> {
+fn task_row(idx: &Index<'_>, cfg: &Config, i: Ix<Task>) -> Vec<String> {
     let (d, langs) = (idx.data, &cfg.languages[..]);
     let x = &d.tasks[i];
     let st = &idx.task_state[i];
@@ -647,7 +644,7 @@ fn task_row(idx: &Index<'_>, cfg: &Config, i: usize) -> Vec<String> {
 
 fn tasks(idx: &Index<'_>, cfg: &Config) -> Table {
     let d = idx.data;
-    let rows = (0..d.tasks.len()).map(|i| task_row(idx, cfg, i)).collect();
+    let rows = d.tasks.ixs().map(|i| task_row(idx, cfg, i)).collect();
     let locs = d.tasks.iter().map(|x| x.id.loc).collect();
     let fks = vec![
         ("plan", "plans", "id"),
@@ -664,8 +661,8 @@ fn tasks(idx: &Index<'_>, cfg: &Config) -> Table {
 fn agency_tasks(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
     let d = idx.data;
     let mut out = Vec::new();
-    for (ai, a) in d.agencies.iter().enumerate() {
-        let mut ts: Vec<usize> = idx.agency_duties[ai].iter().map(|x| x.task).collect();
+    for (ai, a) in d.agencies.enumerated() {
+        let mut ts: Vec<Ix<Task>> = idx.agency_duties[ai].iter().map(|x| x.task).collect();
         ts.sort();
         ts.dedup();
         if ts.is_empty() {
@@ -888,7 +885,7 @@ fn task_progress(idx: &Index<'_>, cfg: &Config) -> Table {
         .col("latest", Ty::Boolean, true)
         .done();
     let mut rows = Vec::new();
-    for (ti, x) in d.tasks.iter().enumerate() {
+    for (ti, x) in d.tasks.enumerated() {
         let st = &idx.task_state[ti];
         for &p in &st.records {
             let pr = &d.progress[p];
@@ -939,7 +936,7 @@ fn recommendation_links(idx: &Index<'_>, cfg: &Config) -> Table {
         .col("related", Ty::String, true)
         .done();
     let mut rows = Vec::new();
-    for (i, rel) in idx.rec_related.iter().enumerate() {
+    for (i, rel) in idx.rec_related.enumerated() {
         for &j in rel {
             if i < j {
                 rows.push(vec![
