@@ -8,6 +8,7 @@ use crate::diag::{Diagnostics, Loc, Sources, closest};
 use crate::model::*;
 use crate::source::config::{self, Config};
 use crate::source::fields::Fields;
+use crate::source::items;
 use crate::source::raw::{Kind, Node, parse_csv, parse_yaml, parse_yaml_charged, utf8};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -65,6 +66,32 @@ struct Parsed {
     data: Data,
     diags: Diagnostics,
     /// What parsing it charged to the YAML budget (charged again on reuse).
+    charged: usize,
+    /// Its records one by one, when it was read item by item
+    /// ([`items::cut`]): an edit parses again only the items it changed.
+    items: Vec<ParsedItem>,
+}
+
+impl Parsed {
+    fn records(&self) -> Data {
+        if self.items.is_empty() {
+            return self.data.clone();
+        }
+        let mut data = Data::default();
+        for item in &self.items {
+            merge(&mut data, item.data.clone());
+        }
+        data
+    }
+}
+
+/// One list item of a data file, read on its own: its records, problems
+/// and YAML charge, under a key of its text, first line, file and languages.
+#[derive(Clone)]
+struct ParsedItem {
+    key: u64,
+    data: Data,
+    diags: Diagnostics,
     charged: usize,
 }
 
@@ -126,10 +153,41 @@ pub fn site_cached(
             if let Some(p) = reused {
                 // Its problems (a UTF-8 error too) are in the kept ones.
                 let text = utf8(bytes, file, &mut Diagnostics::default()).unwrap_or_default();
-                return (shown, text, p.data.clone(), p.diags.clone(), None);
+                return (shown, text, p.records(), p.diags.clone(), None);
             }
             let text = utf8(bytes, file, &mut d).unwrap_or_default();
             let mut charged = 0;
+            // Under `serve`, a YAML list is read item by item, reusing the
+            // items of its last version that are unchanged.
+            let by_items = match key {
+                Some(key) if !is_csv && !d.has_errors() => {
+                    let before = previous.and_then(|p| p.get(path)).map(|p| &p.items[..]);
+                    let read = ItemRead {
+                        collection,
+                        file,
+                        langs: &langs,
+                        budget: &budget,
+                    };
+                    read.file(&text, before.unwrap_or_default())
+                        .map(|(items, charged)| (key, items, charged))
+                }
+                _ => None,
+            };
+            if let Some((key, items, charged)) = by_items {
+                for item in &items {
+                    merge(&mut data, item.data.clone());
+                    d.extend(item.diags.clone());
+                }
+                // The records are kept once, in their items.
+                let keep = Parsed {
+                    key,
+                    data: Data::default(),
+                    diags: d.clone(),
+                    charged,
+                    items,
+                };
+                return (shown, text, data, d, Some(keep));
+            }
             if !d.has_errors() {
                 let node = if is_csv {
                     parse_csv(&text, file, &mut d)
@@ -163,6 +221,7 @@ pub fn site_cached(
                 data: data.clone(),
                 diags: d.clone(),
                 charged,
+                items: Vec::new(),
             });
             (shown, text, data, d, keep)
         })
@@ -312,6 +371,67 @@ fn convert_file(
         if !ok && let Some(id) = peek_id(collection, item) {
             data.broken.push((collection, id));
         }
+    }
+}
+
+/// What reading a file item by item needs to know of it.
+struct ItemRead<'a> {
+    collection: Collection,
+    file: u32,
+    langs: &'a [String],
+    budget: &'a std::sync::Arc<crate::source::raw::YamlBudget>,
+}
+
+impl ItemRead<'_> {
+    /// The file's items, each from `before` if its text and place are
+    /// unchanged, else parsed, with what they charged to the YAML budget; or
+    /// `None` when the file cannot be cut ([`items::cut`]) or a piece does
+    /// not parse cleanly on its own: the caller then parses the whole file,
+    /// which says every problem as it always does.
+    fn file(&self, text: &str, before: &[ParsedItem]) -> Option<(Vec<ParsedItem>, usize)> {
+        let pieces = items::cut(text)?;
+        let before: HashMap<u64, &ParsedItem> = before.iter().map(|i| (i.key, i)).collect();
+        let read: Vec<ParsedItem> = pieces
+            .par_iter()
+            .map(|piece| self.item(piece, &before))
+            .collect::<Option<_>>()?;
+        let charged = read.iter().map(|i| i.charged).sum();
+        Some((read, charged))
+    }
+
+    fn item(
+        &self,
+        piece: &items::Item<'_>,
+        before: &HashMap<u64, &ParsedItem>,
+    ) -> Option<ParsedItem> {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (
+            piece.text,
+            piece.line,
+            self.file,
+            self.collection,
+            self.langs,
+        )
+            .hash(&mut h);
+        let key = h.finish();
+        if let Some(&kept) = before.get(&key)
+            && self.budget.recharge(kept.charged)
+        {
+            return Some(kept.clone());
+        }
+        let mut d = Diagnostics::default();
+        let (node, charged) =
+            crate::source::raw::parse_yaml_charged(piece.text, self.file, self.budget, &mut d);
+        let mut node = node.filter(|n| matches!(n.kind, Kind::Seq(_)) && d.is_empty())?;
+        items::shift(&mut node, piece.line - 1);
+        let mut data = Data::default();
+        convert_file(self.collection, &node, self.langs, &mut d, &mut data);
+        Some(ParsedItem {
+            key,
+            data,
+            diags: d,
+            charged,
+        })
     }
 }
 
@@ -1174,12 +1294,74 @@ mod tests {
         assert!(!fresh.contains("Free speech"));
         assert_eq!(loaded(root, Some(&cache)), fresh);
 
+        // An item edited, one added mid-file (shifting the lines of the
+        // items after it) and one given a problem: item by item, as fresh.
+        let file = root.join("data/tasks/plan-a.yaml");
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(items::cut(&text).is_some(), "{} is cut", file.display());
+        let second = text.match_indices("\n- ").nth(1).unwrap().0 + 1;
+        for edited in [
+            text.replacen("en: ", "en: Edited ", 1),
+            format!(
+                "{}- id: added-mid-file\n  plan: [\n{}",
+                &text[..second],
+                &text[second..]
+            ),
+            format!(
+                "{}- id: added-mid-file\n  plan: plan-a\n{}",
+                &text[..second],
+                &text[second..]
+            ),
+            text.clone(),
+        ] {
+            std::fs::write(&file, &edited).unwrap();
+            let fresh = loaded(root, None);
+            assert_eq!(loaded(root, Some(&cache)), fresh);
+            assert_eq!(loaded(root, Some(&cache)), fresh, "all from the cache");
+        }
+
         // The cache is used: what it holds is what a load gives.
         let n = cache.lock().unwrap().files.len();
         assert!(n > 3, "{n} files cached");
+        let by_items = cache
+            .lock()
+            .unwrap()
+            .files
+            .values()
+            .filter(|p| !p.items.is_empty())
+            .count();
+        assert!(by_items > 1, "{by_items} files read item by item");
         for p in cache.lock().unwrap().files.values_mut() {
             p.data = Data::default();
+            p.items.iter_mut().for_each(|i| i.data = Data::default());
         }
         assert!(!loaded(root, Some(&cache)).contains("aaa"));
+        // An edit to one item parses that item only: the others come from
+        // the cache (emptied above).
+        std::fs::write(&file, text.replacen("Improving the law", "Better laws", 1)).unwrap();
+        let partly = loaded(root, Some(&cache));
+        assert!(partly.contains("Better laws") && !partly.contains("Amend the Penal Code"));
+    }
+
+    #[test]
+    fn a_cached_load_of_every_site_here_is_a_fresh_load() {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut sites: Vec<_> = std::fs::read_dir(repo.join("tests/fixtures/invalid"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        sites.sort();
+        // The shipped site: comments before and between its records.
+        sites.push(repo.to_path_buf());
+        for root in sites {
+            let (mut sources, mut diags) = (Sources::default(), Diagnostics::default());
+            if site(&root, &mut sources, &mut diags).is_none() {
+                continue;
+            }
+            let cache = Mutex::new(ParseCache::default());
+            let fresh = loaded(&root, None);
+            assert_eq!(loaded(&root, Some(&cache)), fresh, "{}", root.display());
+            assert_eq!(loaded(&root, Some(&cache)), fresh, "{}", root.display());
+        }
     }
 }

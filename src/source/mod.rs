@@ -7,6 +7,7 @@
 
 pub(crate) mod config;
 pub(crate) mod fields;
+pub(crate) mod items;
 pub mod load;
 pub(crate) mod markdown;
 pub mod raw;
