@@ -9,6 +9,7 @@
 use crate::check::index::{Index, State, TaskState};
 use crate::model::{Ix, IxVec, Recommendation, Records, Task};
 use minijinja::Value;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The filter names of the contract, in the order the form shows them.
@@ -71,9 +72,13 @@ impl Facets {
                 lead_of[t].insert(a.id.id.as_str());
             }
         }
-        let tasks = d
+        // A row per record, each on its own: made in parallel (rayon's
+        // positions are bare, typed again at once).
+        let tasks: Vec<Row> = d
             .tasks
-            .enumerated()
+            .par_iter()
+            .enumerate()
+            .map(|(ti, t)| (Ix::new(ti), t))
             .map(|(ti, t)| {
                 let mut row = Row::new();
                 if t.heading {
@@ -114,9 +119,11 @@ impl Facets {
                 row
             })
             .collect();
-        let recs = d
+        let recs: Vec<Row> = d
             .recommendations
-            .enumerated()
+            .par_iter()
+            .enumerate()
+            .map(|(ri, r)| (Ix::new(ri), r))
             .map(|(ri, r)| {
                 let mut row = Row::new();
                 let ts = &idx.rec_tasks[ri];
@@ -162,7 +169,10 @@ impl Facets {
                 row
             })
             .collect();
-        Facets { tasks, recs }
+        Facets {
+            tasks: IxVec::from_vec(tasks),
+            recs: IxVec::from_vec(recs),
+        }
     }
 }
 

@@ -511,6 +511,9 @@ fn render_inner(
             for (job, page) in jobs.iter().zip(results) {
                 take(job, page, d)?;
             }
+            // Freed beside the reload the open pages wait for, not before it.
+            drop(jobs);
+            rayon::spawn(move || drop(v));
             continue;
         }
         let v = views(c, &facets);
@@ -543,6 +546,7 @@ fn render_inner(
         if let Some(c) = cache {
             c.pages.extend(kept);
         }
+        rayon::spawn(move || drop(facets));
         return Ok(Rendered {
             pages,
             rendered,

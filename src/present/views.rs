@@ -271,8 +271,8 @@ impl FacetValues {
             ))
         };
         FacetValues {
-            recs: rows.recs.iter().map(value).collect(),
-            tasks: rows.tasks.iter().map(value).collect(),
+            recs: IxVec::from_vec(rows.recs.as_slice().par_iter().map(value).collect()),
+            tasks: IxVec::from_vec(rows.tasks.as_slice().par_iter().map(value).collect()),
             rows,
         }
     }
