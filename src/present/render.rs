@@ -170,6 +170,7 @@ fn environment_with(strings: Arc<Strings>, theme: &Look) -> Environment<'static>
             _ => Value::from_safe_string(markdown::escape(&x.to_string())),
         }
     });
+    add_memo(&mut env);
     env.add_filter("clip", |s: String, n: usize| -> String {
         if s.chars().count() <= n {
             s
@@ -196,6 +197,70 @@ fn environment_with(strings: Arc<Strings>, theme: &Look) -> Environment<'static>
         }
     });
     env
+}
+
+/// `{% call memo("name", key…) %}…{% endcall %}`: the block's output is
+/// made once per environment (a build) for each name and key, and reused on
+/// every page with the same ones. The page chrome (header, main navigation,
+/// footer) is the same on thousands of pages; the theme says what each part
+/// depends on, so what is shared stays the theme's choice.
+fn add_memo(env: &mut Environment<'_>) {
+    let memo = Arc::new(std::sync::RwLock::new(HashMap::<String, Value>::new()));
+    env.add_function(
+        "memo",
+        move |state: &mut State<'_, '_>,
+              key: minijinja::value::Rest<Value>,
+              kwargs: minijinja::value::Kwargs|
+              -> Result<Value, minijinja::Error> {
+            let caller: Value = kwargs.get("caller")?;
+            kwargs.assert_all_used()?;
+            let key = memo_key(&key)?;
+            if let Some(v) = memo.read().unwrap_or_else(|e| e.into_inner()).get(&key) {
+                return Ok(v.clone());
+            }
+            let made = caller.call(state, &[])?;
+            memo.write()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(key, made.clone());
+            Ok(made)
+        },
+    );
+}
+
+/// The key of a `memo` block: its name and key values, each with its kind,
+/// so that `true`, `1` and `"1"` are different keys (minijinja's own
+/// equality holds `true == 1`). Only plain values may be keys: a map or a
+/// list would have to be compared whole, and a wrong key would show one
+/// page's chrome on another.
+fn memo_key(parts: &[Value]) -> Result<String, minijinja::Error> {
+    use minijinja::value::ValueKind;
+    use std::fmt::Write as _;
+    if parts.first().is_none_or(|p| p.kind() != ValueKind::String) {
+        return Err(minijinja::Error::new(
+            ErrorKind::InvalidOperation,
+            "memo needs a name (a string) first, then the values the block depends on",
+        ));
+    }
+    let mut key = String::with_capacity(64);
+    for p in parts {
+        let tag = match p.kind() {
+            ValueKind::Undefined | ValueKind::None => 'n',
+            ValueKind::Bool => 'b',
+            ValueKind::Number => '#',
+            ValueKind::String if p.is_safe() => 'h',
+            ValueKind::String => 's',
+            other => {
+                return Err(minijinja::Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!("a memo key is strings, numbers, booleans or none, not a {other}"),
+                ));
+            }
+        };
+        // Each part's length first, so no text can pass for two parts.
+        let text = p.to_string();
+        let _ = write!(key, "{tag}{}:{text}", text.len());
+    }
+    Ok(key)
 }
 
 /// A page's context as one flat map: the render's fields (which win, as
@@ -1002,5 +1067,67 @@ mod template_tests {
             .collect();
         let unused: Vec<&String> = all.difference(&used).collect();
         assert!(unused.is_empty(), "templates never rendered: {unused:?}");
+    }
+}
+
+#[cfg(test)]
+mod memo_tests {
+    use super::*;
+
+    fn env() -> Environment<'static> {
+        let mut env = Environment::new();
+        set_escaping(&mut env);
+        add_memo(&mut env);
+        env.add_template(
+            "t.html",
+            r#"{% call memo("part", k) %}<b>{{ n }}</b>{% endcall %}|{% call memo("other", k) %}{{ n }}{% endcall %}"#,
+        )
+        .unwrap();
+        env
+    }
+
+    fn render(env: &Environment<'_>, k: Value, n: &str) -> Result<String, minijinja::Error> {
+        env.get_template("t.html")?
+            .render(minijinja::context! { k => k, n => n })
+    }
+
+    #[test]
+    fn a_block_is_made_once_per_name_and_key_and_reused() {
+        let env = env();
+        assert_eq!(render(&env, Value::from("a"), "1").unwrap(), "<b>1</b>|1");
+        // Same key: the first output, even though `n` changed.
+        assert_eq!(render(&env, Value::from("a"), "2").unwrap(), "<b>1</b>|1");
+        // Another key: made again, escaped as any output.
+        assert_eq!(
+            render(&env, Value::from("b"), "<2>").unwrap(),
+            "<b>&lt;2&gt;</b>|&lt;2&gt;"
+        );
+    }
+
+    #[test]
+    fn keys_of_other_kinds_never_meet() {
+        let env = env();
+        assert_eq!(render(&env, Value::from(true), "t").unwrap(), "<b>t</b>|t");
+        assert_eq!(render(&env, Value::from(1), "1").unwrap(), "<b>1</b>|1");
+        assert_eq!(render(&env, Value::from("1"), "s").unwrap(), "<b>s</b>|s");
+        assert_eq!(render(&env, Value::from(()), "n").unwrap(), "<b>n</b>|n");
+        assert_eq!(
+            render(&env, Value::from("true"), "u").unwrap(),
+            "<b>u</b>|u"
+        );
+    }
+
+    #[test]
+    fn a_key_that_is_a_map_or_a_list_or_no_name_is_an_error() {
+        let env = env();
+        let e = render(&env, Value::from(vec![1, 2]), "x").unwrap_err();
+        assert!(e.to_string().contains("memo key"), "{e}");
+        let e = memo_key(&[Value::from(1)]).unwrap_err();
+        assert!(e.to_string().contains("name"), "{e}");
+        // No text can pass for two parts.
+        assert_ne!(
+            memo_key(&[Value::from("a"), Value::from("b:c")]).unwrap(),
+            memo_key(&[Value::from("a"), Value::from("b"), Value::from("c")]).unwrap()
+        );
     }
 }
