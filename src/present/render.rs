@@ -286,12 +286,22 @@ fn page_context<const N: usize>(fixed: [(&'static str, Value); N], made: Value) 
     }
     fields.extend(fixed.into_iter().map(|(k, v)| (Value::from(k), v)));
     fields.sort_by(|a, b| a.0.cmp(&b.0));
-    Value::from_object(PageContext(fields))
+    Value::from_object(PageContext {
+        tags: fields
+            .iter()
+            .map(|(k, _)| crate::present::views::tag(k.as_str().unwrap_or_default()))
+            .collect(),
+        fields,
+    })
 }
 
 /// See [`page_context`]; kept in key order, so it iterates as a sorted map.
+/// Looked up by key tags, as record views are (`views::tag`).
 #[derive(Debug)]
-struct PageContext(Vec<(Value, Value)>);
+struct PageContext {
+    tags: Box<[u64]>,
+    fields: Vec<(Value, Value)>,
+}
 
 impl minijinja::value::Object for PageContext {
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
@@ -299,18 +309,18 @@ impl minijinja::value::Object for PageContext {
     }
 
     fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
-        self.0
-            .iter()
-            .find(|(k, _)| k.as_str() == Some(key))
-            .map(|(_, v)| v.clone())
+        crate::present::views::find_tagged(&self.tags, key, |i| {
+            self.fields[i].0.as_str().unwrap_or_default()
+        })
+        .map(|i| self.fields[i].1.clone())
     }
 
     fn enumerate(self: &Arc<Self>) -> minijinja::value::Enumerator {
-        minijinja::value::Enumerator::Values(self.0.iter().map(|(k, _)| k.clone()).collect())
+        minijinja::value::Enumerator::Values(self.fields.iter().map(|(k, _)| k.clone()).collect())
     }
 
     fn enumerator_len(self: &Arc<Self>) -> Option<usize> {
-        Some(self.0.len())
+        Some(self.fields.len())
     }
 }
 
