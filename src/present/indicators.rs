@@ -29,7 +29,7 @@ pub(crate) fn period_label(c: &Ctx<'_>, p: &str) -> String {
 /// `breakdown.level.district` where the theme has one, else the key's label
 /// and the value with its hyphens as spaces ("Level: district").
 pub(crate) fn breakdown_label(c: &Ctx<'_>, b: &str) -> String {
-    let lookup = |k: &str| c.strings.and_then(|m| m.get(k)).cloned();
+    let lookup = |k: &str| c.string(k).map(str::to_string);
     match b.split_once('=') {
         Some((k, v)) => lookup(&format!("breakdown.{k}.{v}")).unwrap_or_else(|| {
             let v = v.replace('-', " ");
@@ -86,10 +86,9 @@ fn value_label(c: &Ctx<'_>, ind: &Indicator, v: &IndicatorValue) -> Option<Strin
 /// A level of a rated indicator's scale in this language; a level the theme
 /// has no words for is shown as the data writes it.
 pub(crate) fn scale_label(c: &Ctx<'_>, level: &str) -> String {
-    c.strings
-        .and_then(|m| m.get(&format!("scale.{level}")))
-        .cloned()
-        .unwrap_or_else(|| level.to_string())
+    c.string(&format!("scale.{level}"))
+        .unwrap_or(level)
+        .to_string()
 }
 
 /// The years the values of some indicators cover, and whether that is old

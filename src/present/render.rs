@@ -12,7 +12,7 @@ use crate::publish::output::Writer;
 use crate::source::config::Config;
 use crate::source::load::Loaded;
 use crate::source::markdown;
-use crate::source::theme::Look;
+use crate::source::theme::{self as i18n, Look};
 use minijinja::{Environment, ErrorKind, State, UndefinedBehavior, Value};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -81,8 +81,10 @@ fn set_escaping(env: &mut Environment<'_>) {
     });
 }
 
-/// The interface strings of every language, each already a template value,
-/// so a lookup neither compares long keys nor copies the text.
+/// The interface strings of every language as the templates see them, each
+/// already a template value, so a lookup neither compares long keys nor
+/// copies the text: for each language of the site or the theme, every key
+/// English or that language has, as the one lookup (`source::theme::string`) gives it.
 struct Strings {
     by_lang: HashMap<String, HashMap<String, Value>>,
     default_lang: String,
@@ -90,30 +92,35 @@ struct Strings {
 
 impl Strings {
     fn new(theme: &Look, config: &Config) -> Strings {
+        let strings = &theme.strings;
+        let by_lang = strings
+            .keys()
+            .chain(&config.languages)
+            .map(|lang| {
+                let table = [i18n::REFERENCE_LANG, lang.as_str()]
+                    .into_iter()
+                    .filter_map(|l| strings.get(l))
+                    .flat_map(BTreeMap::keys)
+                    .filter_map(|k| {
+                        i18n::string(strings, lang, k).map(|s| (k.clone(), Value::from(s)))
+                    })
+                    .collect();
+                (lang.clone(), table)
+            })
+            .collect();
         Strings {
-            by_lang: theme
-                .strings
-                .iter()
-                .map(|(l, m)| {
-                    (
-                        l.clone(),
-                        m.iter()
-                            .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
-                            .collect(),
-                    )
-                })
-                .collect(),
+            by_lang,
             default_lang: config.default_lang().to_string(),
         }
     }
 
-    /// `key` in `lang`, else in English.
+    /// `key` in `lang` (else in English), or a template error naming a key
+    /// no language has: a template may name any key, and a wrong one is
+    /// the theme's mistake, reported with its file and line.
     fn get(&self, lang: &str, key: &str) -> Result<Value, minijinja::Error> {
-        let english = || self.by_lang.get("en").and_then(|m| m.get(key));
         self.by_lang
             .get(lang)
             .and_then(|m| m.get(key))
-            .or_else(english)
             .cloned()
             .ok_or_else(|| {
                 minijinja::Error::new(
@@ -425,7 +432,7 @@ fn render_inner(
             lang,
             langs,
             idx,
-            strings: theme.strings.get(lang.as_str()),
+            strings: &theme.strings,
         })
         .collect();
     let names: BTreeMap<&str, Value> = langs
@@ -433,12 +440,7 @@ fn render_inner(
         .map(|l| {
             (
                 l.as_str(),
-                theme
-                    .strings
-                    .get(l)
-                    .and_then(|m| m.get("lang.name"))
-                    .map(|s| Value::from(s.as_str()))
-                    .unwrap_or(Value::from(l.as_str())),
+                Value::from(i18n::string(&theme.strings, l, "lang.name").unwrap_or(l)),
             )
         })
         .collect();
@@ -1047,7 +1049,7 @@ mod template_tests {
                 lang,
                 langs: &site.config.languages,
                 idx: &idx,
-                strings: theme.strings.get(lang.as_str()),
+                strings: &theme.strings,
             };
             let v = views(&c, &Arc::new(FacetValues::build(&idx)));
             used.extend(
@@ -1077,6 +1079,51 @@ mod template_tests {
             .collect();
         let unused: Vec<&String> = all.difference(&used).collect();
         assert!(unused.is_empty(), "templates never rendered: {unused:?}");
+    }
+
+    /// Every interface string is looked up by one rule
+    /// (`source::theme::string`): the page's language, else English. The
+    /// templates' `tr`, `Ctx::tr` (text made in Rust: chart summaries,
+    /// labels, feeds) and the datasets' words give the same string for
+    /// every key, in the site's languages and in one with no i18n file
+    /// (`fr`), where `Ctx::tr` used to give the key itself.
+    #[test]
+    fn templates_rust_and_datasets_look_up_interface_strings_alike() {
+        let (site, look, diags) = crate::source::rich_fixture();
+        assert!(!diags.has_errors());
+        let mut config = site.config.clone();
+        config.languages.push("fr".into());
+        assert!(!look.strings.contains_key("fr"), "fr has no i18n file");
+        let env = environment(&look, &config);
+        let tr = env.template_from_str("{{ tr(key) }}").unwrap();
+        let idx = Index::build(&site.data, config.as_of);
+        let words = crate::publish::words::Words::new(&look.strings);
+        let english = &look.strings["en"];
+        for lang in ["vi", "en", "fr"] {
+            let c = Ctx {
+                lang,
+                langs: &config.languages,
+                idx: &idx,
+                strings: &look.strings,
+            };
+            for key in english.keys() {
+                let in_template = tr.render(minijinja::context! { lang, key }).unwrap();
+                assert_eq!(c.tr(key), in_template, "`{key}` in {lang}");
+                assert_eq!(
+                    words.get(lang, key).unwrap(),
+                    in_template,
+                    "`{key}` in {lang}"
+                );
+            }
+        }
+        let fr = Ctx {
+            lang: "fr",
+            langs: &config.languages,
+            idx: &idx,
+            strings: &look.strings,
+        };
+        assert_eq!(fr.tr("chart.see_table"), english["chart.see_table"]);
+        assert_eq!(fr.num().group, english["number.group"]);
     }
 }
 

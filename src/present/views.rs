@@ -7,9 +7,9 @@ use crate::check::index::Index;
 use crate::model::*;
 use crate::present::filters;
 use crate::source::markdown;
+use crate::source::theme::{self, Strings};
 use minijinja::Value;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// A map value for templates.
@@ -111,26 +111,33 @@ pub(crate) struct Ctx<'a> {
     pub(crate) lang: &'a str,
     pub(crate) langs: &'a [String],
     pub(crate) idx: &'a Index<'a>,
-    /// Interface strings of this language, for text built outside templates (charts).
-    pub(crate) strings: Option<&'a BTreeMap<String, String>>,
+    /// The theme's interface strings, for text built outside templates
+    /// (charts, summaries, labels), looked up as the templates' `tr` does.
+    pub(crate) strings: &'a Strings,
 }
 
 impl<'a> Ctx<'a> {
-    /// An interface string; the theme check guarantees every key exists.
+    /// An interface string in this language, else in English, by the rule
+    /// of every lookup (`source::theme::string`); `None` where no language
+    /// has it.
+    pub(crate) fn string(&self, key: &str) -> Option<&'a str> {
+        theme::string(self.strings, self.lang, key)
+    }
+    /// An interface string, as the templates' `tr` gives it. Every key asked
+    /// here is written in lotrinh's code and held by the built-in en.yaml,
+    /// which a theme can add to or override but never take a key from
+    /// (`tests::every_key_the_code_asks_for_is_in_the_built_in_theme`); so
+    /// the key itself, shown where no language has it, only ever shows a
+    /// bug of lotrinh's, where a template's unknown key stops the build
+    /// with its file and line.
     pub(crate) fn tr(&self, key: &str) -> String {
-        self.strings
-            .and_then(|m| m.get(key))
-            .cloned()
-            .unwrap_or_else(|| key.to_string())
+        self.string(key).unwrap_or(key).to_string()
     }
     /// How this language writes numbers for readers; a theme without the
     /// marks gets the plain form rather than a key name in every figure.
     pub(crate) fn num(&self) -> crate::present::charts::NumFmt<'a> {
-        let mark = |key: &str, plain: &'static str| -> &'a str {
-            self.strings
-                .and_then(|m| m.get(key))
-                .map_or(plain, String::as_str)
-        };
+        let mark =
+            |key: &str, plain: &'static str| -> &'a str { self.string(key).unwrap_or(plain) };
         crate::present::charts::NumFmt {
             decimal: mark("number.decimal", "."),
             group: mark("number.group", ""),
@@ -161,14 +168,10 @@ impl<'a> Ctx<'a> {
                     let mut out =
                         format!("<span lang=\"{}\">{html}</span>", markdown::escape(shown));
                     if fallback {
-                        let note = self
-                            .strings
-                            .and_then(|m| m.get("fallback.note"))
-                            .map(String::as_str)
-                            .unwrap_or_default();
+                        let note = self.tr("fallback.note");
                         out.push_str(&format!(
                             " <small class=\"fallback\">({})</small>",
-                            markdown::escape(note)
+                            markdown::escape(&note)
                         ));
                     }
                     out
@@ -254,10 +257,7 @@ impl<'a> Ctx<'a> {
     /// on a Vietnamese page), or its code where the theme has no name for it.
     fn lang_name(&self, code: &str) -> String {
         let key = format!("lang.{code}");
-        match self.strings.and_then(|m| m.get(&key)) {
-            Some(name) => name.clone(),
-            None => code.to_string(),
-        }
+        self.string(&key).unwrap_or(code).to_string()
     }
 }
 
@@ -734,5 +734,47 @@ mod tests {
         ] {
             assert!(v.get_attr(k).unwrap().is_undefined(), "{k}");
         }
+    }
+
+    /// Every key lotrinh's code asks `tr` or `trf` for, written out, is in
+    /// the built-in theme, which a site's theme can add to but never take
+    /// from: so `Ctx::tr` never falls through to showing the key.
+    #[test]
+    fn every_key_the_code_asks_for_is_in_the_built_in_theme() {
+        let (_, look, _) = crate::source::rich_fixture();
+        let english = &look.strings["en"];
+        let mut todo = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
+        let mut asked = 0;
+        while let Some(dir) = todo.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    todo.push(path);
+                    continue;
+                }
+                if path.extension().is_none_or(|e| e != "rs") {
+                    continue;
+                }
+                let whole = std::fs::read_to_string(&path).unwrap();
+                // The code, not its tests (this one names the calls).
+                let src = whole.split("#[cfg(test)]\nmod tests").next().unwrap();
+                for call in [".tr(", ".trf("] {
+                    for (i, _) in src.match_indices(call) {
+                        let rest = src[i + call.len()..].trim_start();
+                        let Some(lit) = rest.strip_prefix('"') else {
+                            continue;
+                        };
+                        let key = &lit[..lit.find('"').unwrap()];
+                        assert!(
+                            english.contains_key(key),
+                            "{}: `{key}` is not in i18n/en.yaml",
+                            path.display()
+                        );
+                        asked += 1;
+                    }
+                }
+            }
+        }
+        assert!(asked > 20, "found the calls ({asked})");
     }
 }

@@ -11,6 +11,7 @@
 //! every English key a key of every language the site uses, and a unit test
 //! of `tables` that every key a table uses is in the built-in theme.
 
+use crate::source::theme::{self, Strings};
 use std::collections::BTreeMap;
 
 /// The title of a table.
@@ -101,7 +102,7 @@ pub(crate) fn fixed_keys() -> Vec<&'static str> {
 
 /// The interface strings of the site's theme, per language.
 pub(crate) struct Words<'a> {
-    strings: &'a BTreeMap<String, BTreeMap<String, String>>,
+    strings: &'a Strings,
 }
 
 /// A key no language has, not even English: a table or column whose
@@ -120,23 +121,15 @@ impl std::fmt::Display for Missing {
 }
 
 impl<'a> Words<'a> {
-    pub(crate) fn new(strings: &'a BTreeMap<String, BTreeMap<String, String>>) -> Self {
+    pub(crate) fn new(strings: &'a Strings) -> Self {
         Words { strings }
     }
 
-    /// `key` in `lang`, else in English: the rule the templates' `tr`
-    /// follows (`present/render.rs`), so the datasets and the pages speak
-    /// the same language. A language the site uses has every English key
-    /// (the theme check says which is missing), so English is only ever
-    /// used for a language with no i18n file at all, as on the pages.
+    /// `key` in `lang`, by the rule of every interface string
+    /// ([`theme::string`]: else in English), so the datasets and the pages
+    /// speak the same language; a key no language has is an error.
     pub(crate) fn get(&self, lang: &str, key: &str) -> Result<&'a str, Missing> {
-        let strings: &'a BTreeMap<String, BTreeMap<String, String>> = self.strings;
-        strings
-            .get(lang)
-            .and_then(|m| m.get(key))
-            .or_else(|| strings.get("en").and_then(|m| m.get(key)))
-            .map(String::as_str)
-            .ok_or_else(|| Missing(key.to_string()))
+        theme::string(self.strings, lang, key).ok_or_else(|| Missing(key.to_string()))
     }
 
     /// `key` in each of `langs`, by [`Words::get`], joined by " / ": a
@@ -166,7 +159,7 @@ impl<'a> Words<'a> {
 mod tests {
     use super::*;
 
-    fn strings() -> BTreeMap<String, BTreeMap<String, String>> {
+    fn strings() -> Strings {
         let lang = |pairs: &[(&str, &str)]| {
             pairs
                 .iter()

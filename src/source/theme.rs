@@ -83,13 +83,37 @@ const STATIC: &[(&str, &str)] = &[
     ),
 ];
 
+/// Interface strings of every language: lang → key → string.
+pub type Strings = BTreeMap<String, BTreeMap<String, String>>;
+
+/// The language every interface string exists in: the theme check holds
+/// every other language the site uses to its keys, and a lookup falls back
+/// to it.
+pub(crate) const REFERENCE_LANG: &str = "en";
+
+/// An interface string: `key` in `lang`, else in English. The one lookup
+/// every interface string goes through (the templates' `tr`, `Ctx::tr` and
+/// its kin for text made in Rust, the datasets' words). The theme check
+/// gives every language the site uses every English key (a missing one is
+/// an error), so English is only used for a language with no i18n file at
+/// all. `None` is a key no language has: each caller says what that is (a
+/// template error, a dataset error, or its own words for a key that may
+/// be absent by design, such as `scale.<level>`).
+pub(crate) fn string<'a>(strings: &'a Strings, lang: &str, key: &str) -> Option<&'a str> {
+    strings
+        .get(lang)
+        .and_then(|m| m.get(key))
+        .or_else(|| strings.get(REFERENCE_LANG).and_then(|m| m.get(key)))
+        .map(String::as_str)
+}
+
 /// The site's look (`theme:` in site.yaml): templates, interface strings and
 /// static files. Not [`crate::model::Theme`], a topic records are filed under.
 pub struct Look {
     /// name → (source, file id in `Sources` for error reports)
     pub templates: BTreeMap<String, (String, u32)>,
-    /// lang → key → string
-    pub strings: BTreeMap<String, BTreeMap<String, String>>,
+    /// lang → key → string, looked up by [`string`]
+    pub strings: Strings,
     /// output path under `static/` → bytes
     pub statics: BTreeMap<String, Vec<u8>>,
 }
@@ -147,7 +171,7 @@ pub fn load(
             }
         }
     }
-    let mut strings: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    let mut strings = Strings::new();
     for (lang, src) in I18N {
         let id = sources.add(
             format!("(built-in theme) i18n/{lang}.yaml").into(),
@@ -188,8 +212,8 @@ pub fn load(
                 .hint(format!("add themes/{theme}/i18n/{l}.yaml"));
         }
     }
-    // Every language must have every key the default language has.
-    if let Some(reference) = strings.get("en").cloned() {
+    // Every language must have every key the reference language has.
+    if let Some(reference) = strings.get(REFERENCE_LANG).cloned() {
         for (lang, map) in &strings {
             for key in reference.keys() {
                 if !map.contains_key(key) && langs.contains(lang) {
