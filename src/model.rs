@@ -140,6 +140,73 @@ impl std::fmt::Display for Collection {
     }
 }
 
+/// The address of every page or file of a language that is not a record's
+/// page or a collection's list ([`Collection::page`], [`Collection::list`]),
+/// relative to the site's root as those are: one function per address,
+/// asked by the job that writes it, the links to it (the templates'
+/// `link`, `present::views::link`), the feeds and the datasets alike.
+pub(crate) mod address {
+    use std::fmt::Display;
+
+    /// A language's home page.
+    pub(crate) fn home(lang: &str) -> String {
+        format!("{lang}/")
+    }
+    /// The search page.
+    pub(crate) fn search(lang: &str) -> String {
+        format!("{lang}/search/")
+    }
+    /// The search index's first file, which names the others
+    /// (`present/search.rs`), beside the search page.
+    pub(crate) fn search_index(lang: &str) -> String {
+        format!("{}index.json", search(lang))
+    }
+    /// The downloads page.
+    pub(crate) fn data(lang: &str) -> String {
+        format!("{lang}/data/")
+    }
+    /// The deadlines overview.
+    pub(crate) fn deadlines(lang: &str) -> String {
+        format!("{lang}/deadlines/")
+    }
+    /// The tasks due in one year.
+    pub(crate) fn deadline_year(lang: &str, year: impl Display) -> String {
+        format!("{}{year}/", deadlines(lang))
+    }
+    /// The deadlines as an iCalendar file.
+    pub(crate) fn calendar(lang: &str) -> String {
+        format!("{}deadlines.ics", deadlines(lang))
+    }
+    /// Every progress record, newest first.
+    pub(crate) fn updates(lang: &str) -> String {
+        format!("{lang}/updates/")
+    }
+    /// The progress records about one agency's tasks.
+    pub(crate) fn agency_updates(lang: &str, id: &str) -> String {
+        format!("{}agency/{id}/", updates(lang))
+    }
+    /// The progress records about one mechanism's recommendations.
+    pub(crate) fn mechanism_updates(lang: &str, id: &str) -> String {
+        format!("{}mechanism/{id}/", updates(lang))
+    }
+    /// The updates as an Atom feed.
+    pub(crate) fn updates_feed(lang: &str) -> String {
+        format!("{}atom.xml", updates(lang))
+    }
+    /// The updates list's filter options, when it runs over several pages.
+    pub(crate) fn updates_filters(lang: &str) -> String {
+        format!("{}filters.json", updates(lang))
+    }
+    /// A page of `content/` (`<slug>.<lang>.md`).
+    pub(crate) fn content(lang: &str, slug: &str) -> String {
+        format!("{lang}/{slug}/")
+    }
+    /// The page a host shows for a missing address.
+    pub(crate) fn not_found(lang: &str) -> String {
+        format!("{lang}/404.html")
+    }
+}
+
 /// The position of a record in its collection in [`Data`] (`data.agencies[i]`),
 /// typed by the record: an index of a plan cannot be used where an agency
 /// is meant. Slices of `T` are indexed by it directly (`data.plans[ix]`),

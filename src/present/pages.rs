@@ -11,7 +11,8 @@ use crate::present::feeds;
 use crate::present::filters;
 use crate::present::indicators::{self, breakdown_label, period_label, scale_label};
 use crate::present::views::{Ctx, Job, Make, Views, link, list, obj, opt, pick};
-use crate::publish::export::Dataset;
+use crate::publish::export::{self, Dataset};
+use crate::publish::tables;
 use crate::source::load::Loaded;
 use crate::source::markdown;
 use minijinja::Value;
@@ -22,7 +23,7 @@ use std::collections::BTreeMap;
 pub(crate) fn data_page<'a>(c: &'a Ctx<'a>, site: &'a Loaded, datasets: &'a [Dataset]) -> Job<'a> {
     let lang = c.lang;
     Job {
-        path: format!("{lang}/data/index.html"),
+        path: format!("{}index.html", address::data(lang)),
         template: "data.html",
         lang,
         make: Box::new(move || {
@@ -104,7 +105,7 @@ pub(crate) fn jobs<'a>(c: &'a Ctx<'a>, v: &'a Views, site: &'a Loaded) -> Vec<Jo
         };
     }
     push(
-        format!("{lang}/index.html"),
+        format!("{}index.html", address::home(lang)),
         "home.html",
         Box::new(move || home(c, v)),
     );
@@ -251,7 +252,7 @@ pub(crate) fn jobs<'a>(c: &'a Ctx<'a>, v: &'a Views, site: &'a Loaded) -> Vec<Jo
     if page_count(up.all.len(), PER_PAGE) > 1 {
         let up = up.clone();
         push(
-            format!("{lang}/updates/filters.json"),
+            address::updates_filters(lang),
             "filters.json",
             Box::new(move || minijinja::context! { options => up.filter_options(c) }),
         );
@@ -259,7 +260,7 @@ pub(crate) fn jobs<'a>(c: &'a Ctx<'a>, v: &'a Views, site: &'a Loaded) -> Vec<Jo
 
     // Search, content pages, 404 (the downloads page: see `data_page`).
     push(
-        format!("{lang}/search/index.html"),
+        format!("{}index.html", address::search(lang)),
         "search.html",
         Box::new(|| minijinja::context! {}),
     );
@@ -280,7 +281,7 @@ pub(crate) fn jobs<'a>(c: &'a Ctx<'a>, v: &'a Views, site: &'a Loaded) -> Vec<Jo
             },
         };
         push(
-            format!("{lang}/{slug}/index.html"),
+            format!("{}index.html", address::content(lang, slug)),
             "page.html",
             Box::new(move || {
                 minijinja::context! {
@@ -294,7 +295,7 @@ pub(crate) fn jobs<'a>(c: &'a Ctx<'a>, v: &'a Views, site: &'a Loaded) -> Vec<Jo
         );
     }
     push(
-        format!("{lang}/404.html"),
+        address::not_found(lang),
         "404.html",
         Box::new(|| minijinja::context! {}),
     );
@@ -616,10 +617,10 @@ fn agency(c: &Ctx<'_>, v: &Views, ai: Ix<Agency>) -> Value {
         recommendations => pick(&v.recs, &idx.agency_recs[ai]),
         counts => counts_view(&led_counts),
         chart => agency_chart(c, ai, &led_counts),
-        download => has_tasks.then(|| format!("data/agencies/{}/tasks.csv", a.id.id)),
-        download_excel => has_tasks.then(|| crate::publish::export::excel_csv_path(&format!("agencies/{}/tasks", a.id.id))),
+        download => has_tasks.then(|| export::csv_path(&tables::agency_tasks_name(&a.id.id))),
+        download_excel => has_tasks.then(|| export::excel_csv_path(&tables::agency_tasks_name(&a.id.id))),
         updates_feed => feeds::agency_feed(c.lang, &a.id.id),
-        updates_page => (!idx.agency_progress[ai].is_empty()).then(|| format!("{}/updates/agency/{}/", c.lang, a.id.id)),
+        updates_page => (!idx.agency_progress[ai].is_empty()).then(|| address::agency_updates(c.lang, &a.id.id)),
         translated => c.translated(&a.prov, &[&a.name]),
     }
 }
@@ -1237,7 +1238,7 @@ fn deadline_pages(c: &Ctx<'_>, v: &Views) -> Vec<(String, &'static str, Value)> 
         .map(|y| {
             obj([
                 ("year", Value::from(y.year)),
-                ("path", Value::from(format!("{lang}/deadlines/{}/", y.year))),
+                ("path", Value::from(address::deadline_year(lang, y.year))),
                 (
                     "counts",
                     counts_view(&idx.count_states(y.tasks.iter().copied())),
@@ -1261,7 +1262,7 @@ fn deadline_pages(c: &Ctx<'_>, v: &Views) -> Vec<(String, &'static str, Value)> 
         .map(|g| g.len())
         .sum::<usize>()
         .max(per_agency.len());
-    let base = format!("{lang}/deadlines/");
+    let base = address::deadlines(lang);
     let counts = counts_view(&idx.count_states(dated.iter().copied()));
     let undated = counts_view(&deadlines::undated(idx));
     for k in 1..=page_count(longest, PER_PAGE_LISTS) {
@@ -1286,7 +1287,7 @@ fn deadline_pages(c: &Ctx<'_>, v: &Views) -> Vec<(String, &'static str, Value)> 
     for (i, y) in years.iter().enumerate() {
         let per_agency = deadlines::per_agency(idx, &y.tasks);
         let longest = y.tasks.len().max(per_agency.len());
-        let base = format!("{lang}/deadlines/{}/", y.year);
+        let base = address::deadline_year(lang, y.year);
         for k in 1..=page_count(longest, PER_PAGE_LISTS) {
             pages.push((
                 format!("{}index.html", paged_dir(&base, k)),
@@ -1693,7 +1694,7 @@ fn dataset_jsonld(c: &Ctx<'_>, site: &Loaded, datasets: &[Dataset]) -> String {
         "@type": "Dataset",
         "name": cfg.title.plain(c.lang, c.langs),
         "description": cfg.description.as_ref().map(|d| d.plain(c.lang, c.langs)).unwrap_or(""),
-        "url": cfg.absolute(&format!("{}/data/", c.lang)),
+        "url": cfg.absolute(&address::data(c.lang)),
         "inLanguage": c.langs,
         "dateModified": cfg.as_of.to_string(),
         "isAccessibleForFree": true,
@@ -1802,7 +1803,7 @@ pub(crate) fn updates(c: &Ctx<'_>, v: &Views) -> Updates {
                     ("agency", v.agencies[a].clone()),
                     (
                         "path",
-                        Value::from(format!("{lang}/updates/agency/{}/", d.agencies[a].id.id)),
+                        Value::from(address::agency_updates(lang, &d.agencies[a].id.id)),
                     ),
                 ])
             })
@@ -1811,7 +1812,7 @@ pub(crate) fn updates(c: &Ctx<'_>, v: &Views) -> Updates {
     let slices = minijinja::context! {
         agencies => agency_chips,
         any_agency => !agencies.is_empty(),
-        mechanisms => mechanisms.iter().map(|&(m, _)| obj([("mechanism", v.mechanisms[m].clone()), ("path", Value::from(format!("{lang}/updates/mechanism/{}/", d.mechanisms[m].id.id)))])).collect::<Vec<_>>(),
+        mechanisms => mechanisms.iter().map(|&(m, _)| obj([("mechanism", v.mechanisms[m].clone()), ("path", Value::from(address::mechanism_updates(lang, &d.mechanisms[m].id.id)))])).collect::<Vec<_>>(),
     };
     Updates {
         rows,
@@ -1839,19 +1840,16 @@ impl Updates {
         let d = c.idx.data;
         let lang = c.lang;
         match of {
-            UpdatesOf::All => (&self.all, format!("{lang}/updates/")),
+            UpdatesOf::All => (&self.all, address::updates(lang)),
             UpdatesOf::Agency(i) => {
                 let (a, ps) = &self.agencies[i];
-                (
-                    ps,
-                    format!("{lang}/updates/agency/{}/", d.agencies[*a].id.id),
-                )
+                (ps, address::agency_updates(lang, &d.agencies[*a].id.id))
             }
             UpdatesOf::Mechanism(i) => {
                 let (m, ps) = &self.mechanisms[i];
                 (
                     ps,
-                    format!("{lang}/updates/mechanism/{}/", d.mechanisms[*m].id.id),
+                    address::mechanism_updates(lang, &d.mechanisms[*m].id.id),
                 )
             }
         }
@@ -1890,9 +1888,9 @@ pub(crate) fn updates_page(c: &Ctx<'_>, v: &Views, u: &Updates, of: UpdatesOf, k
         UpdatesOf::All => minijinja::context! {
             records => records,
             filters => u.form.clone(),
-            filters_src => paged.then(|| format!("{lang}/updates/filters.json")),
+            filters_src => paged.then(|| address::updates_filters(lang)),
             slices => u.slices.clone(),
-            feed => format!("{lang}/updates/atom.xml"),
+            feed => address::updates_feed(lang),
             pager => pager,
         },
         UpdatesOf::Agency(i) => {
@@ -1909,7 +1907,7 @@ pub(crate) fn updates_page(c: &Ctx<'_>, v: &Views, u: &Updates, of: UpdatesOf, k
             records => records,
             slice_mechanism => v.mechanisms[u.mechanisms[i].0].clone(),
             slices => u.slices.clone(),
-            feed => format!("{lang}/updates/atom.xml"),
+            feed => address::updates_feed(lang),
             pager => pager,
         },
     }

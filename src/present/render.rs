@@ -4,9 +4,9 @@
 
 use crate::check::index::Index;
 use crate::diag::{Diagnostics, Loc};
-use crate::model::{Collection, Records};
+use crate::model::{Collection, Records, address};
 use crate::present::search;
-use crate::present::views::{Ctx, FacetValues, Job, list, obj, opt, views};
+use crate::present::views::{Ctx, FacetValues, Job, link_for, list, obj, opt, page_link, views};
 use crate::publish::export::Dataset;
 use crate::publish::output::Writer;
 use crate::source::config::Config;
@@ -153,6 +153,7 @@ fn environment_with(strings: Arc<Strings>, theme: &Look) -> Environment<'static>
         // Errors surface at render time with the template's name and line.
         let _ = env.add_template_owned(name.clone(), src.clone());
     }
+    let default_lang = strings.default_lang.clone();
     // For templates rendered outside a page (the root redirect, sitemaps):
     // pages have their own `tr` in their context (`Strings::tr_for`).
     env.add_function(
@@ -164,6 +165,18 @@ fn environment_with(strings: Arc<Strings>, theme: &Look) -> Environment<'static>
                 .and_then(|l| l.as_str())
                 .unwrap_or(&strings.default_lang);
             strings.get(lang, key)
+        },
+    );
+    // As `tr`: pages have their own `link` (`views::link_for`).
+    env.add_function(
+        "link",
+        move |state: &State, name: &str, id: Option<Value>| -> Result<String, minijinja::Error> {
+            let lang = state.lookup("lang");
+            let lang = lang
+                .as_ref()
+                .and_then(|l| l.as_str())
+                .unwrap_or(&default_lang);
+            page_link(lang, name, id.as_ref())
         },
     );
     // Text views (`Ctx::txt`) carry their markup ready for the page's
@@ -454,6 +467,7 @@ fn render_inner(
         .iter()
         .map(|l| (l.as_str(), strings.tr_for(l)))
         .collect();
+    let link: HashMap<&str, Value> = langs.iter().map(|l| (l.as_str(), link_for(l))).collect();
     let default = cfg.default_lang();
     let render_one = |job: &Job<'_>| -> PageOutcome {
         // A host serves the 404 page at whatever address was missed, so
@@ -494,6 +508,7 @@ fn render_inner(
                 ("page", page),
                 ("site", site_views[job.lang].clone()),
                 ("tr", tr[job.lang].clone()),
+                ("link", link[job.lang].clone()),
             ],
             (job.make)(),
         );
@@ -655,7 +670,7 @@ fn render_inner(
     // Root index leads to the default language; sitemap and robots for crawlers.
     let redirect = env
         .get_template("redirect.html")
-        .and_then(|t| t.render(minijinja::context! { lang => default, target => format!("{default}/"), site => site_views[default].clone(), langs => langs.clone(), names => names.clone() }));
+        .and_then(|t| t.render(minijinja::context! { lang => default, target => address::home(default), site => site_views[default].clone(), langs => langs.clone(), names => names.clone() }));
     let redirect = match redirect {
         Ok(r) => r,
         Err(e) => {
@@ -677,13 +692,13 @@ fn render_inner(
         let all: Vec<_> = idx.data.progress.ixs().rev().collect();
         let site_title = cfg.title.plain(lang, langs);
         extra.push((
-            format!("{lang}/updates/atom.xml"),
+            address::updates_feed(lang),
             crate::present::feeds::atom(
                 cfg,
                 &l,
                 idx,
-                &format!("{lang}/updates/atom.xml"),
-                &format!("{lang}/updates/"),
+                &address::updates_feed(lang),
+                &address::updates(lang),
                 &format!("{}: {}", site_title, c.tr("nav.updates")),
                 &all,
             ),
@@ -710,7 +725,7 @@ fn render_inner(
             ));
         }
         extra.push((
-            format!("{lang}/deadlines/deadlines.ics"),
+            address::calendar(lang),
             crate::present::feeds::ics(cfg, &l, idx),
         ));
     }
@@ -894,7 +909,7 @@ fn site_value(cfg: &Config, lang: &str, langs: &[String], site: &Loaded) -> Valu
                     ("slug", Value::from(slug.as_str())),
                     ("title", Value::from(title)),
                     ("lang", opt(title_lang)),
-                    ("path", Value::from(format!("{lang}/{slug}/"))),
+                    ("path", Value::from(address::content(lang, slug))),
                 ])
             })
             .collect()
@@ -905,7 +920,7 @@ fn site_value(cfg: &Config, lang: &str, langs: &[String], site: &Loaded) -> Valu
         .pages
         .iter()
         .any(|p| p.slug == "methodology")
-        .then(|| format!("{lang}/methodology/"));
+        .then(|| address::content(lang, "methodology"));
     obj([
         ("methodology", opt(methodology)),
         ("title", Value::from(cfg.title.plain(lang, langs))),

@@ -17,7 +17,7 @@
 //! loading any title.
 
 use crate::check::index::Index;
-use crate::model::{Collection, Records};
+use crate::model::{Collection, Records, address};
 use crate::source::config::Config;
 use crate::source::load::Loaded;
 use sha2::{Digest, Sha256};
@@ -165,7 +165,7 @@ pub fn docs(
             add(
                 "kind.page",
                 p.title.clone(),
-                format!("{lang}/{}/", p.slug),
+                address::content(lang, &p.slug),
                 p.body
                     .chars()
                     .filter(|c| !"#*_[]()`>|".contains(*c))
@@ -324,14 +324,14 @@ fn files_with(
         &words_at,
         &title_len,
         limit,
-        &format!("{lang}/search/t"),
+        &format!("{}t", address::search(lang)),
         &mut files,
     );
     let phrases = write_shards(
         &pairs,
         &title_len,
         limit,
-        &format!("{lang}/search/p"),
+        &format!("{}p", address::search(lang)),
         &mut files,
     );
     for (n, chunk) in docs.chunks(DOCS_PER_SHARD).enumerate() {
@@ -343,7 +343,7 @@ fn files_with(
             })
             .collect();
         files.push((
-            format!("{lang}/search/d/{n}.json"),
+            format!("{}d/{n}.json", address::search(lang)),
             serde_json::to_vec(&rows).unwrap_or_default(),
         ));
     }
@@ -365,7 +365,7 @@ fn files_with(
         "phrases": phrases,
     });
     files.push((
-        format!("{lang}/search/index.json"),
+        address::search_index(lang),
         serde_json::to_vec(&manifest).unwrap_or_default(),
     ));
     files

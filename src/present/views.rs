@@ -682,6 +682,58 @@ pub(crate) fn link(u: Option<&str>) -> Option<&str> {
     })
 }
 
+/// The templates' `link(name)` and `link(name, id)`: the address of a page
+/// of this language, relative to the site's root (the `url` filter puts
+/// the way back to the root before it). `name` is a collection's section
+/// (`link('tasks')` its list, `link('mechanisms', id)` a record's page, by
+/// [`Collection::list`] and [`Collection::page`]) or another page of
+/// [`crate::model::address`]: `home`, `search`, `search_index`, `data`,
+/// `deadlines` (with a year: that year's page), `calendar`, `updates`,
+/// `updates_feed`. Any other name is a template error that names it.
+pub(crate) fn page_link(
+    lang: &str,
+    name: &str,
+    id: Option<&Value>,
+) -> Result<String, minijinja::Error> {
+    use crate::model::address;
+    let id = id.map(Value::to_string);
+    if let Some(c) = Collection::ALL
+        .into_iter()
+        .find(|c| c.section() == Some(name))
+    {
+        return Ok(match id {
+            Some(id) => c.page(lang, &id),
+            None => c.list(lang),
+        });
+    }
+    Ok(match (name, id) {
+        ("home", None) => address::home(lang),
+        ("search", None) => address::search(lang),
+        ("search_index", None) => address::search_index(lang),
+        ("data", None) => address::data(lang),
+        ("deadlines", None) => address::deadlines(lang),
+        ("deadlines", Some(year)) => address::deadline_year(lang, year),
+        ("calendar", None) => address::calendar(lang),
+        ("updates", None) => address::updates(lang),
+        ("updates_feed", None) => address::updates_feed(lang),
+        (_, id) => {
+            return Err(minijinja::Error::new(
+                minijinja::ErrorKind::InvalidOperation,
+                format!(
+                    "link: no page `{name}`{}: a collection's section (tasks, agencies, …) or home, search, search_index, data, deadlines, calendar, updates, updates_feed",
+                    id.map(|i| format!(" with an id ({i})")).unwrap_or_default()
+                ),
+            ));
+        }
+    })
+}
+
+/// `link` bound to one language, put in each page's context as `tr` is.
+pub(crate) fn link_for(lang: &str) -> Value {
+    let lang = lang.to_string();
+    Value::from_function(move |name: &str, id: Option<Value>| page_link(&lang, name, id.as_ref()))
+}
+
 /// Every view of a collection, in collection order, as one template list.
 impl<T> From<IxVec<T, Value>> for Value {
     fn from(views: IxVec<T, Value>) -> Value {
@@ -697,6 +749,7 @@ pub(crate) fn pick<T>(v: &IxVec<T, Value>, ixs: &[Ix<T>]) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::address;
 
     #[test]
     fn a_view_finds_every_key_and_no_other() {
@@ -733,6 +786,56 @@ mod tests {
             "DUE",
         ] {
             assert!(v.get_attr(k).unwrap().is_undefined(), "{k}");
+        }
+    }
+
+    /// The templates' `link` gives the addresses the pages are written at:
+    /// a list and a record's page by `Collection`, the others by
+    /// `model::address`; a name it does not know is an error naming it.
+    #[test]
+    fn links_in_templates_are_the_addresses_of_the_pages() {
+        let link = |name: &str, id: Option<Value>| page_link("vi", name, id.as_ref());
+        for c in Collection::ALL {
+            let Some(section) = c.section() else {
+                assert!(link(c.name(), None).is_err(), "{c}: no pages");
+                continue;
+            };
+            assert_eq!(link(section, None).unwrap(), c.list("vi"));
+            assert_eq!(
+                link(section, Some(Value::from("x-1"))).unwrap(),
+                c.page("vi", "x-1")
+            );
+        }
+        assert_eq!(link("home", None).unwrap(), "vi/");
+        assert_eq!(
+            link("deadlines", Some(Value::from(2027))).unwrap(),
+            address::deadline_year("vi", 2027)
+        );
+        assert_eq!(
+            link("search_index", None).unwrap(),
+            address::search_index("vi")
+        );
+        assert_eq!(
+            link("updates_feed", None).unwrap(),
+            address::updates_feed("vi")
+        );
+        let e = link("taks", None).unwrap_err();
+        assert!(e.to_string().contains("no page `taks`"), "{e}");
+        assert!(link("home", Some(Value::from("x"))).is_err());
+    }
+
+    /// No template of the built-in theme writes a page's address itself
+    /// (`lang ~ '/tasks/'`): each asks `link`, so an address changes in
+    /// one place.
+    #[test]
+    fn templates_take_addresses_from_link() {
+        for (name, src) in crate::source::theme::TEMPLATES {
+            for by_hand in ["lang ~ '", "lang ~ \"", "lang~'"] {
+                assert!(
+                    !src.contains(by_hand),
+                    "{name} writes an address: `{by_hand}`"
+                );
+            }
         }
     }
 

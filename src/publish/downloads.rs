@@ -3,6 +3,7 @@
 //! the page shows it with this site's data address filled in, and CI runs
 //! the very text of the built page against a local server (.ci/snippets.py).
 
+use crate::model::address;
 use crate::publish::words::{Missing, Words, cite, readme};
 use crate::source::config::Config;
 use minijinja::Value;
@@ -31,7 +32,7 @@ fn fill(code: &str, url: &str, lang: &str) -> String {
 /// is a full URL (a path alone names no site).
 fn page_url(cfg: &Config, lang: &str) -> Option<String> {
     let (_, local) = data_url(cfg);
-    (!local).then(|| cfg.absolute(&format!("{lang}/data/")))
+    (!local).then(|| cfg.absolute(&address::data(lang)))
 }
 
 /// The citation as plain text, for the workbook: the same parts and the
@@ -124,7 +125,7 @@ pub(crate) fn about(
 pub(crate) fn view(cfg: &Config, lang: &str) -> Value {
     let (url, local) = data_url(cfg);
     let langs = &cfg.languages;
-    let page = cfg.absolute(&format!("{lang}/data/"));
+    let page = cfg.absolute(&address::data(lang));
     let cite = minijinja::context! {
         publisher => cfg.publisher.as_ref().map(|p| p.plain(lang, langs).to_string()),
         title => cfg.title.plain(lang, langs),

@@ -107,6 +107,17 @@ impl Dataset {
 /// The format label of the spreadsheet CSVs on the downloads page.
 pub(crate) const EXCEL_CSV: &str = "CSV-Excel";
 
+/// Where a table's CSV is published, for the files written here and the
+/// links to them (an agency's page links its slice of `tasks`).
+pub(crate) fn csv_path(table: &str) -> String {
+    format!("data/{table}.csv")
+}
+
+/// Where a table's JSON is published, beside its CSV.
+fn json_path(table: &str) -> String {
+    format!("data/{table}.json")
+}
+
 /// Where the spreadsheet CSV of a table is published: beside its CSV, with
 /// a name that cannot be a table's (table names hold no dot).
 pub(crate) fn excel_csv_path(table: &str) -> String {
@@ -341,7 +352,7 @@ pub(crate) fn write(
             .par_iter()
             .map(|t| {
                 let csv = csv_bytes(t);
-                let csv_path = format!("data/{}.csv", t.name);
+                let csv_path = csv_path(&t.name);
                 let hash = format!("{:x}", Sha256::digest(&csv));
                 let size = put(&csv_path, csv)?;
                 let excel_size = put(&excel_csv_path(&t.name), excel_csv_bytes(t))?;
@@ -352,7 +363,7 @@ pub(crate) fn write(
                 let files = vec![
                     (csv_path.clone(), "CSV", size),
                     (excel_csv_path(&t.name), EXCEL_CSV, excel_size),
-                    (format!("data/{}.json", t.name), "JSON", json.len() as u64),
+                    (json_path(&t.name), "JSON", json.len() as u64),
                 ];
                 let dataset = Dataset::of(t, words, &cfg.languages, files)?;
                 let resource = resource(t, words, &csv_path, &hash, size)?;
@@ -382,7 +393,7 @@ pub(crate) fn write(
     let any = !written.is_empty();
     for (i, (dataset, resource, json)) in written.into_iter().enumerate() {
         all.add(i == 0, &dataset.name, &json);
-        put(&format!("data/{}.json", dataset.name), json)?;
+        put(&json_path(&dataset.name), json)?;
         datasets.push(dataset);
         resources.push(resource);
     }

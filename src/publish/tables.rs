@@ -655,8 +655,15 @@ fn tasks(idx: &Index<'_>, cfg: &Config) -> Table {
     table("tasks", cols, rows, locs, vec!["id"], fks)
 }
 
+/// The name of an agency's slice of `tasks` (`agencies/<id>/tasks`): its
+/// files are `data/<name>.csv` and the rest ([`crate::publish::export::csv_path`]),
+/// which its page links to.
+pub(crate) fn agency_tasks_name(id: &str) -> String {
+    format!("agencies/{id}/tasks")
+}
+
 /// Per agency that leads or coordinates any: the rows of `tasks` it leads
-/// or coordinates (`agencies/<id>/tasks`), for the download link on its
+/// or coordinates ([`agency_tasks_name`]), for the download link on its
 /// page.
 fn agency_tasks(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
     let d = idx.data;
@@ -669,7 +676,7 @@ fn agency_tasks(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
             continue;
         }
         out.push(Table {
-            name: format!("agencies/{}/tasks", a.id.id),
+            name: agency_tasks_name(&a.id.id),
             kind: Kind::AgencyTasks,
             // Never shown: a slice is in no list of datasets.
             title_key: words::title_key("tasks"),
