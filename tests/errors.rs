@@ -546,7 +546,7 @@ fn references_from_indicators_to_an_unreadable_file_are_counted() {
         run.stderr
             .lines()
             .any(|l| l.starts_with("data/tasks/plan-a.yaml:1:1: warning:")
-                && l.contains("1 references to task ids were not checked")),
+                && l.contains("1 reference to a task id was not checked")),
         "{}",
         run.stderr
     );

@@ -71,10 +71,21 @@ impl<'a> IdSet<'a> {
                     line: 1,
                     col: 1,
                 }),
-                format!(
-                    "{n} references to {} ids were not checked, because {path} could not be read",
-                    self.what
-                ),
+                match n {
+                    1 => format!(
+                        "1 reference to {} {} id was not checked, because {path} could not be read",
+                        if self.what.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                            "an"
+                        } else {
+                            "a"
+                        },
+                        self.what
+                    ),
+                    _ => format!(
+                        "{n} references to {} ids were not checked, because {path} could not be read",
+                        self.what
+                    ),
+                },
             )
             .hint("fix the error in this file first; the references are checked again then");
         }
