@@ -515,7 +515,7 @@ fn render_inner(
         let key = previous.map(|_| {
             let mut h = std::collections::hash_map::DefaultHasher::new();
             job.template.hash(&mut h);
-            hash_value(&ctx, &mut h);
+            crate::present::views::hash_value(&ctx, &mut h);
             h.finish()
         });
         let cached = match (previous, key) {
@@ -842,43 +842,6 @@ fn alternates<'l>(
     langs
         .iter()
         .map(move |l| (l.as_str(), format!("{l}{rest}")))
-}
-
-/// Feeds everything a template can see of `v` to `h`: kinds, numbers as
-/// shown, whether a string is already safe HTML, map keys and values.
-/// (minijinja's own `Hash` treats `true` as `1` and ignores safety.)
-fn hash_value(v: &Value, h: &mut impl Hasher) {
-    use minijinja::value::ValueKind;
-    let kind = v.kind();
-    std::mem::discriminant(&kind).hash(h);
-    match kind {
-        ValueKind::Undefined | ValueKind::None => {}
-        ValueKind::Bool => v.is_true().hash(h),
-        ValueKind::String => {
-            v.is_safe().hash(h);
-            v.as_str().hash(h);
-        }
-        ValueKind::Bytes => v.as_bytes().hash(h),
-        ValueKind::Map => {
-            if let Ok(keys) = v.try_iter() {
-                for k in keys {
-                    hash_value(&k, h);
-                    hash_value(&v.get_item(&k).unwrap_or_default(), h);
-                }
-            }
-            0xfeu8.hash(h);
-        }
-        ValueKind::Seq | ValueKind::Iterable => {
-            if let Ok(items) = v.try_iter() {
-                for item in items {
-                    hash_value(&item, h);
-                }
-            }
-            // The end of a list, so [[a], b] and [[a, b]] differ.
-            0xffu8.hash(h);
-        }
-        _ => v.to_string().hash(h),
-    }
 }
 
 /// "en/agencies/moj/index.html" → "en/agencies/moj/".

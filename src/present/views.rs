@@ -10,6 +10,7 @@ use crate::source::markdown;
 use crate::source::theme::{self, Strings};
 use minijinja::Value;
 use rayon::prelude::*;
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 /// A map value for templates.
@@ -56,6 +57,8 @@ pub(crate) fn find_tagged<'k>(
 struct Pairs {
     tags: Box<[u64]>,
     fields: Vec<(&'static str, Value)>,
+    /// Its [`hash_value`], made the first time a page's context is hashed.
+    digest: std::sync::OnceLock<u64>,
 }
 
 impl Pairs {
@@ -63,7 +66,19 @@ impl Pairs {
         Pairs {
             tags: fields.iter().map(|(k, _)| tag(k)).collect(),
             fields,
+            digest: std::sync::OnceLock::new(),
         }
+    }
+
+    fn digest(&self) -> u64 {
+        *self.digest.get_or_init(|| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            for (k, v) in &self.fields {
+                k.hash(&mut h);
+                hash_value(v, &mut h);
+            }
+            h.finish()
+        })
     }
 }
 
@@ -744,6 +759,51 @@ impl<T> From<IxVec<T, Value>> for Value {
 /// The views of the records `ixs` links to, in that order.
 pub(crate) fn pick<T>(v: &IxVec<T, Value>, ixs: &[Ix<T>]) -> Value {
     list(ixs.iter().map(|&i| v[i].clone()).collect())
+}
+
+/// Feeds everything a template can see of `v` to `h`: kinds, numbers as
+/// shown, whether a string is already safe HTML, map keys and values.
+/// (minijinja's own `Hash` treats `true` as `1` and ignores safety.)
+pub(crate) fn hash_value(v: &Value, h: &mut impl Hasher) {
+    use minijinja::value::ValueKind;
+    let kind = v.kind();
+    std::mem::discriminant(&kind).hash(h);
+    match kind {
+        ValueKind::Undefined | ValueKind::None => {}
+        ValueKind::Bool => v.is_true().hash(h),
+        ValueKind::String => {
+            v.is_safe().hash(h);
+            v.as_str().hash(h);
+        }
+        ValueKind::Bytes => v.as_bytes().hash(h),
+        ValueKind::Map => {
+            // A record view is shown on many pages (every page of a list
+            // holds the whole list for its filters): hashed once per build,
+            // not once per page, which at 10,000 records made serve's
+            // rebuild three times slower than rendering every page.
+            if let Some(p) = v.downcast_object_ref::<Pairs>() {
+                p.digest().hash(h);
+                return;
+            }
+            if let Ok(keys) = v.try_iter() {
+                for k in keys {
+                    hash_value(&k, h);
+                    hash_value(&v.get_item(&k).unwrap_or_default(), h);
+                }
+            }
+            0xfeu8.hash(h);
+        }
+        ValueKind::Seq | ValueKind::Iterable => {
+            if let Ok(items) = v.try_iter() {
+                for item in items {
+                    hash_value(&item, h);
+                }
+            }
+            // The end of a list, so [[a], b] and [[a, b]] differ.
+            0xffu8.hash(h);
+        }
+        _ => v.to_string().hash(h),
+    }
 }
 
 #[cfg(test)]
