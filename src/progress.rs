@@ -7,17 +7,17 @@ use std::io::IsTerminal;
 /// The steps `site::build` reports, in order; the bar's length.
 pub(crate) const STEPS: u64 = 6;
 
-pub(crate) enum Progress {
+pub(crate) enum Steps {
     Bar(ProgressBar),
     Lines,
     Quiet,
 }
 
-impl Progress {
+impl Steps {
     /// A bar when stderr is a terminal, lines when it is not, nothing if `quiet`.
-    pub(crate) fn new(quiet: bool) -> Progress {
+    pub(crate) fn new(quiet: bool) -> Steps {
         if quiet {
-            Progress::Quiet
+            Steps::Quiet
         } else if std::io::stderr().is_terminal() {
             let bar = ProgressBar::with_draw_target(Some(STEPS), ProgressDrawTarget::stderr());
             bar.set_style(
@@ -26,30 +26,30 @@ impl Progress {
                     .progress_chars("=> "),
             );
             bar.enable_steady_tick(std::time::Duration::from_millis(100));
-            Progress::Bar(bar)
+            Steps::Bar(bar)
         } else {
-            Progress::Lines
+            Steps::Lines
         }
     }
 
     /// Called by the pipeline as each step starts.
     pub(crate) fn step(&self, what: &str) {
         match self {
-            Progress::Bar(b) => {
+            Steps::Bar(b) => {
                 b.set_message(what.to_string());
                 b.inc(1);
             }
-            Progress::Lines => match profile() {
+            Steps::Lines => match profile() {
                 Some(extra) => eprintln!("  {what}{extra}"),
                 None => eprintln!("  {what}"),
             },
-            Progress::Quiet => {}
+            Steps::Quiet => {}
         }
     }
 
     /// Clears the bar so the summary line stands alone.
     pub(crate) fn finish(&self) {
-        if let Progress::Bar(b) = self {
+        if let Steps::Bar(b) = self {
             b.finish_and_clear();
         }
     }

@@ -327,6 +327,48 @@ fn no_import_circle() {
     }
 }
 
+/// One name, one type: two `Words` or two `Kind`s in the tree make a
+/// reader check which one an import means (issue 15). Item-local types
+/// (inside a function) are not counted.
+#[test]
+fn no_two_types_share_a_name() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut seen: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for f in &files {
+        let code = code_only(&std::fs::read_to_string(f).expect("source reads"));
+        for line in code.lines() {
+            // Top-level and module-level definitions start at the margin
+            // or one indent in (a `mod tests` block).
+            let indent = line.len() - line.trim_start().len();
+            if indent > 4 {
+                continue;
+            }
+            let words: Vec<&str> = line.split_whitespace().collect();
+            let at = words
+                .iter()
+                .position(|w| matches!(*w, "struct" | "enum" | "trait"));
+            if let Some(name) = at.and_then(|i| words.get(i + 1)) {
+                let name: String = name
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() && words[..at.unwrap()].iter().all(|w| w.starts_with("pub")) {
+                    seen.entry(name)
+                        .or_default()
+                        .push(f.strip_prefix(&src).unwrap().display().to_string());
+                }
+            }
+        }
+    }
+    let twice: Vec<_> = seen.iter().filter(|(_, at)| at.len() > 1).collect();
+    assert!(
+        twice.is_empty(),
+        "type names defined more than once: {twice:?}"
+    );
+}
+
 /// Every module says what it is for, first thing: a newcomer reads the
 /// tree by these lines (`missing_docs` would also ask it of every item).
 #[test]

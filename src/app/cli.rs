@@ -2,7 +2,7 @@
 //! Exit codes: 0 success, 1 problems in the site's data or templates, 2 bad usage or I/O.
 
 use crate::app::report::{Format, report};
-use crate::progress::Progress;
+use crate::progress::Steps;
 use crate::site::{self, Hooks, Options};
 use crate::source::config::BaseUrl;
 use clap::{Parser, Subcommand};
@@ -140,7 +140,7 @@ fn build_or_check(
     if let Some(code) = no_site(&common.root) {
         return code;
     }
-    let progress = Progress::new(common.format == Format::Json);
+    let progress = Steps::new(common.format == Format::Json);
     let step = |what: &str| progress.step(what);
     let outcome = site::build_with(
         &Options {

@@ -15,7 +15,7 @@
 
 use crate::app::report::{self, Format};
 use crate::present::render::PageCache;
-use crate::progress::Progress;
+use crate::progress::Steps;
 use crate::publish::output::{Files, WriteStats, Writer};
 use crate::site::{self, Hooks, Options};
 use crate::source::config::BaseUrl;
@@ -330,7 +330,7 @@ fn rebuild(
     first: bool,
     previous: &Arc<Files>,
 ) -> bool {
-    let progress = Progress::new(!first || cfg.format == Format::Json);
+    let progress = Steps::new(!first || cfg.format == Format::Json);
     let step = |what: &str| progress.step(what);
     let mut outcome = site::build_with(
         &Options {

@@ -14,7 +14,7 @@ const SUBJECT: usize = 70;
 const TASK_TEXT: usize = 90;
 
 /// The interface words a label needs, in the page's language.
-pub struct Words {
+pub struct LabelWords {
     /// "¶ not confirmed", for a recommendation whose paragraph is unknown.
     pub no_paragraph: String,
     /// "{mechanism}, cycle {cycle}": names a document without a symbol
@@ -24,9 +24,9 @@ pub struct Words {
     pub ended: String,
 }
 
-impl Words {
-    pub fn new(tr: impl Fn(&str) -> String) -> Words {
-        Words {
+impl LabelWords {
+    pub fn new(tr: impl Fn(&str) -> String) -> LabelWords {
+        LabelWords {
             no_paragraph: tr("rec.no_paragraph_short"),
             cycle: tr("rec.label_cycle"),
             ended: tr("agency.ended"),
@@ -60,7 +60,7 @@ fn source(
     ri: Ix<Recommendation>,
     lang: &str,
     langs: &[String],
-    w: &Words,
+    w: &LabelWords,
 ) -> String {
     let d = idx.data;
     let r = &d.recommendations[ri];
@@ -97,7 +97,7 @@ pub(crate) fn recommendation(
     ri: Ix<Recommendation>,
     lang: &str,
     langs: &[String],
-    w: &Words,
+    w: &LabelWords,
 ) -> String {
     let r = &idx.data.recommendations[ri];
     let mut out = source(idx, ri, lang, langs, w);
@@ -170,8 +170,8 @@ mod tests {
     use crate::model::Records;
     use std::path::Path;
 
-    fn words() -> Words {
-        Words {
+    fn words() -> LabelWords {
+        LabelWords {
             no_paragraph: "¶ not confirmed".into(),
             cycle: "{mechanism}, cycle {cycle}".into(),
             ended: "ended".into(),

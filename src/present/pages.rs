@@ -326,7 +326,7 @@ fn named(c: &Ctx<'_>, name: &Text, description: &Option<Text>) -> (String, Strin
 impl Meta for Recommendation {
     fn meta(c: &Ctx<'_>, i: Ix<Self>) -> (String, String) {
         let r = &c.idx.data.recommendations[i];
-        let words = crate::present::labels::Words::new(|k| c.tr(k));
+        let words = crate::present::labels::LabelWords::new(|k| c.tr(k));
         (
             crate::present::labels::recommendation(c.idx, i, c.lang, c.langs, &words),
             crate::present::labels::clip(&plain(c, &r.text), DESCRIPTION),

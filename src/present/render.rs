@@ -85,13 +85,13 @@ fn set_escaping(env: &mut Environment<'_>) {
 /// already a template value, so a lookup neither compares long keys nor
 /// copies the text: for each language of the site or the theme, every key
 /// English or that language has, as the one lookup (`source::theme::string`) gives it.
-struct Strings {
+struct TemplateStrings {
     by_lang: HashMap<String, HashMap<String, Value>>,
     default_lang: String,
 }
 
-impl Strings {
-    fn new(theme: &Look, config: &Config) -> Strings {
+impl TemplateStrings {
+    fn new(theme: &Look, config: &Config) -> TemplateStrings {
         let strings = &theme.strings;
         let by_lang = strings
             .keys()
@@ -108,7 +108,7 @@ impl Strings {
                 (lang.clone(), table)
             })
             .collect();
-        Strings {
+        TemplateStrings {
             by_lang,
             default_lang: config.default_lang().to_string(),
         }
@@ -140,10 +140,10 @@ impl Strings {
 }
 
 pub fn environment(theme: &Look, config: &Config) -> Environment<'static> {
-    environment_with(Arc::new(Strings::new(theme, config)), theme)
+    environment_with(Arc::new(TemplateStrings::new(theme, config)), theme)
 }
 
-fn environment_with(strings: Arc<Strings>, theme: &Look) -> Environment<'static> {
+fn environment_with(strings: Arc<TemplateStrings>, theme: &Look) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
     env.set_debug(true);
@@ -155,7 +155,7 @@ fn environment_with(strings: Arc<Strings>, theme: &Look) -> Environment<'static>
     }
     let default_lang = strings.default_lang.clone();
     // For templates rendered outside a page (the root redirect, sitemaps):
-    // pages have their own `tr` in their context (`Strings::tr_for`).
+    // pages have their own `tr` in their context (`TemplateStrings::tr_for`).
     env.add_function(
         "tr",
         move |state: &State, key: &str| -> Result<Value, minijinja::Error> {
@@ -418,7 +418,7 @@ fn render_inner(
         out,
     } = *input;
     let cfg = &site.config;
-    let strings = Arc::new(Strings::new(theme, cfg));
+    let strings = Arc::new(TemplateStrings::new(theme, cfg));
     let env = environment_with(strings.clone(), theme);
     let env_key = {
         let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -765,7 +765,7 @@ fn render_inner(
 
 /// The search index of each language, written as it is made.
 fn search_files(c: &Ctx<'_>, cfg: &Config, site: &Loaded, out: &Writer) -> std::io::Result<()> {
-    let words = crate::present::labels::Words::new(|k| c.tr(k));
+    let words = crate::present::labels::LabelWords::new(|k| c.tr(k));
     let docs = search::docs(c.idx, cfg, c.lang, site, &words);
     for (path, bytes) in search::files(&docs, c.lang, |k| c.tr(k)) {
         out.put(&path, bytes)?;

@@ -74,7 +74,7 @@ pub fn docs(
     cfg: &Config,
     lang: &str,
     site: &Loaded,
-    words: &crate::present::labels::Words,
+    words: &crate::present::labels::LabelWords,
 ) -> Vec<Doc> {
     let d = idx.data;
     let langs = &cfg.languages[..];

@@ -413,7 +413,7 @@ pub(crate) fn views(c: &Ctx<'_>, facets: &Arc<FacetValues>) -> Views {
         })
         .collect();
     let mech_short: IxVec<Mechanism, Value> = d.mechanisms.iter().map(|m| c.txt(&m.name)).collect();
-    let words = crate::present::labels::Words::new(|k| c.tr(k));
+    let words = crate::present::labels::LabelWords::new(|k| c.tr(k));
     // Recommendations and tasks are most of the records: made in parallel.
     let recs = d
         .recommendations

@@ -7,7 +7,7 @@
 use crate::check::index::Index;
 use crate::diag::{Diagnostics, Loc};
 use crate::publish::output::Writer;
-use crate::publish::table::{Col, Kind, Table, Ty, split_list};
+use crate::publish::table::{Col, Table, TableKind, Ty, split_list};
 use crate::publish::tables::tables;
 use crate::publish::words::{self, Missing, Words};
 use crate::source::config::Config;
@@ -356,7 +356,7 @@ pub(crate) fn write(
                 let hash = format!("{:x}", Sha256::digest(&csv));
                 let size = put(&csv_path, csv)?;
                 let excel_size = put(&excel_csv_path(&t.name), excel_csv_bytes(t))?;
-                if t.kind != Kind::Package {
+                if t.kind != TableKind::Package {
                     return Ok(None);
                 }
                 let json = pretty(&RowsJson(t));
@@ -479,7 +479,7 @@ pub(crate) struct Warning {
 /// per record and column, at the record.
 fn too_long_for_a_cell(tables: &[Table]) -> Vec<Warning> {
     let mut out = Vec::new();
-    for t in tables.iter().filter(|t| t.kind == Kind::Package) {
+    for t in tables.iter().filter(|t| t.kind == TableKind::Package) {
         for (r, row) in t.rows.iter().enumerate() {
             for (c, v) in t.cols.iter().zip(row) {
                 // UTF-8 is never shorter than UTF-16 counts it, so most cells
@@ -538,7 +538,10 @@ fn workbook(
     title: &str,
     out: &Writer,
 ) -> Result<Dataset, DatasetError> {
-    let package: Vec<&Table> = tables.iter().filter(|t| t.kind == Kind::Package).collect();
+    let package: Vec<&Table> = tables
+        .iter()
+        .filter(|t| t.kind == TableKind::Package)
+        .collect();
     let publisher = cfg
         .publisher
         .as_ref()
@@ -547,7 +550,7 @@ fn workbook(
     let about = crate::publish::downloads::about(cfg, words, &described_in)?;
     let xlsx = crate::publish::xlsx::workbook(
         &package,
-        &crate::publish::xlsx::Meta {
+        &crate::publish::xlsx::About {
             title,
             publisher: publisher.as_deref(),
             as_of: cfg.as_of,

@@ -153,7 +153,7 @@ struct Done {
 }
 
 /// The output folder of a writing build.
-struct Target {
+struct OutFolder {
     out: PathBuf,
     stage: PathBuf,
     /// The folder did not exist: a failed build removes it again.
@@ -173,7 +173,7 @@ struct Target {
 /// makes them wait on the folder's lock (measured: system time ×3 on a
 /// 26,000-page site), while the render threads have better things to do.
 pub struct Writer {
-    target: Option<Target>,
+    target: Option<OutFolder>,
     /// Every path produced by this build: the first claim of a path wins.
     claimed: Mutex<HashSet<String>>,
     queue: Option<SyncSender<(String, Bytes)>>,
@@ -251,7 +251,7 @@ impl Writer {
         let old = read_manifest(out)?;
         let files = stage.join(FILES);
         fs::create_dir_all(&files).map_err(|e| Error::io(&files, e))?;
-        let target = Target {
+        let target = OutFolder {
             out: out.to_path_buf(),
             stage,
             created,
@@ -264,7 +264,7 @@ impl Writer {
         Ok(w)
     }
 
-    fn new(target: Option<Target>) -> Writer {
+    fn new(target: Option<OutFolder>) -> Writer {
         let failed = Arc::new(AtomicBool::new(false));
         let first_error = Arc::new(Mutex::new(None));
         let (queue, thread) = match &target {
@@ -504,7 +504,7 @@ impl Writer {
     }
 }
 
-impl Target {
+impl OutFolder {
     fn abort(self) {
         let _ = fs::remove_dir_all(&self.stage);
         if self.created {

@@ -43,7 +43,7 @@ pub(crate) struct Col {
 
 /// Where a table is published.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Kind {
+pub(crate) enum TableKind {
     /// A table of the package: its CSV, spreadsheet CSV and JSON, a
     /// resource of datapackage.json, a sheet of the workbook, a section of
     /// the downloads page.
@@ -55,7 +55,7 @@ pub(crate) enum Kind {
 
 pub(crate) struct Table {
     pub name: String,
-    pub kind: Kind,
+    pub kind: TableKind,
     /// The interface string of its title (`dataset.<table>`).
     pub title_key: String,
     pub cols: Vec<Col>,

@@ -9,7 +9,7 @@
 
 use crate::check::index::{Index, Role};
 use crate::model::*;
-use crate::publish::table::{Col, Kind, Table, Ty, fmt_num, join_list};
+use crate::publish::table::{Col, Table, TableKind, Ty, fmt_num, join_list};
 use crate::publish::words::{self, PAGE, PROVENANCE};
 use crate::source::config::Config;
 
@@ -51,7 +51,7 @@ fn table(
 ) -> Table {
     Table {
         name: name.into(),
-        kind: Kind::Package,
+        kind: TableKind::Package,
         title_key: words::title_key(name),
         cols,
         rows,
@@ -677,7 +677,7 @@ fn agency_tasks(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
         }
         out.push(Table {
             name: agency_tasks_name(&a.id.id),
-            kind: Kind::AgencyTasks,
+            kind: TableKind::AgencyTasks,
             // Never shown: a slice is in no list of datasets.
             title_key: words::title_key("tasks"),
             cols: task_columns(&cfg.languages),
@@ -1011,7 +1011,10 @@ mod tests {
     fn tables_are_ordered_for_readers() {
         let (tables, _) = rich();
         let names: Vec<&str> = tables.iter().map(|t| t.name.as_str()).collect();
-        let package = tables.iter().filter(|t| t.kind == Kind::Package).count();
+        let package = tables
+            .iter()
+            .filter(|t| t.kind == TableKind::Package)
+            .count();
         assert_eq!(
             names[..package],
             [
@@ -1035,7 +1038,12 @@ mod tests {
         );
         assert!(package < names.len(), "the fixture has agency slices");
         for t in &tables[package..] {
-            assert_eq!(t.kind, Kind::AgencyTasks, "{}: slices come last", t.name);
+            assert_eq!(
+                t.kind,
+                TableKind::AgencyTasks,
+                "{}: slices come last",
+                t.name
+            );
             assert!(t.name.starts_with("agencies/") && t.name.ends_with("/tasks"));
         }
     }

@@ -24,7 +24,7 @@ pub(crate) const CELL_MAX: usize = 32_767;
 /// What the workbook says about itself: its document properties, the
 /// lines (label, value) at the top of its README sheet, and the words its
 /// columns are described with there.
-pub(crate) struct Meta<'a> {
+pub(crate) struct About<'a> {
     pub title: &'a str,
     pub publisher: Option<&'a str>,
     pub as_of: Date,
@@ -63,7 +63,7 @@ pub(crate) fn fit<'s>(text: &'s str, table: &str) -> std::borrow::Cow<'s, str> {
 }
 
 /// The workbook's bytes, or what stopped it (a cell Excel cannot hold).
-pub(crate) fn workbook(tables: &[&Table], meta: &Meta<'_>) -> Result<Vec<u8>, String> {
+pub(crate) fn workbook(tables: &[&Table], meta: &About<'_>) -> Result<Vec<u8>, String> {
     let mut book = Workbook::new();
     let created = ExcelDateTime::from_ymd(
         meta.as_of.year() as u16,
@@ -106,7 +106,7 @@ pub(crate) fn workbook(tables: &[&Table], meta: &Meta<'_>) -> Result<Vec<u8>, St
 fn readme(
     sheet: &mut Worksheet,
     tables: &[&Table],
-    meta: &Meta<'_>,
+    meta: &About<'_>,
     bold: &Format,
 ) -> Result<(), String> {
     let e = |e: rust_xlsxwriter::XlsxError| e.to_string();
@@ -362,7 +362,7 @@ mod tests {
         ]);
         Table {
             name: "hostile".into(),
-            kind: crate::publish::table::Kind::Package,
+            kind: crate::publish::table::TableKind::Package,
             title_key: "dataset.hostile".into(),
             cols: vec![
                 col("text", Ty::String, false),
@@ -379,8 +379,8 @@ mod tests {
         }
     }
 
-    fn meta() -> Meta<'static> {
-        Meta {
+    fn meta() -> About<'static> {
+        About {
             title: "Test",
             publisher: Some("Publisher"),
             as_of: jiff::civil::date(2026, 6, 30),

@@ -13,7 +13,7 @@
 use super::raw::Node;
 
 /// One list item's text and the 1-based line it starts on.
-pub(crate) struct Item<'t> {
+pub(crate) struct Piece<'t> {
     pub(crate) line: u32,
     pub(crate) text: &'t str,
 }
@@ -21,7 +21,7 @@ pub(crate) struct Item<'t> {
 /// The file's top-level list items, in order, when the file is a plain
 /// block list of at least two items; the first takes the comments and blank
 /// lines before it.
-pub(crate) fn cut(text: &str) -> Option<Vec<Item<'_>>> {
+pub(crate) fn cut(text: &str) -> Option<Vec<Piece<'_>>> {
     let mut starts: Vec<(usize, u32)> = Vec::new();
     let (mut at, mut line) = (0usize, 1u32);
     for l in text.split_inclusive('\n') {
@@ -56,7 +56,7 @@ pub(crate) fn cut(text: &str) -> Option<Vec<Item<'_>>> {
             .map(|(i, (&(from, line), to))| {
                 // The first item keeps what stood before it, at line 1.
                 let (from, line) = if i == 0 { (0, 1) } else { (from, line) };
-                Item {
+                Piece {
                     line,
                     text: &text[from..to],
                 }

@@ -401,7 +401,7 @@ impl ItemRead<'_> {
 
     fn item(
         &self,
-        piece: &items::Item<'_>,
+        piece: &items::Piece<'_>,
         before: &HashMap<u64, &ParsedItem>,
     ) -> Option<ParsedItem> {
         let mut h = std::collections::hash_map::DefaultHasher::new();
