@@ -62,26 +62,77 @@ pub struct ParseCache {
 }
 
 struct Parsed {
-    key: u64,
-    data: Data,
-    diags: Diagnostics,
-    /// What parsing it charged to the YAML budget (charged again on reuse).
-    charged: usize,
-    /// Its records one by one, when it was read item by item
-    /// ([`items::cut`]): an edit parses again only the items it changed.
-    items: Vec<ParsedItem>,
+    /// What it was read as: its place in the source list, its collection
+    /// and the site's languages, each of which changes what it means.
+    file: u32,
+    collection: Collection,
+    langs: Vec<String>,
+    /// Its text, compared with the file's bytes on the next load (a compare
+    /// is several times faster than hashing them again) and given to the
+    /// sources as it is when they match.
+    text: String,
+    body: Body,
+}
+
+/// How a kept file was read: only one of the two is ever kept.
+enum Body {
+    /// Parsed whole: a CSV file, or YAML that cannot be read item by item.
+    Whole {
+        data: Box<Data>,
+        diags: Diagnostics,
+        /// What parsing it charged to the YAML budget (charged again on reuse).
+        charged: usize,
+    },
+    /// Read item by item ([`items::cut`]): an edit parses again only the
+    /// items it changed; the file's records and problems are its items'.
+    Items(Vec<ParsedItem>),
 }
 
 impl Parsed {
+    /// Whether `bytes` read at `file` as `collection` are what this was read from.
+    fn is(&self, bytes: &[u8], file: u32, collection: Collection, langs: &[String]) -> bool {
+        self.file == file
+            && self.collection == collection
+            && self.langs == langs
+            && self.text.as_bytes() == bytes
+    }
+
+    fn charged(&self) -> usize {
+        match &self.body {
+            Body::Whole { charged, .. } => *charged,
+            Body::Items(items) => items.iter().map(|i| i.charged).sum(),
+        }
+    }
+
     fn records(&self) -> Data {
-        if self.items.is_empty() {
-            return self.data.clone();
+        match &self.body {
+            Body::Whole { data, .. } => Data::clone(data),
+            Body::Items(items) => {
+                let mut data = Data::default();
+                for item in items {
+                    merge(&mut data, item.data.clone());
+                }
+                data
+            }
         }
-        let mut data = Data::default();
-        for item in &self.items {
-            merge(&mut data, item.data.clone());
+    }
+
+    fn diags(&self) -> Diagnostics {
+        match &self.body {
+            Body::Whole { diags, .. } => diags.clone(),
+            Body::Items(items) => {
+                let mut d = Diagnostics::default();
+                items.iter().for_each(|i| d.extend(i.diags.clone()));
+                d
+            }
         }
-        data
+    }
+
+    fn items(&self) -> &[ParsedItem] {
+        match &self.body {
+            Body::Items(items) => items,
+            Body::Whole { .. } => &[],
+        }
     }
 }
 
@@ -142,26 +193,26 @@ pub fn site_cached(
                     return (shown, String::new(), data, d, None);
                 }
             };
-            let key = previous.map(|_| {
-                let mut h = std::collections::hash_map::DefaultHasher::new();
-                (&bytes, file, collection, &langs).hash(&mut h);
-                h.finish()
+            let reused = previous.and_then(|p| p.get(path)).filter(|p| {
+                p.is(&bytes, file, collection, &langs) && (is_csv || budget.recharge(p.charged()))
             });
-            let reused = previous
-                .and_then(|p| p.get(path))
-                .filter(|p| Some(p.key) == key && (is_csv || budget.recharge(p.charged)));
             if let Some(p) = reused {
-                // Its problems (a UTF-8 error too) are in the kept ones.
-                let text = utf8(bytes, file, &mut Diagnostics::default()).unwrap_or_default();
-                return (shown, text, p.records(), p.diags.clone(), None);
+                return (shown, p.text.clone(), p.records(), p.diags(), None);
             }
             let text = utf8(bytes, file, &mut d).unwrap_or_default();
             let mut charged = 0;
+            let keep = |text: &str, body| Parsed {
+                file,
+                collection,
+                langs: langs.clone(),
+                text: text.to_string(),
+                body,
+            };
             // Under `serve`, a YAML list is read item by item, reusing the
             // items of its last version that are unchanged.
-            let by_items = match key {
-                Some(key) if !is_csv && !d.has_errors() => {
-                    let before = previous.and_then(|p| p.get(path)).map(|p| &p.items[..]);
+            let by_items = match previous {
+                Some(previous) if !is_csv && !d.has_errors() => {
+                    let before = previous.get(path).map(Parsed::items);
                     let read = ItemRead {
                         collection,
                         file,
@@ -169,24 +220,17 @@ pub fn site_cached(
                         budget: &budget,
                     };
                     read.file(&text, before.unwrap_or_default())
-                        .map(|(items, charged)| (key, items, charged))
                 }
                 _ => None,
             };
-            if let Some((key, items, charged)) = by_items {
+            if let Some(items) = by_items {
                 for item in &items {
                     merge(&mut data, item.data.clone());
                     d.extend(item.diags.clone());
                 }
                 // The records are kept once, in their items.
-                let keep = Parsed {
-                    key,
-                    data: Data::default(),
-                    diags: d.clone(),
-                    charged,
-                    items,
-                };
-                return (shown, text, data, d, Some(keep));
+                let kept = keep(&text, Body::Items(items));
+                return (shown, text, data, d, Some(kept));
             }
             if !d.has_errors() {
                 let node = if is_csv {
@@ -216,14 +260,17 @@ pub fn site_cached(
             } else {
                 data.unread.push((collection, file));
             }
-            let keep = key.map(|key| Parsed {
-                key,
-                data: data.clone(),
-                diags: d.clone(),
-                charged,
-                items: Vec::new(),
+            let kept = previous.map(|_| {
+                keep(
+                    &text,
+                    Body::Whole {
+                        data: Box::new(data.clone()),
+                        diags: d.clone(),
+                        charged,
+                    },
+                )
             });
-            (shown, text, data, d, keep)
+            (shown, text, data, d, kept)
         })
         .collect();
     let mut data = Data::default();
@@ -388,22 +435,30 @@ impl ItemRead<'_> {
     /// `None` when the file cannot be cut ([`items::cut`]) or a piece does
     /// not parse cleanly on its own: the caller then parses the whole file,
     /// which says every problem as it always does.
-    fn file(&self, text: &str, before: &[ParsedItem]) -> Option<(Vec<ParsedItem>, usize)> {
+    fn file(&self, text: &str, before: &[ParsedItem]) -> Option<Vec<ParsedItem>> {
         let pieces = items::cut(text)?;
         let before: HashMap<u64, &ParsedItem> = before.iter().map(|i| (i.key, i)).collect();
-        let read: Vec<ParsedItem> = pieces
+        let read: Vec<(usize, Option<ParsedItem>)> = pieces
             .par_iter()
             .map(|piece| self.item(piece, &before))
-            .collect::<Option<_>>()?;
-        let charged = read.iter().map(|i| i.charged).sum();
-        Some((read, charged))
+            .collect();
+        let charged: usize = read.iter().map(|(c, _)| c).sum();
+        let items = read.into_iter().map(|(_, i)| i).collect::<Option<Vec<_>>>();
+        if items.is_none() {
+            // The whole file is parsed next, and charged for what it holds:
+            // what its pieces charged is given back, not charged twice.
+            self.budget.refund(charged);
+        }
+        items
     }
 
+    /// An item and what it charged to the YAML budget; `None` when it does
+    /// not parse cleanly on its own.
     fn item(
         &self,
         piece: &items::Piece<'_>,
         before: &HashMap<u64, &ParsedItem>,
-    ) -> Option<ParsedItem> {
+    ) -> (usize, Option<ParsedItem>) {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         (
             piece.text,
@@ -417,21 +472,24 @@ impl ItemRead<'_> {
         if let Some(&kept) = before.get(&key)
             && self.budget.recharge(kept.charged)
         {
-            return Some(kept.clone());
+            return (kept.charged, Some(kept.clone()));
         }
         let mut d = Diagnostics::default();
         let (node, charged) =
             crate::source::raw::parse_yaml_charged(piece.text, self.file, self.budget, &mut d);
-        let mut node = node.filter(|n| matches!(n.kind, Kind::Seq(_)) && d.is_empty())?;
+        let Some(mut node) = node.filter(|n| matches!(n.kind, Kind::Seq(_)) && d.is_empty()) else {
+            return (charged, None);
+        };
         items::shift(&mut node, piece.line - 1);
         let mut data = Data::default();
         convert_file(self.collection, &node, self.langs, &mut d, &mut data);
-        Some(ParsedItem {
+        let item = ParsedItem {
             key,
             data,
             diags: d,
             charged,
-        })
+        };
+        (charged, Some(item))
     }
 }
 
@@ -1211,6 +1269,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_file_whose_items_do_not_parse_alone_is_charged_once() {
+        // The second item's alias needs the first item's anchor: alone it
+        // does not parse, and the file is parsed whole instead.
+        let text = "- &a\n  id: x\n  name: X\n- *a\n";
+        assert_eq!(items::cut(text).map(|p| p.len()), Some(2));
+        let budget = crate::source::raw::YamlBudget::new(1 << 30);
+        let read = ItemRead {
+            collection: Collection::Themes,
+            file: 0,
+            langs: &["en".to_string()],
+            budget: &budget,
+        };
+        assert!(read.file(text, &[]).is_none());
+        assert_eq!(budget.used(), 0, "what the pieces charged is given back");
+        // A file that is read item by item stays charged.
+        let fine = "- id: x\n  name: X\n- id: y\n  name: Y\n";
+        let items = read.file(fine, &[]).unwrap();
+        let charged: usize = items.iter().map(|i| i.charged).sum();
+        assert!(charged > 0);
+        assert_eq!(budget.used(), charged);
+    }
+
+    #[test]
     fn slugs_keep_dd_distinct() {
         assert_eq!(slug("A.II.1.3"), "a-ii-1-3");
         assert_eq!(slug("Đ.I"), "dd-i");
@@ -1328,12 +1409,14 @@ mod tests {
             .unwrap()
             .files
             .values()
-            .filter(|p| !p.items.is_empty())
+            .filter(|p| matches!(p.body, Body::Items(_)))
             .count();
         assert!(by_items > 1, "{by_items} files read item by item");
         for p in cache.lock().unwrap().files.values_mut() {
-            p.data = Data::default();
-            p.items.iter_mut().for_each(|i| i.data = Data::default());
+            match &mut p.body {
+                Body::Whole { data, .. } => **data = Data::default(),
+                Body::Items(items) => items.iter_mut().for_each(|i| i.data = Data::default()),
+            }
         }
         assert!(!loaded(root, Some(&cache)).contains("aaa"));
         // An edit to one item parses that item only: the others come from

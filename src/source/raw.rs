@@ -184,6 +184,22 @@ impl YamlBudget {
         }
         true
     }
+
+    /// Gives back what was charged for a parse whose result is thrown away
+    /// (a file read item by item whose pieces did not all parse alone, and
+    /// which is parsed whole instead), so no text is charged twice.
+    pub fn refund(&self, bytes: usize) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let _ = self
+            .used
+            .fetch_update(Relaxed, Relaxed, |u| Some(u.saturating_sub(bytes)));
+    }
+
+    /// What this load has charged so far.
+    #[cfg(test)]
+    pub(crate) fn used(&self) -> usize {
+        self.used.load(std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 impl Default for YamlBudget {
