@@ -610,6 +610,7 @@ fn render_inner(
         }
         let v = views(c, &facets);
         let jobs = crate::present::pages::jobs(c, &v, site);
+        crate::progress::trace(&format!("{}: record views made", c.lang));
         let ((searched, made), results) = rayon::join(
             || {
                 let searched = search_files(c, cfg, site, out);

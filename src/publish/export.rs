@@ -338,6 +338,7 @@ pub(crate) fn write(
     out: &Writer,
 ) -> Result<Exported, DatasetError> {
     let tables = tables(idx, cfg);
+    crate::progress::trace("dataset tables made");
     let warnings = too_long_for_a_cell(&tables);
     let put = |path: &str, bytes: Vec<u8>| -> Result<u64, DatasetError> {
         let len = bytes.len() as u64;
@@ -375,7 +376,18 @@ pub(crate) fn write(
     // same tables, so that no table outlives this function: held until the
     // workbook was made beside the first language's pages, they were a
     // third of the build's peak memory.
-    let (book, written) = rayon::join(|| workbook(&tables, cfg, words, title, out), per_table);
+    let (book, written) = rayon::join(
+        || {
+            let book = workbook(&tables, cfg, words, title, out);
+            crate::progress::trace("workbook written");
+            book
+        },
+        || {
+            let written = per_table();
+            crate::progress::trace("CSV and JSON tables written");
+            written
+        },
+    );
     let written = written?;
     let book = book?;
     drop(tables);
