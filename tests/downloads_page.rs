@@ -246,6 +246,68 @@ fn the_workbook_starts_with_a_readme_sheet_that_cites_and_explains() {
     assert!(en.contains("Accessed 2026-06-30."), "{en}");
 }
 
+/// Where the source files are kept (site.yaml's `repository`) is said on
+/// the downloads page in each language, in the workbook's README sheet and
+/// as the first of the data package's `sources`; a site without one says
+/// nothing of it.
+#[test]
+fn the_repository_is_on_the_downloads_page_in_the_workbook_and_in_the_package() {
+    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+    let repo = "https://example.org/git/tracker-data";
+    let (tmp, root) = copy_fixture("rich");
+    let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
+    std::fs::write(
+        root.join("site.yaml"),
+        format!("{yaml}repository: \"{repo}\"\n"),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    build_ok(&root, &out, &[]);
+    let link = format!("<a href=\"{repo}\">{repo}</a>.");
+    let en = read(&out, "en/data/index.html");
+    assert!(
+        en.contains(&format!(
+            "The source files the site and these datasets are built from (YAML and CSV) are kept at {link}"
+        )),
+        "the English downloads page names the repository"
+    );
+    let vi = read(&out, "vi/data/index.html");
+    assert!(
+        vi.contains(&format!(
+            "(YAML và CSV) dùng để tạo trang và các bộ dữ liệu này được lưu tại {link}"
+        )),
+        "the Vietnamese downloads page names the repository"
+    );
+    let pkg = parse_json(&read(&out, "data/datapackage.json")).unwrap();
+    let first = &pkg.get("sources").and_then(|s| s.arr()).expect("sources")[0];
+    assert_eq!(first.get("path").and_then(|p| p.str()), Some(repo));
+    assert_eq!(
+        first.get("title").and_then(|p| p.str()),
+        Some("Source files (YAML and CSV)")
+    );
+    let bytes = std::fs::read(out.join("data/lotrinh.xlsx")).unwrap();
+    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range("README").unwrap();
+    let row = (0..sheet.get_size().0).find(|&r| {
+        matches!(sheet.get((r, 0)), Some(Data::String(s)) if s == "Source files (YAML and CSV) / Tệp nguồn (YAML và CSV)")
+    });
+    let row = row.expect("a README row for the source files");
+    assert!(matches!(sheet.get((row, 1)), Some(Data::String(s)) if s == repo));
+
+    // Without `repository`: nothing said of it.
+    let (tmp, root) = copy_fixture("rich");
+    let out = tmp.path().join("out");
+    build_ok(&root, &out, &[]);
+    assert!(!read(&out, "en/data/index.html").contains("The source files the site"));
+    let pkg = parse_json(&read(&out, "data/datapackage.json")).unwrap();
+    let sources = pkg.get("sources").and_then(|s| s.arr()).expect("sources");
+    assert!(
+        sources
+            .iter()
+            .all(|s| s.get("title").and_then(|t| t.str()) != Some("Source files (YAML and CSV)"))
+    );
+}
+
 /// site.yaml with `publisher`, `contact` and `report_error` appended.
 fn rich_with_publisher(contact: &str, report: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let (tmp, root) = copy_fixture("rich");

@@ -101,6 +101,9 @@ pub(crate) fn about(
     if let Some(u) = page_url(cfg, langs[0].as_str()) {
         v.push((label(readme::ADDRESS)?, u));
     }
+    if let Some(r) = &cfg.repository {
+        v.push((label(readme::REPOSITORY)?, r.clone()));
+    }
     if let Some(lic) = &cfg.license {
         let u = cfg
             .license_url
@@ -141,6 +144,7 @@ pub(crate) fn view(cfg: &Config, lang: &str) -> Value {
         r => fill(R, &url, lang),
         local => local,
         cite => cite,
+        repository => cfg.repository.clone(),
     }
 }
 

@@ -443,11 +443,18 @@ pub(crate) fn write(
         m.insert("title".into(), json!(lic));
         package.insert("licenses".into(), json!([Json::Object(m)]));
     }
-    let sources: Vec<Json> = idx
-        .data
-        .documents
-        .iter()
-        .map(|d| {
+    // The files the tables are made from, where site.yaml says they are
+    // kept, then the documents the records are taken from.
+    let repository = match &cfg.repository {
+        Some(r) => Some(json!({
+            "title": words.get(PACKAGE_LANG, words::readme::REPOSITORY)?,
+            "path": r,
+        })),
+        None => None,
+    };
+    let sources: Vec<Json> = repository
+        .into_iter()
+        .chain(idx.data.documents.iter().map(|d| {
             let mut m = Map::new();
             m.insert(
                 "title".into(),
@@ -461,7 +468,7 @@ pub(crate) fn write(
                 m.insert("path".into(), json!(u));
             }
             Json::Object(m)
-        })
+        }))
         .collect();
     package.insert("sources".into(), json!(sources));
     package.insert("resources".into(), json!(resources));

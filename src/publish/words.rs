@@ -51,6 +51,8 @@ pub(crate) mod readme {
     /// The publisher, one line per language of the site.
     pub(crate) const PUBLISHER: &str = "workbook.publisher";
     pub(crate) const ADDRESS: &str = "workbook.address";
+    /// Where the source files (site.yaml's `repository`) are kept.
+    pub(crate) const REPOSITORY: &str = "workbook.repository";
     pub(crate) const LICENCE: &str = "workbook.license";
     /// A label and the text it introduces, both in every language.
     pub(crate) const SHEETS: [&str; 2] = ["workbook.sheets", "workbook.sheets_text"];
@@ -86,6 +88,7 @@ pub(crate) fn fixed_keys() -> Vec<&'static str> {
         readme::AS_OF,
         readme::PUBLISHER,
         readme::ADDRESS,
+        readme::REPOSITORY,
         readme::LICENCE,
         cite::TITLE,
         cite::VERSION,
