@@ -680,57 +680,19 @@ fn render_inner(
         }
     };
     extra.push(("index.html".into(), redirect.into_bytes()));
-    // Feeds and the calendar of each language: made from the data and
-    // `as_of`, never the clock.
-    for c in &ctxs {
-        let tr = |k: &str| c.tr(k);
-        let l = crate::present::feeds::Lang {
-            lang: c.lang,
-            langs: c.langs,
-            tr: &tr,
-        };
-        let lang = c.lang;
-        let all: Vec<_> = idx.data.progress.ixs().rev().collect();
-        let site_title = cfg.title.plain(lang, langs);
-        extra.push((
-            address::updates_feed(lang),
-            crate::present::feeds::atom(
-                cfg,
-                &l,
-                idx,
-                &address::updates_feed(lang),
-                &address::updates(lang),
-                &format!("{}: {}", site_title, c.tr("nav.updates")),
-                &all,
-            ),
-        ));
-        for (ai, a) in idx.data.agencies.enumerated() {
-            let page = Collection::Agencies.page(lang, &a.id.id);
-            let path = crate::present::feeds::agency_feed(lang, &a.id.id);
-            let title = format!(
-                "{} {} · {site_title}",
-                c.tr("updates.agency_title"),
-                a.name.plain(lang, langs)
-            );
-            extra.push((
-                path.clone(),
-                crate::present::feeds::atom(
-                    cfg,
-                    &l,
-                    idx,
-                    &path,
-                    &page,
-                    &title,
-                    &idx.agency_progress[ai],
-                ),
-            ));
-        }
-        extra.push((
-            address::calendar(lang),
-            crate::present::feeds::ics(cfg, &l, idx),
-        ));
-    }
-    match sitemaps(&env, cfg, &written, SITEMAP_MAX) {
+    // Feeds and the calendar of each language (one feed per agency: 800 at
+    // 400 agencies), beside the sitemaps: each file on its own, where one
+    // core made them all after the last page.
+    let (feeds, maps) = rayon::join(
+        || {
+            ctxs.iter()
+                .flat_map(|c| feed_files(cfg, idx, c))
+                .collect::<Vec<_>>()
+        },
+        || sitemaps(&env, cfg, &written, SITEMAP_MAX),
+    );
+    extra.extend(feeds);
+    match maps {
         Ok(files) => extra.extend(files),
         Err(e) => {
             template_error(&e, theme, "sitemap.xml", d);
@@ -776,6 +738,53 @@ fn search_files(c: &Ctx<'_>, cfg: &Config, site: &Loaded, out: &Writer) -> std::
 
 /// Most URLs one sitemap file may list (sitemaps.org).
 const SITEMAP_MAX: usize = 50_000;
+
+/// A language's feeds, made from the data and `as_of`, never the clock: the
+/// site's updates, each agency's, then the calendar of deadlines.
+fn feed_files(cfg: &Config, idx: &Index<'_>, c: &Ctx<'_>) -> Vec<(String, Vec<u8>)> {
+    use crate::present::feeds;
+    let (lang, langs) = (c.lang, c.langs);
+    let site_title = cfg.title.plain(lang, langs);
+    let all: Vec<_> = idx.data.progress.ixs().rev().collect();
+    let agencies: Vec<_> = idx.data.agencies.enumerated().collect();
+    let atom = |path: &str, page: &str, title: &str, records: &[_]| {
+        let tr = |k: &str| c.tr(k);
+        let l = feeds::Lang {
+            lang,
+            langs,
+            tr: &tr,
+        };
+        feeds::atom(cfg, &l, idx, path, page, title, records)
+    };
+    let mut files = vec![(
+        address::updates_feed(lang),
+        atom(
+            &address::updates_feed(lang),
+            &address::updates(lang),
+            &format!("{}: {}", site_title, c.tr("nav.updates")),
+            &all,
+        ),
+    )];
+    files.par_extend(agencies.par_iter().map(|&(ai, a)| {
+        let page = Collection::Agencies.page(lang, &a.id.id);
+        let path = feeds::agency_feed(lang, &a.id.id);
+        let title = format!(
+            "{} {} · {site_title}",
+            c.tr("updates.agency_title"),
+            a.name.plain(lang, langs)
+        );
+        let bytes = atom(&path, &page, &title, &idx.agency_progress[ai]);
+        (path, bytes)
+    }));
+    let tr = |k: &str| c.tr(k);
+    let l = feeds::Lang {
+        lang,
+        langs,
+        tr: &tr,
+    };
+    files.push((address::calendar(lang), feeds::ics(cfg, &l, idx)));
+    files
+}
 
 /// `sitemap.xml` from the theme's template; past `max` pages
 /// ([`SITEMAP_MAX`] in a build), one such file per `max` pages under
