@@ -13,11 +13,12 @@ use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
 
 /// What a feed or calendar needs of a language: its code, its interface
-/// strings and the site's text in it.
+/// strings and the site's text in it. Shared by the feeds of a language,
+/// which are made side by side.
 pub(crate) struct Lang<'a> {
     pub lang: &'a str,
     pub langs: &'a [String],
-    pub tr: &'a dyn Fn(&str) -> String,
+    pub tr: &'a (dyn Fn(&str) -> String + Sync),
 }
 
 /// The address of an agency's updates feed: beside its page.

@@ -744,21 +744,21 @@ const SITEMAP_MAX: usize = 50_000;
 fn feed_files(cfg: &Config, idx: &Index<'_>, c: &Ctx<'_>) -> Vec<(String, Vec<u8>)> {
     use crate::present::feeds;
     let (lang, langs) = (c.lang, c.langs);
+    let tr = |k: &str| c.tr(k);
+    let l = feeds::Lang {
+        lang,
+        langs,
+        tr: &tr,
+    };
     let site_title = cfg.title.plain(lang, langs);
     let all: Vec<_> = idx.data.progress.ixs().rev().collect();
     let agencies: Vec<_> = idx.data.agencies.enumerated().collect();
-    let atom = |path: &str, page: &str, title: &str, records: &[_]| {
-        let tr = |k: &str| c.tr(k);
-        let l = feeds::Lang {
-            lang,
-            langs,
-            tr: &tr,
-        };
-        feeds::atom(cfg, &l, idx, path, page, title, records)
-    };
     let mut files = vec![(
         address::updates_feed(lang),
-        atom(
+        feeds::atom(
+            cfg,
+            &l,
+            idx,
             &address::updates_feed(lang),
             &address::updates(lang),
             &format!("{}: {}", site_title, c.tr("nav.updates")),
@@ -773,15 +773,9 @@ fn feed_files(cfg: &Config, idx: &Index<'_>, c: &Ctx<'_>) -> Vec<(String, Vec<u8
             c.tr("updates.agency_title"),
             a.name.plain(lang, langs)
         );
-        let bytes = atom(&path, &page, &title, &idx.agency_progress[ai]);
+        let bytes = feeds::atom(cfg, &l, idx, &path, &page, &title, &idx.agency_progress[ai]);
         (path, bytes)
     }));
-    let tr = |k: &str| c.tr(k);
-    let l = feeds::Lang {
-        lang,
-        langs,
-        tr: &tr,
-    };
     files.push((address::calendar(lang), feeds::ics(cfg, &l, idx)));
     files
 }
