@@ -58,15 +58,17 @@ pub struct Loaded {
 /// again; its records and problems are taken as they were.
 #[derive(Default)]
 pub struct ParseCache {
+    /// The site's languages the files were read with: every text depends
+    /// on them, so a change of languages empties the cache.
+    langs: Vec<String>,
     files: HashMap<PathBuf, Parsed>,
 }
 
 struct Parsed {
-    /// What it was read as: its place in the source list, its collection
-    /// and the site's languages, each of which changes what it means.
+    /// What it was read as: its place in the source list and its
+    /// collection, each of which changes what it means.
     file: u32,
     collection: Collection,
-    langs: Vec<String>,
     /// Its text, compared with the file's bytes on the next load (a compare
     /// is several times faster than hashing them again) and given to the
     /// sources as it is when they match.
@@ -90,11 +92,8 @@ enum Body {
 
 impl Parsed {
     /// Whether `bytes` read at `file` as `collection` are what this was read from.
-    fn is(&self, bytes: &[u8], file: u32, collection: Collection, langs: &[String]) -> bool {
-        self.file == file
-            && self.collection == collection
-            && self.langs == langs
-            && self.text.as_bytes() == bytes
+    fn is(&self, bytes: &[u8], file: u32, collection: Collection) -> bool {
+        self.file == file && self.collection == collection && self.text.as_bytes() == bytes
     }
 
     fn charged(&self) -> usize {
@@ -174,6 +173,12 @@ pub fn site_cached(
     let budget = crate::source::raw::YamlBudget::for_sources(yaml_bytes);
     // A poisoned lock means an earlier load panicked midway: start afresh.
     let mut cache = cache.map(|c| c.lock().unwrap_or_else(|e| e.into_inner()));
+    if let Some(c) = cache.as_deref_mut()
+        && c.langs != langs
+    {
+        c.files.clear();
+        c.langs = langs.clone();
+    }
     let previous = cache.as_deref().map(|c| &c.files);
     type One = (PathBuf, String, Data, Diagnostics, Option<Parsed>);
     let parsed: Vec<One> = files
@@ -194,7 +199,7 @@ pub fn site_cached(
                 }
             };
             let reused = previous.and_then(|p| p.get(path)).filter(|p| {
-                p.is(&bytes, file, collection, &langs) && (is_csv || budget.recharge(p.charged()))
+                p.is(&bytes, file, collection) && (is_csv || budget.recharge(p.charged()))
             });
             if let Some(p) = reused {
                 return (shown, p.text.clone(), p.records(), p.diags(), None);
@@ -204,7 +209,6 @@ pub fn site_cached(
             let keep = |text: &str, body| Parsed {
                 file,
                 collection,
-                langs: langs.clone(),
                 text: text.to_string(),
                 body,
             };
@@ -224,13 +228,10 @@ pub fn site_cached(
                 _ => None,
             };
             if let Some(items) = by_items {
-                for item in &items {
-                    merge(&mut data, item.data.clone());
-                    d.extend(item.diags.clone());
-                }
                 // The records are kept once, in their items.
                 let kept = keep(&text, Body::Items(items));
-                return (shown, text, data, d, Some(kept));
+                d.extend(kept.diags());
+                return (shown, text, kept.records(), d, Some(kept));
             }
             if !d.has_errors() {
                 let node = if is_csv {
@@ -1424,6 +1425,36 @@ mod tests {
         std::fs::write(&file, text.replacen("Improving the law", "Better laws", 1)).unwrap();
         let partly = loaded(root, Some(&cache));
         assert!(partly.contains("Better laws") && !partly.contains("Amend the Penal Code"));
+    }
+
+    /// The records are read for the site's languages: after a change of
+    /// languages nothing kept from before is reused.
+    #[test]
+    fn a_cached_load_after_a_change_of_languages_is_a_fresh_load() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rich");
+        for e in walkdir::WalkDir::new(&from) {
+            let e = e.unwrap();
+            let dest = root.join(e.path().strip_prefix(&from).unwrap());
+            if e.file_type().is_dir() {
+                std::fs::create_dir_all(&dest).unwrap();
+            } else {
+                std::fs::copy(e.path(), &dest).unwrap();
+            }
+        }
+        let cache = Mutex::new(ParseCache::default());
+        let before = loaded(root, Some(&cache));
+        let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
+        std::fs::write(
+            root.join("site.yaml"),
+            yaml.replacen("languages: [vi, en]", "languages: [en]", 1),
+        )
+        .unwrap();
+        let fresh = loaded(root, None);
+        assert_ne!(fresh, before, "the languages change what is read");
+        assert_eq!(loaded(root, Some(&cache)), fresh);
+        assert_eq!(loaded(root, Some(&cache)), fresh, "all from the cache");
     }
 
     #[test]
