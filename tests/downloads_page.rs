@@ -36,6 +36,16 @@ fn citation(html: &str) -> String {
     html[start..end].to_string()
 }
 
+/// The rich fixture with `lines` appended to its site.yaml.
+fn rich_with(lines: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let (tmp, root) = copy_fixture("rich");
+    let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
+    std::fs::write(root.join("site.yaml"), format!("{yaml}{lines}")).unwrap();
+    (tmp, root)
+}
+
+const PUBLISHER: &str = "publisher: { vi: \"Nhóm thử nghiệm\", en: \"Test group\" }\n";
+
 #[test]
 fn code_shown_is_the_snippet_with_the_sites_data_address() {
     let (tmp, root) = copy_fixture("rich");
@@ -106,13 +116,7 @@ fn with_a_path_base_url_the_code_reads_a_local_copy() {
 
 #[test]
 fn the_citation_names_the_publisher() {
-    let (tmp, root) = copy_fixture("rich");
-    let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
-    std::fs::write(
-        root.join("site.yaml"),
-        format!("{yaml}publisher: {{ vi: \"Nhóm thử nghiệm\", en: \"Test group\" }}\n"),
-    )
-    .unwrap();
+    let (tmp, root) = rich_with(PUBLISHER);
     let out = tmp.path().join("out");
     build_ok(&root, &out, &[]);
     let en = citation(&read(&out, "en/data/index.html"));
@@ -183,13 +187,7 @@ fn a_text_too_long_for_a_cell_is_cut_in_the_workbook_with_a_warning_at_its_line(
 #[test]
 fn the_workbook_starts_with_a_readme_sheet_that_cites_and_explains() {
     use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
-    let (tmp, root) = copy_fixture("rich");
-    let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
-    std::fs::write(
-        root.join("site.yaml"),
-        format!("{yaml}publisher: {{ vi: \"Nhóm thử nghiệm\", en: \"Test group\" }}\n"),
-    )
-    .unwrap();
+    let (tmp, root) = rich_with(PUBLISHER);
     let out = tmp.path().join("out");
     build_ok(&root, &out, &["--base-url", "https://example.org/sub"]);
     let bytes = std::fs::read(out.join("data/lotrinh.xlsx")).unwrap();
@@ -254,13 +252,7 @@ fn the_workbook_starts_with_a_readme_sheet_that_cites_and_explains() {
 fn the_repository_is_on_the_downloads_page_in_the_workbook_and_in_the_package() {
     use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
     let repo = "https://example.org/git/tracker-data";
-    let (tmp, root) = copy_fixture("rich");
-    let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
-    std::fs::write(
-        root.join("site.yaml"),
-        format!("{yaml}repository: \"{repo}\"\n"),
-    )
-    .unwrap();
+    let (tmp, root) = rich_with(&format!("repository: \"{repo}\"\n"));
     let out = tmp.path().join("out");
     build_ok(&root, &out, &[]);
     let link = format!("<a href=\"{repo}\">{repo}</a>.");
@@ -310,16 +302,9 @@ fn the_repository_is_on_the_downloads_page_in_the_workbook_and_in_the_package() 
 
 /// site.yaml with `publisher`, `contact` and `report_error` appended.
 fn rich_with_publisher(contact: &str, report: &str) -> (tempfile::TempDir, std::path::PathBuf) {
-    let (tmp, root) = copy_fixture("rich");
-    let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
-    std::fs::write(
-        root.join("site.yaml"),
-        format!(
-            "{yaml}publisher: {{ vi: \"Nhóm thử nghiệm\", en: \"Test group\" }}\ncontact: \"{contact}\"\nreport_error: \"{report}\"\n"
-        ),
-    )
-    .unwrap();
-    (tmp, root)
+    rich_with(&format!(
+        "{PUBLISHER}contact: \"{contact}\"\nreport_error: \"{report}\"\n"
+    ))
 }
 
 /// Who publishes the site, how to reach them and where to report an error
