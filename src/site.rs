@@ -181,32 +181,46 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
     step("writing datasets");
     // Titles and column descriptions are interface strings of the theme.
     let words = Words::new(&theme.strings);
-    // Only some pages (`Hooks::only`): no datasets.
-    let exported = match hooks.only {
-        Some(_) => None,
-        None => match export::write(&idx, &loaded.config, &words, &title, &writer) {
-            Ok(mut x) => {
-                for w in std::mem::take(&mut x.warnings) {
-                    diags.warning(w.loc, w.message).hint(w.hint);
-                }
-                Some(x)
-            }
-            Err(e) => {
-                let io = e.report(&mut diags);
-                return failed(writer, sources, diags, io);
-            }
-        },
-    };
-    step("rendering pages");
-    let datasets = || match exported {
-        Some(x) => Ok(x.datasets()),
-        None => Ok(Vec::new()),
-    };
     let input = render::Input {
         site: &loaded,
         idx: &idx,
         theme: &theme,
         out: &writer,
+    };
+    // Only some pages (`Hooks::only`): no datasets, no search index. The
+    // search index is made beside the datasets, on the core the workbook
+    // leaves idle; beside the pages it was the build's peak of memory.
+    let (exported, searched) = match hooks.only {
+        Some(_) => (None, Ok(())),
+        None => {
+            let (exported, searched) = rayon::join(
+                || export::write(&idx, &loaded.config, &words, &title, &writer),
+                || render::search_index(&input),
+            );
+            (Some(exported), searched)
+        }
+    };
+    let exported = match exported {
+        None => None,
+        Some(Ok(mut x)) => {
+            for w in std::mem::take(&mut x.warnings) {
+                diags.warning(w.loc, w.message).hint(w.hint);
+            }
+            Some(x)
+        }
+        Some(Err(e)) => {
+            let io = e.report(&mut diags);
+            return failed(writer, sources, diags, io);
+        }
+    };
+    if let Err(e) = searched {
+        diags.error(None, format!("cannot write the search index: {e}"));
+        return failed(writer, sources, diags, true);
+    }
+    step("rendering pages");
+    let datasets = || match exported {
+        Some(x) => Ok(x.datasets()),
+        None => Ok(Vec::new()),
     };
     let render = |cache: Option<&mut render::PageCache>, diags: &mut Diagnostics| match hooks.only {
         Some(only) => render::render_only(&input, diags, cache, only),

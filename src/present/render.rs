@@ -584,8 +584,7 @@ fn render_inner(
         Ok(())
     };
     // One language at a time, so only one language's record views are
-    // held. Beside its pages (on the other threads) goes its search index,
-    // which is partly serial (and, with the first language, `datasets`).
+    // held. (The search index was made beside the datasets, before.)
     let facets = Arc::new(FacetValues::build(idx));
     let mut datasets = Some(datasets);
     let mut finished = None;
@@ -611,25 +610,11 @@ fn render_inner(
         let v = views(c, &facets);
         let jobs = crate::present::pages::jobs(c, &v, site);
         crate::progress::trace(&format!("{}: record views made", c.lang));
-        let ((searched, made), results) = rayon::join(
-            || {
-                let searched = search_files(c, cfg, site, out);
-                (searched, datasets.take().map(|f| f()))
-            },
-            || {
-                jobs.par_iter()
-                    .map(render_one)
-                    .collect::<Vec<PageOutcome>>()
-            },
-        );
-        crate::progress::trace(&format!("{}: pages and search index written", c.lang));
-        if let Some(made) = made {
-            finished = Some(made);
+        if let Some(f) = datasets.take() {
+            finished = Some(f());
         }
-        if let Err(e) = searched {
-            d.error(None, format!("cannot write the search index: {e}"));
-            return Err(Failed::Io);
-        }
+        let results: Vec<PageOutcome> = jobs.par_iter().map(render_one).collect();
+        crate::progress::trace(&format!("{}: pages written", c.lang));
         for (job, page) in jobs.iter().zip(results) {
             take(job, page, d)?;
         }
@@ -682,16 +667,17 @@ fn render_inner(
     extra.push(("index.html".into(), redirect.into_bytes()));
     // Feeds and the calendar of each language (one feed per agency: 800 at
     // 400 agencies), beside the sitemaps: each file on its own, where one
-    // core made them all after the last page.
+    // core made them all after the last page, and each handed to the writer
+    // as soon as it is made (all of them held at once were 24 MB at 10,000
+    // records, the build's peak).
     let (feeds, maps) = rayon::join(
-        || {
-            ctxs.iter()
-                .flat_map(|c| feed_files(cfg, idx, c))
-                .collect::<Vec<_>>()
-        },
+        || ctxs.iter().try_for_each(|c| write_feeds(cfg, idx, c, out)),
         || sitemaps(&env, cfg, &written, SITEMAP_MAX),
     );
-    extra.extend(feeds);
+    if let Err((path, e)) = feeds {
+        d.error(None, format!("cannot write {path}: {e}"));
+        return Err(Failed::Io);
+    }
     match maps {
         Ok(files) => extra.extend(files),
         Err(e) => {
@@ -726,24 +712,53 @@ fn render_inner(
     })
 }
 
-/// The search index of each language, written as it is made.
+/// The search index of every language, each file written as it is made.
+pub fn search_index(input: &Input<'_>) -> std::io::Result<()> {
+    let cfg = &input.site.config;
+    for lang in &cfg.languages {
+        let c = Ctx {
+            lang,
+            langs: &cfg.languages,
+            idx: input.idx,
+            strings: &input.theme.strings,
+        };
+        search_files(&c, cfg, input.site, input.out)?;
+    }
+    crate::progress::trace("search index written");
+    Ok(())
+}
+
+/// The search index of one language.
 fn search_files(c: &Ctx<'_>, cfg: &Config, site: &Loaded, out: &Writer) -> std::io::Result<()> {
     let words = crate::present::labels::LabelWords::new(|k| c.tr(k));
     let docs = search::docs(c.idx, cfg, c.lang, site, &words);
-    for (path, bytes) in search::files(&docs, c.lang, |k| c.tr(k)) {
-        out.put(&path, bytes)?;
-    }
-    Ok(())
+    search::write(
+        &docs,
+        c.lang,
+        |k| c.tr(k),
+        search::SHARD_POSTINGS,
+        &mut |path, bytes| out.put(&path, bytes).map(|_| ()),
+    )
 }
 
 /// Most URLs one sitemap file may list (sitemaps.org).
 const SITEMAP_MAX: usize = 50_000;
 
 /// A language's feeds, made from the data and `as_of`, never the clock: the
-/// site's updates, each agency's, then the calendar of deadlines.
-fn feed_files(cfg: &Config, idx: &Index<'_>, c: &Ctx<'_>) -> Vec<(String, Vec<u8>)> {
+/// site's updates, each agency's, then the calendar of deadlines. Each is
+/// written as soon as it is made; an error names the file.
+fn write_feeds(
+    cfg: &Config,
+    idx: &Index<'_>,
+    c: &Ctx<'_>,
+    out: &Writer,
+) -> Result<(), (String, std::io::Error)> {
     use crate::present::feeds;
     let (lang, langs) = (c.lang, c.langs);
+    let put = |path: String, bytes: Vec<u8>| match out.put(&path, bytes) {
+        Ok(_) => Ok(()),
+        Err(e) => Err((path, e)),
+    };
     let tr = |k: &str| c.tr(k);
     let l = feeds::Lang {
         lang,
@@ -752,8 +767,7 @@ fn feed_files(cfg: &Config, idx: &Index<'_>, c: &Ctx<'_>) -> Vec<(String, Vec<u8
     };
     let site_title = cfg.title.plain(lang, langs);
     let all: Vec<_> = idx.data.progress.ixs().rev().collect();
-    let agencies: Vec<_> = idx.data.agencies.enumerated().collect();
-    let mut files = vec![(
+    put(
         address::updates_feed(lang),
         feeds::atom(
             cfg,
@@ -764,8 +778,9 @@ fn feed_files(cfg: &Config, idx: &Index<'_>, c: &Ctx<'_>) -> Vec<(String, Vec<u8
             &format!("{}: {}", site_title, c.tr("nav.updates")),
             &all,
         ),
-    )];
-    files.par_extend(agencies.par_iter().map(|&(ai, a)| {
+    )?;
+    let agencies: Vec<_> = idx.data.agencies.enumerated().collect();
+    agencies.par_iter().try_for_each(|&(ai, a)| {
         let page = Collection::Agencies.page(lang, &a.id.id);
         let path = feeds::agency_feed(lang, &a.id.id);
         let title = format!(
@@ -774,10 +789,9 @@ fn feed_files(cfg: &Config, idx: &Index<'_>, c: &Ctx<'_>) -> Vec<(String, Vec<u8
             a.name.plain(lang, langs)
         );
         let bytes = feeds::atom(cfg, &l, idx, &path, &page, &title, &idx.agency_progress[ai]);
-        (path, bytes)
-    }));
-    files.push((address::calendar(lang), feeds::ics(cfg, &l, idx)));
-    files
+        put(path, bytes)
+    })?;
+    put(address::calendar(lang), feeds::ics(cfg, &l, idx))
 }
 
 /// `sitemap.xml` from the theme's template; past `max` pages
@@ -791,27 +805,14 @@ fn sitemaps(
 ) -> Result<Vec<(String, Vec<u8>)>, minijinja::Error> {
     let tmpl = env.get_template("sitemap.xml")?;
     let render = |chunk: &[(String, &str)]| -> Result<Vec<u8>, minijinja::Error> {
-        let entries: Vec<Value> = chunk
-            .iter()
-            .map(|(path, lang)| {
-                obj([
-                    ("loc", Value::from(cfg.absolute(&page_dir(path)))),
-                    (
-                        "alternates",
-                        list(
-                            alternates(path, lang, &cfg.languages)
-                                .map(|(l, p)| {
-                                    obj([
-                                        ("lang", Value::from(l)),
-                                        ("url", Value::from(cfg.absolute(&page_dir(&p)))),
-                                    ])
-                                })
-                                .collect(),
-                        ),
-                    ),
-                ])
-            })
-            .collect();
+        let entries = Value::from_object(SitemapEntries {
+            base: cfg.base_url.clone(),
+            langs: cfg.languages.clone(),
+            pages: chunk
+                .iter()
+                .map(|(path, lang)| (path.clone(), lang.to_string()))
+                .collect(),
+        });
         Ok(tmpl
             .render(minijinja::context! { entries => entries })?
             .into_bytes())
@@ -846,6 +847,47 @@ fn alternates<'l>(
     langs
         .iter()
         .map(move |l| (l.as_str(), format!("{l}{rest}")))
+}
+
+/// A sitemap's entries, each made when the template reaches it: made all
+/// at once they were ~10 MB of values on a 10,000-record site, the build's
+/// peak of memory.
+#[derive(Debug)]
+struct SitemapEntries {
+    base: crate::source::config::BaseUrl,
+    langs: Vec<String>,
+    /// (path, language) of each page.
+    pages: Vec<(String, String)>,
+}
+
+impl minijinja::value::Object for SitemapEntries {
+    fn repr(self: &Arc<Self>) -> minijinja::value::ObjectRepr {
+        minijinja::value::ObjectRepr::Seq
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let (path, lang) = self.pages.get(key.as_usize()?)?;
+        Some(obj([
+            ("loc", Value::from(self.base.join(&page_dir(path)))),
+            (
+                "alternates",
+                list(
+                    alternates(path, lang, &self.langs)
+                        .map(|(l, p)| {
+                            obj([
+                                ("lang", Value::from(l)),
+                                ("url", Value::from(self.base.join(&page_dir(&p)))),
+                            ])
+                        })
+                        .collect(),
+                ),
+            ),
+        ]))
+    }
+
+    fn enumerate(self: &Arc<Self>) -> minijinja::value::Enumerator {
+        minijinja::value::Enumerator::Seq(self.pages.len())
+    }
 }
 
 /// "en/agencies/moj/index.html" → "en/agencies/moj/".

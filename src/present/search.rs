@@ -280,15 +280,33 @@ pub fn files(
     lang: &str,
     kind_label: impl Fn(&str) -> String,
 ) -> Vec<(String, Vec<u8>)> {
-    files_with(docs, lang, kind_label, SHARD_POSTINGS)
+    let mut files = Vec::new();
+    let _ = write(
+        docs,
+        lang,
+        kind_label,
+        SHARD_POSTINGS,
+        &mut |path, bytes| {
+            files.push((path, bytes));
+            Ok(())
+        },
+    );
+    files
 }
 
-fn files_with(
+/// A file of the index, handed on as soon as it is made.
+pub type Emit<'e> = dyn FnMut(String, Vec<u8>) -> std::io::Result<()> + 'e;
+
+/// The index of one language, each file given to `emit` as soon as it is
+/// made (the manifest last), so that a language's shards are never all held
+/// at once beside its pages.
+pub fn write(
     docs: &[Doc],
     lang: &str,
     kind_label: impl Fn(&str) -> String,
     limit: usize,
-) -> Vec<(String, Vec<u8>)> {
+    emit: &mut Emit<'_>,
+) -> std::io::Result<()> {
     let mut kinds: Vec<&'static str> = docs.iter().map(|d| d.kind).collect();
     kinds.sort_unstable();
     kinds.dedup();
@@ -317,23 +335,30 @@ fn files_with(
             }
         }
     }
-    let words_at: BTreeMap<String, Postings> = words_at.into_iter().collect();
-    let pairs: BTreeMap<String, Postings> = pairs.into_iter().collect();
-    let mut files = Vec::new();
+    // Every file but the manifest goes into its version, in order.
+    let mut hash = Sha256::new();
+    let mut put = |path: String, bytes: Vec<u8>| {
+        hash.update(path.as_bytes());
+        hash.update(&bytes);
+        emit(path, bytes)
+    };
+    // One list of terms sorted at a time, each let go once its shards are
+    // out: the words' and the pairs' postings sorted side by side were the
+    // largest thing a build held while its pages rendered.
     let shards = write_shards(
-        &words_at,
+        &sorted(words_at),
         &title_len,
         limit,
         &format!("{}t", address::search(lang)),
-        &mut files,
-    );
+        &mut put,
+    )?;
     let phrases = write_shards(
-        &pairs,
+        &sorted(pairs),
         &title_len,
         limit,
         &format!("{}p", address::search(lang)),
-        &mut files,
-    );
+        &mut put,
+    )?;
     for (n, chunk) in docs.chunks(DOCS_PER_SHARD).enumerate() {
         let rows: Vec<serde_json::Value> = chunk
             .iter()
@@ -342,15 +367,10 @@ fn files_with(
                 serde_json::json!([kind, d.title, d.url, clip(&d.body, SNIPPET)])
             })
             .collect();
-        files.push((
+        put(
             format!("{}d/{n}.json", address::search(lang)),
             serde_json::to_vec(&rows).unwrap_or_default(),
-        ));
-    }
-    let mut hash = Sha256::new();
-    for (path, bytes) in &files {
-        hash.update(path.as_bytes());
-        hash.update(bytes);
+        )?;
     }
     let version: String = hash.finalize()[..6]
         .iter()
@@ -364,22 +384,28 @@ fn files_with(
         "shards": shards,
         "phrases": phrases,
     });
-    files.push((
+    emit(
         address::search_index(lang),
         serde_json::to_vec(&manifest).unwrap_or_default(),
-    ));
-    files
+    )
+}
+
+/// Terms in byte order (as a `BTreeMap` iterates), in a flat list.
+fn sorted(terms: HashMap<String, Postings>) -> Vec<(String, Postings)> {
+    let mut v: Vec<_> = terms.into_iter().collect();
+    v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    v
 }
 
 /// Writes the postings of `terms` as shards under `dir`, each holding the
 /// terms of one prefix key; returns the keys.
 fn write_shards(
-    terms: &BTreeMap<String, Postings>,
+    terms: &[(String, Postings)],
     title_len: &[u32],
     limit: usize,
     dir: &str,
-    files: &mut Vec<(String, Vec<u8>)>,
-) -> Vec<String> {
+    put: &mut impl FnMut(String, Vec<u8>) -> std::io::Result<()>,
+) -> std::io::Result<Vec<String>> {
     // Group terms by their first two letters, then split big groups.
     let mut groups: BTreeMap<String, Vec<Entry<'_>>> = BTreeMap::new();
     for (t, p) in terms {
@@ -417,9 +443,9 @@ fn write_shards(
             json.push(b']');
         }
         json.push(b'}');
-        files.push((format!("{dir}/{key}.json"), json));
+        put(format!("{dir}/{key}.json"), json)?;
     }
-    shards.into_keys().collect()
+    Ok(shards.into_keys().collect())
 }
 
 #[cfg(test)]
@@ -472,7 +498,11 @@ mod tests {
         let docs: Vec<Doc> = (0..60)
             .map(|i| doc(&format!("t{i}"), &words[..(i % words.len()) + 1].join(" ")))
             .collect();
-        let files = files_with(&docs, "en", |k| k.to_string(), 20);
+        let mut files = Vec::new();
+        let _ = write(&docs, "en", |k| k.to_string(), 20, &mut |p, b| {
+            files.push((p, b));
+            Ok(())
+        });
         let manifest: serde_json::Value = serde_json::from_slice(
             &files
                 .iter()

@@ -7,7 +7,7 @@
 use crate::check::index::Index;
 use crate::diag::{Diagnostics, Loc};
 use crate::publish::output::Writer;
-use crate::publish::table::{Col, Table, TableKind, Ty, split_list};
+use crate::publish::table::{Col, Row, Table, TableKind, Ty, split_list};
 use crate::publish::tables::tables;
 use crate::publish::words::{self, Missing, Words};
 use crate::source::config::Config;
@@ -161,7 +161,12 @@ pub(crate) fn excel_csv_bytes(t: &Table) -> Vec<u8> {
         .from_writer(BOM.to_vec());
     let _ = w.write_record(t.cols.iter().map(|c| c.name.as_str()));
     for r in &t.rows {
-        let cells: Vec<_> = t.cols.iter().zip(r).map(|(c, v)| guard(c, v)).collect();
+        let cells: Vec<_> = t
+            .cols
+            .iter()
+            .zip(r.iter())
+            .map(|(c, v)| guard(c, v))
+            .collect();
         let _ = w.write_record(cells.iter().map(|c| c.as_bytes()));
     }
     w.into_inner().unwrap_or_default()
@@ -173,7 +178,7 @@ pub(crate) fn csv_bytes(t: &Table) -> Vec<u8> {
         .from_writer(Vec::new());
     let _ = w.write_record(t.cols.iter().map(|c| c.name.as_str()));
     for r in &t.rows {
-        let _ = w.write_record(r);
+        let _ = w.write_record(r.iter());
     }
     w.into_inner().unwrap_or_default()
 }
@@ -221,73 +226,46 @@ impl serde::Serialize for RowsJson<'_> {
         let t = self.0;
         let mut seq = s.serialize_seq(Some(t.rows.len()))?;
         for r in &t.rows {
-            struct Row<'b>(&'b Table, &'b [String]);
-            impl serde::Serialize for Row<'_> {
+            struct RowJson<'b>(&'b Table, &'b Row);
+            impl serde::Serialize for RowJson<'_> {
                 fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                     let mut m = s.serialize_map(Some(self.0.cols.len()))?;
-                    for (c, v) in self.0.cols.iter().zip(self.1) {
+                    for (c, v) in self.0.cols.iter().zip(self.1.iter()) {
                         m.serialize_entry(&c.name, &CellJson(c, v))?;
                     }
                     m.end()
                 }
             }
-            seq.serialize_element(&Row(t, r))?;
+            seq.serialize_element(&RowJson(t, r))?;
         }
         seq.end()
     }
 }
 
-/// `data/lotrinh.json`, every package table in one file, put together from
-/// the tables' own pretty JSON: the same bytes serde_json's pretty printer
-/// gives for `{"as_of": …, "tables": {name: rows, …}}` (each table's lines
-/// indented two levels deeper; a newline only ever ends a line in JSON),
-/// made in one buffer of the exact size instead of serialising every table
-/// a second time.
-/// `data/lotrinh.json`, made one table at a time: each table's JSON can be
-/// let go as soon as it is in (the JSON of every table and this file were
-/// held together, tens of MB on a large site).
-struct Everything(Vec<u8>);
+/// `data/lotrinh.json`: `{"as_of": …, "tables": {name: rows, …}}`, every
+/// package table in one file, serialised straight from the tables.
+struct AllJson<'a> {
+    as_of: String,
+    tables: Vec<&'a Table>,
+}
 
-impl Everything {
-    const INDENT: &[u8] = b"\n    ";
-
-    /// `sizes`: the length and line count of each table's JSON, to reserve
-    /// the file's size at once.
-    fn new(as_of: &str, sizes: impl Iterator<Item = (usize, usize)>) -> Everything {
-        let size = 40
-            + as_of.len()
-            + sizes
-                .map(|(len, lines)| len + 12 + 4 * lines + 40)
-                .sum::<usize>();
-        let mut out = Vec::with_capacity(size);
-        out.extend_from_slice(b"{\n  \"as_of\": ");
-        out.extend_from_slice(&serde_json::to_vec(as_of).unwrap_or_default());
-        out.extend_from_slice(b",\n  \"tables\": {");
-        Everything(out)
-    }
-
-    fn add(&mut self, first: bool, name: &str, json: &[u8]) {
-        let out = &mut self.0;
-        if !first {
-            out.push(b',');
-        }
-        out.extend_from_slice(Self::INDENT);
-        out.extend_from_slice(&serde_json::to_vec(name).unwrap_or_default());
-        out.extend_from_slice(b": ");
-        for (k, line) in json.split(|&b| b == b'\n').enumerate() {
-            if k > 0 {
-                out.extend_from_slice(Self::INDENT);
+impl serde::Serialize for AllJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        struct Tables<'b>(&'b [&'b Table]);
+        impl serde::Serialize for Tables<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut m = s.serialize_map(Some(self.0.len()))?;
+                for t in self.0 {
+                    m.serialize_entry(&t.name, &RowsJson(t))?;
+                }
+                m.end()
             }
-            out.extend_from_slice(line);
         }
-    }
-
-    fn finish(mut self, any: bool) -> Vec<u8> {
-        if any {
-            self.0.extend_from_slice(b"\n  ");
-        }
-        self.0.extend_from_slice(b"}\n}");
-        self.0
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry("as_of", &self.as_of)?;
+        m.serialize_entry("tables", &Tables(&self.tables))?;
+        m.end()
     }
 }
 
@@ -345,9 +323,9 @@ pub(crate) fn write(
         out.put(path, bytes).map_err(DatasetError::Io)?;
         Ok(len)
     };
-    // Per table: its CSV, written at once, and for package tables its JSON,
-    // the resource that describes it and its entry on the downloads page.
-    type Written = Option<(Dataset, Json, Vec<u8>)>;
+    // Per table: its CSV and JSON, written at once, the resource that
+    // describes it and its entry on the downloads page.
+    type Written = Option<(Dataset, Json, usize)>;
     let per_table = || -> Result<Vec<Written>, DatasetError> {
         tables
             .par_iter()
@@ -368,48 +346,62 @@ pub(crate) fn write(
                 ];
                 let dataset = Dataset::of(t, words, &cfg.languages, files)?;
                 let resource = resource(t, words, &csv_path, &hash, size)?;
-                Ok(Some((dataset, resource, json)))
+                // Its JSON in lotrinh.json: as long, plus four more spaces
+                // of indent a line.
+                let nested = json.len() + 4 * json.iter().filter(|&&b| b == b'\n').count();
+                put(&json_path(&t.name), json)?;
+                Ok(Some((dataset, resource, nested)))
             })
             .collect()
     };
-    // The workbook (slow and serial) beside the per-table files, from the
-    // same tables, so that no table outlives this function: held until the
-    // workbook was made beside the first language's pages, they were a
-    // third of the build's peak memory.
+    // The workbook (slow and serial) beside the per-table files, then the
+    // all-in-one JSON, from the same tables, so that no table outlives this
+    // function (held until the workbook was made beside the first
+    // language's pages, they were a third of the build's peak memory), and
+    // no table's JSON is held for lotrinh.json: made again from the table
+    // into one buffer of the right size, it costs less memory than keeping
+    // every table's JSON until the workbook is done.
     let (book, written) = rayon::join(
         || {
             let book = workbook(&tables, cfg, words, title, out);
             crate::progress::trace("workbook written");
             book
         },
-        || {
-            let written = per_table();
+        || -> Result<_, DatasetError> {
+            let written = per_table()?;
             crate::progress::trace("CSV and JSON tables written");
-            written
+            let size = 64
+                + written
+                    .iter()
+                    .flatten()
+                    .map(|(_, _, n)| n + 64)
+                    .sum::<usize>();
+            let mut all = Vec::with_capacity(size);
+            let everything = AllJson {
+                as_of: cfg.as_of.to_string(),
+                tables: tables
+                    .iter()
+                    .filter(|t| t.kind == TableKind::Package)
+                    .collect(),
+            };
+            serde_json::to_writer_pretty(&mut all, &everything)
+                .map_err(|e| DatasetError::Data(e.to_string()))?;
+            let all_len = put("data/lotrinh.json", all)?;
+            Ok((written, all_len))
         },
     );
-    let written = written?;
+    let (written, all_len) = written?;
     let book = book?;
     drop(tables);
-    let written: Vec<(Dataset, Json, Vec<u8>)> = written.into_iter().flatten().collect();
-    let mut all = Everything::new(
-        &cfg.as_of.to_string(),
-        written
-            .iter()
-            .map(|(_, _, j)| (j.len(), j.iter().filter(|&&b| b == b'\n').count())),
-    );
+    let written: Vec<(Dataset, Json, usize)> = written.into_iter().flatten().collect();
     let mut datasets = Vec::with_capacity(written.len() + 2);
     // First on the downloads page: the one file most readers want.
     datasets.push(book);
     let mut resources = Vec::with_capacity(written.len());
-    let any = !written.is_empty();
-    for (i, (dataset, resource, json)) in written.into_iter().enumerate() {
-        all.add(i == 0, &dataset.name, &json);
-        put(&json_path(&dataset.name), json)?;
+    for (dataset, resource, _) in written {
         datasets.push(dataset);
         resources.push(resource);
     }
-    let all_len = put("data/lotrinh.json", all.finish(any))?;
     let mut package = Map::new();
     package.insert("profile".into(), json!("tabular-data-package"));
     package.insert("name".into(), json!(package_name(title)));
@@ -500,7 +492,7 @@ fn too_long_for_a_cell(tables: &[Table]) -> Vec<Warning> {
     let mut out = Vec::new();
     for t in tables.iter().filter(|t| t.kind == TableKind::Package) {
         for (r, row) in t.rows.iter().enumerate() {
-            for (c, v) in t.cols.iter().zip(row) {
+            for (c, v) in t.cols.iter().zip(row.iter()) {
                 // UTF-8 is never shorter than UTF-16 counts it, so most cells
                 // are passed over without counting.
                 let len: usize = if v.len() > crate::publish::xlsx::CELL_MAX {

@@ -9,7 +9,7 @@
 
 use crate::check::index::{Index, Role};
 use crate::model::*;
-use crate::publish::table::{Col, Table, TableKind, Ty, fmt_num, join_list};
+use crate::publish::table::{Col, Row, Table, TableKind, Ty, fmt_num, join_list};
 use crate::publish::words::{self, PAGE, PROVENANCE};
 use crate::source::config::Config;
 
@@ -54,10 +54,10 @@ pub(crate) fn tables(idx: &Index<'_>, cfg: &Config) -> Vec<Table> {
 }
 
 /// A table of the package, its rows parallel to `locs` (or `locs` empty).
-fn table(
+fn table<R: Into<Row>>(
     name: &str,
     cols: Vec<Col>,
-    rows: Vec<Vec<String>>,
+    rows: Vec<R>,
     locs: Vec<crate::diag::Loc>,
     key: Vec<&'static str>,
     fks: Vec<(&'static str, &'static str, &'static str)>,
@@ -67,7 +67,7 @@ fn table(
         kind: TableKind::Package,
         title_key: words::title_key(name),
         cols,
-        rows,
+        rows: rows.into_iter().map(Into::into).collect(),
         locs,
         key,
         fks,
@@ -155,7 +155,7 @@ impl<'a> Columns<'a> {
 
 /// A row from its columns' cells, each column giving one cell or (per
 /// language, provenance) several.
-fn row(parts: Vec<Vec<String>>) -> Vec<String> {
+fn row(parts: Vec<Vec<String>>) -> Row {
     parts.into_iter().flatten().collect()
 }
 /// One cell.
@@ -571,7 +571,7 @@ fn task_columns(langs: &[String]) -> Vec<Col> {
 }
 
 /// The row of task `i` in `tasks` and in its agencies' slices.
-fn task_row(idx: &Index<'_>, cfg: &Config, i: Ix<Task>) -> Vec<String> {
+fn task_row(idx: &Index<'_>, cfg: &Config, i: Ix<Task>) -> Row {
     let (d, langs) = (idx.data, &cfg.languages[..]);
     let x = &d.tasks[i];
     let st = &idx.task_state[i];
