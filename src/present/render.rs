@@ -383,7 +383,7 @@ pub fn render_with(
     input: &Input<'_>,
     d: &mut Diagnostics,
     cache: Option<&mut PageCache>,
-    datasets: impl FnOnce() -> Result<Vec<Dataset>, crate::publish::export::DatasetError> + Send,
+    datasets: impl FnOnce() -> Result<Vec<Dataset>, crate::publish::export::DatasetError>,
 ) -> Result<Rendered, Failed> {
     render_inner(input, d, cache, datasets, None)
 }
@@ -408,7 +408,7 @@ fn render_inner(
     input: &Input<'_>,
     d: &mut Diagnostics,
     mut cache: Option<&mut PageCache>,
-    datasets: impl FnOnce() -> Result<Vec<Dataset>, crate::publish::export::DatasetError> + Send,
+    datasets: impl FnOnce() -> Result<Vec<Dataset>, crate::publish::export::DatasetError>,
     only: Option<&std::collections::HashSet<String>>,
 ) -> Result<Rendered, Failed> {
     let Input {
@@ -553,8 +553,8 @@ fn render_inner(
     };
     let (mut pages, mut rendered) = (0, 0);
     let mut kept = Vec::new();
-    // (path, language) of every page, for the sitemap.
-    let mut written: Vec<(String, &str)> = Vec::new();
+    // (path, the place of its language in `langs`) of every page, for the sitemap.
+    let mut written: Vec<(String, usize)> = Vec::new();
     let mut take = |job: &Job<'_>, page: PageOutcome, d: &mut Diagnostics| -> Result<(), Failed> {
         // A list's filter options (`filters.json`) are a file, not a page.
         let html = job.path.ends_with(".html");
@@ -577,17 +577,15 @@ fn render_inner(
         }
         if job.template != "404.html"
             && html
-            && let Some(lang) = langs.iter().find(|l| *l == job.lang)
+            && let Some(lang) = langs.iter().position(|l| l == job.lang)
         {
-            written.push((job.path.clone(), lang.as_str()));
+            written.push((job.path.clone(), lang));
         }
         Ok(())
     };
     // One language at a time, so only one language's record views are
     // held. (The search index was made beside the datasets, before.)
     let facets = Arc::new(FacetValues::build(idx));
-    let mut datasets = Some(datasets);
-    let mut finished = None;
     for c in &ctxs {
         if let Some(only) = only {
             // Record views only for a language with a page to render.
@@ -610,9 +608,6 @@ fn render_inner(
         let v = views(c, &facets);
         let jobs = crate::present::pages::jobs(c, &v, site);
         crate::progress::trace(&format!("{}: record views made", c.lang));
-        if let Some(f) = datasets.take() {
-            finished = Some(f());
-        }
         let results: Vec<PageOutcome> = jobs.par_iter().map(render_one).collect();
         crate::progress::trace(&format!("{}: pages written", c.lang));
         for (job, page) in jobs.iter().zip(results) {
@@ -631,16 +626,15 @@ fn render_inner(
             datasets: 0,
         });
     }
-    let datasets = match finished {
-        Some(Ok(x)) => x,
-        Some(Err(e)) => {
+    let datasets = match datasets() {
+        Ok(x) => x,
+        Err(e) => {
             return Err(if e.report(d) {
                 Failed::Io
             } else {
                 Failed::Content
             });
         }
-        None => Vec::new(),
     };
     let data_pages: Vec<Job<'_>> = ctxs
         .iter()
@@ -672,7 +666,7 @@ fn render_inner(
     // records, the build's peak).
     let (feeds, maps) = rayon::join(
         || ctxs.iter().try_for_each(|c| write_feeds(cfg, idx, c, out)),
-        || sitemaps(&env, cfg, &written, SITEMAP_MAX),
+        || sitemaps(&env, cfg, written, SITEMAP_MAX),
     );
     if let Err((path, e)) = feeds {
         d.error(None, format!("cannot write {path}: {e}"));
@@ -722,23 +716,18 @@ pub fn search_index(input: &Input<'_>) -> std::io::Result<()> {
             idx: input.idx,
             strings: &input.theme.strings,
         };
-        search_files(&c, cfg, input.site, input.out)?;
+        let words = crate::present::labels::LabelWords::new(|k| c.tr(k));
+        let docs = search::docs(c.idx, cfg, c.lang, input.site, &words);
+        search::write(
+            &docs,
+            c.lang,
+            |k| c.tr(k),
+            search::SHARD_POSTINGS,
+            &mut |path, bytes| input.out.put(&path, bytes).map(|_| ()),
+        )?;
     }
     crate::progress::trace("search index written");
     Ok(())
-}
-
-/// The search index of one language.
-fn search_files(c: &Ctx<'_>, cfg: &Config, site: &Loaded, out: &Writer) -> std::io::Result<()> {
-    let words = crate::present::labels::LabelWords::new(|k| c.tr(k));
-    let docs = search::docs(c.idx, cfg, c.lang, site, &words);
-    search::write(
-        &docs,
-        c.lang,
-        |k| c.tr(k),
-        search::SHARD_POSTINGS,
-        &mut |path, bytes| out.put(&path, bytes).map(|_| ()),
-    )
 }
 
 /// Most URLs one sitemap file may list (sitemaps.org).
@@ -797,21 +786,23 @@ fn write_feeds(
 /// `sitemap.xml` from the theme's template; past `max` pages
 /// ([`SITEMAP_MAX`] in a build), one such file per `max` pages under
 /// `sitemaps/` and `sitemap.xml` an index of them.
+/// `pages`: (path, the place of its language in the site's languages).
 fn sitemaps(
     env: &Environment<'_>,
     cfg: &Config,
-    pages: &[(String, &str)],
+    pages: Vec<(String, usize)>,
     max: usize,
 ) -> Result<Vec<(String, Vec<u8>)>, minijinja::Error> {
     let tmpl = env.get_template("sitemap.xml")?;
-    let render = |chunk: &[(String, &str)]| -> Result<Vec<u8>, minijinja::Error> {
+    let max = max.max(1);
+    let pages: Arc<[(String, usize)]> = pages.into();
+    let render = |part: std::ops::Range<usize>| -> Result<Vec<u8>, minijinja::Error> {
+        let chunk = &pages[part.clone()];
         let entries = Value::from_object(SitemapEntries {
             base: cfg.base_url.clone(),
             langs: cfg.languages.clone(),
-            pages: chunk
-                .iter()
-                .map(|(path, lang)| (path.clone(), lang.to_string()))
-                .collect(),
+            pages: pages.clone(),
+            part,
         });
         // Room for every address with generous markup, reserved at once:
         // grown by doubling, the file (5.6 MB at 10,000 records) left its
@@ -828,18 +819,18 @@ fn sitemaps(
         Ok(buf)
     };
     if pages.len() <= max {
-        return Ok(vec![("sitemap.xml".into(), render(pages)?)]);
+        return Ok(vec![("sitemap.xml".into(), render(0..pages.len())?)]);
     }
     let mut files = Vec::new();
     let mut index = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for (i, chunk) in pages.chunks(max).enumerate() {
+    for (i, start) in (0..pages.len()).step_by(max).enumerate() {
         let name = format!("sitemaps/sitemap-{}.xml", i + 1);
         index.push_str("<sitemap><loc>");
         index.push_str(&markdown::escape(&cfg.absolute(&name)));
         index.push_str("</loc></sitemap>\n");
-        files.push((name, render(chunk)?));
+        files.push((name, render(start..(start + max).min(pages.len()))?));
     }
     index.push_str("</sitemapindex>\n");
     files.push(("sitemap.xml".into(), index.into_bytes()));
@@ -866,8 +857,10 @@ fn alternates<'l>(
 struct SitemapEntries {
     base: crate::source::config::BaseUrl,
     langs: Vec<String>,
-    /// (path, language) of each page.
-    pages: Vec<(String, String)>,
+    /// Every page of the site, shared by the sitemap files (see [`sitemaps`]).
+    pages: Arc<[(String, usize)]>,
+    /// The pages of this file.
+    part: std::ops::Range<usize>,
 }
 
 impl minijinja::value::Object for SitemapEntries {
@@ -876,7 +869,8 @@ impl minijinja::value::Object for SitemapEntries {
     }
 
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-        let (path, lang) = self.pages.get(key.as_usize()?)?;
+        let (path, lang) = self.pages[self.part.clone()].get(key.as_usize()?)?;
+        let lang = self.langs.get(*lang)?;
         Some(obj([
             ("loc", Value::from(self.base.join(&page_dir(path)))),
             (
@@ -896,7 +890,7 @@ impl minijinja::value::Object for SitemapEntries {
     }
 
     fn enumerate(self: &Arc<Self>) -> minijinja::value::Enumerator {
-        minijinja::value::Enumerator::Seq(self.pages.len())
+        minijinja::value::Enumerator::Seq(self.part.len())
     }
 }
 
@@ -1000,15 +994,16 @@ mod sitemap_tests {
         env
     }
 
-    fn pages(n: usize) -> Vec<(String, &'static str)> {
+    /// `n` Vietnamese pages (the first of `config()`'s languages).
+    fn pages(n: usize) -> Vec<(String, usize)> {
         (0..n)
-            .map(|i| (format!("vi/tasks/t{i}/index.html"), "vi"))
+            .map(|i| (format!("vi/tasks/t{i}/index.html"), 0))
             .collect()
     }
 
     #[test]
     fn a_small_site_has_one_sitemap_with_every_page_and_its_alternates() {
-        let files = sitemaps(&env(), &config(), &pages(3), 3).unwrap();
+        let files = sitemaps(&env(), &config(), pages(3), 3).unwrap();
         assert_eq!(files.len(), 1);
         let (name, xml) = &files[0];
         assert_eq!(name, "sitemap.xml");
@@ -1020,7 +1015,7 @@ mod sitemap_tests {
 
     #[test]
     fn past_the_limit_sitemap_xml_is_an_index_of_files_within_it() {
-        let files = sitemaps(&env(), &config(), &pages(5), 2).unwrap();
+        let files = sitemaps(&env(), &config(), pages(5), 2).unwrap();
         let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(
             names,

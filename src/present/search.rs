@@ -280,17 +280,21 @@ pub fn files(
     lang: &str,
     kind_label: impl Fn(&str) -> String,
 ) -> Vec<(String, Vec<u8>)> {
+    files_with(docs, lang, kind_label, SHARD_POSTINGS)
+}
+
+/// [`write`] into a list.
+fn files_with(
+    docs: &[Doc],
+    lang: &str,
+    kind_label: impl Fn(&str) -> String,
+    limit: usize,
+) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();
-    let _ = write(
-        docs,
-        lang,
-        kind_label,
-        SHARD_POSTINGS,
-        &mut |path, bytes| {
-            files.push((path, bytes));
-            Ok(())
-        },
-    );
+    let _ = write(docs, lang, kind_label, limit, &mut |path, bytes| {
+        files.push((path, bytes));
+        Ok(())
+    });
     files
 }
 
@@ -498,11 +502,7 @@ mod tests {
         let docs: Vec<Doc> = (0..60)
             .map(|i| doc(&format!("t{i}"), &words[..(i % words.len()) + 1].join(" ")))
             .collect();
-        let mut files = Vec::new();
-        let _ = write(&docs, "en", |k| k.to_string(), 20, &mut |p, b| {
-            files.push((p, b));
-            Ok(())
-        });
+        let files = files_with(&docs, "en", |k| k.to_string(), 20);
         let manifest: serde_json::Value = serde_json::from_slice(
             &files
                 .iter()

@@ -1321,25 +1321,26 @@ mod tests {
         format!("{:?}\n{:?}", site.data, diags.sorted(&sources))
     }
 
+    /// A copy of the rich fixture to edit.
+    fn rich_copy() -> tempfile::TempDir {
+        let tmp = tempfile::tempdir().unwrap();
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rich");
+        for e in walkdir::WalkDir::new(&from) {
+            let e = e.unwrap();
+            let dest = tmp.path().join(e.path().strip_prefix(&from).unwrap());
+            if e.file_type().is_dir() {
+                std::fs::create_dir_all(&dest).unwrap();
+            } else {
+                std::fs::copy(e.path(), &dest).unwrap();
+            }
+        }
+        tmp
+    }
+
     #[test]
     fn a_cached_load_is_a_fresh_load() {
-        let tmp = tempfile::tempdir().unwrap();
+        let tmp = rich_copy();
         let root = tmp.path();
-        let copy = |from: &Path, to: &Path| {
-            for e in walkdir::WalkDir::new(from) {
-                let e = e.unwrap();
-                let dest = to.join(e.path().strip_prefix(from).unwrap());
-                if e.file_type().is_dir() {
-                    std::fs::create_dir_all(&dest).unwrap();
-                } else {
-                    std::fs::copy(e.path(), &dest).unwrap();
-                }
-            }
-        };
-        copy(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rich"),
-            root,
-        );
         let cache = Mutex::new(ParseCache::default());
         let fresh = loaded(root, None);
         assert_eq!(loaded(root, Some(&cache)), fresh);
@@ -1431,18 +1432,8 @@ mod tests {
     /// languages nothing kept from before is reused.
     #[test]
     fn a_cached_load_after_a_change_of_languages_is_a_fresh_load() {
-        let tmp = tempfile::tempdir().unwrap();
+        let tmp = rich_copy();
         let root = tmp.path();
-        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rich");
-        for e in walkdir::WalkDir::new(&from) {
-            let e = e.unwrap();
-            let dest = root.join(e.path().strip_prefix(&from).unwrap());
-            if e.file_type().is_dir() {
-                std::fs::create_dir_all(&dest).unwrap();
-            } else {
-                std::fs::copy(e.path(), &dest).unwrap();
-            }
-        }
         let cache = Mutex::new(ParseCache::default());
         let before = loaded(root, Some(&cache));
         let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
