@@ -112,6 +112,8 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
     if let Some(b) = opts.base_url {
         loaded.config.base_url = b.clone();
     }
+    // The site's own files (site.yaml, data, content); the theme's follow.
+    let site_files = sources.len();
     step("checking references");
     validate::validate(
         &loaded.data,
@@ -133,6 +135,7 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
     let Some(theme) = theme else {
         return Outcome::stopped(sources, diags, false);
     };
+    sources.release(opts.root, site_files);
     let out = opts
         .out
         .map(Path::to_path_buf)

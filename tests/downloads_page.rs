@@ -155,6 +155,15 @@ fn a_text_too_long_for_a_cell_is_cut_in_the_workbook_with_a_warning_at_its_line(
         "a warning at {at}:\n{}",
         run.both()
     );
+    // The data files' texts are let go before the datasets are made; the
+    // warning still quotes its line, read again from the file.
+    assert!(
+        run.stderr
+            .lines()
+            .any(|l| l.starts_with(&format!("{line} |")) && l.contains("- ref: \"Z.1\"")),
+        "the warning quotes its line:\n{}",
+        run.both()
+    );
     let csv = read(&out, "data/tasks.csv");
     assert!(csv.contains(&long), "the CSV holds the whole text");
     let bytes = std::fs::read(out.join("data/lotrinh.xlsx")).unwrap();
