@@ -135,7 +135,12 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
     let Some(theme) = theme else {
         return Outcome::stopped(sources, diags, false);
     };
-    sources.release(opts.root, site_files);
+    // A one-off build lets go of the texts for its peak of memory; `serve`
+    // (a parse cache) keeps them: hashing them would add to every edit's
+    // wait, and its errors quote files that are being edited.
+    if hooks.parsed.is_none() {
+        sources.release(opts.root, site_files);
+    }
     let out = opts
         .out
         .map(Path::to_path_buf)
