@@ -226,10 +226,7 @@ pub fn build_with(opts: &Options<'_>, hooks: Hooks<'_>) -> Outcome {
         return failed(writer, sources, diags, true);
     }
     step("rendering pages");
-    let datasets = || match exported {
-        Some(x) => Ok(x.datasets()),
-        None => Ok(Vec::new()),
-    };
+    let datasets = exported.map(export::Exported::datasets).unwrap_or_default();
     let render = |cache: Option<&mut render::PageCache>, diags: &mut Diagnostics| match hooks.only {
         Some(only) => render::render_only(&input, diags, cache, only),
         None => render::render_with(&input, diags, cache, datasets),

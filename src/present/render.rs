@@ -377,13 +377,13 @@ pub struct Input<'a> {
 /// Renders every page into `input.out`, reusing the pages of `cache` whose
 /// inputs did not change and leaving this build's pages in it (only when
 /// the whole build rendered). Each page's context is built, rendered and
-/// written in one go on the render threads. `datasets` gives every
-/// dataset `export::write` made (the downloads page shows their sizes).
+/// written in one go on the render threads. `datasets`: every dataset
+/// `export::write` made (the downloads page shows their sizes).
 pub fn render_with(
     input: &Input<'_>,
     d: &mut Diagnostics,
     cache: Option<&mut PageCache>,
-    datasets: impl FnOnce() -> Result<Vec<Dataset>, crate::publish::export::DatasetError>,
+    datasets: Vec<Dataset>,
 ) -> Result<Rendered, Failed> {
     render_inner(input, d, cache, datasets, None)
 }
@@ -400,7 +400,7 @@ pub fn render_only(
     cache: Option<&mut PageCache>,
     only: &std::collections::HashSet<String>,
 ) -> Result<Rendered, Failed> {
-    render_inner(input, d, cache, || Ok(Vec::new()), Some(only))
+    render_inner(input, d, cache, Vec::new(), Some(only))
 }
 
 /// [`render_with`], or [`render_only`] where `only` selects the pages.
@@ -408,7 +408,7 @@ fn render_inner(
     input: &Input<'_>,
     d: &mut Diagnostics,
     mut cache: Option<&mut PageCache>,
-    datasets: impl FnOnce() -> Result<Vec<Dataset>, crate::publish::export::DatasetError>,
+    datasets: Vec<Dataset>,
     only: Option<&std::collections::HashSet<String>>,
 ) -> Result<Rendered, Failed> {
     let Input {
@@ -630,16 +630,6 @@ fn render_inner(
             datasets: 0,
         });
     }
-    let datasets = match datasets() {
-        Ok(x) => x,
-        Err(e) => {
-            return Err(if e.report(d) {
-                Failed::Io
-            } else {
-                Failed::Content
-            });
-        }
-    };
     let data_pages: Vec<Job<'_>> = ctxs
         .iter()
         .map(|c| crate::present::pages::data_page(c, site, &datasets))
@@ -1060,7 +1050,7 @@ mod template_tests {
         let exported = crate::publish::export::write(&idx, &site.config, &words, "t", &out)
             .ok()
             .expect("datasets");
-        let datasets = || Ok(exported.datasets());
+        let datasets = exported.datasets();
         let input = Input {
             site: &site,
             idx: &idx,

@@ -274,7 +274,7 @@ fn pretty(v: &impl serde::Serialize) -> Vec<u8> {
 }
 
 /// Why the datasets could not be written.
-pub enum DatasetError {
+pub(crate) enum DatasetError {
     /// The data cannot be written in a format (a cell too long for Excel).
     Data(String),
     Io(std::io::Error),
@@ -283,7 +283,7 @@ pub enum DatasetError {
 impl DatasetError {
     /// Says why as an error; `true` when the output could not be written
     /// (the disk, not the data, needs fixing).
-    pub fn report(self, d: &mut Diagnostics) -> bool {
+    pub(crate) fn report(self, d: &mut Diagnostics) -> bool {
         match self {
             DatasetError::Data(e) => {
                 d.error(None, e);

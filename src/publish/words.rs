@@ -111,7 +111,7 @@ pub(crate) struct Words<'a> {
 /// A key no language has, not even English: a table or column whose
 /// strings were not added to the theme's i18n files.
 #[derive(Debug)]
-pub struct Missing(pub String);
+pub(crate) struct Missing(pub String);
 
 impl std::fmt::Display for Missing {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
